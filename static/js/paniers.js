@@ -1,0 +1,30 @@
+// Small helpers htmx cannot do by itself. No build step: plain ES2017.
+(function () {
+  "use strict";
+
+  // Character counter under every <textarea data-counter="280">.
+  function updateCounter(textarea) {
+    var counter = document.querySelector('[data-counter-for="' + textarea.id + '"]');
+    if (!counter) return;
+    var limit = parseInt(textarea.dataset.counter, 10);
+    var used = textarea.value.length;
+    counter.textContent = used + " / " + limit;
+    counter.classList.toggle("near-limit", used > limit - 20);
+  }
+  function initCounters(root) {
+    root.querySelectorAll("textarea[data-counter]").forEach(function (textarea) {
+      textarea.setAttribute("maxlength", textarea.dataset.counter);
+      updateCounter(textarea);
+    });
+  }
+  document.addEventListener("input", function (event) {
+    if (event.target.matches && event.target.matches("textarea[data-counter]")) updateCounter(event.target);
+  });
+  document.addEventListener("DOMContentLoaded", function () { initCounters(document); });
+  document.addEventListener("htmx:load", function (event) { initCounters(event.detail.elt); });
+
+  // Tell people when the live connection drops; htmx's ws extension reconnects by itself
+  // and the board re-fetches itself on every (re)open (hx-trigger="htmx:wsOpen").
+  document.addEventListener("htmx:wsOpen", function () { document.body.dataset.live = "on"; });
+  document.addEventListener("htmx:wsClose", function () { document.body.dataset.live = "off"; });
+})();

@@ -1,0 +1,82 @@
+"""Who may see or change what: the one place that decides, for views and consumers alike."""
+
+from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
+from django.core.exceptions import PermissionDenied
+from django.db.models import QuerySet
+from django.http import Http404, HttpRequest
+from django.shortcuts import get_object_or_404
+
+from workshops.codes import looks_like_code, normalise_code
+from workshops.models import Participant, PostIt, Workshop
+
+SESSION_KEY = "paniers_participants"
+
+
+# Facilitators ---------------------------------------------------------------
+
+
+def facilitated_workshops(user: AbstractBaseUser | AnonymousUser) -> QuerySet[Workshop]:
+    if not user.is_authenticated:
+        return Workshop.objects.none()
+    return Workshop.objects.filter(facilitators=user)
+
+
+def can_facilitate(user, workshop: Workshop) -> bool:
+    return facilitated_workshops(user).filter(pk=workshop.pk).exists()
+
+
+def get_workshop_for_facilitator(request: HttpRequest, pk: int) -> Workshop:
+    """404 rather than 403: a facilitator does not learn that other workshops exist."""
+    return get_object_or_404(facilitated_workshops(request.user), pk=pk)
+
+
+# Participants ----------------------------------------------------------------
+
+
+def get_workshop_by_code(raw_code: str) -> Workshop:
+    code = normalise_code(raw_code)
+    if not looks_like_code(code):
+        raise Http404
+    return get_object_or_404(Workshop, code=code)
+
+
+def participant_in_session(session, workshop: Workshop) -> Participant | None:
+    participant_id = session.get(SESSION_KEY, {}).get(str(workshop.pk))
+    if participant_id is None:
+        return None
+    return (
+        Participant.objects.select_related("subgroup__table", "subgroup__territory", "workshop")
+        .filter(pk=participant_id, workshop=workshop)
+        .first()
+    )
+
+
+def remember_participant(session, participant: Participant) -> None:
+    known = dict(session.get(SESSION_KEY, {}))
+    known[str(participant.workshop_id)] = participant.pk
+    session[SESSION_KEY] = known
+
+
+def forget_participant(session, workshop: Workshop) -> None:
+    known = dict(session.get(SESSION_KEY, {}))
+    known.pop(str(workshop.pk), None)
+    session[SESSION_KEY] = known
+
+
+def require_participant(request: HttpRequest, workshop: Workshop) -> Participant:
+    participant = participant_in_session(request.session, workshop)
+    if participant is None:
+        raise PermissionDenied
+    return participant
+
+
+def can_edit_postit(participant: Participant | None, postit: PostIt) -> bool:
+    return participant is not None and postit.author_id == participant.pk
+
+
+def get_postit_for_writing(request: HttpRequest, pk: int) -> tuple[PostIt, Participant]:
+    postit = get_object_or_404(PostIt.objects.select_related("subgroup__table__workshop"), pk=pk)
+    participant = participant_in_session(request.session, postit.subgroup.table.workshop)
+    if not can_edit_postit(participant, postit):
+        raise PermissionDenied
+    return postit, participant

@@ -1,0 +1,64 @@
+"""Websockets only forward fragments: they never query the database per message.
+
+Access is decided once, at connect, by the same helpers the views use.
+"""
+
+from channels.db import database_sync_to_async
+from channels.generic.websocket import AsyncWebsocketConsumer
+from django.http import Http404
+
+from workshops import access
+from workshops.broadcast import screens_group, table_group, workshop_group
+
+
+class FragmentConsumer(AsyncWebsocketConsumer):
+    """Joins the groups a viewer may hear, then forwards their HTML as it comes."""
+
+    live_groups: list[str] = []
+
+    def groups_for_viewer(self) -> list[str] | None:
+        raise NotImplementedError
+
+    async def connect(self):
+        groups = await database_sync_to_async(self.groups_for_viewer)()
+        if not groups:
+            await self.close()
+            return
+        self.live_groups = groups
+        for group in groups:
+            await self.channel_layer.group_add(group, self.channel_name)
+        await self.accept()
+
+    async def disconnect(self, code):
+        for group in self.live_groups:
+            await self.channel_layer.group_discard(group, self.channel_name)
+
+    async def receive(self, text_data=None, bytes_data=None):
+        """Changes go through HTTP POSTs; whatever a client sends here is ignored."""
+
+    async def fragment_send(self, event):
+        await self.send(text_data=event["html"])
+
+
+class PhoneConsumer(FragmentConsumer):
+    """A participant's phone: their table, and workshop-wide state."""
+
+    def groups_for_viewer(self):
+        try:
+            workshop = access.get_workshop_by_code(self.scope["url_route"]["kwargs"]["code"])
+        except Http404:
+            return None
+        participant = access.participant_in_session(self.scope["session"], workshop)
+        if participant is None:
+            return None
+        return [table_group(participant.subgroup.table_id), workshop_group(workshop.pk)]
+
+
+class ScreenConsumer(FragmentConsumer):
+    """The projector or console: every table of a workshop the user facilitates."""
+
+    def groups_for_viewer(self):
+        workshop_id = self.scope["url_route"]["kwargs"]["pk"]
+        if not access.facilitated_workshops(self.scope["user"]).filter(pk=workshop_id).exists():
+            return None
+        return [screens_group(workshop_id), workshop_group(workshop_id)]

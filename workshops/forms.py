@@ -1,0 +1,90 @@
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from territories.models import Territory
+from workshops.models import FIRST_NAME_MAX_LENGTH, POSTIT_MAX_LENGTH, PostIt, Workshop
+from workshops.services import MAX_TABLES
+
+
+class WorkshopForm(forms.Form):
+    title = forms.CharField(label=_("Title"), max_length=200)
+    event = forms.CharField(label=_("Event"), max_length=200, required=False)
+    date = forms.DateField(
+        label=_("Date"), required=False, widget=forms.DateInput(attrs={"type": "date"})
+    )
+    place = forms.CharField(label=_("Place"), max_length=200, required=False)
+    territories = forms.ModelMultipleChoiceField(
+        label=_("Territories taking part"),
+        queryset=Territory.objects.all(),
+        widget=forms.CheckboxSelectMultiple,
+        help_text=_("One sub-group per territory will sit at each table."),
+    )
+    table_count = forms.IntegerField(
+        label=_("Number of tables"), min_value=1, max_value=MAX_TABLES, initial=3
+    )
+
+
+class JoinCodeForm(forms.Form):
+    code = forms.CharField(
+        label=_("Workshop code"),
+        max_length=20,
+        widget=forms.TextInput(
+            attrs={"autocomplete": "off", "autocapitalize": "characters", "spellcheck": "false"}
+        ),
+    )
+
+
+class JoinForm(forms.Form):
+    first_name = forms.CharField(
+        label=_("Your first name"),
+        max_length=FIRST_NAME_MAX_LENGTH,
+        widget=forms.TextInput(attrs={"autocomplete": "given-name"}),
+    )
+    table = forms.ModelChoiceField(
+        label=_("Your table"), queryset=None, widget=forms.RadioSelect, empty_label=None
+    )
+    territory = forms.ModelChoiceField(
+        label=_("The territory you play"),
+        queryset=None,
+        widget=forms.RadioSelect,
+        empty_label=None,
+    )
+
+    def __init__(self, *args, workshop: Workshop, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.workshop = workshop
+        self.fields["table"].queryset = workshop.tables.order_by("number")
+        self.fields["table"].label_from_instance = lambda table: str(table.number)
+        self.fields["territory"].queryset = workshop.territories.order_by("name")
+
+    def clean_first_name(self):
+        first_name = self.cleaned_data["first_name"].strip()
+        if not first_name:
+            raise forms.ValidationError(_("Tell the others who you are."))
+        return first_name
+
+    def subgroup(self):
+        return self.cleaned_data["table"].subgroups.get(territory=self.cleaned_data["territory"])
+
+
+class PostItForm(forms.Form):
+    kind = forms.ChoiceField(label=_("Kind"), choices=PostIt.Kind.choices, widget=forms.RadioSelect)
+    text = forms.CharField(
+        label=_("Text"),
+        max_length=POSTIT_MAX_LENGTH,
+        widget=forms.Textarea(attrs={"rows": 3, "data-counter": POSTIT_MAX_LENGTH}),
+        error_messages={
+            "max_length": _("At most %(limit_value)d characters (you wrote %(show_value)d)."),
+        },
+    )
+    theme = forms.ChoiceField(label=_("Theme (optional)"), required=False)
+
+    def __init__(self, *args, themes: list[str], **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["theme"].choices = [("", "—"), *((theme, theme) for theme in themes)]
+
+    def clean_text(self):
+        text = self.cleaned_data["text"].strip()
+        if not text:
+            raise forms.ValidationError(_("Write something on the post-it."))
+        return text

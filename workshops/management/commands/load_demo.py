@@ -1,0 +1,211 @@
+"""The demo workshop of `make run`, modelled on a real one (Le Mené, 24 September 2020)."""
+
+import datetime
+import secrets
+
+from django.conf import settings
+from django.contrib.auth import get_user_model
+from django.core.management.base import BaseCommand
+from django.db import transaction
+from django.urls import reverse
+
+from territories.models import Territory
+from workshops import services
+from workshops.links import is_loopback
+from workshops.models import PostIt, Workshop
+
+DEMO_USERNAME = "animateur"
+DEMO_TITLE = "Construire des paniers de coopération"
+
+TERRITORIES = [
+    {
+        "name": "Brest Métropole",
+        "short_name": "BM",
+        "kind": Territory.Kind.METROPOLE,
+        "color": "#1f5fa8",
+        "sheet": (
+            "Métropole de 8 communes, environ 210 000 habitants, pôle universitaire, "
+            "hospitalier (CHU) et portuaire de la pointe bretonne.\n\n"
+            "Atouts : port de Brest, ingénierie (SEM, agence locale de l'énergie, agence "
+            "d'urbanisme), plateforme de rénovation de l'habitat Tin'ergie, cadastre solaire, "
+            "offre culturelle.\n\n"
+            "Enjeux : développer le réseau de chaleur, produire plus d'électricité renouvelable, "
+            "80 % de bio dans les cantines (Programme alimentaire territorial), réduire la part "
+            "de la voiture dans les trajets domicile-travail."
+        ),
+    },
+    {
+        "name": "Pays de Brest",
+        "short_name": "PdB",
+        "kind": Territory.Kind.PAYS,
+        "color": "#2e8b57",
+        "sheet": (
+            "Pôle métropolitain de 7 EPCI autour de Brest, environ 400 000 habitants, "
+            "façade maritime et bocage agricole.\n\n"
+            "Atouts : production alimentaire bio et de qualité, gisement de bois-énergie et de "
+            "méthanisation, offre touristique labellisée, programme de mobilisation citoyenne.\n\n"
+            "Enjeux : préserver le foncier agricole, densifier les centre-bourgs, réduire la "
+            "place de la voiture individuelle, limiter la pression touristique estivale."
+        ),
+    },
+    {
+        "name": "Pays Centre Ouest Bretagne",
+        "short_name": "COB",
+        "kind": Territory.Kind.PAYS,
+        "color": "#b5651d",
+        "sheet": (
+            "Territoire rural du centre de la Bretagne, environ 100 000 habitants, à une heure "
+            "de Brest.\n\n"
+            "Atouts : filière forestière structurée, installateurs solaires RGE, foncier "
+            "disponible pour les énergies renouvelables, filière agro-alimentaire, patrimoine "
+            "naturel et culturel.\n\n"
+            "Enjeux : accès aux soins (désert médical), ingénierie et financement pour les "
+            "énergies renouvelables, mobilités alternatives, export agro-alimentaire."
+        ),
+    },
+]
+
+# Table 1 after a few minutes of phase 1: (territory short name, kind, text, theme).
+TABLE_1_POSTITS = [
+    ("BM", "offer", "Extension du cadastre solaire à l'ensemble du Pays de Brest.", "Énergie"),
+    (
+        "BM",
+        "offer",
+        "Présence de services de santé spécialisés (pôle hospitalier).",
+        "Santé et accès aux soins",
+    ),
+    ("BM", "offer", "Port de Brest : hub import / export.", "Économie et emploi"),
+    ("BM", "need", "Développer le réseau de chaleur (besoin d'approvisionnement).", "Énergie"),
+    (
+        "BM",
+        "need",
+        "80 % de produits bio dans les cantines en 2022 ; circuits courts.",
+        "Alimentation",
+    ),
+    ("PdB", "offer", "Production alimentaire bio et de qualité importante.", "Alimentation"),
+    ("PdB", "offer", "Gisement énergétique à valoriser (bois-énergie, méthanisation).", "Énergie"),
+    ("PdB", "need", "Préserver le foncier agricole du Pays.", "Foncier et urbanisme"),
+    (
+        "PdB",
+        "need",
+        "Réduire la part de la voiture individuelle dans les déplacements.",
+        "Mobilité",
+    ),
+    ("COB", "offer", "Filière forestière structurée pour répondre à la demande.", "Énergie"),
+    ("COB", "offer", "Présence d'une filière solaire dynamique (installateurs RGE).", "Énergie"),
+    ("COB", "need", "Renforcer l'accès aux soins dans le territoire.", "Santé et accès aux soins"),
+    (
+        "COB",
+        "need",
+        "Besoin d'ingénierie et de financement pour le développement des EnR.",
+        "Énergie",
+    ),
+]
+
+
+class Command(BaseCommand):
+    help = "Create (once) the demo workshop and its facilitator, then print how to reach them."
+
+    def add_arguments(self, parser):
+        parser.add_argument("--base-url", default="", help="URL printed for the laptop")
+
+    def handle(self, *args, base_url, **options):
+        password = self._facilitator_password()
+        workshop = self._demo_workshop()
+        laptop = base_url.rstrip("/") or "http://127.0.0.1:8000"
+        phones = settings.PUBLIC_URL or laptop
+        join = phones + reverse("workshops:join", args=[workshop.code])
+        self.stdout.write(
+            "\n".join(
+                [
+                    "",
+                    "Paniers demo workshop ready",
+                    f"  Facilitator login : {laptop}/login/",
+                    f"      username      : {DEMO_USERNAME}",
+                    f"      password      : {password}",
+                    f"  Projector view    : {laptop}"
+                    + reverse("workshops:projector", args=[workshop.pk]),
+                    f"  Participants join : {join}",
+                    f"  Join code         : {workshop.code}",
+                    "",
+                ]
+            )
+        )
+        if is_loopback(phones):
+            self.stdout.write(
+                "  (phones cannot reach 127.0.0.1: see the README, "
+                "HOST=0.0.0.0 PUBLIC_URL=http://<laptop-ip>:8000 make run)\n"
+            )
+
+    def _facilitator_password(self) -> str:
+        """Generated once and kept in var/ (git-ignored), so every `make run` prints it."""
+        path = settings.VAR_DIR / "demo-password"
+        user_model = get_user_model()
+        user = user_model.objects.filter(username=DEMO_USERNAME).first()
+        if user is not None and path.exists():
+            return path.read_text().strip()
+        password = secrets.token_urlsafe(9)
+        if user is None:
+            user = user_model(username=DEMO_USERNAME, first_name="Animateur", is_staff=True)
+        user.is_staff = True
+        user.set_password(password)
+        user.save()
+        self._grant_territory_library(user)
+        settings.VAR_DIR.mkdir(parents=True, exist_ok=True)
+        path.write_text(password)
+        path.chmod(0o600)
+        return password
+
+    def _grant_territory_library(self, user) -> None:
+        """The territory library is edited in the admin until it gets its own pages."""
+        from django.contrib.auth.models import Permission
+
+        user.user_permissions.add(*Permission.objects.filter(content_type__app_label="territories"))
+
+    @transaction.atomic
+    def _demo_workshop(self) -> Workshop:
+        user = get_user_model().objects.get(username=DEMO_USERNAME)
+        existing = Workshop.objects.filter(title=DEMO_TITLE, created_by=user).first()
+        if existing is not None:
+            return existing
+        territories = [
+            Territory.objects.update_or_create(name=data["name"], defaults=data)[0]
+            for data in TERRITORIES
+        ]
+        workshop = services.workshop_create(
+            created_by=user,
+            title=DEMO_TITLE,
+            event="Rencontres TEPOS — coopérations urbain-rural",
+            date=datetime.date(2020, 9, 24),
+            place="Le Mené",
+            territories=territories,
+            table_count=3,
+            themes=[
+                "Énergie",
+                "Alimentation",
+                "Mobilité",
+                "Santé et accès aux soins",
+                "Habitat et rénovation énergétique",
+                "Foncier et urbanisme",
+                "Économie et emploi",
+                "Tourisme",
+                "Culture",
+                "Formation et compétences",
+                "Eau",
+                "Déchets",
+                "Numérique",
+            ],
+        )
+        table_1 = workshop.tables.get(number=1)
+        subgroups = {
+            s.territory.short_name: s for s in table_1.subgroups.select_related("territory")
+        }
+        for short_name, kind, text, theme in TABLE_1_POSTITS:
+            services.postit_create(
+                subgroup=subgroups[short_name],
+                author=None,
+                kind=PostIt.Kind(kind),
+                text=text,
+                theme=theme,
+            )
+        return workshop

@@ -1,0 +1,8 @@
+from django.urls import path
+
+from workshops import consumers
+
+websocket_urlpatterns = [
+    path("ws/j/<str:code>/", consumers.PhoneConsumer.as_asgi()),
+    path("ws/w/<int:pk>/screen/", consumers.ScreenConsumer.as_asgi()),
+]

@@ -1,0 +1,59 @@
+"""Laptop views for facilitators: their workshops, creating one, the projector."""
+
+from django.contrib.auth.decorators import login_required
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.views.decorators.http import require_http_methods
+
+from workshops import access, selectors, services
+from workshops.forms import WorkshopForm
+from workshops.links import is_loopback, join_url
+from workshops.qr import qr_svg
+
+
+@login_required
+def workshop_list(request: HttpRequest) -> HttpResponse:
+    workshops = access.facilitated_workshops(request.user).prefetch_related("territories")
+    return render(request, "workshops/workshop_list.html", {"workshops": workshops})
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def workshop_create(request: HttpRequest) -> HttpResponse:
+    form = WorkshopForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        workshop = services.workshop_create(created_by=request.user, **form.cleaned_data)
+        return redirect("workshops:detail", pk=workshop.pk)
+    return render(request, "workshops/workshop_form.html", {"form": form})
+
+
+def _join_context(request: HttpRequest, workshop) -> dict:
+    url = join_url(workshop, request)
+    return {"join_url": url, "join_qr": qr_svg(url), "join_url_is_loopback": is_loopback(url)}
+
+
+@login_required
+def workshop_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    workshop = access.get_workshop_for_facilitator(request, pk)
+    tables = workshop.tables.prefetch_related("subgroups__territory", "subgroups__participants")
+    context = {"workshop": workshop, "tables": tables, **_join_context(request, workshop)}
+    return render(request, "workshops/workshop_detail.html", context)
+
+
+@login_required
+def projector(request: HttpRequest, pk: int) -> HttpResponse:
+    workshop = access.get_workshop_for_facilitator(request, pk)
+    context = {
+        "workshop": workshop,
+        "boards": selectors.workshop_board(workshop),
+        **_join_context(request, workshop),
+    }
+    return render(request, "workshops/projector.html", context)
+
+
+@login_required
+def projector_board(request: HttpRequest, pk: int) -> HttpResponse:
+    """Every table's grid, fetched again whenever the projector's socket (re)opens."""
+    workshop = access.get_workshop_for_facilitator(request, pk)
+    boards = selectors.workshop_board(workshop)
+    return render(request, "workshops/_projector_board.html", {"boards": boards})

@@ -1,0 +1,191 @@
+"""Phone views: join with a code, write, edit and delete one's own post-its."""
+
+from django.conf import settings
+from django.contrib import messages
+from django.core.exceptions import ValidationError
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_http_methods, require_POST
+
+from workshops import access, selectors, services
+from workshops.codes import normalise_code
+from workshops.forms import JoinCodeForm, JoinForm, PostItForm
+from workshops.models import Participant, PostIt, Workshop
+from workshops.ratelimit import client_address, over_limit
+
+
+def _too_many_join_attempts(request: HttpRequest) -> bool:
+    return over_limit(
+        f"join:{client_address(request)}",
+        settings.JOIN_ATTEMPTS_PER_WINDOW,
+        settings.JOIN_ATTEMPTS_WINDOW_SECONDS,
+    )
+
+
+def _too_many_join_response(request: HttpRequest) -> HttpResponse:
+    return render(request, "workshops/join_throttled.html", status=429)
+
+
+@require_http_methods(["GET", "POST"])
+def join_start(request: HttpRequest) -> HttpResponse:
+    """Home page: type the code shown on the projector."""
+    form = JoinCodeForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        code = normalise_code(form.cleaned_data["code"])
+        if Workshop.objects.filter(code=code).exists():
+            return redirect("workshops:join", code=code)
+        if _too_many_join_attempts(request):
+            return _too_many_join_response(request)
+        form.add_error("code", _("No workshop has this code. Check the projector."))
+    return render(request, "workshops/join_start.html", {"form": form})
+
+
+def _workshop_or_throttle(request: HttpRequest, code: str) -> Workshop | HttpResponse:
+    try:
+        return access.get_workshop_by_code(code)
+    except Http404:
+        if _too_many_join_attempts(request):
+            return _too_many_join_response(request)
+        raise
+
+
+@require_http_methods(["GET", "POST"])
+def join(request: HttpRequest, code: str) -> HttpResponse:
+    """The URL in the QR code: the join form, or the phone view once joined."""
+    workshop = _workshop_or_throttle(request, code)
+    if isinstance(workshop, HttpResponse):
+        return workshop
+    if code != workshop.code:
+        return redirect("workshops:join", code=workshop.code)
+    participant = access.participant_in_session(request.session, workshop)
+    if participant is not None:
+        return _phone_page(request, participant)
+
+    form = JoinForm(request.POST or None, workshop=workshop)
+    if request.method == "POST" and form.is_valid():
+        participant = services.participant_join(
+            subgroup=form.subgroup(), first_name=form.cleaned_data["first_name"]
+        )
+        access.remember_participant(request.session, participant)
+        return redirect("workshops:join", code=workshop.code)
+    return render(request, "workshops/join.html", {"workshop": workshop, "form": form})
+
+
+def _phone_page(request: HttpRequest, participant: Participant) -> HttpResponse:
+    workshop = participant.workshop
+    context = {
+        "workshop": workshop,
+        "participant": participant,
+        "board": selectors.workshop_board(workshop, table=participant.subgroup.table)[0],
+        "form": PostItForm(themes=workshop.themes, initial={"kind": PostIt.Kind.OFFER}),
+    }
+    return render(request, "workshops/phone.html", context)
+
+
+def phone_board(request: HttpRequest, code: str) -> HttpResponse:
+    """The table grid of the phone view, fetched again whenever the socket (re)opens."""
+    workshop = access.get_workshop_by_code(code)
+    participant = access.require_participant(request, workshop)
+    board = selectors.workshop_board(workshop, table=participant.subgroup.table)[0]
+    return render(
+        request, "workshops/_phone_board.html", {"participant": participant, "board": board}
+    )
+
+
+@require_POST
+def leave(request: HttpRequest, code: str) -> HttpResponse:
+    workshop = access.get_workshop_by_code(code)
+    access.forget_participant(request.session, workshop)
+    return redirect("workshops:join", code=workshop.code)
+
+
+def _render_form(request, participant, form, postit=None, status=200, changed=()):
+    """The compose form, plus the changed cells out of band (for when the socket is down)."""
+    context = {
+        "workshop": participant.workshop,
+        "participant": participant,
+        "form": form,
+        "postit": postit,
+        "changed_cells": _changed_cells(participant, changed),
+    }
+    return render(request, "workshops/_postit_form.html", context, status=status)
+
+
+def _changed_cells(participant: Participant, kinds) -> list[str]:
+    return [
+        selectors.render_cell(participant.subgroup, kind, oob=True) for kind in dict.fromkeys(kinds)
+    ]
+
+
+def _fresh_form(participant: Participant, kind: str = PostIt.Kind.OFFER) -> PostItForm:
+    return PostItForm(themes=participant.workshop.themes, initial={"kind": kind})
+
+
+def _rate_limited(participant: Participant) -> bool:
+    return over_limit(f"postit:{participant.pk}", settings.POSTITS_PER_MINUTE, 60)
+
+
+@require_POST
+def postit_create(request: HttpRequest, code: str) -> HttpResponse:
+    workshop = access.get_workshop_by_code(code)
+    participant = access.require_participant(request, workshop)
+    form = PostItForm(request.POST, themes=workshop.themes)
+    if not form.is_valid():
+        return _render_form(request, participant, form, status=422)
+    if _rate_limited(participant):
+        form.add_error(None, _("Too many post-its at once: wait a minute, your text is kept."))
+        return _render_form(request, participant, form, status=429)
+    try:
+        postit = services.postit_create(
+            subgroup=participant.subgroup, author=participant, **form.cleaned_data
+        )
+    except ValidationError as error:
+        form.add_error(None, error)
+        return _render_form(request, participant, form, status=422)
+    return _render_form(
+        request, participant, _fresh_form(participant, postit.kind), changed=[postit.kind]
+    )
+
+
+@require_http_methods(["GET", "POST"])
+def postit_edit(request: HttpRequest, pk: int) -> HttpResponse:
+    postit, participant = access.get_postit_for_writing(request, pk)
+    themes = participant.workshop.themes
+    if request.method == "GET":
+        form = PostItForm(
+            themes=themes, initial={"kind": postit.kind, "text": postit.text, "theme": postit.theme}
+        )
+        return _render_form(request, participant, form, postit=postit)
+    form = PostItForm(request.POST, themes=themes)
+    if not form.is_valid():
+        return _render_form(request, participant, form, postit=postit, status=422)
+    previous_kind = postit.kind
+    try:
+        services.postit_update(postit=postit, **form.cleaned_data)
+    except ValidationError as error:
+        form.add_error(None, error)
+        return _render_form(request, participant, form, postit=postit, status=422)
+    return _render_form(
+        request, participant, _fresh_form(participant), changed=[previous_kind, postit.kind]
+    )
+
+
+@require_POST
+def postit_delete(request: HttpRequest, pk: int) -> HttpResponse:
+    postit, participant = access.get_postit_for_writing(request, pk)
+    kind = postit.kind
+    services.postit_delete(postit=postit)
+    if not request.htmx:
+        messages.success(request, _("Post-it deleted."))
+        return redirect(reverse("workshops:join", args=[participant.workshop.code]))
+    # Only the cell changes: the compose form, and whatever is being typed in it, stays.
+    return HttpResponse("".join(_changed_cells(participant, [kind])))
+
+
+def compose_form(request: HttpRequest, code: str) -> HttpResponse:
+    """An empty compose form: 'cancel' while editing."""
+    workshop = access.get_workshop_by_code(code)
+    participant = access.require_participant(request, workshop)
+    return _render_form(request, participant, _fresh_form(participant))
