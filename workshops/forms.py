@@ -72,7 +72,13 @@ class PostItForm(forms.Form):
     text = forms.CharField(
         label=_("Text"),
         max_length=POSTIT_MAX_LENGTH,
-        widget=forms.Textarea(attrs={"rows": 3, "data-counter": POSTIT_MAX_LENGTH}),
+        widget=forms.Textarea(
+            attrs={
+                "rows": 3,
+                "data-counter": POSTIT_MAX_LENGTH,
+                "placeholder": _("e.g. Wood-energy resource to develop"),
+            }
+        ),
         error_messages={
             "max_length": _("At most %(limit_value)d characters (you wrote %(show_value)d)."),
         },

@@ -23,6 +23,13 @@
   document.addEventListener("DOMContentLoaded", function () { initCounters(document); });
   document.addEventListener("htmx:load", function (event) { initCounters(event.detail.elt); });
 
+  // The projector may show one table only: drop live cells it does not display
+  // rather than let htmx report a missing swap target.
+  document.addEventListener("htmx:wsBeforeMessage", function (event) {
+    var match = /^\s*<[^>]*\bid="([^"]+)"/.exec(event.detail.message);
+    if (match && !document.getElementById(match[1])) event.preventDefault();
+  });
+
   // Tell people when the live connection drops; htmx's ws extension reconnects by itself
   // and the board re-fetches itself on every (re)open (hx-trigger="htmx:wsOpen").
   document.addEventListener("htmx:wsOpen", function () { document.body.dataset.live = "on"; });

@@ -2,7 +2,7 @@
 
 from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
-from django.shortcuts import redirect, render
+from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_http_methods
 
 from workshops import access, selectors, services
@@ -40,12 +40,23 @@ def workshop_detail(request: HttpRequest, pk: int) -> HttpResponse:
     return render(request, "workshops/workshop_detail.html", context)
 
 
+def _focused_table(request: HttpRequest, workshop):
+    """?table=N shows one table, large enough for a big room; otherwise every table."""
+    number = request.GET.get("table", "")
+    if not number.isdigit():
+        return None
+    return get_object_or_404(workshop.tables, number=int(number))
+
+
 @login_required
 def projector(request: HttpRequest, pk: int) -> HttpResponse:
     workshop = access.get_workshop_for_facilitator(request, pk)
+    table = _focused_table(request, workshop)
     context = {
         "workshop": workshop,
-        "boards": selectors.workshop_board(workshop),
+        "focused_table": table,
+        "table_numbers": workshop.tables.values_list("number", flat=True),
+        "boards": selectors.workshop_board(workshop, table=table),
         **_join_context(request, workshop),
     }
     return render(request, "workshops/projector.html", context)
@@ -53,7 +64,7 @@ def projector(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 def projector_board(request: HttpRequest, pk: int) -> HttpResponse:
-    """Every table's grid, fetched again whenever the projector's socket (re)opens."""
+    """The grids on show, fetched again whenever the projector's socket (re)opens."""
     workshop = access.get_workshop_for_facilitator(request, pk)
-    boards = selectors.workshop_board(workshop)
+    boards = selectors.workshop_board(workshop, table=_focused_table(request, workshop))
     return render(request, "workshops/_projector_board.html", {"boards": boards})

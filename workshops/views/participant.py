@@ -144,6 +144,8 @@ def postit_create(request: HttpRequest, code: str) -> HttpResponse:
     except ValidationError as error:
         form.add_error(None, error)
         return _render_form(request, participant, form, status=422)
+    if not request.htmx:  # the form still works when scripts fail
+        return redirect("workshops:join", code=workshop.code)
     return _render_form(
         request, participant, _fresh_form(participant, postit.kind), changed=[postit.kind]
     )
@@ -167,6 +169,8 @@ def postit_edit(request: HttpRequest, pk: int) -> HttpResponse:
     except ValidationError as error:
         form.add_error(None, error)
         return _render_form(request, participant, form, postit=postit, status=422)
+    if not request.htmx:
+        return redirect("workshops:join", code=participant.workshop.code)
     return _render_form(
         request, participant, _fresh_form(participant), changed=[previous_kind, postit.kind]
     )
