@@ -21,7 +21,7 @@ $(VENV)/.test-deps: $(VENV)/.run-deps
 	touch $@
 
 run: $(VENV)/.run-deps
-	$(PY) manage.py migrate --noinput
+	$(PY) manage.py migrate --noinput -v 0
 	$(PY) manage.py load_demo --base-url http://$(LOCAL_HOST):$(PORT)
 	$(VENV)/bin/daphne -b $(HOST) -p $(PORT) config.asgi:application
 

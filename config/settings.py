@@ -144,9 +144,11 @@ else:
 
 REDIS_URL = os.environ.get("REDIS_URL", "")
 CHANNEL_LAYER_BACKEND = os.environ.get("CHANNEL_LAYER", "core")  # "core" or "pubsub"
+# Deployments sharing one Redis need prefixes of their own: pub/sub ignores the db number.
+CHANNEL_LAYER_PREFIX = os.environ.get("CHANNEL_LAYER_PREFIX", "paniers")
 
 
-def redis_channel_layer(url: str, backend: str = "core") -> dict:
+def redis_channel_layer(url: str, backend: str = "core", prefix: str = "paniers") -> dict:
     # redis-py 8 defaults socket_timeout to 5 s, shorter than channels-redis'
     # 5 s blocking pop: idle consumers would crash every few seconds
     # (channels_redis#422). Keep reads longer than the pop, keep TCP alive.
@@ -161,16 +163,18 @@ def redis_channel_layer(url: str, backend: str = "core") -> dict:
     if backend == "pubsub":
         return {
             "BACKEND": "channels_redis.pubsub.RedisPubSubChannelLayer",
-            "CONFIG": {"hosts": [host], "prefix": "paniers"},
+            "CONFIG": {"hosts": [host], "prefix": prefix},
         }
     return {
         "BACKEND": "channels_redis.core.RedisChannelLayer",
-        "CONFIG": {"hosts": [host], "prefix": "paniers", "capacity": 500, "expiry": 30},
+        "CONFIG": {"hosts": [host], "prefix": prefix, "capacity": 500, "expiry": 30},
     }
 
 
 if REDIS_URL:
-    CHANNEL_LAYERS = {"default": redis_channel_layer(REDIS_URL, CHANNEL_LAYER_BACKEND)}
+    CHANNEL_LAYERS = {
+        "default": redis_channel_layer(REDIS_URL, CHANNEL_LAYER_BACKEND, CHANNEL_LAYER_PREFIX)
+    }
 else:
     CHANNEL_LAYERS = {"default": {"BACKEND": "channels.layers.InMemoryChannelLayer"}}
 

@@ -134,3 +134,41 @@ def participant_client():
     from django.test import Client
 
     return lambda participant: client_for(Client, participant)
+
+
+@pytest.fixture
+def dora(other_workshop):
+    """A participant of the other workshop (table 1, Brest Métropole)."""
+    return services.participant_join(
+        subgroup=subgroup_of(other_workshop, 1, "BM"), first_name="Dora"
+    )
+
+
+@pytest.fixture
+def make_postit():
+    """Writes a post-it through the service, as the participant's phone would."""
+
+    def make(participant, text="Un port en eau profonde", kind="offer", theme=""):
+        return services.postit_create(
+            subgroup=participant.subgroup, author=participant, kind=kind, text=text, theme=theme
+        )
+
+    return make
+
+
+@pytest.fixture
+def user_client():
+    """A test client logged in as the given user."""
+    from django.test import Client
+
+    def make(user):
+        client = Client()
+        client.force_login(user)
+        return client
+
+    return make
+
+
+@pytest.fixture
+def staff_user(db):
+    return get_user_model().objects.create_superuser("staff", password="staff-pass-123")

@@ -1,4 +1,5 @@
 from django.conf import settings
+from django.core.validators import MaxLengthValidator
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
@@ -124,7 +125,12 @@ class PostIt(models.Model):
         related_name="postits",
     )
     kind = models.CharField(_("kind"), max_length=5, choices=Kind.choices)
-    text = models.TextField(_("text"), max_length=POSTIT_MAX_LENGTH)
+    # A TextField's max_length only reaches forms; the validator makes full_clean check it.
+    text = models.TextField(
+        _("text"),
+        max_length=POSTIT_MAX_LENGTH,
+        validators=[MaxLengthValidator(POSTIT_MAX_LENGTH)],
+    )
     theme = models.CharField(_("theme"), max_length=80, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)

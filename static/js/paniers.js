@@ -30,6 +30,29 @@
     if (match && !document.getElementById(match[1])) event.preventDefault();
   });
 
+  // A re-sync swaps the whole board: folded sections someone opened stay open.
+  document.addEventListener("htmx:beforeSwap", function (event) {
+    var target = event.detail.target;
+    target.dataset.openDetails = Array.prototype.map.call(
+      target.querySelectorAll("details[open][id]"), function (details) { return details.id; }
+    ).join(" ");
+  });
+  document.addEventListener("htmx:afterSwap", function (event) {
+    (event.detail.target.dataset.openDetails || "").split(" ").forEach(function (id) {
+      var details = id && document.getElementById(id);
+      if (details) details.open = true;
+    });
+  });
+
+  // Reconnect within seconds, not the extension's default of up to a minute, with
+  // jitter so a room of phones does not come back all at once after a restart.
+  if (window.htmx) {
+    htmx.config.wsReconnectDelay = function (retryCount) {
+      var ceiling = Math.min(8000, 500 * Math.pow(2, retryCount));
+      return ceiling / 2 + Math.random() * ceiling / 2;
+    };
+  }
+
   // Tell people when the live connection drops; htmx's ws extension reconnects by itself
   // and the board re-fetches itself on every (re)open (hx-trigger="htmx:wsOpen").
   document.addEventListener("htmx:wsOpen", function () { document.body.dataset.live = "on"; });

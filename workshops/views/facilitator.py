@@ -43,7 +43,7 @@ def workshop_detail(request: HttpRequest, pk: int) -> HttpResponse:
 def _focused_table(request: HttpRequest, workshop):
     """?table=N shows one table, large enough for a big room; otherwise every table."""
     number = request.GET.get("table", "")
-    if not number.isdigit():
+    if not number.isdecimal():  # isdigit() lets "²" through, which int() refuses
         return None
     return get_object_or_404(workshop.tables, number=int(number))
 

@@ -43,6 +43,8 @@ def join_start(request: HttpRequest) -> HttpResponse:
 
 
 def _workshop_or_throttle(request: HttpRequest, code: str) -> Workshop | HttpResponse:
+    """Every URL with a code counts misses: a 404 here against a 403 there would
+    otherwise tell a guesser which codes exist, past the join page's limit."""
     try:
         return access.get_workshop_by_code(code)
     except Http404:
@@ -86,7 +88,9 @@ def _phone_page(request: HttpRequest, participant: Participant) -> HttpResponse:
 
 def phone_board(request: HttpRequest, code: str) -> HttpResponse:
     """The table grid of the phone view, fetched again whenever the socket (re)opens."""
-    workshop = access.get_workshop_by_code(code)
+    workshop = _workshop_or_throttle(request, code)
+    if isinstance(workshop, HttpResponse):
+        return workshop
     participant = access.require_participant(request, workshop)
     board = selectors.workshop_board(workshop, table=participant.subgroup.table)[0]
     return render(
@@ -96,7 +100,9 @@ def phone_board(request: HttpRequest, code: str) -> HttpResponse:
 
 @require_POST
 def leave(request: HttpRequest, code: str) -> HttpResponse:
-    workshop = access.get_workshop_by_code(code)
+    workshop = _workshop_or_throttle(request, code)
+    if isinstance(workshop, HttpResponse):
+        return workshop
     access.forget_participant(request.session, workshop)
     return redirect("workshops:join", code=workshop.code)
 
@@ -129,7 +135,9 @@ def _rate_limited(participant: Participant) -> bool:
 
 @require_POST
 def postit_create(request: HttpRequest, code: str) -> HttpResponse:
-    workshop = access.get_workshop_by_code(code)
+    workshop = _workshop_or_throttle(request, code)
+    if isinstance(workshop, HttpResponse):
+        return workshop
     participant = access.require_participant(request, workshop)
     form = PostItForm(request.POST, themes=workshop.themes)
     if not form.is_valid():
@@ -190,6 +198,8 @@ def postit_delete(request: HttpRequest, pk: int) -> HttpResponse:
 
 def compose_form(request: HttpRequest, code: str) -> HttpResponse:
     """An empty compose form: 'cancel' while editing."""
-    workshop = access.get_workshop_by_code(code)
+    workshop = _workshop_or_throttle(request, code)
+    if isinstance(workshop, HttpResponse):
+        return workshop
     participant = access.require_participant(request, workshop)
     return _render_form(request, participant, _fresh_form(participant))

@@ -1,0 +1,310 @@
+"""The websockets, through the whole ASGI stack: origin check, session, routing, consumers."""
+
+from contextlib import asynccontextmanager
+
+import pytest
+from channels.db import database_sync_to_async
+from channels.testing import WebsocketCommunicator
+from django.conf import settings
+from django.db import connections
+
+from config.asgi import application
+from workshops import services
+from workshops.broadcast import screens_group, table_group, workshop_group
+
+pytestmark = [
+    pytest.mark.django_db(transaction=True),
+    # A fresh layer per test (each test has its own event loop), on its own Redis prefix.
+    pytest.mark.usefixtures("channel_layer"),
+]
+
+HOME = b"http://127.0.0.1"
+
+# How long disconnect() waits for a consumer to end before cancelling it. On Redis,
+# redis-py can swallow the cancellation of the consumer's blocking pop when it lands
+# at the wrong moment (redis/redis-py#2028), so the consumer then only ends on the
+# communicator's own cancel: keep that wait short rather than the default second.
+DISCONNECT_TIMEOUT = 0.1
+
+
+def ws_headers(session_key: str | None = None, origin: bytes | None = HOME) -> list:
+    headers = [(b"host", b"127.0.0.1")]
+    if origin is not None:
+        headers.append((b"origin", origin))
+    if session_key is not None:
+        headers.append((b"cookie", f"{settings.SESSION_COOKIE_NAME}={session_key}".encode()))
+    return headers
+
+
+def session_key(client) -> str:
+    return client.cookies[settings.SESSION_COOKIE_NAME].value
+
+
+@pytest.fixture
+def phone_headers(participant_client):
+    """The headers of a participant's phone, its session made by the sync test client."""
+
+    async def make(participant, **kwargs) -> list:
+        client = await database_sync_to_async(participant_client)(participant)
+        return ws_headers(session_key(client), **kwargs)
+
+    return make
+
+
+@pytest.fixture
+def laptop_headers(user_client):
+    """The headers of a facilitator's laptop, logged in by the sync test client."""
+
+    async def make(user, **kwargs) -> list:
+        client = await database_sync_to_async(user_client)(user)
+        return ws_headers(session_key(client), **kwargs)
+
+    return make
+
+
+@pytest.fixture
+async def ws():
+    """ws(path, headers) opens a socket, asserting it is accepted; all are closed at the end."""
+    opened = []
+
+    @asynccontextmanager
+    async def open_socket(path: str, headers: list):
+        communicator = WebsocketCommunicator(application, path, headers=headers)
+        opened.append(communicator)
+        connected, _subprotocol = await communicator.connect()
+        assert connected, f"{path} refused the connection"
+        yield communicator
+
+    yield open_socket
+    for communicator in opened:
+        await communicator.disconnect(timeout=DISCONNECT_TIMEOUT)
+    # Sockets and services ran queries in asgiref's thread: close its connections there.
+    await database_sync_to_async(connections.close_all)()
+
+
+async def is_refused(path: str, headers: list) -> bool:
+    communicator = WebsocketCommunicator(application, path, headers=headers)
+    connected, _close_code = await communicator.connect()
+    await communicator.disconnect(timeout=DISCONNECT_TIMEOUT)
+    await database_sync_to_async(connections.close_all)()
+    return not connected
+
+
+def create_postit(participant, text="Un port en eau profonde", kind="offer"):
+    """The service, run in a thread; it broadcasts once its transaction commits."""
+    return database_sync_to_async(services.postit_create)(
+        subgroup=participant.subgroup, author=participant, kind=kind, text=text
+    )
+
+
+# Live cells -------------------------------------------------------------------------
+
+
+async def test_it_sends_a_new_postit_cell_to_the_phones_of_its_table_and_the_projector(
+    ws, phone_headers, laptop_headers, alice, bruno, chloe, owner
+):
+    code, pk = alice.workshop.code, alice.workshop_id
+    async with (
+        ws(f"/ws/j/{code}/", await phone_headers(alice)) as alice_phone,
+        ws(f"/ws/j/{code}/", await phone_headers(bruno)) as bruno_phone,
+        ws(f"/ws/j/{code}/", await phone_headers(chloe)) as chloe_phone,
+        ws(f"/ws/w/{pk}/screen/", await laptop_headers(owner)) as projector,
+    ):
+        postit = await create_postit(alice, text="Un port en eau profonde")
+
+        cell = await alice_phone.receive_from()
+        assert f'id="cell-{alice.subgroup_id}-offer" hx-swap-oob="true"' in cell
+        assert f'id="postit-{postit.pk}"' in cell
+        assert "Un port en eau profonde" in cell
+        assert await bruno_phone.receive_from() == cell
+        assert await projector.receive_from() == cell
+        assert await chloe_phone.receive_nothing(timeout=0.1)
+        assert await alice_phone.receive_nothing(timeout=0.01)  # once, not twice
+
+
+async def test_it_sends_nothing_to_another_workshop(
+    ws, phone_headers, laptop_headers, alice, dora, other_facilitator
+):
+    other = dora.workshop
+    async with (
+        ws(f"/ws/j/{other.code}/", await phone_headers(dora)) as dora_phone,
+        ws(f"/ws/w/{other.pk}/screen/", await laptop_headers(other_facilitator)) as other_projector,
+        ws(f"/ws/j/{alice.workshop.code}/", await phone_headers(alice)) as alice_phone,
+    ):
+        await create_postit(alice)
+
+        assert await alice_phone.receive_from()
+        assert await dora_phone.receive_nothing(timeout=0.1)
+        assert await other_projector.receive_nothing(timeout=0.01)
+
+
+async def test_it_sends_both_cells_when_an_edit_changes_the_kind(ws, phone_headers, alice, bruno):
+    postit = await create_postit(alice, kind="offer")
+    async with ws(f"/ws/j/{alice.workshop.code}/", await phone_headers(bruno)) as bruno_phone:
+        await database_sync_to_async(services.postit_update)(
+            postit=postit, kind="need", text="Maintenant un besoin"
+        )
+
+        offers = await bruno_phone.receive_from()
+        needs = await bruno_phone.receive_from()
+        assert f'id="cell-{alice.subgroup_id}-offer"' in offers
+        assert f'id="postit-{postit.pk}"' not in offers
+        assert f'id="cell-{alice.subgroup_id}-need"' in needs
+        assert "Maintenant un besoin" in needs
+
+
+async def test_it_sends_the_emptied_cell_when_a_postit_is_deleted(ws, laptop_headers, alice, owner):
+    postit = await create_postit(alice, kind="need")
+    async with ws(f"/ws/w/{alice.workshop_id}/screen/", await laptop_headers(owner)) as projector:
+        await database_sync_to_async(services.postit_delete)(postit=postit)
+
+        cell = await projector.receive_from()
+        assert f'id="cell-{alice.subgroup_id}-need"' in cell
+        assert f'id="postit-{postit.pk}"' not in cell
+
+
+async def test_it_escapes_a_postit_on_its_way_through_the_socket(ws, phone_headers, alice):
+    async with ws(f"/ws/j/{alice.workshop.code}/", await phone_headers(alice)) as phone:
+        await create_postit(alice, text="<script>alert(1)</script>")
+
+        cell = await phone.receive_from()
+        assert "<script>" not in cell
+        assert "&lt;script&gt;alert(1)&lt;/script&gt;" in cell
+
+
+async def test_it_broadcasts_nothing_for_a_refused_postit(ws, phone_headers, alice):
+    async with ws(f"/ws/j/{alice.workshop.code}/", await phone_headers(alice)) as phone:
+        with pytest.raises(services.ValidationError):
+            await create_postit(alice, text="   ")
+
+        assert await phone.receive_nothing(timeout=0.1)
+
+
+# Forwarding -------------------------------------------------------------------------
+
+
+async def test_it_forwards_a_fragment_verbatim_without_looking_at_it(
+    ws, channel_layer, phone_headers, laptop_headers, alice, owner
+):
+    """Consumers are a pipe: what arrives in the group is sent as is, so no query per message."""
+    fragment = '<div id="anything">not from the database · 42</div>'
+    async with (
+        ws(f"/ws/j/{alice.workshop.code}/", await phone_headers(alice)) as phone,
+        ws(f"/ws/w/{alice.workshop_id}/screen/", await laptop_headers(owner)) as projector,
+    ):
+        await channel_layer.group_send(
+            table_group(alice.subgroup.table_id), {"type": "fragment.send", "html": fragment}
+        )
+        assert await phone.receive_from() == fragment
+        assert await projector.receive_nothing(timeout=0.05)
+
+        await channel_layer.group_send(
+            screens_group(alice.workshop_id), {"type": "fragment.send", "html": fragment}
+        )
+        assert await projector.receive_from() == fragment
+        assert await phone.receive_nothing(timeout=0.05)
+
+
+async def test_it_sends_workshop_wide_fragments_to_every_phone_and_screen_of_the_workshop(
+    ws, channel_layer, phone_headers, laptop_headers, alice, chloe, dora, owner
+):
+    workshop = alice.workshop
+    async with (
+        ws(f"/ws/j/{workshop.code}/", await phone_headers(alice)) as alice_phone,
+        ws(f"/ws/j/{workshop.code}/", await phone_headers(chloe)) as chloe_phone,
+        ws(f"/ws/w/{workshop.pk}/screen/", await laptop_headers(owner)) as projector,
+        ws(f"/ws/j/{dora.workshop.code}/", await phone_headers(dora)) as dora_phone,
+    ):
+        await channel_layer.group_send(
+            workshop_group(workshop.pk), {"type": "fragment.send", "html": "<p>Phase 2</p>"}
+        )
+
+        for socket in (alice_phone, chloe_phone, projector):
+            assert await socket.receive_from() == "<p>Phase 2</p>"
+        assert await dora_phone.receive_nothing(timeout=0.05)
+
+
+async def test_it_ignores_what_a_phone_sends_on_the_socket(ws, channel_layer, phone_headers, alice):
+    async with ws(f"/ws/j/{alice.workshop.code}/", await phone_headers(alice)) as phone:
+        await phone.send_to(text_data='{"text": "written through the socket"}')
+        assert await phone.receive_nothing(timeout=0.05)
+
+        await channel_layer.group_send(
+            table_group(alice.subgroup.table_id), {"type": "fragment.send", "html": "<p>ok</p>"}
+        )
+        assert await phone.receive_from() == "<p>ok</p>"
+
+    assert not await database_sync_to_async(alice.postits.exists)()
+
+
+# Who may connect --------------------------------------------------------------------
+
+
+async def test_it_accepts_a_phone_of_the_workshop(ws, phone_headers, alice):
+    async with ws(f"/ws/j/{alice.workshop.code}/", await phone_headers(alice)):
+        pass
+
+
+async def test_it_accepts_a_phone_whose_code_is_typed_loosely(ws, phone_headers, alice):
+    async with ws(f"/ws/j/{alice.workshop.code.lower()}/", await phone_headers(alice)):
+        pass
+
+
+async def test_it_refuses_a_phone_without_a_session(workshop):
+    assert await is_refused(f"/ws/j/{workshop.code}/", ws_headers())
+
+
+async def test_it_refuses_a_phone_with_an_unknown_session(workshop):
+    assert await is_refused(f"/ws/j/{workshop.code}/", ws_headers("no-such-session-key"))
+
+
+async def test_it_refuses_a_phone_of_another_workshop(phone_headers, dora, workshop):
+    assert await is_refused(f"/ws/j/{workshop.code}/", await phone_headers(dora))
+
+
+@pytest.mark.parametrize("code", ["QQQQQQ", "nope", "OOOOOO"])
+async def test_it_refuses_a_phone_asking_for_an_unknown_code(phone_headers, alice, code):
+    assert await is_refused(f"/ws/j/{code}/", await phone_headers(alice))
+
+
+@pytest.mark.parametrize(
+    "origin", [b"http://evil.example", b"https://127.0.0.1.evil.example", None]
+)
+async def test_it_refuses_a_socket_from_another_origin(
+    phone_headers, laptop_headers, alice, owner, origin
+):
+    assert await is_refused(
+        f"/ws/j/{alice.workshop.code}/", await phone_headers(alice, origin=origin)
+    )
+    assert await is_refused(
+        f"/ws/w/{alice.workshop_id}/screen/", await laptop_headers(owner, origin=origin)
+    )
+
+
+async def test_it_accepts_the_projector_of_a_facilitator_of_the_workshop(
+    ws, laptop_headers, workshop, owner, other_facilitator
+):
+    await database_sync_to_async(workshop.facilitators.add)(other_facilitator)
+    async with (
+        ws(f"/ws/w/{workshop.pk}/screen/", await laptop_headers(owner)),
+        ws(f"/ws/w/{workshop.pk}/screen/", await laptop_headers(other_facilitator)),
+    ):
+        pass
+
+
+async def test_it_refuses_an_anonymous_projector(workshop):
+    assert await is_refused(f"/ws/w/{workshop.pk}/screen/", ws_headers())
+
+
+async def test_it_refuses_the_projector_of_another_workshop_s_facilitator(
+    laptop_headers, workshop, other_facilitator, other_workshop
+):
+    assert await is_refused(f"/ws/w/{workshop.pk}/screen/", await laptop_headers(other_facilitator))
+
+
+async def test_it_refuses_a_participant_session_on_the_projector(phone_headers, alice):
+    assert await is_refused(f"/ws/w/{alice.workshop_id}/screen/", await phone_headers(alice))
+
+
+async def test_it_refuses_a_projector_for_a_workshop_that_does_not_exist(laptop_headers, owner):
+    assert await is_refused("/ws/w/999999/screen/", await laptop_headers(owner))

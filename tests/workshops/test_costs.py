@@ -1,0 +1,202 @@
+"""Costs counted, not timed: SQL queries per page and cell renders per change."""
+
+from contextlib import contextmanager
+
+import pytest
+from django.db import connection
+from django.test.signals import template_rendered
+from django.test.utils import CaptureQueriesContext
+
+from workshops import services, stats
+from workshops.models import PostIt, SubGroup
+from workshops.selectors import CELL_TEMPLATE
+
+pytestmark = pytest.mark.django_db
+
+
+def add_postits(workshop, count: int, table_number: int | None = None) -> None:
+    """``count`` post-its over every sub-group (of one table) and kind, by new participants."""
+    subgroups = SubGroup.objects.filter(table__workshop=workshop).order_by("pk")
+    if table_number is not None:
+        subgroups = subgroups.filter(table__number=table_number)
+    subgroups = list(subgroups)
+    postits = []
+    for n in range(count):
+        subgroup = subgroups[n % len(subgroups)]
+        author = services.participant_join(subgroup=subgroup, first_name=f"Auteur {n}")
+        kind = PostIt.Kind.OFFER if n % 2 else PostIt.Kind.NEED
+        postits.append(PostIt(subgroup=subgroup, author=author, kind=kind, text=f"Post-it {n}"))
+    PostIt.objects.bulk_create(postits)
+
+
+def count_queries(client, url: str, shown: int) -> int:
+    """Queries to answer ``url``, checking that the page shows ``shown`` post-its."""
+    with CaptureQueriesContext(connection) as queries:
+        response = client.get(url)
+    assert response.status_code == 200
+    assert response.content.decode().count('class="postit ') == shown
+    return len(queries)
+
+
+@pytest.mark.parametrize("path", ["projector/", "projector/board/"])
+def test_it_answers_the_projector_in_as_many_queries_for_60_postits_as_for_3(
+    user_client, owner, workshop, path
+):
+    client = user_client(owner)
+    url = f"/w/{workshop.pk}/{path}"
+
+    add_postits(workshop, 3)
+    few = count_queries(client, url, shown=3)
+    add_postits(workshop, 57)
+    many = count_queries(client, url, shown=60)
+
+    assert many == few
+
+
+@pytest.mark.parametrize("path", ["projector/?table=1", "projector/board/?table=1"])
+def test_it_answers_the_projector_focused_on_a_table_in_as_many_queries_for_60_postits_as_for_3(
+    user_client, owner, workshop, path
+):
+    client = user_client(owner)
+    url = f"/w/{workshop.pk}/{path}"
+
+    add_postits(workshop, 3, table_number=1)
+    add_postits(workshop, 6, table_number=2)
+    few = count_queries(client, url, shown=3)
+    add_postits(workshop, 57, table_number=1)
+    many = count_queries(client, url, shown=60)
+
+    assert many == few
+
+
+@pytest.mark.parametrize("path", ["", "board/"])
+def test_it_answers_a_phone_in_as_many_queries_for_60_postits_at_the_table_as_for_3(
+    participant_client, alice, workshop, path
+):
+    client = participant_client(alice)
+    url = f"/j/{workshop.code}/{path}"
+
+    add_postits(workshop, 3, table_number=1)
+    add_postits(workshop, 6, table_number=2)
+    few = count_queries(client, url, shown=3)
+    add_postits(workshop, 57, table_number=1)
+    many = count_queries(client, url, shown=60)
+
+    assert many == few
+
+
+def test_it_shows_the_workshop_page_in_as_many_queries_for_many_participants(
+    user_client, owner, workshop
+):
+    client = user_client(owner)
+    add_postits(workshop, 9)
+    with CaptureQueriesContext(connection) as few:
+        client.get(f"/w/{workshop.pk}/")
+    add_postits(workshop, 90)
+    with CaptureQueriesContext(connection) as many:
+        client.get(f"/w/{workshop.pk}/")
+    assert len(many) == len(few)
+
+
+def test_it_broadcasts_a_cell_in_as_many_queries_for_20_postits_as_for_1(
+    alice, make_postit, channel_layer, django_capture_on_commit_callbacks
+):
+    def broadcast_queries() -> int:
+        with django_capture_on_commit_callbacks() as callbacks:
+            make_postit(alice)
+        with CaptureQueriesContext(connection) as queries:
+            for callback in callbacks:
+                callback()
+        return len(queries)
+
+    few = broadcast_queries()
+    for _n in range(18):
+        make_postit(alice)
+    many = broadcast_queries()
+
+    assert many == few
+
+
+# Renders -----------------------------------------------------------------------------
+
+
+@contextmanager
+def counting_cell_renders():
+    """Counts the cell template's renders, by Django's signal and by workshops.stats."""
+    counts = {"signal": 0, "stats": 0}
+
+    def on_render(sender, template, **kwargs):
+        if template.name == CELL_TEMPLATE:
+            counts["signal"] += 1
+
+    before = stats.snapshot().get("cell_renders", 0)
+    template_rendered.connect(on_render)
+    try:
+        yield counts
+    finally:
+        template_rendered.disconnect(on_render)
+        counts["stats"] = stats.snapshot().get("cell_renders", 0) - before
+
+
+def post_as_htmx(client, url, data):
+    response = client.post(url, data, HTTP_HX_REQUEST="true")
+    assert response.status_code == 200
+    return response
+
+
+def test_it_renders_the_cell_once_for_the_broadcast_of_a_new_postit(
+    participant_client, alice, channel_layer, django_capture_on_commit_callbacks
+):
+    client = participant_client(alice)
+    with django_capture_on_commit_callbacks() as callbacks:
+        with counting_cell_renders() as for_the_writer:
+            post_as_htmx(
+                client, f"/j/{alice.workshop.code}/postits/", {"kind": "offer", "text": "Un"}
+            )
+
+    with counting_cell_renders() as for_everyone:
+        for callback in callbacks:
+            callback()
+
+    assert for_the_writer == {"signal": 1, "stats": 1}  # the writer's own phone, in the response
+    assert for_everyone == {"signal": 1, "stats": 1}  # one render, sent to the table and screens
+
+
+def test_it_renders_each_of_the_two_cells_once_when_an_edit_changes_the_kind(
+    participant_client, alice, make_postit, channel_layer, django_capture_on_commit_callbacks
+):
+    postit = make_postit(alice, kind="offer")
+    client = participant_client(alice)
+    with django_capture_on_commit_callbacks() as callbacks:
+        post_as_htmx(client, f"/p/{postit.pk}/edit/", {"kind": "need", "text": "Deux"})
+
+    with counting_cell_renders() as for_everyone:
+        for callback in callbacks:
+            callback()
+
+    assert for_everyone == {"signal": 2, "stats": 2}
+
+
+def test_it_renders_the_cell_once_for_the_broadcast_of_a_deletion(
+    participant_client, alice, make_postit, channel_layer, django_capture_on_commit_callbacks
+):
+    postit = make_postit(alice)
+    client = participant_client(alice)
+    with django_capture_on_commit_callbacks() as callbacks:
+        post_as_htmx(client, f"/p/{postit.pk}/delete/", {})
+
+    with counting_cell_renders() as for_everyone:
+        for callback in callbacks:
+            callback()
+
+    assert for_everyone == {"signal": 1, "stats": 1}
+
+
+def test_it_counts_one_broadcast_per_changed_cell(
+    alice, make_postit, channel_layer, django_capture_on_commit_callbacks
+):
+    before = stats.snapshot().get("broadcasts", 0)
+    with django_capture_on_commit_callbacks(execute=True):
+        postit = make_postit(alice, kind="offer")
+        services.postit_update(postit=postit, kind="need", text="Changé")
+    assert stats.snapshot()["broadcasts"] - before == 3

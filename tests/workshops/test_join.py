@@ -1,0 +1,285 @@
+import pytest
+from django.test import Client
+
+from tests.conftest import subgroup_of
+from workshops.access import SESSION_KEY
+from workshops.models import Participant
+
+pytestmark = pytest.mark.django_db
+
+CODE = "EF4AQQ"
+
+
+@pytest.fixture
+def coded_workshop(workshop):
+    """The shared workshop, with a code the tests can type in every way."""
+    workshop.code = CODE
+    workshop.save(update_fields=["code"])
+    return workshop
+
+
+def is_join_form(response) -> bool:
+    return response.status_code == 200 and 'name="first_name"' in response.content.decode()
+
+
+def is_phone_page(response, participant) -> bool:
+    content = response.content.decode()
+    return (
+        response.status_code == 200
+        and f"<strong>{participant.first_name}</strong>" in content
+        and f'ws-connect="/ws/j/{participant.workshop.code}/"' in content
+    )
+
+
+# The home page: typing the code -----------------------------------------------
+
+
+def test_it_asks_for_the_code_on_the_home_page(client):
+    response = client.get("/")
+    assert response.status_code == 200
+    assert 'name="code"' in response.content.decode()
+
+
+@pytest.mark.parametrize("typed", [CODE, "ef4aqq", " ef4-aqq ", "EF4 AQQ", "ef4.aq_q"])
+def test_it_takes_the_typed_code_in_any_case_with_spaces_or_dashes(client, coded_workshop, typed):
+    response = client.post("/", {"code": typed})
+    assert response.status_code == 302
+    assert response["Location"] == f"/j/{CODE}/"
+
+
+def test_it_says_so_when_no_workshop_has_the_typed_code(client, coded_workshop):
+    response = client.post("/", {"code": "QQQQQQ"})
+    assert response.status_code == 200
+    assert response.context["form"].errors["code"]
+
+
+def test_it_throttles_an_address_that_types_too_many_wrong_codes(client, coded_workshop, settings):
+    settings.JOIN_ATTEMPTS_PER_WINDOW = 3
+    for _attempt in range(3):
+        assert client.post("/", {"code": "QQQQQQ"}).status_code == 200
+
+    assert client.post("/", {"code": "QQQQQQ"}).status_code == 429
+    assert client.post("/", {"code": CODE}).status_code == 302  # the right code still works
+
+
+# The QR code's URL --------------------------------------------------------------
+
+
+@pytest.mark.parametrize("typed", ["ef4aqq", "Ef4-Aqq", "EF4%20AQQ", "ef4-a-q-q"])
+def test_it_redirects_a_loosely_typed_join_url_to_the_canonical_one(client, coded_workshop, typed):
+    response = client.get(f"/j/{typed}/")
+    assert response.status_code == 302
+    assert response["Location"] == f"/j/{CODE}/"
+
+
+@pytest.mark.parametrize("code", ["QQQQQQ", "EF4AQ", "EF4AQQQ", "OOOOOO", "<script>"])
+def test_it_answers_404_for_an_unknown_or_malformed_code(client, coded_workshop, code):
+    assert client.get(f"/j/{code}/").status_code == 404
+
+
+def test_it_throttles_failed_look_ups_of_join_urls_per_address(client, workshop, settings):
+    settings.JOIN_ATTEMPTS_PER_WINDOW = 3
+    for _attempt in range(3):
+        assert client.get("/j/QQQQQQ/").status_code == 404
+
+    assert client.get("/j/QQQQQQ/").status_code == 429
+    assert client.get("/j/QQQQQQ/", REMOTE_ADDR="10.0.0.2").status_code == 404
+    assert is_join_form(client.get(f"/j/{workshop.code}/"))  # a real code is not a failed look-up
+
+
+@pytest.mark.parametrize(
+    ("method", "suffix"),
+    [("get", "board/"), ("post", "leave/"), ("post", "postits/"), ("get", "postits/new/")],
+)
+def test_it_throttles_failed_look_ups_on_every_url_with_a_code(
+    client, workshop, settings, method, suffix
+):
+    """Otherwise 404 for a wrong code against 403 for a right one would be a free oracle."""
+    settings.JOIN_ATTEMPTS_PER_WINDOW = 2
+    request = getattr(client, method)
+    for _attempt in range(2):
+        assert request(f"/j/QQQQQQ/{suffix}").status_code == 404
+
+    assert request(f"/j/QQQQQQ/{suffix}").status_code == 429
+    assert request(f"/j/{workshop.code}/{suffix}").status_code in {302, 403}
+
+
+def test_it_counts_wrong_codes_from_the_home_page_and_join_urls_together(
+    client, workshop, settings
+):
+    settings.JOIN_ATTEMPTS_PER_WINDOW = 2
+    client.post("/", {"code": "QQQQQQ"})
+    client.get("/j/QQQQQQ/")
+    assert client.get("/j/QQQQQQ/").status_code == 429
+
+
+def test_it_shows_the_join_form_with_the_workshop_tables_and_territories(client, workshop):
+    response = client.get(f"/j/{workshop.code}/")
+
+    assert is_join_form(response)
+    form = response.context["form"]
+    assert [table.number for table in form.fields["table"].queryset] == [1, 2, 3]
+    assert {t.short_name for t in form.fields["territory"].queryset} == {"BM", "PdB", "COB"}
+
+
+# Joining ------------------------------------------------------------------------
+
+
+def join_data(workshop, table_number=2, short_name="PdB", first_name="Erwan") -> dict:
+    subgroup = subgroup_of(workshop, table_number, short_name)
+    return {
+        "first_name": first_name,
+        "table": subgroup.table_id,
+        "territory": subgroup.territory_id,
+    }
+
+
+def test_it_joins_the_chosen_table_and_territory_and_remembers_the_participant(client, workshop):
+    response = client.post(f"/j/{workshop.code}/", join_data(workshop, first_name="  Erwan "))
+
+    assert response.status_code == 302
+    assert response["Location"] == f"/j/{workshop.code}/"
+    participant = Participant.objects.get()
+    assert participant.first_name == "Erwan"
+    assert participant.subgroup == subgroup_of(workshop, 2, "PdB")
+    assert client.session[SESSION_KEY] == {str(workshop.pk): participant.pk}
+
+
+def test_it_keeps_the_participant_identity_when_the_phone_reloads(client, workshop):
+    client.post(f"/j/{workshop.code}/", join_data(workshop))
+    participant = Participant.objects.get()
+
+    response = client.get(f"/j/{workshop.code}/")
+
+    assert is_phone_page(response, participant)
+    assert response.context["participant"] == participant
+
+
+@pytest.mark.parametrize(
+    ("field", "change"),
+    [
+        ("first_name", {"first_name": ""}),
+        ("first_name", {"first_name": "   "}),
+        ("first_name", {"first_name": "x" * 41}),
+        ("table", {"table": ""}),
+        ("territory", {"territory": ""}),
+        ("table", {"table": "999999"}),
+        ("territory", {"territory": "not-a-number"}),
+    ],
+    ids=["blank-name", "spaces-name", "long-name", "no-table", "no-territory", "bad-table", "bad"],
+)
+def test_it_refuses_an_incomplete_join_form(client, workshop, field, change):
+    data = {**join_data(workshop), **change}
+
+    response = client.post(f"/j/{workshop.code}/", data)
+
+    assert is_join_form(response)
+    assert field in response.context["form"].errors
+    assert not Participant.objects.exists()
+    assert SESSION_KEY not in client.session
+
+
+def test_it_refuses_a_table_of_another_workshop(client, workshop, other_workshop):
+    data = join_data(workshop)
+    data["table"] = other_workshop.tables.get(number=1).pk
+
+    response = client.post(f"/j/{workshop.code}/", data)
+
+    assert "table" in response.context["form"].errors
+    assert not Participant.objects.exists()
+
+
+def test_it_refuses_a_territory_the_workshop_does_not_play(client, owner, territories):
+    from workshops import services
+
+    small = services.workshop_create(
+        created_by=owner, title="Deux territoires", territories=territories[:2], table_count=1
+    )
+    data = {
+        "first_name": "Erwan",
+        "table": small.tables.get().pk,
+        "territory": territories[2].pk,
+    }
+
+    response = client.post(f"/j/{small.code}/", data)
+
+    assert "territory" in response.context["form"].errors
+    assert not Participant.objects.exists()
+
+
+def test_it_shows_the_join_form_to_a_participant_of_another_workshop(
+    participant_client, dora, workshop
+):
+    assert is_join_form(participant_client(dora).get(f"/j/{workshop.code}/"))
+
+
+def test_it_remembers_one_identity_per_workshop(participant_client, alice, dora):
+    client = participant_client(alice)
+    session = client.session
+    session[SESSION_KEY] = {**session[SESSION_KEY], str(dora.workshop_id): dora.pk}
+    session.save()
+
+    assert is_phone_page(client.get(f"/j/{alice.workshop.code}/"), alice)
+    assert is_phone_page(client.get(f"/j/{dora.workshop.code}/"), dora)
+
+
+def test_it_shows_the_join_form_again_when_the_participant_is_gone(participant_client, alice):
+    client = participant_client(alice)
+    alice.delete()
+
+    assert is_join_form(client.get(f"/j/{alice.workshop.code}/"))
+
+
+# Leaving ------------------------------------------------------------------------
+
+
+def test_it_forgets_the_participant_on_leave_and_keeps_their_postits(
+    participant_client, alice, make_postit
+):
+    make_postit(alice)
+    client = participant_client(alice)
+
+    response = client.post(f"/j/{alice.workshop.code}/leave/")
+
+    assert response.status_code == 302
+    assert response["Location"] == f"/j/{alice.workshop.code}/"
+    assert is_join_form(client.get(f"/j/{alice.workshop.code}/"))
+    assert client.get(f"/j/{alice.workshop.code}/board/").status_code == 403
+    assert Participant.objects.filter(pk=alice.pk).exists()
+    assert alice.postits.count() == 1
+
+
+def test_it_forgets_only_the_workshop_being_left(participant_client, alice, dora):
+    client = participant_client(alice)
+    session = client.session
+    session[SESSION_KEY] = {**session[SESSION_KEY], str(dora.workshop_id): dora.pk}
+    session.save()
+
+    client.post(f"/j/{alice.workshop.code}/leave/")
+
+    assert is_join_form(client.get(f"/j/{alice.workshop.code}/"))
+    assert is_phone_page(client.get(f"/j/{dora.workshop.code}/"), dora)
+
+
+def test_it_lets_a_participant_who_left_join_another_subgroup(participant_client, alice):
+    client = participant_client(alice)
+    client.post(f"/j/{alice.workshop.code}/leave/")
+
+    client.post(f"/j/{alice.workshop.code}/", join_data(alice.workshop, 3, "COB", "Alice"))
+
+    newcomer = Participant.objects.exclude(pk=alice.pk).get()
+    assert newcomer.subgroup == subgroup_of(alice.workshop, 3, "COB")
+    assert is_phone_page(client.get(f"/j/{alice.workshop.code}/"), newcomer)
+
+
+def test_it_refuses_to_leave_by_get(participant_client, alice):
+    client = participant_client(alice)
+    assert client.get(f"/j/{alice.workshop.code}/leave/").status_code == 405
+    assert is_phone_page(client.get(f"/j/{alice.workshop.code}/"), alice)
+
+
+def test_it_needs_the_csrf_token_to_join(workshop):
+    client = Client(enforce_csrf_checks=True)
+    response = client.post(f"/j/{workshop.code}/", join_data(workshop))
+    assert response.status_code == 403
+    assert not Participant.objects.exists()

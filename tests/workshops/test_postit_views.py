@@ -1,0 +1,255 @@
+import pytest
+
+from workshops.models import PostIt
+
+pytestmark = pytest.mark.django_db
+
+
+def cell_id(participant, kind: str) -> str:
+    return f'id="cell-{participant.subgroup_id}-{kind}" hx-swap-oob="true"'
+
+
+@pytest.fixture
+def phone(participant_client, alice):
+    """Alice's phone, whose requests come from htmx."""
+    client = participant_client(alice)
+    client.defaults["HTTP_HX_REQUEST"] = "true"
+    return client
+
+
+# Writing --------------------------------------------------------------------------
+
+
+def test_it_creates_a_postit_and_answers_with_a_fresh_form_and_the_changed_cell(
+    phone, alice, django_capture_on_commit_callbacks
+):
+    with django_capture_on_commit_callbacks(execute=True) as callbacks:
+        response = phone.post(
+            f"/j/{alice.workshop.code}/postits/",
+            {"kind": "need", "text": "Du foncier", "theme": alice.workshop.themes[2]},
+        )
+
+    assert response.status_code == 200
+    postit = PostIt.objects.get()
+    assert (postit.kind, postit.text, postit.theme) == ("need", "Du foncier", postit.theme)
+    assert postit.theme == alice.workshop.themes[2]
+    content = response.content.decode()
+    assert content.count('id="postit-form"') == 1
+    assert cell_id(alice, "need") in content
+    assert f'id="postit-{postit.pk}"' in content
+    assert response.context["form"].initial["kind"] == "need"  # the next one is likely a need
+    assert not response.context["form"].is_bound
+    assert len(callbacks) == 1
+
+
+@pytest.mark.parametrize(
+    ("data", "field"),
+    [
+        ({"kind": "offer", "text": ""}, "text"),
+        ({"kind": "offer", "text": "   "}, "text"),
+        ({"kind": "offer", "text": "x" * 281}, "text"),
+        ({"kind": "offer", "text": "Un port", "theme": "Astrologie"}, "theme"),
+        ({"kind": "wish", "text": "Un port"}, "kind"),
+        ({"text": "Un port"}, "kind"),
+    ],
+    ids=["empty", "whitespace", "too-long", "unknown-theme", "bad-kind", "no-kind"],
+)
+def test_it_answers_422_with_the_errors_and_keeps_what_was_typed(
+    phone, alice, django_capture_on_commit_callbacks, data, field
+):
+    with django_capture_on_commit_callbacks(execute=True) as callbacks:
+        response = phone.post(f"/j/{alice.workshop.code}/postits/", data)
+
+    assert response.status_code == 422
+    assert field in response.context["form"].errors
+    assert response.context["form"].data["text"] == data["text"]
+    assert not PostIt.objects.exists()
+    assert callbacks == []
+    assert "hx-swap-oob" not in response.content.decode()
+
+
+def test_it_accepts_a_postit_of_exactly_280_characters(phone, alice):
+    response = phone.post(
+        f"/j/{alice.workshop.code}/postits/", {"kind": "offer", "text": "é" * 280}
+    )
+    assert response.status_code == 200
+    assert PostIt.objects.get().text == "é" * 280
+
+
+def test_it_slows_down_a_phone_that_writes_too_many_postits(phone, alice, bruno, settings):
+    settings.POSTITS_PER_MINUTE = 2
+    url = f"/j/{alice.workshop.code}/postits/"
+    for n in range(2):
+        assert phone.post(url, {"kind": "offer", "text": f"Post-it {n}"}).status_code == 200
+
+    response = phone.post(url, {"kind": "offer", "text": "Un de trop"})
+
+    assert response.status_code == 429
+    assert response.context["form"].data["text"] == "Un de trop"
+    assert response.context["form"].non_field_errors()
+    assert PostIt.objects.count() == 2
+
+
+def test_it_counts_the_postit_rate_per_participant(participant_client, alice, bruno, settings):
+    settings.POSTITS_PER_MINUTE = 1
+    url = f"/j/{alice.workshop.code}/postits/"
+    for participant in (alice, bruno):
+        response = participant_client(participant).post(
+            url, {"kind": "offer", "text": "A"}, HTTP_HX_REQUEST="true"
+        )
+        assert response.status_code == 200
+    assert PostIt.objects.count() == 2
+
+
+def test_it_creates_a_postit_without_javascript_and_goes_back_to_the_phone_page(
+    participant_client, alice
+):
+    response = participant_client(alice).post(
+        f"/j/{alice.workshop.code}/postits/", {"kind": "offer", "text": "Sans script"}
+    )
+
+    assert response.status_code == 302
+    assert response["Location"] == f"/j/{alice.workshop.code}/"
+    assert PostIt.objects.get().text == "Sans script"
+
+
+def test_it_edits_a_postit_without_javascript_and_goes_back_to_the_phone_page(
+    participant_client, alice, make_postit
+):
+    postit = make_postit(alice, text="Avant")
+
+    response = participant_client(alice).post(
+        f"/p/{postit.pk}/edit/", {"kind": "offer", "text": "Après"}
+    )
+
+    assert response.status_code == 302
+    assert response["Location"] == f"/j/{alice.workshop.code}/"
+    postit.refresh_from_db()
+    assert postit.text == "Après"
+
+
+def test_it_shows_errors_without_javascript_too(participant_client, alice):
+    response = participant_client(alice).post(
+        f"/j/{alice.workshop.code}/postits/", {"kind": "offer", "text": " "}
+    )
+    assert response.status_code == 422
+    assert "text" in response.context["form"].errors
+
+
+# Editing ----------------------------------------------------------------------------
+
+
+def test_it_opens_the_edit_form_filled_with_the_postit(phone, alice, make_postit):
+    postit = make_postit(alice, text="À relire", kind="need")
+
+    response = phone.get(f"/p/{postit.pk}/edit/")
+
+    assert response.status_code == 200
+    assert response.context["form"].initial == {"kind": "need", "text": "À relire", "theme": ""}
+    assert f'hx-post="/p/{postit.pk}/edit/"' in response.content.decode()
+
+
+def test_it_saves_an_edit_and_answers_with_both_cells_when_the_kind_changes(
+    phone, alice, make_postit, django_capture_on_commit_callbacks
+):
+    postit = make_postit(alice, text="Avant", kind="offer")
+
+    with django_capture_on_commit_callbacks(execute=True) as callbacks:
+        response = phone.post(f"/p/{postit.pk}/edit/", {"kind": "need", "text": "Après"})
+
+    assert response.status_code == 200
+    postit.refresh_from_db()
+    assert (postit.kind, postit.text) == ("need", "Après")
+    content = response.content.decode()
+    assert cell_id(alice, "offer") in content and cell_id(alice, "need") in content
+    assert f'hx-post="/j/{alice.workshop.code}/postits/"' in content  # back to a new post-it
+    assert len(callbacks) == 2
+
+
+def test_it_answers_with_one_cell_when_an_edit_keeps_the_kind(phone, alice, make_postit):
+    postit = make_postit(alice, text="Avant", kind="offer")
+
+    response = phone.post(f"/p/{postit.pk}/edit/", {"kind": "offer", "text": "Après"})
+
+    assert response.content.decode().count("hx-swap-oob") == 1
+
+
+def test_it_refuses_an_invalid_edit_and_keeps_the_postit(phone, alice, make_postit):
+    postit = make_postit(alice, text="Avant", kind="offer")
+
+    response = phone.post(f"/p/{postit.pk}/edit/", {"kind": "need", "text": "  "})
+
+    assert response.status_code == 422
+    assert "text" in response.context["form"].errors
+    assert response.context["postit"] == postit  # still editing this one
+    postit.refresh_from_db()
+    assert (postit.kind, postit.text) == ("offer", "Avant")
+
+
+def test_it_gives_back_an_empty_form_on_cancel(phone, alice):
+    response = phone.get(f"/j/{alice.workshop.code}/postits/new/")
+    assert response.status_code == 200
+    assert not response.context["form"].is_bound
+    assert response.context["postit"] is None
+
+
+# Deleting ---------------------------------------------------------------------------
+
+
+def test_it_deletes_a_postit_and_answers_htmx_with_the_cell_only(
+    phone, alice, make_postit, django_capture_on_commit_callbacks
+):
+    postit = make_postit(alice, kind="need")
+
+    with django_capture_on_commit_callbacks(execute=True) as callbacks:
+        response = phone.post(f"/p/{postit.pk}/delete/")
+
+    assert response.status_code == 200
+    content = response.content.decode()
+    assert content.startswith(f'<div class="cell cell-need" {cell_id(alice, "need")}')
+    assert "postit-form" not in content
+    assert not PostIt.objects.exists()
+    assert len(callbacks) == 1
+
+
+def test_it_deletes_a_postit_without_javascript_and_goes_back_to_the_phone_page(
+    participant_client, alice, make_postit
+):
+    postit = make_postit(alice)
+
+    response = participant_client(alice).post(f"/p/{postit.pk}/delete/", follow=True)
+
+    assert response.redirect_chain == [(f"/j/{alice.workshop.code}/", 302)]
+    assert len(list(response.context["messages"])) == 1
+    assert not PostIt.objects.exists()
+
+
+# Reading ----------------------------------------------------------------------------
+
+
+def test_it_shows_a_phone_its_table_grid_and_nothing_of_other_tables(
+    participant_client, alice, bruno, chloe, make_postit
+):
+    mine = make_postit(alice, text="Le mien")
+    neighbour = make_postit(bruno, text="Du voisin", kind="need")
+    elsewhere = make_postit(chloe, text="Autre table")
+
+    for url in (f"/j/{alice.workshop.code}/", f"/j/{alice.workshop.code}/board/"):
+        content = participant_client(alice).get(url).content.decode()
+        assert f'id="postit-{mine.pk}"' in content
+        assert f'id="postit-{neighbour.pk}"' in content
+        assert f'id="postit-{elsewhere.pk}"' not in content
+        for subgroup in alice.subgroup.table.subgroups.all():
+            assert f'id="cell-{subgroup.pk}-offer"' in content
+            assert f'id="cell-{subgroup.pk}-need"' in content
+
+
+def test_it_puts_the_phone_s_own_subgroup_first(participant_client, bruno):
+    response = participant_client(bruno).get(f"/j/{bruno.workshop.code}/board/")
+    content = response.content.decode()
+    own = content.index(f'id="cell-{bruno.subgroup_id}-offer"')
+    others = [
+        content.index(f'id="cell-{subgroup.pk}-offer"')
+        for subgroup in bruno.subgroup.table.subgroups.exclude(pk=bruno.subgroup_id)
+    ]
+    assert own < min(others)
