@@ -56,8 +56,15 @@ def database_from_url(url: str) -> dict:
             "PASSWORD": unquote(parts.password or ""),
             "HOST": parts.hostname or "",
             "PORT": str(parts.port or ""),
-            "CONN_MAX_AGE": env_int("CONN_MAX_AGE", 60),
-            "CONN_HEALTH_CHECKS": True,
+            # Under ASGI each request runs in a thread of its own, so persistent
+            # connections are not reused: a pool per process is.
+            "OPTIONS": {
+                "pool": {
+                    "min_size": 2,
+                    "max_size": env_int("DATABASE_POOL_SIZE", 20),
+                    "timeout": 10,
+                }
+            },
         }
     raise ValueError(f"DATABASE_URL: unsupported scheme {parts.scheme!r}")
 

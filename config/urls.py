@@ -1,14 +1,32 @@
+from asgiref.sync import async_to_sync
+from channels.layers import get_channel_layer
 from django.conf import settings
 from django.contrib import admin
 from django.contrib.auth import views as auth_views
-from django.http import JsonResponse
+from django.http import HttpResponse, HttpResponseBadRequest, JsonResponse
 from django.urls import include, path
+from django.views.decorators.csrf import csrf_exempt
+from django.views.decorators.http import require_POST
 
 from workshops import stats
 
 
 def stats_view(request):
     return JsonResponse(stats.snapshot())
+
+
+@csrf_exempt
+@require_POST
+def bench_group_send_view(request):
+    """bench/'s floor: a bare group_send of a constant string, no database, no template."""
+    groups = request.POST.getlist("group")
+    if not groups or not all(group.startswith("paniers.") for group in groups):
+        return HttpResponseBadRequest()
+    html = f'<div id="bench-floor">bench floor bnchf{int(request.POST["seq"])}z</div>'
+    layer = get_channel_layer()
+    for group in groups:
+        async_to_sync(layer.group_send)(group, {"type": "fragment.send", "html": html})
+    return HttpResponse(status=204)
 
 
 urlpatterns = [
@@ -19,5 +37,6 @@ urlpatterns = [
     path("", include("workshops.urls")),
 ]
 
-if settings.PANIERS_STATS:  # bench/ reads render and broadcast counts here
+if settings.PANIERS_STATS:  # bench/ reads render and broadcast counts here, and sends its floor
     urlpatterns.append(path("__stats__/", stats_view))
+    urlpatterns.append(path("__bench__/group_send/", bench_group_send_view))
