@@ -53,6 +53,20 @@
     };
   }
 
+  // A request that fails leaves the form as it is (nothing typed is lost): say why.
+  function showProblem(kind) {
+    var banner = document.getElementById("request-problem");
+    if (!banner) return;
+    banner.textContent = banner.dataset[kind];
+    banner.hidden = false;
+  }
+  document.addEventListener("htmx:sendError", function () { showProblem("offline"); });
+  document.addEventListener("htmx:responseError", function () { showProblem("refused"); });
+  document.addEventListener("htmx:afterRequest", function (event) {
+    var banner = document.getElementById("request-problem");
+    if (banner && event.detail.successful) banner.hidden = true;
+  });
+
   // Tell people when the live connection drops; htmx's ws extension reconnects by itself
   // and the board re-fetches itself on every (re)open (hx-trigger="htmx:wsOpen").
   document.addEventListener("htmx:wsOpen", function () { document.body.dataset.live = "on"; });

@@ -335,3 +335,46 @@ def test_a_phone_cut_off_misses_nothing_once_it_reconnects_by_itself(
     post(alice, "offer", "Ingénierie de la rénovation énergétique", themes[4])
     expect(cell(bruno.page, seats["alice"], "offer")).to_contain_text("Ingénierie de la rénovation")
     assert bruno.heard("Ingénierie de la rénovation")
+
+
+def test_text_being_typed_survives_a_refusal_and_a_lost_connection(
+    chromium_path, scene, daphne_factory, relay_to, browser
+):
+    """A refused post-it (too many at once) and one sent with no network both leave
+    the text in the form and say why; the re-sync after reconnecting leaves it too."""
+    seats, themes = scene.seats, scene.themes
+    server = daphne_factory(env={"POSTITS_PER_MINUTE": "1"})
+    relay = relay_to(server)
+    alice = new_phone(browser, relay.url)
+    alice.page.goto(f"/j/{scene.code}/")
+    join_table(alice, "Alice", seats["alice"])
+    form = alice.page.locator("#postit-form")
+    text = form.locator("textarea[name=text]")
+
+    post(alice, "offer", "Cadastre solaire pour tout le Pays de Brest", themes[0])
+
+    # Over the limit: the server answers 429 with the form, its error and the text.
+    second = "Ingénierie pour les projets d'énergies renouvelables"
+    text.fill(second)
+    form.locator("[type=submit]").click()
+    expect(form.locator(".errors[role=alert]")).to_be_visible()
+    expect(text).to_have_value(second)
+    expect(cell(alice.page, seats["alice"], "offer")).not_to_contain_text(second)
+
+    # No network: nothing is sent, the banner says so, the text stays.
+    relay.cut()
+    alice.context.set_offline(True)
+    third = "Plateforme d'approvisionnement pour les cuisines centrales"
+    text.fill(third)
+    form.locator("[type=submit]").click()
+    expect(alice.page.locator("#request-problem")).to_be_visible()
+    expect(text).to_have_value(third)
+
+    # Back online: the socket reopens and the board re-syncs around the form, not over it.
+    relay.restore()
+    alice.context.set_offline(False)
+    expect(alice.page.locator("body")).to_have_attribute(
+        "data-live", "on", timeout=RECONNECT_TIMEOUT_MS
+    )
+    expect(alice.page.locator("#board")).to_contain_text("Cadastre solaire")
+    expect(text).to_have_value(third)
