@@ -283,3 +283,10 @@ def test_it_needs_the_csrf_token_to_join(workshop):
     response = client.post(f"/j/{workshop.code}/", join_data(workshop))
     assert response.status_code == 403
     assert not Participant.objects.exists()
+
+
+def test_it_redirects_a_loosely_typed_board_url_to_the_canonical_one(participant_client, alice):
+    code = alice.workshop.code
+    response = participant_client(alice).get(f"/j/{code.lower()}/board/")
+    assert response.status_code == 302
+    assert response["Location"] == f"/j/{code}/board/"

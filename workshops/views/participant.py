@@ -1,5 +1,7 @@
 """Phone views: join with a code, write, edit and delete one's own post-its."""
 
+from functools import wraps
+
 from django.conf import settings
 from django.contrib import messages
 from django.core.exceptions import ValidationError
@@ -42,25 +44,33 @@ def join_start(request: HttpRequest) -> HttpResponse:
     return render(request, "workshops/join_start.html", {"form": form})
 
 
-def _workshop_or_throttle(request: HttpRequest, code: str) -> Workshop | HttpResponse:
-    """Every URL with a code counts misses: a 404 here against a 403 there would
-    otherwise tell a guesser which codes exist, past the join page's limit."""
-    try:
-        return access.get_workshop_by_code(code)
-    except Http404:
-        if _too_many_join_attempts(request):
-            return _too_many_join_response(request)
-        raise
+def with_workshop(view):
+    """Resolves the URL's code to its workshop, for every view that takes one.
+
+    Every miss counts toward the join page's limit: a 404 here against a 403 there
+    would otherwise tell a guesser which codes exist. A loosely typed code (any case,
+    spaces, dashes) is redirected to the canonical URL on GET.
+    """
+
+    @wraps(view)
+    def wrapper(request: HttpRequest, code: str, **kwargs) -> HttpResponse:
+        try:
+            workshop = access.get_workshop_by_code(code)
+        except Http404:
+            if _too_many_join_attempts(request):
+                return _too_many_join_response(request)
+            raise
+        if code != workshop.code and request.method == "GET":
+            return redirect(request.path.replace(f"/{code}/", f"/{workshop.code}/", 1))
+        return view(request, workshop, **kwargs)
+
+    return wrapper
 
 
 @require_http_methods(["GET", "POST"])
-def join(request: HttpRequest, code: str) -> HttpResponse:
+@with_workshop
+def join(request: HttpRequest, workshop: Workshop) -> HttpResponse:
     """The URL in the QR code: the join form, or the phone view once joined."""
-    workshop = _workshop_or_throttle(request, code)
-    if isinstance(workshop, HttpResponse):
-        return workshop
-    if code != workshop.code:
-        return redirect("workshops:join", code=workshop.code)
     participant = access.participant_in_session(request.session, workshop)
     if participant is not None:
         return _phone_page(request, participant)
@@ -86,11 +96,9 @@ def _phone_page(request: HttpRequest, participant: Participant) -> HttpResponse:
     return render(request, "workshops/phone.html", context)
 
 
-def phone_board(request: HttpRequest, code: str) -> HttpResponse:
+@with_workshop
+def phone_board(request: HttpRequest, workshop: Workshop) -> HttpResponse:
     """The table grid of the phone view, fetched again whenever the socket (re)opens."""
-    workshop = _workshop_or_throttle(request, code)
-    if isinstance(workshop, HttpResponse):
-        return workshop
     participant = access.require_participant(request, workshop)
     board = selectors.workshop_board(workshop, table=participant.subgroup.table)[0]
     return render(
@@ -99,10 +107,8 @@ def phone_board(request: HttpRequest, code: str) -> HttpResponse:
 
 
 @require_POST
-def leave(request: HttpRequest, code: str) -> HttpResponse:
-    workshop = _workshop_or_throttle(request, code)
-    if isinstance(workshop, HttpResponse):
-        return workshop
+@with_workshop
+def leave(request: HttpRequest, workshop: Workshop) -> HttpResponse:
     access.forget_participant(request.session, workshop)
     return redirect("workshops:join", code=workshop.code)
 
@@ -134,10 +140,8 @@ def _rate_limited(participant: Participant) -> bool:
 
 
 @require_POST
-def postit_create(request: HttpRequest, code: str) -> HttpResponse:
-    workshop = _workshop_or_throttle(request, code)
-    if isinstance(workshop, HttpResponse):
-        return workshop
+@with_workshop
+def postit_create(request: HttpRequest, workshop: Workshop) -> HttpResponse:
     participant = access.require_participant(request, workshop)
     form = PostItForm(request.POST, themes=workshop.themes)
     if not form.is_valid():
@@ -196,10 +200,8 @@ def postit_delete(request: HttpRequest, pk: int) -> HttpResponse:
     return HttpResponse("".join(_changed_cells(participant, [kind])))
 
 
-def compose_form(request: HttpRequest, code: str) -> HttpResponse:
+@with_workshop
+def compose_form(request: HttpRequest, workshop: Workshop) -> HttpResponse:
     """An empty compose form: 'cancel' while editing."""
-    workshop = _workshop_or_throttle(request, code)
-    if isinstance(workshop, HttpResponse):
-        return workshop
     participant = access.require_participant(request, workshop)
     return _render_form(request, participant, _fresh_form(participant))
