@@ -28,10 +28,15 @@ def workshop_group(workshop_id: int) -> str:
     return f"paniers.workshop.{workshop_id}"
 
 
-def send_fragment(groups: list[str], html: str) -> None:
+async def _group_send_all(groups: list[str], message: dict) -> None:
     layer = get_channel_layer()
     for group in groups:
-        async_to_sync(layer.group_send)(group, {"type": "fragment.send", "html": html})
+        await layer.group_send(group, message)
+
+
+def send_fragment(groups: list[str], html: str) -> None:
+    """One hop to the event loop for all the groups, from the request's thread."""
+    async_to_sync(_group_send_all)(groups, {"type": "fragment.send", "html": html})
     stats.count("broadcasts")
 
 
