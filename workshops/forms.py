@@ -56,6 +56,10 @@ class JoinForm(forms.Form):
         self.fields["table"].queryset = workshop.tables.order_by("number")
         self.fields["table"].label_from_instance = lambda table: str(table.number)
         self.fields["territory"].queryset = workshop.territories.order_by("name")
+        for name in ("table", "territory"):  # nothing to choose: chosen already
+            choices = self.fields[name].queryset
+            if len(choices) == 1:
+                self.fields[name].initial = choices[0].pk
 
     def clean_first_name(self):
         first_name = self.cleaned_data["first_name"].strip()

@@ -2,6 +2,7 @@ import pytest
 from django.test import Client
 
 from tests.conftest import subgroup_of
+from workshops import services
 from workshops.access import SESSION_KEY
 from workshops.models import Participant
 
@@ -290,3 +291,12 @@ def test_it_redirects_a_loosely_typed_board_url_to_the_canonical_one(participant
     response = participant_client(alice).get(f"/j/{code.lower()}/board/")
     assert response.status_code == 302
     assert response["Location"] == f"/j/{code}/board/"
+
+
+def test_it_preselects_the_table_when_there_is_only_one(client, owner, territories):
+    workshop = services.workshop_create(
+        created_by=owner, title="Une seule table", territories=territories, table_count=1
+    )
+    table = workshop.tables.get()
+    page = client.get(f"/j/{workshop.code}/").content.decode()
+    assert f'value="{table.pk}" id="id_table_0" required checked' in page
