@@ -38,6 +38,15 @@ def count_queries(client, url: str, shown: int) -> int:
     return len(queries)
 
 
+def queries_for_table_1_at_3_then_60_postits(client, url, workshop) -> tuple[int, int]:
+    """Queries of a page showing table 1 only, while another table has post-its too."""
+    add_postits(workshop, 3, table_number=1)
+    add_postits(workshop, 6, table_number=2)
+    few = count_queries(client, url, shown=3)
+    add_postits(workshop, 57, table_number=1)
+    return few, count_queries(client, url, shown=60)
+
+
 @pytest.mark.parametrize("path", ["projector/", "projector/board/"])
 def test_it_answers_the_projector_in_as_many_queries_for_60_postits_as_for_3(
     user_client, owner, workshop, path
@@ -57,15 +66,9 @@ def test_it_answers_the_projector_in_as_many_queries_for_60_postits_as_for_3(
 def test_it_answers_the_projector_focused_on_a_table_in_as_many_queries_for_60_postits_as_for_3(
     user_client, owner, workshop, path
 ):
-    client = user_client(owner)
-    url = f"/w/{workshop.pk}/{path}"
-
-    add_postits(workshop, 3, table_number=1)
-    add_postits(workshop, 6, table_number=2)
-    few = count_queries(client, url, shown=3)
-    add_postits(workshop, 57, table_number=1)
-    many = count_queries(client, url, shown=60)
-
+    few, many = queries_for_table_1_at_3_then_60_postits(
+        user_client(owner), f"/w/{workshop.pk}/{path}", workshop
+    )
     assert many == few
 
 
@@ -73,15 +76,9 @@ def test_it_answers_the_projector_focused_on_a_table_in_as_many_queries_for_60_p
 def test_it_answers_a_phone_in_as_many_queries_for_60_postits_at_the_table_as_for_3(
     participant_client, alice, workshop, path
 ):
-    client = participant_client(alice)
-    url = f"/j/{workshop.code}/{path}"
-
-    add_postits(workshop, 3, table_number=1)
-    add_postits(workshop, 6, table_number=2)
-    few = count_queries(client, url, shown=3)
-    add_postits(workshop, 57, table_number=1)
-    many = count_queries(client, url, shown=60)
-
+    few, many = queries_for_table_1_at_3_then_60_postits(
+        participant_client(alice), f"/j/{workshop.code}/{path}", workshop
+    )
     assert many == few
 
 
