@@ -589,20 +589,16 @@ def floor_helper_main() -> None:
         layer = get_channel_layer()
         await layer.group_send("paniers.bench.warmup", {"type": "fragment.send", "html": ""})
         send_t: dict[int, float] = {}
-        rate, cap = plan["rate"], plan["max_seconds"]
-        start = time.monotonic()
-        for k, groups in plan["sends"]:
-            due = start + k / rate
-            if due - start > cap:
-                break
-            delay = due - time.monotonic()
-            if delay > 0:
-                await asyncio.sleep(delay)
+        groups_of = {k: groups for k, groups in plan["sends"]}
+
+        async def send(k: int) -> None:
             html = f'<div id="bench-floor">bench floor bnchf{k}z</div>'
             send_t[k] = time.monotonic()
-            for group in groups:  # one after the other, as broadcast.send_fragment does
+            for group in groups_of[k]:  # one after the other, as broadcast.send_fragment does
                 await layer.group_send(group, {"type": "fragment.send", "html": html})
-        return {"send_t": send_t, "seconds": time.monotonic() - start}
+
+        _sent, seconds = await paced(len(groups_of), plan["rate"], plan["max_seconds"], send)
+        return {"send_t": send_t, "seconds": seconds}
 
     json.dump(asyncio.run(run()), sys.stdout)
 
