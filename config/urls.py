@@ -1,5 +1,3 @@
-from asgiref.sync import async_to_sync
-from channels.layers import get_channel_layer
 from django.conf import settings
 from django.contrib import admin
 from django.contrib.auth import views as auth_views
@@ -9,6 +7,7 @@ from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_POST
 
 from workshops import stats
+from workshops.broadcast import send_fragment
 
 
 def stats_view(request):
@@ -18,14 +17,14 @@ def stats_view(request):
 @csrf_exempt
 @require_POST
 def bench_group_send_view(request):
-    """bench/'s floor: a bare group_send of a constant string, no database, no template."""
+    """bench/'s floor: the broadcast's own send path with a constant string, no database,
+    no template."""
     groups = request.POST.getlist("group")
     if not groups or not all(group.startswith("paniers.") for group in groups):
         return HttpResponseBadRequest()
-    html = f'<div id="bench-floor">bench floor bnchf{int(request.POST["seq"])}z</div>'
-    layer = get_channel_layer()
-    for group in groups:
-        async_to_sync(layer.group_send)(group, {"type": "fragment.send", "html": html})
+    send_fragment(
+        groups, f'<div id="bench-floor">bench floor bnchf{int(request.POST["seq"])}z</div>'
+    )
     return HttpResponse(status=204)
 
 

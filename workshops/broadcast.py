@@ -37,7 +37,6 @@ async def _group_send_all(groups: list[str], message: dict) -> None:
 def send_fragment(groups: list[str], html: str) -> None:
     """One hop to the event loop for all the groups, from the request's thread."""
     async_to_sync(_group_send_all)(groups, {"type": "fragment.send", "html": html})
-    stats.count("broadcasts")
 
 
 def broadcast_cell(subgroup_id: int, kind: str) -> None:
@@ -48,3 +47,4 @@ def broadcast_cell(subgroup_id: int, kind: str) -> None:
     with translation.override(settings.LANGUAGE_CODE):
         html = selectors.render_cell(subgroup, kind, oob=True)
     send_fragment([table_group(subgroup.table_id), screens_group(subgroup.table.workshop_id)], html)
+    stats.count("broadcasts")
