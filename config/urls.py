@@ -33,6 +33,7 @@ urlpatterns = [
     path("login/", auth_views.LoginView.as_view(), name="login"),
     path("logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("i18n/", include("django.conf.urls.i18n")),
+    path("territories/", include("territories.urls")),
     path("", include("workshops.urls")),
 ]
 

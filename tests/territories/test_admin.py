@@ -38,20 +38,47 @@ def test_it_searches_and_filters_the_library(staff_client, library):
     assert list(filtered.context["cl"].result_list) == [library[0]]
 
 
+def key_facts_inline(*facts: tuple[str, str]) -> dict:
+    data = {
+        "key_facts-TOTAL_FORMS": str(len(facts)),
+        "key_facts-INITIAL_FORMS": "0",
+        "key_facts-MIN_NUM_FORMS": "0",
+        "key_facts-MAX_NUM_FORMS": "20",
+    }
+    for index, (label, value) in enumerate(facts):
+        data |= {f"key_facts-{index}-label": label, f"key_facts-{index}-value": value}
+        data[f"key_facts-{index}-position"] = str(index)
+    return data
+
+
 def test_it_adds_a_territory_through_the_admin(staff_client):
     response = staff_client.post(
         "/admin/territories/territory/add/",
-        {"name": "Pays de Morlaix", "short_name": "PdM", "kind": "pays", "color": "#123abc"},
+        {
+            "name": "Pays de Morlaix",
+            "short_name": "PdM",
+            "kind": "pays",
+            "color": "#123abc",
+            **key_facts_inline(("Population", "62 000")),
+        },
     )
 
     assert response.status_code == 302
-    assert Territory.objects.get().name == "Pays de Morlaix"
+    territory = Territory.objects.get()
+    assert territory.name == "Pays de Morlaix"
+    assert [fact.label for fact in territory.key_facts.all()] == ["Population"]
 
 
 def test_it_refuses_a_bad_colour_in_the_admin(staff_client):
     response = staff_client.post(
         "/admin/territories/territory/add/",
-        {"name": "Pays de Morlaix", "short_name": "PdM", "kind": "pays", "color": "blue"},
+        {
+            "name": "Pays de Morlaix",
+            "short_name": "PdM",
+            "kind": "pays",
+            "color": "blue",
+            **key_facts_inline(),
+        },
     )
 
     assert response.status_code == 200
