@@ -230,6 +230,8 @@ JOIN_ATTEMPTS_PER_WINDOW = env_int("JOIN_ATTEMPTS_PER_WINDOW", 30)
 JOIN_ATTEMPTS_WINDOW_SECONDS = 600
 # Post-its written per participant per minute, so one phone cannot flood a table.
 POSTITS_PER_MINUTE = env_int("POSTITS_PER_MINUTE", 30)
+# A phone's socket refreshes its presence row this often; a row 2.5 beats old is stale.
+PRESENCE_HEARTBEAT_SECONDS = env_int("PRESENCE_HEARTBEAT_SECONDS", 60)
 
 # Counts renders and broadcasts for bench/; off unless asked for.
 PANIERS_STATS = env_bool("PANIERS_STATS", False)

@@ -11,7 +11,7 @@ import pytest
 from django.contrib.auth import get_user_model
 
 from territories.models import Territory
-from workshops import services
+from workshops import phases, services
 from workshops.access import remember_participant
 
 IN_CI = os.environ.get("CI", "").lower() in {"1", "true", "yes"}
@@ -86,16 +86,19 @@ def other_facilitator(db):
 
 @pytest.fixture
 def workshop(owner, territories):
-    return services.workshop_create(
+    """Open, its first phase (formulation) running: participants can write."""
+    workshop = services.workshop_create(
         created_by=owner, title="Atelier paniers", territories=territories, table_count=3
     )
+    return phases.clock_command(workshop, phases.ClockCommand.START)
 
 
 @pytest.fixture
 def other_workshop(other_facilitator, territories):
-    return services.workshop_create(
+    workshop = services.workshop_create(
         created_by=other_facilitator, title="Autre atelier", territories=territories, table_count=2
     )
+    return phases.clock_command(workshop, phases.ClockCommand.START)
 
 
 def subgroup_of(workshop, table_number: int, short_name: str):

@@ -27,7 +27,21 @@ def can_facilitate(user, workshop: Workshop) -> bool:
 
 def get_workshop_for_facilitator(request: HttpRequest, pk: int) -> Workshop:
     """404 rather than 403: a facilitator does not learn that other workshops exist."""
-    return get_object_or_404(facilitated_workshops(request.user), pk=pk)
+    return get_object_or_404(
+        facilitated_workshops(request.user).select_related("current_phase"), pk=pk
+    )
+
+
+def is_owner(user, workshop: Workshop) -> bool:
+    return user.is_authenticated and workshop.created_by_id == user.pk
+
+
+def get_workshop_for_owner(request: HttpRequest, pk: int) -> Workshop:
+    """Co-facilitators run the workshop; only its owner chooses who they are."""
+    workshop = get_workshop_for_facilitator(request, pk)
+    if not is_owner(request.user, workshop):
+        raise PermissionDenied
+    return workshop
 
 
 # Participants ----------------------------------------------------------------
@@ -37,7 +51,7 @@ def get_workshop_by_code(raw_code: str) -> Workshop:
     code = normalise_code(raw_code)
     if not looks_like_code(code):
         raise Http404
-    return get_object_or_404(Workshop, code=code)
+    return get_object_or_404(Workshop.objects.select_related("current_phase"), code=code)
 
 
 def participant_in_session(session, workshop: Workshop) -> Participant | None:
@@ -45,7 +59,9 @@ def participant_in_session(session, workshop: Workshop) -> Participant | None:
     if participant_id is None:
         return None
     return (
-        Participant.objects.select_related("subgroup__table", "subgroup__territory", "workshop")
+        Participant.objects.select_related(
+            "subgroup__table", "subgroup__territory", "workshop__current_phase"
+        )
         .filter(pk=participant_id, workshop=workshop)
         .first()
     )

@@ -10,7 +10,7 @@ from django.conf import settings
 from django.utils import translation
 
 from workshops import selectors, stats
-from workshops.models import SubGroup
+from workshops.models import SubGroup, Workshop
 
 
 def table_group(table_id: int) -> str:
@@ -28,15 +28,30 @@ def workshop_group(workshop_id: int) -> str:
     return f"paniers.workshop.{workshop_id}"
 
 
-async def _group_send_all(groups: list[str], message: dict) -> None:
+def console_group(workshop_id: int) -> str:
+    """The facilitators' consoles: told when their overview of the tables is stale."""
+    return f"paniers.console.{workshop_id}"
+
+
+# The console re-fetches its overview when this arrives (debounced, see paniers.js): a
+# burst of changes costs one constant string per change and one overview query per burst.
+CONSOLE_STALE = '<div id="console-stale" hx-swap-oob="true"></div>'
+
+
+async def _group_send_all(deliveries: list[tuple[list[str], str]]) -> None:
     layer = get_channel_layer()
-    for group in groups:
-        await layer.group_send(group, message)
+    for groups, html in deliveries:
+        for group in groups:
+            await layer.group_send(group, {"type": "fragment.send", "html": html})
+
+
+def send_fragments(*deliveries: tuple[list[str], str]) -> None:
+    """One hop to the event loop for every (groups, html), from the request's thread."""
+    async_to_sync(_group_send_all)(list(deliveries))
 
 
 def send_fragment(groups: list[str], html: str) -> None:
-    """One hop to the event loop for all the groups, from the request's thread."""
-    async_to_sync(_group_send_all)(groups, {"type": "fragment.send", "html": html})
+    send_fragments((groups, html))
 
 
 def broadcast_cell(subgroup_id: int, kind: str) -> None:
@@ -46,5 +61,21 @@ def broadcast_cell(subgroup_id: int, kind: str) -> None:
     # not in the language of whoever made the change.
     with translation.override(settings.LANGUAGE_CODE):
         html = selectors.render_cell(subgroup, kind, oob=True)
-    send_fragment([table_group(subgroup.table_id), screens_group(subgroup.table.workshop_id)], html)
+    workshop_id = subgroup.table.workshop_id
+    send_fragments(
+        ([table_group(subgroup.table_id), screens_group(workshop_id)], html),
+        ([console_group(workshop_id)], CONSOLE_STALE),
+    )
     stats.count("broadcasts")
+
+
+def console_stale(workshop_id: int) -> None:
+    send_fragment([console_group(workshop_id)], CONSOLE_STALE)
+
+
+def broadcast_phase_state(workshop_id: int) -> None:
+    """Push the phase, its instructions and the clock to every phone and screen."""
+    workshop = Workshop.objects.select_related("current_phase").get(pk=workshop_id)
+    html = selectors.render_phase_state(workshop, oob=True)
+    send_fragment([workshop_group(workshop_id)], html)
+    stats.count("state_broadcasts")

@@ -3,12 +3,16 @@
 Access is decided once, at connect, by the same helpers the views use.
 """
 
+import asyncio
+import contextlib
+
 from channels.db import database_sync_to_async
 from channels.generic.websocket import AsyncWebsocketConsumer
+from django.conf import settings
 from django.http import Http404
 
-from workshops import access
-from workshops.broadcast import screens_group, table_group, workshop_group
+from workshops import access, presence
+from workshops.broadcast import console_group, screens_group, table_group, workshop_group
 
 
 class FragmentConsumer(AsyncWebsocketConsumer):
@@ -51,7 +55,28 @@ class PhoneConsumer(FragmentConsumer):
         participant = access.participant_in_session(self.scope["session"], workshop)
         if participant is None:
             return None
+        self.participant = participant
         return [table_group(participant.subgroup.table_id), workshop_group(workshop.pk)]
+
+    async def connect(self):
+        await super().connect()
+        if self.live_groups:  # accepted: the console counts this phone as present
+            await database_sync_to_async(presence.arrive)(self.participant, self.channel_name)
+            self.heartbeat = asyncio.create_task(self._beat())
+
+    async def _beat(self):
+        while True:
+            await asyncio.sleep(settings.PRESENCE_HEARTBEAT_SECONDS)
+            await database_sync_to_async(presence.beat)(self.channel_name)
+
+    async def disconnect(self, code):
+        await super().disconnect(code)
+        heartbeat = getattr(self, "heartbeat", None)
+        if heartbeat is not None:
+            heartbeat.cancel()
+            with contextlib.suppress(asyncio.CancelledError):
+                await heartbeat
+            await database_sync_to_async(presence.leave)(self.participant, self.channel_name)
 
 
 class ScreenConsumer(FragmentConsumer):
@@ -62,3 +87,13 @@ class ScreenConsumer(FragmentConsumer):
         if not access.facilitated_workshops(self.scope["user"]).filter(pk=workshop_id).exists():
             return None
         return [screens_group(workshop_id), workshop_group(workshop_id)]
+
+
+class ConsoleConsumer(FragmentConsumer):
+    """The facilitator's console: the phase state, and a nudge when the tables changed."""
+
+    def groups_for_viewer(self):
+        workshop_id = self.scope["url_route"]["kwargs"]["pk"]
+        if not access.facilitated_workshops(self.scope["user"]).filter(pk=workshop_id).exists():
+            return None
+        return [workshop_group(workshop_id), console_group(workshop_id)]

@@ -2,8 +2,16 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from territories.models import Territory
-from workshops.models import FIRST_NAME_MAX_LENGTH, POSTIT_MAX_LENGTH, PostIt, Workshop
-from workshops.services import MAX_TABLES
+from workshops.models import (
+    FIRST_NAME_MAX_LENGTH,
+    MAX_GRACE_SECONDS,
+    POSTIT_MAX_LENGTH,
+    Phase,
+    PostIt,
+    Workshop,
+    default_themes,
+)
+from workshops.services import MAX_TABLES, MAX_TERRITORIES, MIN_TERRITORIES
 
 
 class WorkshopForm(forms.Form):
@@ -22,6 +30,60 @@ class WorkshopForm(forms.Form):
     table_count = forms.IntegerField(
         label=_("Number of tables"), min_value=1, max_value=MAX_TABLES, initial=3
     )
+    themes = forms.CharField(
+        label=_("Themes offered for post-its"),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 8}),
+        help_text=_("One per line."),
+    )
+    grace_seconds = forms.IntegerField(
+        label=_("Grace period after time is up (seconds)"),
+        min_value=0,
+        max_value=MAX_GRACE_SECONDS,
+        initial=60,
+        help_text=_("Phones may still send for this long once a phase's time is up. 0: none."),
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        if not self.is_bound and "themes" not in self.initial:
+            self.initial["themes"] = "\n".join(default_themes())
+
+    def clean_territories(self):
+        territories = self.cleaned_data["territories"]
+        if not MIN_TERRITORIES <= len(territories) <= MAX_TERRITORIES:
+            raise forms.ValidationError(
+                _("Choose between %(min)s and %(max)s territories.")
+                % {"min": MIN_TERRITORIES, "max": MAX_TERRITORIES}
+            )
+        return list(territories)
+
+    def clean_themes(self):
+        return self.cleaned_data["themes"].splitlines()
+
+    @classmethod
+    def initial_for(cls, workshop: Workshop) -> dict:
+        return {
+            "title": workshop.title,
+            "event": workshop.event,
+            "date": workshop.date,
+            "place": workshop.place,
+            "territories": list(workshop.territories.all()),
+            "table_count": workshop.tables.count(),
+            "themes": "\n".join(workshop.themes),
+            "grace_seconds": workshop.grace_seconds,
+        }
+
+
+class PhaseForm(forms.ModelForm):
+    class Meta:
+        model = Phase
+        fields = ["name", "kind", "duration_minutes", "instructions"]
+        widgets = {"instructions": forms.Textarea(attrs={"rows": 4})}
+
+
+class FacilitatorForm(forms.Form):
+    username = forms.CharField(label=_("Username of a co-facilitator"), max_length=150)
 
 
 class JoinCodeForm(forms.Form):

@@ -1,5 +1,5 @@
 from django.conf import settings
-from django.core.validators import MaxLengthValidator
+from django.core.validators import MaxLengthValidator, MaxValueValidator, MinValueValidator
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
@@ -7,6 +7,9 @@ from territories.models import Territory
 
 POSTIT_MAX_LENGTH = 280
 FIRST_NAME_MAX_LENGTH = 40
+INSTRUCTIONS_MAX_LENGTH = 2000
+MAX_GRACE_SECONDS = 600
+MAX_PHASE_MINUTES = 240
 
 DEFAULT_THEMES = [
     _("Energy"),
@@ -30,6 +33,11 @@ def default_themes() -> list[str]:
 
 
 class Workshop(models.Model):
+    class Status(models.TextChoices):
+        PREPARING = "preparing", _("Preparing")
+        OPEN = "open", _("Open")
+        CLOSED = "closed", _("Closed")
+
     title = models.CharField(_("title"), max_length=200)
     event = models.CharField(_("event"), max_length=200, blank=True)
     date = models.DateField(_("date"), null=True, blank=True)
@@ -51,6 +59,23 @@ class Workshop(models.Model):
         verbose_name=_("facilitators"),
     )
     created_at = models.DateTimeField(auto_now_add=True)
+    status = models.CharField(
+        _("status"), max_length=10, choices=Status.choices, default=Status.PREPARING
+    )
+    grace_seconds = models.PositiveSmallIntegerField(
+        _("grace period (seconds)"),
+        default=60,
+        validators=[MaxValueValidator(MAX_GRACE_SECONDS)],
+        help_text=_("How long phones may still send once a phase's time is up. 0 closes at once."),
+    )
+    # The room's clock, as timestamps (see workshops/clock.py): it survives a restart.
+    current_phase = models.ForeignKey(
+        "Phase", on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    phase_started_at = models.DateTimeField(null=True, blank=True)
+    deadline = models.DateTimeField(null=True, blank=True)
+    paused_at = models.DateTimeField(null=True, blank=True)
+    clock_version = models.PositiveIntegerField(default=0)
 
     class Meta:
         ordering = ["-date", "-created_at"]
@@ -59,6 +84,41 @@ class Workshop(models.Model):
 
     def __str__(self) -> str:
         return self.title
+
+
+class Phase(models.Model):
+    """One timed step of a workshop. Its kind decides what participants may do during it."""
+
+    class Kind(models.TextChoices):
+        FORMULATION = "formulation", _("Formulation of offers and needs")
+        NEGOTIATION = "negotiation", _("Negotiation of baskets")
+        CONDITIONS = "conditions", _("Conditions of implementation")
+        PLENARY = "plenary", _("Plenary feedback")
+        OTHER = "other", _("Other (no input from phones)")
+
+    workshop = models.ForeignKey(Workshop, on_delete=models.CASCADE, related_name="phases")
+    position = models.PositiveSmallIntegerField(_("position"), default=0)
+    kind = models.CharField(_("kind"), max_length=12, choices=Kind.choices)
+    name = models.CharField(_("name"), max_length=80)
+    instructions = models.TextField(
+        _("instructions"),
+        blank=True,
+        max_length=INSTRUCTIONS_MAX_LENGTH,
+        validators=[MaxLengthValidator(INSTRUCTIONS_MAX_LENGTH)],
+        help_text=_("Shown on every phone and on the projector during the phase."),
+    )
+    duration_minutes = models.PositiveSmallIntegerField(
+        _("duration (minutes)"),
+        validators=[MinValueValidator(1), MaxValueValidator(MAX_PHASE_MINUTES)],
+    )
+
+    class Meta:
+        ordering = ["position", "id"]
+        verbose_name = _("phase")
+        verbose_name_plural = _("phases")
+
+    def __str__(self) -> str:
+        return self.name
 
 
 class Table(models.Model):
@@ -143,3 +203,20 @@ class PostIt(models.Model):
 
     def __str__(self) -> str:
         return self.text[:40]
+
+
+class Connection(models.Model):
+    """One open websocket of a participant's phone: presence, as the console shows it.
+
+    A row is kept fresh by its consumer (``last_seen``) and deleted when the socket
+    closes; rows of a process that died age out instead.
+    """
+
+    channel_name = models.CharField(max_length=200, unique=True)
+    participant = models.ForeignKey(
+        Participant, on_delete=models.CASCADE, related_name="connections"
+    )
+    last_seen = models.DateTimeField(db_index=True)
+
+    def __str__(self) -> str:
+        return self.channel_name

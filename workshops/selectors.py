@@ -1,12 +1,16 @@
 """Reads that need care: the board in a constant number of queries, and the cell fragment."""
 
+import datetime
 from dataclasses import dataclass, field
 
-from django.db.models import Prefetch
+from django.conf import settings
+from django.db.models import Count, Prefetch
 from django.template.loader import render_to_string
+from django.utils import timezone
+from django.utils.translation import gettext as _
 
-from workshops import stats
-from workshops.models import PostIt, SubGroup, Table, Workshop
+from workshops import gate, stats
+from workshops.models import Participant, Phase, PostIt, SubGroup, Table, Workshop
 
 CELL_TEMPLATE = "workshops/_cell.html"
 
@@ -67,3 +71,163 @@ def render_cell(subgroup: SubGroup, kind: str, *, oob: bool = False) -> str:
             "oob": oob,
         },
     )
+
+
+# The phase and its clock -------------------------------------------------------
+
+PHASE_STATE_TEMPLATE = "workshops/_phase_state.html"
+
+
+def _epoch_ms(moment: datetime.datetime | None) -> int | None:
+    return None if moment is None else int(moment.timestamp() * 1000)
+
+
+@dataclass
+class PhaseState:
+    """What every screen needs to show the phase and compute the same countdown."""
+
+    workshop: Workshop
+    phase: Phase | None
+    number: int
+    count: int
+    actions: list[str]
+    server_now_ms: int
+    deadline_ms: int | None
+    paused_remaining_ms: int | None
+    grace_ms: int
+
+
+def phase_state(workshop: Workshop, now: datetime.datetime | None = None) -> PhaseState:
+    now = now or timezone.now()
+    phase_ids = list(workshop.phases.values_list("pk", flat=True))
+    phase = workshop.current_phase
+    clock = gate.clock_of(workshop)
+    paused_remaining = clock.remaining(now) if clock.is_paused else None
+    is_live = workshop.status == Workshop.Status.OPEN and phase is not None
+    return PhaseState(
+        workshop=workshop,
+        phase=phase,
+        number=phase_ids.index(phase.pk) + 1 if phase and phase.pk in phase_ids else 0,
+        count=len(phase_ids),
+        actions=sorted(gate.OPEN_ACTIONS[phase.kind]) if is_live else [],
+        server_now_ms=_epoch_ms(now),
+        deadline_ms=_epoch_ms(clock.deadline),
+        paused_remaining_ms=(
+            None if paused_remaining is None else int(paused_remaining.total_seconds() * 1000)
+        ),
+        grace_ms=workshop.grace_seconds * 1000,
+    )
+
+
+def render_phase_state(workshop: Workshop, *, oob: bool = False) -> str:
+    stats.count("state_renders")
+    return render_to_string(PHASE_STATE_TEMPLATE, {"state": phase_state(workshop), "oob": oob})
+
+
+# The console's overview of the tables ----------------------------------------------
+
+STUCK_AFTER = datetime.timedelta(minutes=10)
+
+
+def presence_cutoff(now: datetime.datetime) -> datetime.datetime:
+    """Connections not refreshed since then belong to a process that died."""
+    return now - datetime.timedelta(seconds=settings.PRESENCE_HEARTBEAT_SECONDS * 2.5)
+
+
+@dataclass
+class SubGroupStatus:
+    subgroup: SubGroup
+    joined: int = 0
+    connected: list[str] = field(default_factory=list)
+    offers: int = 0
+    needs: int = 0
+    problems: list[str] = field(default_factory=list)
+
+
+@dataclass
+class TableStatus:
+    table: Table
+    subgroups: list[SubGroupStatus]
+
+    @property
+    def problems(self) -> list[str]:
+        return [problem for status in self.subgroups for problem in status.problems]
+
+    @property
+    def connected(self) -> int:
+        return sum(len(status.connected) for status in self.subgroups)
+
+
+def _stuck_threshold(phase: Phase) -> datetime.timedelta:
+    """Ten minutes, or half the phase when it is shorter than twenty."""
+    return min(STUCK_AFTER, datetime.timedelta(minutes=phase.duration_minutes) / 2)
+
+
+def console_overview(workshop: Workshop, now: datetime.datetime | None = None) -> list[TableStatus]:
+    """Every table with, per sub-group, who joined, who is connected, and post-it counts.
+
+    Four queries whatever the size of the room.
+    """
+    now = now or timezone.now()
+    tables = workshop.tables.order_by("number").prefetch_related(
+        Prefetch(
+            "subgroups",
+            queryset=SubGroup.objects.select_related("territory").order_by("territory__name"),
+        )
+    )
+    counts = {
+        (row["subgroup_id"], row["kind"]): row["count"]
+        for row in PostIt.objects.filter(subgroup__table__workshop=workshop)
+        .values("subgroup_id", "kind")
+        .annotate(count=Count("id"))
+    }
+    joined = dict(
+        Participant.objects.filter(workshop=workshop)
+        .values("subgroup_id")
+        .annotate(count=Count("id"))
+        .values_list("subgroup_id", "count")
+    )
+    connected: dict[int, list[str]] = {}
+    for subgroup_id, first_name in (
+        Participant.objects.filter(
+            workshop=workshop, connections__last_seen__gte=presence_cutoff(now)
+        )
+        .distinct()
+        .order_by("first_name")
+        .values_list("subgroup_id", "first_name")
+    ):
+        connected.setdefault(subgroup_id, []).append(first_name)
+
+    phase = workshop.current_phase
+    elapsed = gate.clock_of(workshop).elapsed(now)
+    watching = workshop.status == Workshop.Status.OPEN and phase is not None
+    expects_postits = (
+        watching
+        and phase.kind == Phase.Kind.FORMULATION
+        and elapsed is not None
+        and elapsed >= _stuck_threshold(phase)
+    )
+    overview = []
+    for table in tables:
+        statuses = []
+        for subgroup in table.subgroups.all():
+            status = SubGroupStatus(
+                subgroup,
+                joined=joined.get(subgroup.pk, 0),
+                connected=connected.get(subgroup.pk, []),
+                offers=counts.get((subgroup.pk, PostIt.Kind.OFFER), 0),
+                needs=counts.get((subgroup.pk, PostIt.Kind.NEED), 0),
+            )
+            name = subgroup.territory.short_name or subgroup.territory.name
+            if watching and not status.joined:
+                status.problems.append(_("%(territory)s: nobody has joined") % {"territory": name})
+            elif watching and not status.connected:
+                status.problems.append(_("%(territory)s: nobody connected") % {"territory": name})
+            if expects_postits and not (status.offers or status.needs):
+                status.problems.append(
+                    _("%(territory)s: no post-it after %(minutes)s min")
+                    % {"territory": name, "minutes": int(elapsed.total_seconds() // 60)}
+                )
+            statuses.append(status)
+        overview.append(TableStatus(table, statuses))
+    return overview

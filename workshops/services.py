@@ -3,6 +3,7 @@
 import datetime
 from functools import partial
 
+from django.contrib.auth import get_user_model
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.utils.translation import gettext as _
@@ -11,8 +12,11 @@ from territories.models import Territory
 from workshops.broadcast import broadcast_cell
 from workshops.codes import new_join_code
 from workshops.models import Participant, PostIt, SubGroup, Table, Workshop, default_themes
+from workshops.phases import create_default_phases
 
 MAX_TABLES = 20
+MIN_TERRITORIES, MAX_TERRITORIES = 2, 6
+MAX_THEMES, MAX_THEME_LENGTH = 40, 80
 
 
 def _unique_code() -> str:
@@ -34,13 +38,9 @@ def workshop_create(
     date: datetime.date | None = None,
     place: str = "",
     themes: list[str] | None = None,
+    grace_seconds: int = 60,
 ) -> Workshop:
-    if not 1 <= table_count <= MAX_TABLES:
-        raise ValidationError(
-            _("A workshop has between 1 and %(max)s tables.") % {"max": MAX_TABLES}
-        )
-    if not territories:
-        raise ValidationError(_("Choose at least one territory."))
+    _check_sizes(territories, table_count)
     workshop = Workshop(
         title=title,
         event=event,
@@ -48,7 +48,8 @@ def workshop_create(
         place=place,
         code=_unique_code(),
         created_by=created_by,
-        themes=themes if themes is not None else default_themes(),
+        themes=clean_themes(themes) if themes is not None else default_themes(),
+        grace_seconds=grace_seconds,
     )
     workshop.full_clean()
     try:
@@ -65,7 +66,104 @@ def workshop_create(
     SubGroup.objects.bulk_create(
         SubGroup(table=table, territory=territory) for table in tables for territory in territories
     )
+    create_default_phases(workshop)
     return workshop
+
+
+def _check_sizes(territories, table_count: int) -> None:
+    if not 1 <= table_count <= MAX_TABLES:
+        raise ValidationError(
+            _("A workshop has between 1 and %(max)s tables.") % {"max": MAX_TABLES}
+        )
+    if not MIN_TERRITORIES <= len(territories) <= MAX_TERRITORIES:
+        raise ValidationError(
+            _("Choose between %(min)s and %(max)s territories.")
+            % {"min": MIN_TERRITORIES, "max": MAX_TERRITORIES}
+        )
+
+
+def clean_themes(themes: list[str]) -> list[str]:
+    """Trimmed, without blanks or repeats, capped in number and length."""
+    cleaned = list(dict.fromkeys(theme.strip() for theme in themes if theme.strip()))
+    if len(cleaned) > MAX_THEMES:
+        raise ValidationError(_("At most %(max)s themes.") % {"max": MAX_THEMES})
+    if any(len(theme) > MAX_THEME_LENGTH for theme in cleaned):
+        raise ValidationError(
+            _("A theme has at most %(max)s characters.") % {"max": MAX_THEME_LENGTH}
+        )
+    return cleaned
+
+
+def _in_use(subgroups) -> bool:
+    return (
+        Participant.objects.filter(subgroup__in=subgroups).exists()
+        or PostIt.objects.filter(subgroup__in=subgroups).exists()
+    )
+
+
+@transaction.atomic
+def workshop_update(
+    workshop: Workshop,
+    *,
+    territories: list[Territory],
+    table_count: int,
+    **fields,
+) -> Workshop:
+    """Change the set-up. Tables and territories can be added at any time; removed only
+    while nobody sits there and nothing was written there, so nothing is lost."""
+    _check_sizes(territories, table_count)
+    if "themes" in fields:
+        fields["themes"] = clean_themes(fields["themes"])
+    for name, value in fields.items():
+        setattr(workshop, name, value)
+    workshop.full_clean()
+    workshop.save()
+
+    removed_tables = workshop.tables.filter(number__gt=table_count)
+    removed_territories = workshop.territories.exclude(pk__in=[t.pk for t in territories])
+    leaving = SubGroup.objects.filter(table__in=removed_tables) | SubGroup.objects.filter(
+        table__workshop=workshop, territory__in=removed_territories
+    )
+    if _in_use(leaving):
+        raise ValidationError(
+            _(
+                "A table or territory you removed already has participants or post-its: "
+                "it is kept. Nothing was changed."
+            )
+        )
+    leaving.delete()
+    removed_tables.delete()
+    workshop.territories.set(territories)
+    existing = set(workshop.tables.values_list("number", flat=True))
+    Table.objects.bulk_create(
+        Table(workshop=workshop, number=number)
+        for number in range(1, table_count + 1)
+        if number not in existing
+    )
+    present = set(
+        SubGroup.objects.filter(table__workshop=workshop).values_list("table_id", "territory_id")
+    )
+    SubGroup.objects.bulk_create(
+        SubGroup(table=table, territory=territory)
+        for table in workshop.tables.all()
+        for territory in territories
+        if (table.pk, territory.pk) not in present
+    )
+    return workshop
+
+
+def facilitator_add(workshop: Workshop, username: str):
+    user = get_user_model().objects.filter(username=username.strip()).first()
+    if user is None:
+        raise ValidationError(_("No account has this username."))
+    workshop.facilitators.add(user)
+    return user
+
+
+def facilitator_remove(workshop: Workshop, user) -> None:
+    if user.pk == workshop.created_by_id:
+        raise ValidationError(_("The workshop's owner stays one of its facilitators."))
+    workshop.facilitators.remove(user)
 
 
 @transaction.atomic

@@ -64,7 +64,8 @@
   document.addEventListener("htmx:responseError", function () { showProblem("refused"); });
   document.addEventListener("htmx:afterRequest", function (event) {
     var banner = document.getElementById("request-problem");
-    if (banner && event.detail.successful) banner.hidden = true;
+    var xhr = event.detail.xhr;
+    if (banner && xhr && xhr.status < 400) banner.hidden = true;
   });
 
   // Tell people when the live connection drops; htmx's ws extension reconnects by itself

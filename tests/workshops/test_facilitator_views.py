@@ -29,6 +29,8 @@ def test_it_creates_a_workshop_from_the_form_and_opens_it(laptop, owner, territo
             "place": "Brest",
             "territories": [territories[0].pk, territories[2].pk],
             "table_count": 4,
+            "themes": "Énergie\n  Alimentation \n\nÉnergie\nSanté",
+            "grace_seconds": 0,
         },
     )
 
@@ -43,6 +45,15 @@ def test_it_creates_a_workshop_from_the_form_and_opens_it(laptop, owner, territo
     assert list(workshop.facilitators.all()) == [owner]
     assert workshop.tables.count() == 4
     assert SubGroup.objects.filter(table__workshop=workshop).count() == 8
+    assert workshop.themes == ["Énergie", "Alimentation", "Santé"]
+    assert workshop.grace_seconds == 0
+    assert workshop.status == Workshop.Status.PREPARING
+    assert [(p.kind, p.duration_minutes) for p in workshop.phases.all()] == [
+        ("formulation", 30),
+        ("negotiation", 45),
+        ("conditions", 15),
+        ("plenary", 20),
+    ]
 
 
 @pytest.mark.parametrize(

@@ -2,7 +2,7 @@ import pytest
 from django.test import Client
 
 from tests.conftest import subgroup_of
-from workshops import services
+from workshops import phases, services
 from workshops.access import SESSION_KEY
 from workshops.models import Participant
 
@@ -196,6 +196,7 @@ def test_it_refuses_a_territory_the_workshop_does_not_play(client, owner, territ
     small = services.workshop_create(
         created_by=owner, title="Deux territoires", territories=territories[:2], table_count=1
     )
+    phases.set_status(small, "open")
     data = {
         "first_name": "Erwan",
         "table": small.tables.get().pk,
@@ -297,6 +298,7 @@ def test_it_preselects_the_table_when_there_is_only_one(client, owner, territori
     workshop = services.workshop_create(
         created_by=owner, title="Une seule table", territories=territories, table_count=1
     )
+    phases.set_status(workshop, "open")
     table = workshop.tables.get()
     page = client.get(f"/j/{workshop.code}/").content.decode()
     assert f'value="{table.pk}" id="id_table_0" required checked' in page

@@ -3,6 +3,7 @@
 from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.views.decorators.http import require_http_methods
 
 from workshops import access, selectors, services
@@ -55,11 +56,33 @@ def projector(request: HttpRequest, pk: int) -> HttpResponse:
     context = {
         "workshop": workshop,
         "focused_table": table,
-        "table_numbers": workshop.tables.values_list("number", flat=True),
         "boards": selectors.workshop_board(workshop, table=table),
         **_join_context(request, workshop),
+        **_screen_context(workshop),
     }
     return render(request, "workshops/projector.html", context)
+
+
+def _screen_context(workshop) -> dict:
+    """What every projector page shows around its content: the phase, the clock, the sheets."""
+    return {
+        "state": selectors.phase_state(workshop),
+        "state_url": reverse("workshops:screen_state", args=[workshop.pk]),
+        "sound_default": "on",
+        "sheet_territories": workshop.territories.order_by("name"),
+        "table_numbers": workshop.tables.values_list("number", flat=True),
+    }
+
+
+@login_required
+def projector_sheet(request: HttpRequest, pk: int, territory_pk: int) -> HttpResponse:
+    """One territory sheet, large, for the room to read."""
+    workshop = access.get_workshop_for_facilitator(request, pk)
+    territory = get_object_or_404(
+        workshop.territories.prefetch_related("key_facts"), pk=territory_pk
+    )
+    context = {"workshop": workshop, "territory": territory, **_screen_context(workshop)}
+    return render(request, "workshops/projector_sheet.html", context)
 
 
 @login_required

@@ -14,6 +14,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 from workshops import access, selectors, services
 from workshops.codes import normalise_code
 from workshops.forms import JoinCodeForm, JoinForm, PostItForm
+from workshops.gate import Action, closed_reason
 from workshops.models import Participant, PostIt, Workshop
 from workshops.ratelimit import client_address, over_limit
 
@@ -71,9 +72,13 @@ def with_workshop(view):
 @with_workshop
 def join(request: HttpRequest, workshop: Workshop) -> HttpResponse:
     """The URL in the QR code: the join form, or the phone view once joined."""
+    if workshop.status == Workshop.Status.PREPARING:
+        return render(request, "workshops/join_waiting.html", {"workshop": workshop})
     participant = access.participant_in_session(request.session, workshop)
     if participant is not None:
         return _phone_page(request, participant)
+    if workshop.status == Workshop.Status.CLOSED:
+        return render(request, "workshops/join_closed.html", {"workshop": workshop})
 
     form = JoinForm(request.POST or None, workshop=workshop)
     if request.method == "POST" and form.is_valid():
@@ -85,15 +90,37 @@ def join(request: HttpRequest, workshop: Workshop) -> HttpResponse:
     return render(request, "workshops/join.html", {"workshop": workshop, "form": form})
 
 
+def _gate_form(form: PostItForm, workshop: Workshop) -> str | None:
+    """Why post-its are closed now, if they are; the form then shows its text read-only."""
+    reason = closed_reason(workshop, Action.POSTITS)
+    if reason:
+        form.fields["text"].widget.attrs["readonly"] = True
+    return reason
+
+
 def _phone_page(request: HttpRequest, participant: Participant) -> HttpResponse:
     workshop = participant.workshop
+    form = PostItForm(themes=workshop.themes, initial={"kind": PostIt.Kind.OFFER})
     context = {
         "workshop": workshop,
         "participant": participant,
+        "territory": participant.subgroup.territory,
         "board": selectors.workshop_board(workshop, table=participant.subgroup.table)[0],
-        "form": PostItForm(themes=workshop.themes, initial={"kind": PostIt.Kind.OFFER}),
+        "form": form,
+        "gate_reason": _gate_form(form, workshop),
+        "state": selectors.phase_state(workshop),
+        "state_url": reverse("workshops:phone_state", args=[workshop.code]),
     }
     return render(request, "workshops/phone.html", context)
+
+
+@with_workshop
+def phone_state(request: HttpRequest, workshop: Workshop) -> HttpResponse:
+    """The phase and clock, fetched again whenever the phone's socket (re)opens."""
+    access.require_participant(request, workshop)
+    return render(
+        request, "workshops/_phase_state.html", {"state": selectors.phase_state(workshop)}
+    )
 
 
 @with_workshop
@@ -121,6 +148,7 @@ def _render_form(request, participant, form, postit=None, status=200, changed=()
         "form": form,
         "postit": postit,
         "changed_cells": _changed_cells(participant, changed),
+        "gate_reason": _gate_form(form, participant.workshop),
     }
     return render(request, "workshops/_postit_form.html", context, status=status)
 
@@ -139,11 +167,18 @@ def _rate_limited(participant: Participant) -> bool:
     return over_limit(f"postit:{participant.pk}", settings.POSTITS_PER_MINUTE, 60)
 
 
+# Refused because of the phase, the clock or the workshop's status: 409, and the
+# form comes back with the text as typed (htmx swaps 409, see base.html).
+PHASE_CLOSED = 409
+
+
 @require_POST
 @with_workshop
 def postit_create(request: HttpRequest, workshop: Workshop) -> HttpResponse:
     participant = access.require_participant(request, workshop)
     form = PostItForm(request.POST, themes=workshop.themes)
+    if closed_reason(participant.workshop, Action.POSTITS):
+        return _render_form(request, participant, form, status=PHASE_CLOSED)
     if not form.is_valid():
         return _render_form(request, participant, form, status=422)
     if _rate_limited(participant):
@@ -173,6 +208,8 @@ def postit_edit(request: HttpRequest, pk: int) -> HttpResponse:
         )
         return _render_form(request, participant, form, postit=postit)
     form = PostItForm(request.POST, themes=themes)
+    if closed_reason(participant.workshop, Action.POSTITS):
+        return _render_form(request, participant, form, postit=postit, status=PHASE_CLOSED)
     if not form.is_valid():
         return _render_form(request, participant, form, postit=postit, status=422)
     previous_kind = postit.kind
@@ -191,6 +228,16 @@ def postit_edit(request: HttpRequest, pk: int) -> HttpResponse:
 @require_POST
 def postit_delete(request: HttpRequest, pk: int) -> HttpResponse:
     postit, participant = access.get_postit_for_writing(request, pk)
+    if reason := closed_reason(participant.workshop, Action.POSTITS):
+        if not request.htmx:
+            messages.error(request, reason)
+            return redirect(reverse("workshops:join", args=[participant.workshop.code]))
+        return render(
+            request,
+            "workshops/_request_problem.html",
+            {"message": reason, "oob": True},
+            status=PHASE_CLOSED,
+        )
     kind = postit.kind
     services.postit_delete(postit=postit)
     if not request.htmx:

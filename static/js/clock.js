@@ -1,0 +1,179 @@
+// The room's clock on every screen. No build step: plain ES2017.
+//
+// The server sends its state as data on #phase-state (see _phase_state.html): the
+// deadline, or the time left when paused, and the server's own time when it rendered
+// it. The gap between that and this device's clock when the state arrived is the
+// offset; every countdown is computed from the deadline and that offset, so a phone
+// whose clock is minutes off shows the same time as the projector.
+(function () {
+  "use strict";
+
+  var received = new WeakMap(); // #phase-state element -> Date.now() when it arrived
+  var lastMode = null;
+
+  function stamp() {
+    var el = document.getElementById("phase-state");
+    if (el && !received.has(el)) received.set(el, Date.now());
+    return el;
+  }
+
+  function number(value) {
+    return value === undefined || value === "" ? null : Number(value);
+  }
+
+  function readState() {
+    var el = stamp();
+    if (!el) return null;
+    var data = el.dataset;
+    var serverNow = Date.now() + (Number(data.serverNow) - received.get(el));
+    var paused = number(data.pausedRemaining);
+    var deadline = number(data.deadline);
+    return {
+      status: data.status,
+      hasPhase: data.phase !== "",
+      actions: (data.actions || "").split(" ").filter(Boolean),
+      paused: paused !== null,
+      remaining: paused !== null ? paused : deadline !== null ? deadline - serverNow : null,
+      grace: Number(data.grace) || 0,
+    };
+  }
+
+  // Same rule as the server's gate (workshops/gate.py): open in this phase, until the
+  // grace period after the deadline has run out.
+  function isOpen(state, action) {
+    return Boolean(state) && state.status === "open" && state.actions.indexOf(action) >= 0 &&
+      state.remaining !== null && state.remaining >= -state.grace;
+  }
+
+  function modeOf(state) {
+    if (!state) return "waiting";
+    if (state.status === "closed") return "closed";
+    if (state.status !== "open") return "preparing";
+    if (!state.hasPhase || state.remaining === null) return "waiting";
+    if (state.paused) return "paused";
+    if (state.remaining > 0) return "running";
+    if (state.actions.length && state.remaining >= -state.grace) return "grace";
+    return "over";
+  }
+
+  function format(ms, signed) {
+    var negative = ms < 0;
+    var seconds = Math.ceil(Math.abs(ms) / 1000);
+    if (negative && !signed) seconds = 0;
+    var text = Math.floor(seconds / 60) + ":" + String(seconds % 60).padStart(2, "0");
+    return negative && signed && seconds ? "−" + text : text;
+  }
+
+  function closedReason(state, action) {
+    if (!state || state.status === "closed") return "closed";
+    if (state.status !== "open" || !state.hasPhase) return "waiting";
+    if (state.actions.indexOf(action) < 0) return "phase";
+    return "time";
+  }
+
+  // Forms marked data-needs="<action>" go read-only when their action closes: the text
+  // stays where it is, and a message says why.
+  function applyGates(state) {
+    document.querySelectorAll("[data-needs]").forEach(function (form) {
+      var action = form.dataset.needs;
+      var open = isOpen(state, action);
+      form.classList.toggle("gated", !open);
+      form.querySelectorAll("textarea").forEach(function (el) { el.readOnly = !open; });
+      form.querySelectorAll("button[type=submit]").forEach(function (el) { el.disabled = !open; });
+      var message = form.querySelector(".gate-message");
+      if (message) {
+        message.hidden = open;
+        if (!open) message.textContent = message.dataset[closedReason(state, action)] || "";
+      }
+    });
+    document.body.classList.toggle("postits-closed", !isOpen(state, "postits"));
+  }
+
+  function soundOn() {
+    var toggle = document.querySelector("[data-sound-toggle]");
+    if (!toggle) return false;
+    var stored = localStorage.getItem("paniers-sound");
+    return (stored || toggle.dataset.soundDefault) === "on";
+  }
+
+  var audio = null;
+  function beep() {
+    try {
+      audio = audio || new (window.AudioContext || window.webkitAudioContext)();
+      [0, 0.35, 0.7].forEach(function (at) {
+        var tone = audio.createOscillator();
+        var gain = audio.createGain();
+        tone.frequency.value = 880;
+        gain.gain.setValueAtTime(0.25, audio.currentTime + at);
+        gain.gain.exponentialRampToValueAtTime(0.001, audio.currentTime + at + 0.3);
+        tone.connect(gain).connect(audio.destination);
+        tone.start(audio.currentTime + at);
+        tone.stop(audio.currentTime + at + 0.3);
+      });
+    } catch (error) { /* no audio on this device: the visual cue is enough */ }
+  }
+
+  function cue() {
+    document.body.classList.add("time-up-cue");
+    setTimeout(function () { document.body.classList.remove("time-up-cue"); }, 10000);
+    if (soundOn()) beep();
+  }
+
+  function update() {
+    var state = readState();
+    var mode = modeOf(state);
+    document.querySelectorAll(".phase-bar").forEach(function (bar) { bar.dataset.clock = mode; });
+    document.querySelectorAll("[data-countdown]").forEach(function (el) {
+      el.textContent = state && state.remaining !== null
+        ? format(state.remaining, el.dataset.countdown === "signed") : "--:--";
+    });
+    document.querySelectorAll("[data-grace-countdown]").forEach(function (el) {
+      el.textContent = state && state.remaining !== null ? format(state.remaining + state.grace) : "";
+    });
+    var phase = document.getElementById("phase-state");
+    document.querySelectorAll("[data-phase-id]").forEach(function (el) {
+      el.classList.toggle("current", Boolean(phase) && el.dataset.phaseId === phase.dataset.phase);
+    });
+    applyGates(state);
+    if (lastMode === "running" && (mode === "grace" || mode === "over")) cue();
+    lastMode = mode;
+  }
+
+  // A state older than the one on show (a re-sync GET that crossed a live update) is dropped.
+  function version(html) {
+    var match = /id="phase-state"[^>]*?data-version="(\d+)"/.exec(html);
+    return match ? Number(match[1]) : null;
+  }
+  function isStale(html) {
+    var incoming = version(html);
+    var current = document.getElementById("phase-state");
+    return incoming !== null && current !== null && incoming < Number(current.dataset.version);
+  }
+  document.addEventListener("htmx:wsBeforeMessage", function (event) {
+    if (isStale(event.detail.message)) event.preventDefault();
+  });
+  document.addEventListener("htmx:beforeSwap", function (event) {
+    var xhr = event.detail.xhr;
+    if (xhr && isStale(xhr.responseText)) event.detail.shouldSwap = false;
+  });
+  ["htmx:wsAfterMessage", "htmx:afterSwap", "htmx:oobAfterSwap", "htmx:load"].forEach(function (name) {
+    document.addEventListener(name, update);
+  });
+
+  document.addEventListener("click", function (event) {
+    var toggle = event.target.closest && event.target.closest("[data-sound-toggle]");
+    if (!toggle) return;
+    localStorage.setItem("paniers-sound", soundOn() ? "off" : "on");
+    toggle.setAttribute("aria-pressed", String(soundOn()));
+    if (soundOn()) beep(); // a click unlocks audio, and lets people hear what it sounds like
+  });
+
+  document.addEventListener("DOMContentLoaded", function () {
+    var toggle = document.querySelector("[data-sound-toggle]");
+    if (toggle) toggle.setAttribute("aria-pressed", String(soundOn()));
+    update();
+    setInterval(update, 250);
+  });
+
+  window.paniersClock = { read: readState, mode: function () { return modeOf(readState()); } };
+})();

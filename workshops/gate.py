@@ -1,0 +1,89 @@
+"""The gate: the one place that says whether a participant may do something right now.
+
+Views call ``closed_reason`` before any participant write; screens get
+``OPEN_ACTIONS`` of the current phase with the clock so phones close on time too.
+"""
+
+import datetime
+from enum import StrEnum
+
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+
+from workshops.clock import Clock
+from workshops.models import Phase, Workshop
+
+
+class Action(StrEnum):
+    """What a participant's phone can do, each open in some kinds of phase only."""
+
+    POSTITS = "postits"  # write, edit and delete one's own post-its
+    BASKETS = "baskets"
+    CONDITIONS = "conditions"
+    FEEDBACK = "feedback"
+
+
+OPEN_ACTIONS: dict[str, frozenset[Action]] = {
+    Phase.Kind.FORMULATION: frozenset({Action.POSTITS}),
+    # New offers and needs come up while bargaining: post-its stay open.
+    Phase.Kind.NEGOTIATION: frozenset({Action.POSTITS, Action.BASKETS}),
+    Phase.Kind.CONDITIONS: frozenset({Action.CONDITIONS}),
+    Phase.Kind.PLENARY: frozenset({Action.FEEDBACK}),
+    Phase.Kind.OTHER: frozenset(),
+}
+
+ACTION_NAMES = {
+    Action.POSTITS: gettext_lazy("Post-its"),
+    Action.BASKETS: gettext_lazy("Baskets"),
+    Action.CONDITIONS: gettext_lazy("Conditions"),
+    Action.FEEDBACK: gettext_lazy("Feedback"),
+}
+
+
+def clock_of(workshop: Workshop) -> Clock:
+    return Clock(
+        started_at=workshop.phase_started_at,
+        deadline=workshop.deadline,
+        paused_at=workshop.paused_at,
+    )
+
+
+def grace_of(workshop: Workshop) -> datetime.timedelta:
+    return datetime.timedelta(seconds=workshop.grace_seconds)
+
+
+def open_actions(workshop: Workshop, now: datetime.datetime | None = None) -> frozenset[Action]:
+    """What participants may do at this instant."""
+    now = now or timezone.now()
+    phase = workshop.current_phase
+    if workshop.status != Workshop.Status.OPEN or phase is None:
+        return frozenset()
+    if not clock_of(workshop).accepts_input(now, grace_of(workshop)):
+        return frozenset()
+    return OPEN_ACTIONS[phase.kind]
+
+
+def closed_reason(
+    workshop: Workshop, action: Action, now: datetime.datetime | None = None
+) -> str | None:
+    """None when a participant may do ``action`` now; otherwise what to tell them."""
+    now = now or timezone.now()
+    if workshop.status == Workshop.Status.PREPARING:
+        return _("The workshop has not opened yet.")
+    if workshop.status == Workshop.Status.CLOSED:
+        return _("The workshop is closed: everything is read-only now.")
+    phase = workshop.current_phase
+    if phase is None:
+        return _("The facilitator has not started the first phase yet. Your text is kept.")
+    if action not in OPEN_ACTIONS[phase.kind]:
+        return _("%(action)s are closed during this phase (%(phase)s). Your text is kept.") % {
+            "action": ACTION_NAMES[action],
+            "phase": phase.name,
+        }
+    if not clock_of(workshop).accepts_input(now, grace_of(workshop)):
+        return _(
+            "Time is up for this phase. Your text is kept: it can be sent if the "
+            "facilitator gives more time."
+        )
+    return None

@@ -1,0 +1,91 @@
+"""The facilitator's console: the clock's controls and a live view of every table."""
+
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ValidationError
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from workshops import access, phases, selectors
+from workshops.models import Workshop
+
+
+def _state_context(workshop: Workshop) -> dict:
+    return {
+        "state": selectors.phase_state(workshop),
+        "state_url": reverse("workshops:screen_state", args=[workshop.pk]),
+    }
+
+
+@login_required
+def console(request: HttpRequest, pk: int) -> HttpResponse:
+    workshop = access.get_workshop_for_facilitator(request, pk)
+    context = {
+        "workshop": workshop,
+        "phases": workshop.phases.all(),
+        "overview": selectors.console_overview(workshop),
+        "territories": workshop.territories.order_by("name"),
+        "is_owner": access.is_owner(request.user, workshop),
+        "signed": True,
+        "shifts": [-5, -1, 1, 5],
+        "sound_default": "on",
+        **_state_context(workshop),
+    }
+    return render(request, "workshops/console.html", context)
+
+
+@login_required
+def console_tables(request: HttpRequest, pk: int) -> HttpResponse:
+    """The tables' overview, fetched again when something changed and every few seconds."""
+    workshop = access.get_workshop_for_facilitator(request, pk)
+    context = {
+        "overview": selectors.console_overview(workshop),
+        "territories": workshop.territories.order_by("name"),
+    }
+    return render(request, "workshops/_console_tables.html", context)
+
+
+@login_required
+def screen_state(request: HttpRequest, pk: int) -> HttpResponse:
+    """The phase and clock, fetched again whenever a screen's socket (re)opens."""
+    workshop = access.get_workshop_for_facilitator(request, pk)
+    return render(request, "workshops/_phase_state.html", _state_context(workshop))
+
+
+def _after_command(request: HttpRequest, workshop: Workshop, error: str = "") -> HttpResponse:
+    """htmx gets the new state straight away (the socket may be down), or the error."""
+    if not request.htmx:
+        return redirect("workshops:console", pk=workshop.pk)
+    context = {**_state_context(workshop), "oob": True, "message": error}
+    return render(request, "workshops/_command_result.html", context, status=409 if error else 200)
+
+
+@login_required
+@require_POST
+def clock(request: HttpRequest, pk: int) -> HttpResponse:
+    workshop = access.get_workshop_for_facilitator(request, pk)
+    try:
+        command = phases.ClockCommand(request.POST.get("command", ""))
+        phase = None
+        if command == phases.ClockCommand.GOTO:
+            phase = get_object_or_404(workshop.phases, pk=request.POST.get("phase") or 0)
+        minutes = int(request.POST.get("minutes") or 0)
+        workshop = phases.clock_command(workshop, command, phase=phase, minutes=minutes)
+    except ValueError:
+        return _after_command(request, workshop, error=_("Unknown command."))
+    except ValidationError as error:
+        return _after_command(request, workshop, error=" ".join(error.messages))
+    return _after_command(request, workshop)
+
+
+@login_required
+@require_POST
+def status(request: HttpRequest, pk: int) -> HttpResponse:
+    workshop = access.get_workshop_for_facilitator(request, pk)
+    try:
+        workshop = phases.set_status(workshop, request.POST.get("status", ""))
+    except ValidationError as error:
+        return _after_command(request, workshop, error=" ".join(error.messages))
+    return redirect("workshops:console", pk=workshop.pk)
