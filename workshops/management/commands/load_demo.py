@@ -8,14 +8,32 @@ from django.contrib.auth import get_user_model
 from django.core.management.base import BaseCommand
 from django.db import transaction
 from django.urls import reverse
+from django.utils import translation
 
-from territories.models import Territory
-from workshops import services
+from territories.models import KeyFact, Territory
+from workshops import phases, services
 from workshops.links import is_loopback
 from workshops.models import PostIt, Workshop
 
 DEMO_USERNAME = "animateur"
 DEMO_TITLE = "Construire des paniers de coopération"
+
+# Orders of magnitude for the role-play, as on the workshop's territory sheets.
+KEY_FACTS = {
+    "Brest Métropole": [
+        ("Communes", "8", ""),
+        ("Habitants", "≈ 210 000", "Fiche territoire de l'atelier, 2020"),
+        ("Objectif cantines", "80 % de bio", "Programme alimentaire territorial"),
+    ],
+    "Pays de Brest": [
+        ("EPCI", "7", ""),
+        ("Habitants", "≈ 400 000", "Fiche territoire de l'atelier, 2020"),
+    ],
+    "Pays Centre Ouest Bretagne": [
+        ("Habitants", "≈ 100 000", "Fiche territoire de l'atelier, 2020"),
+        ("Distance de Brest", "≈ 1 h de route", ""),
+    ],
+}
 
 TERRITORIES = [
     {
@@ -123,6 +141,8 @@ class Command(BaseCommand):
                     f"  Facilitator login : {laptop}/login/",
                     f"      username      : {DEMO_USERNAME}",
                     f"      password      : {password}",
+                    f"  Console           : {laptop}"
+                    + reverse("workshops:console", args=[workshop.pk]),
                     f"  Projector view    : {laptop}"
                     + reverse("workshops:projector", args=[workshop.pk]),
                     f"  Participants join : {join}",
@@ -157,7 +177,7 @@ class Command(BaseCommand):
         return password
 
     def _grant_territory_library(self, user) -> None:
-        """The territory library is edited in the admin until it gets its own pages."""
+        """The demo facilitator may add to and edit the territory library."""
         from django.contrib.auth.models import Permission
 
         user.user_permissions.add(*Permission.objects.filter(content_type__app_label="territories"))
@@ -167,12 +187,40 @@ class Command(BaseCommand):
         user = get_user_model().objects.get(username=DEMO_USERNAME)
         existing = Workshop.objects.filter(title=DEMO_TITLE, created_by=user).first()
         if existing is not None:
+            if existing.status == Workshop.Status.PREPARING:  # made before workshops had doors
+                phases.set_status(existing, Workshop.Status.OPEN)
             return existing
         territories = [
             Territory.objects.update_or_create(name=data["name"], defaults=data)[0]
             for data in TERRITORIES
         ]
-        workshop = services.workshop_create(
+        for territory in territories:
+            territory.key_facts.all().delete()
+            KeyFact.objects.bulk_create(
+                KeyFact(
+                    territory=territory, position=position, label=label, value=value, source=src
+                )
+                for position, (label, value, src) in enumerate(KEY_FACTS[territory.name])
+            )
+        with translation.override("fr"):  # the default phases' names and instructions
+            workshop = self._create_workshop(user, territories)
+        phases.set_status(workshop, Workshop.Status.OPEN)  # phones can join; phase 1 not started
+        table_1 = workshop.tables.get(number=1)
+        subgroups = {
+            s.territory.short_name: s for s in table_1.subgroups.select_related("territory")
+        }
+        for short_name, kind, text, theme in TABLE_1_POSTITS:
+            services.postit_create(
+                subgroup=subgroups[short_name],
+                author=None,
+                kind=PostIt.Kind(kind),
+                text=text,
+                theme=theme,
+            )
+        return workshop
+
+    def _create_workshop(self, user, territories) -> Workshop:
+        return services.workshop_create(
             created_by=user,
             title=DEMO_TITLE,
             event="Rencontres TEPOS — coopérations urbain-rural",
@@ -196,16 +244,3 @@ class Command(BaseCommand):
                 "Numérique",
             ],
         )
-        table_1 = workshop.tables.get(number=1)
-        subgroups = {
-            s.territory.short_name: s for s in table_1.subgroups.select_related("territory")
-        }
-        for short_name, kind, text, theme in TABLE_1_POSTITS:
-            services.postit_create(
-                subgroup=subgroups[short_name],
-                author=None,
-                kind=PostIt.Kind(kind),
-                text=text,
-                theme=theme,
-            )
-        return workshop
