@@ -173,7 +173,7 @@ def build_fixture(env: dict[str, str], tables: int) -> Fixture:
     from django.db import connection, connections
 
     from territories.models import Territory
-    from workshops import broadcast, services
+    from workshops import broadcast, phases, services
     from workshops.models import SubGroup, Table
 
     call_command("migrate", verbosity=0, interactive=False)
@@ -205,6 +205,8 @@ def build_fixture(env: dict[str, str], tables: int) -> Fixture:
         SubGroup.objects.bulk_create(
             SubGroup(table=t, territory=te) for t in extra for te in territories
         )
+    # Open, with phase 1 (formulation) running: post-its are accepted.
+    phases.clock_command(workshop, phases.ClockCommand.START)
     table_ids = list(workshop.tables.order_by("number").values_list("pk", flat=True))
     fixture = Fixture(
         code=workshop.code,
