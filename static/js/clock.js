@@ -89,10 +89,15 @@
     document.body.classList.toggle("postits-closed", !isOpen(state, "postits"));
   }
 
-  function soundOn() {
+  // The time-up signal (a flash, and a beep where audio is allowed): on by default on
+  // the projector and the console, off on phones; each kind of page remembers its own.
+  function signalKey() {
+    return "paniers-signal-" + document.body.className.split(" ")[0];
+  }
+  function signalOn() {
     var toggle = document.querySelector("[data-sound-toggle]");
     if (!toggle) return false;
-    var stored = localStorage.getItem("paniers-sound");
+    var stored = localStorage.getItem(signalKey());
     return (stored || toggle.dataset.soundDefault) === "on";
   }
 
@@ -114,9 +119,10 @@
   }
 
   function cue() {
+    if (!signalOn()) return;
     document.body.classList.add("time-up-cue");
     setTimeout(function () { document.body.classList.remove("time-up-cue"); }, 10000);
-    if (soundOn()) beep();
+    beep();
   }
 
   function update() {
@@ -163,14 +169,14 @@
   document.addEventListener("click", function (event) {
     var toggle = event.target.closest && event.target.closest("[data-sound-toggle]");
     if (!toggle) return;
-    localStorage.setItem("paniers-sound", soundOn() ? "off" : "on");
-    toggle.setAttribute("aria-pressed", String(soundOn()));
-    if (soundOn()) beep(); // a click unlocks audio, and lets people hear what it sounds like
+    localStorage.setItem(signalKey(), signalOn() ? "off" : "on");
+    toggle.setAttribute("aria-pressed", String(signalOn()));
+    if (signalOn()) beep(); // a click unlocks audio, and lets people hear what it sounds like
   });
 
   document.addEventListener("DOMContentLoaded", function () {
     var toggle = document.querySelector("[data-sound-toggle]");
-    if (toggle) toggle.setAttribute("aria-pressed", String(soundOn()));
+    if (toggle) toggle.setAttribute("aria-pressed", String(signalOn()));
     update();
     setInterval(update, 250);
   });
