@@ -90,7 +90,13 @@ MAX_SHIFT_MINUTES = 60
 
 
 def _locked(workshop: Workshop) -> Workshop:
-    return Workshop.objects.select_for_update().select_related("current_phase").get(pk=workshop.pk)
+    # of=("self",): PostgreSQL refuses FOR UPDATE on the nullable side of the outer join
+    # that select_related("current_phase") makes; only the workshop's row needs the lock.
+    return (
+        Workshop.objects.select_for_update(of=("self",))
+        .select_related("current_phase")
+        .get(pk=workshop.pk)
+    )
 
 
 def _save_clock(workshop: Workshop, clock: Clock, phase: Phase | None, *fields: str) -> None:
@@ -139,6 +145,10 @@ def clock_command(
     target = workshop.current_phase
     extra_fields = []
 
+    if command == ClockCommand.START and target is not None:
+        # A double click, or a console that has not heard of the first start yet:
+        # moving on to the next phase would skip one.
+        raise ValidationError(_("A phase is already running."))
     if command in (ClockCommand.START, ClockCommand.NEXT, ClockCommand.PREVIOUS):
         step = -1 if command == ClockCommand.PREVIOUS else 1
         target = _neighbour(workshop, step)

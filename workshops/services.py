@@ -117,7 +117,9 @@ def workshop_update(
     for name, value in fields.items():
         setattr(workshop, name, value)
     workshop.full_clean()
-    workshop.save()
+    # Only the set-up: the clock columns of this (possibly stale) object must not undo a
+    # pause or a phase change made meanwhile from the console.
+    workshop.save(update_fields=list(fields))
 
     removed_tables = workshop.tables.filter(number__gt=table_count)
     removed_territories = workshop.territories.exclude(pk__in=[t.pk for t in territories])

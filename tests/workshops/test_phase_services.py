@@ -1,0 +1,570 @@
+"""Setting up a workshop and its phases: defaults, editing, and what every screen is told."""
+
+import datetime
+
+import pytest
+from django.contrib.auth import get_user_model
+from django.core.exceptions import ValidationError
+from django.utils import translation
+
+from territories.models import Territory
+from tests.conftest import subgroup_of
+from workshops import broadcast, phases, services
+from workshops.gate import clock_of
+from workshops.models import Participant, Phase, PostIt, SubGroup, Table, Workshop
+
+pytestmark = pytest.mark.django_db
+
+T0 = datetime.datetime(2025, 3, 14, 9, 0, tzinfo=datetime.UTC)
+KINDS = [
+    Phase.Kind.FORMULATION,
+    Phase.Kind.NEGOTIATION,
+    Phase.Kind.CONDITIONS,
+    Phase.Kind.PLENARY,
+]
+
+
+def at(minutes: float = 0) -> datetime.datetime:
+    return T0 + datetime.timedelta(minutes=minutes)
+
+
+def reloaded(workshop) -> Workshop:
+    return Workshop.objects.select_related("current_phase").get(pk=workshop.pk)
+
+
+def ordered(workshop) -> list[Phase]:
+    return list(Phase.objects.filter(workshop=workshop).order_by("position", "id"))
+
+
+@pytest.fixture
+def running(workshop) -> Workshop:
+    """The shared workshop, its first phase (30 min) restarted at T0."""
+    first = workshop.phases.order_by("position").first()
+    return phases.clock_command(workshop, phases.ClockCommand.GOTO, phase=first, now=T0)
+
+
+# The method's default phases -------------------------------------------------------
+
+
+def test_it_offers_the_method_four_phases_in_french():
+    with translation.override("fr"):
+        defaults = phases.default_phases()
+
+    assert [phase["kind"] for phase in defaults] == KINDS
+    assert [phase["duration_minutes"] for phase in defaults] == [30, 45, 15, 20]
+    assert [phase["name"] for phase in defaults] == [
+        "Offres et besoins",
+        "Négociation",
+        "Conditions",
+        "Plénière",
+    ]
+    assert all(phase["instructions"].strip() for phase in defaults)
+    assert "post-it" in defaults[0]["instructions"]
+    assert "panier" in defaults[1]["instructions"]
+
+
+def test_it_gives_every_new_workshop_the_four_phases_in_order(owner, territories):
+    with translation.override("fr"):
+        workshop = services.workshop_create(
+            created_by=owner, title="Atelier", territories=territories, table_count=1
+        )
+
+    created = ordered(workshop)
+    assert [phase.kind for phase in created] == KINDS
+    assert [phase.duration_minutes for phase in created] == [30, 45, 15, 20]
+    assert [phase.position for phase in created] == [0, 1, 2, 3]
+    assert created[1].name == "Négociation"
+    assert all(phase.instructions for phase in created)
+    assert workshop.status == Workshop.Status.PREPARING
+    assert workshop.current_phase is None
+
+
+# phase_save ------------------------------------------------------------------------
+
+
+def test_it_adds_a_phase_at_the_end(running):
+    version = reloaded(running).clock_version
+
+    added = phases.phase_save(
+        running, Phase(kind=Phase.Kind.OTHER, name="Pause café", duration_minutes=10), now=at(5)
+    )
+
+    assert ordered(running)[-1] == added
+    assert added.position == 4
+    assert added.workshop_id == running.pk
+    assert reloaded(running).clock_version == version + 1
+
+
+def test_it_refuses_an_invalid_phase_and_saves_nothing(running):
+    before = reloaded(running).clock_version
+
+    for invalid in (
+        Phase(kind=Phase.Kind.OTHER, name="Trop court", duration_minutes=0),
+        Phase(kind=Phase.Kind.OTHER, name="Trop long", duration_minutes=241),
+        Phase(kind=Phase.Kind.OTHER, name="", duration_minutes=10),
+        Phase(kind="dance", name="Inconnue", duration_minutes=10),
+    ):
+        with pytest.raises(ValidationError):
+            phases.phase_save(running, invalid, now=at(5))
+
+    assert len(ordered(running)) == 4
+    assert reloaded(running).clock_version == before
+
+
+def test_it_updates_a_waiting_phase_without_touching_the_clock(running):
+    negotiation = running.phases.get(kind=Phase.Kind.NEGOTIATION)
+    deadline = reloaded(running).deadline
+    negotiation.name = "Marchandage"
+    negotiation.duration_minutes = 60
+    negotiation.position = 0  # the position is changed by moving, not by saving
+
+    phases.phase_save(running, negotiation, now=at(5))
+
+    negotiation.refresh_from_db()
+    assert (negotiation.name, negotiation.duration_minutes, negotiation.position) == (
+        "Marchandage",
+        60,
+        1,
+    )
+    assert reloaded(running).deadline == deadline == at(30)
+
+
+def test_it_moves_the_deadline_when_the_running_phase_gets_longer(running):
+    first = running.phases.get(kind=Phase.Kind.FORMULATION)
+    first.duration_minutes = 40
+
+    phases.phase_save(running, first, now=at(5))
+
+    workshop = reloaded(running)
+    assert workshop.phase_started_at == T0
+    assert workshop.deadline == at(40)
+    assert clock_of(workshop).remaining(at(5)) == datetime.timedelta(minutes=35)
+
+
+def test_it_can_end_the_running_phase_by_making_it_shorter(running):
+    first = running.phases.get(kind=Phase.Kind.FORMULATION)
+    first.duration_minutes = 5
+
+    phases.phase_save(running, first, now=at(10))
+
+    workshop = reloaded(running)
+    assert workshop.deadline == at(5)
+    assert clock_of(workshop).is_time_up(at(10))
+
+
+def test_it_keeps_the_deadline_when_only_the_running_phase_text_changes(running):
+    first = running.phases.get(kind=Phase.Kind.FORMULATION)
+    first.instructions = "Une idée par post-it."
+    version = reloaded(running).clock_version
+
+    phases.phase_save(running, first, now=at(5))
+
+    workshop = reloaded(running)
+    assert workshop.deadline == at(30)
+    assert workshop.current_phase.instructions == "Une idée par post-it."
+    assert workshop.clock_version == version + 1
+
+
+# phase_move and phase_delete ---------------------------------------------------------
+
+
+def test_it_moves_a_phase_up_and_down(running):
+    formulation, negotiation, conditions, plenary = ordered(running)
+
+    phases.phase_move(running, conditions, -1)
+    assert ordered(running) == [formulation, conditions, negotiation, plenary]
+
+    phases.phase_move(running, formulation, 1)
+    assert ordered(running) == [conditions, formulation, negotiation, plenary]
+    assert [phase.position for phase in ordered(running)] == [0, 1, 2, 3]
+
+
+def test_it_leaves_the_order_alone_when_moving_past_either_end(running):
+    before = ordered(running)
+    version = reloaded(running).clock_version
+
+    phases.phase_move(running, before[0], -1)
+    phases.phase_move(running, before[-1], 1)
+
+    assert ordered(running) == before
+    assert reloaded(running).clock_version == version
+
+
+def test_it_deletes_a_waiting_phase(running):
+    plenary = running.phases.get(kind=Phase.Kind.PLENARY)
+
+    phases.phase_delete(running, plenary)
+
+    assert [phase.kind for phase in ordered(running)] == KINDS[:3]
+
+
+def test_it_refuses_to_delete_the_running_phase(running):
+    first = reloaded(running).current_phase
+
+    with pytest.raises(ValidationError):
+        phases.phase_delete(running, first)
+
+    assert Phase.objects.filter(pk=first.pk).exists()
+    assert reloaded(running).current_phase == first
+
+
+def test_it_keeps_at_least_one_phase(running):
+    phases.clock_command(running, phases.ClockCommand.STOP, now=at(1))
+    *others, last = ordered(running)
+    for phase in others:
+        phases.phase_delete(running, phase)
+
+    with pytest.raises(ValidationError):
+        phases.phase_delete(running, last)
+
+    assert ordered(running) == [last]
+
+
+# Every change is announced, once committed ---------------------------------------------
+
+
+def _add_phase(workshop):
+    phases.phase_save(
+        workshop, Phase(kind=Phase.Kind.OTHER, name="Pause", duration_minutes=5), now=at(1)
+    )
+
+
+def _lengthen_running_phase(workshop):
+    first = workshop.phases.get(kind=Phase.Kind.FORMULATION)
+    first.duration_minutes = 35
+    phases.phase_save(workshop, first, now=at(1))
+
+
+CHANGES = {
+    "pause": lambda w: phases.clock_command(w, phases.ClockCommand.PAUSE, now=at(1)),
+    "next": lambda w: phases.clock_command(w, phases.ClockCommand.NEXT, now=at(1)),
+    "shift": lambda w: phases.clock_command(w, phases.ClockCommand.SHIFT, now=at(1), minutes=5),
+    "stop": lambda w: phases.clock_command(w, phases.ClockCommand.STOP, now=at(1)),
+    "close": lambda w: phases.set_status(w, Workshop.Status.CLOSED),
+    "add a phase": _add_phase,
+    "lengthen the running phase": _lengthen_running_phase,
+    "move a phase": lambda w: phases.phase_move(w, w.phases.get(kind=Phase.Kind.PLENARY), -1),
+    "delete a phase": lambda w: phases.phase_delete(w, w.phases.get(kind=Phase.Kind.PLENARY)),
+}
+
+
+@pytest.mark.parametrize("change", CHANGES)
+def test_it_announces_the_new_state_to_everyone_once_committed(
+    running, other_workshop, change, listen, django_capture_on_commit_callbacks
+):
+    everyone = listen(broadcast.workshop_group(running.pk))
+    elsewhere = listen(broadcast.workshop_group(other_workshop.pk))
+    version = reloaded(running).clock_version
+
+    with django_capture_on_commit_callbacks(execute=True) as callbacks:
+        CHANGES[change](running)
+        assert everyone.messages() == []  # nothing before the commit
+
+    assert len(callbacks) == 1
+    new_version = reloaded(running).clock_version
+    assert new_version > version
+    [html] = everyone.html()
+    assert 'id="phase-state"' in html
+    assert f'data-version="{new_version}"' in html
+    assert 'hx-swap-oob="true"' in html
+    assert elsewhere.messages() == []
+
+
+def test_it_sends_the_phase_now_running_with_its_instructions(
+    running, listen, django_capture_on_commit_callbacks
+):
+    negotiation = running.phases.get(kind=Phase.Kind.NEGOTIATION)
+    everyone = listen(broadcast.workshop_group(running.pk))
+
+    with django_capture_on_commit_callbacks(execute=True):
+        phases.clock_command(running, phases.ClockCommand.NEXT, now=at(30))
+
+    [html] = everyone.html()
+    assert f'data-phase="{negotiation.pk}"' in html
+    assert 'data-kind="negotiation"' in html
+    assert f'data-deadline="{int(at(75).timestamp() * 1000)}"' in html
+    assert negotiation.name in html
+    assert '<span class="phase-number">2</span>/4' in html
+
+
+def test_it_announces_nothing_when_a_command_is_refused(
+    running, listen, django_capture_on_commit_callbacks
+):
+    everyone = listen(broadcast.workshop_group(running.pk))
+    version = reloaded(running).clock_version
+
+    with django_capture_on_commit_callbacks(execute=True) as callbacks:
+        with pytest.raises(ValidationError):
+            phases.clock_command(running, phases.ClockCommand.PREVIOUS, now=at(1))
+
+    assert callbacks == []
+    assert everyone.messages() == []
+    assert reloaded(running).clock_version == version
+
+
+# set_status --------------------------------------------------------------------------
+
+
+def test_it_closes_and_reopens_a_workshop_keeping_its_clock(running):
+    phases.set_status(running, Workshop.Status.CLOSED)
+    assert reloaded(running).status == Workshop.Status.CLOSED
+    assert reloaded(running).deadline == at(30)
+
+    phases.set_status(running, Workshop.Status.OPEN)
+    assert reloaded(running).status == Workshop.Status.OPEN
+
+
+def test_it_opens_the_doors_of_a_workshop_being_prepared(owner, territories):
+    workshop = services.workshop_create(
+        created_by=owner, title="Atelier", territories=territories, table_count=1
+    )
+
+    phases.set_status(workshop, Workshop.Status.OPEN)
+
+    assert reloaded(workshop).status == Workshop.Status.OPEN
+    assert reloaded(workshop).current_phase is None
+
+
+@pytest.mark.parametrize("status", [Workshop.Status.PREPARING, "", "archived"])
+def test_it_refuses_any_other_status(running, status):
+    version = reloaded(running).clock_version
+
+    with pytest.raises(ValidationError):
+        phases.set_status(running, status)
+
+    assert reloaded(running).status == Workshop.Status.OPEN
+    assert reloaded(running).clock_version == version
+
+
+# workshop_update -------------------------------------------------------------------
+
+
+def set_up(workshop) -> dict:
+    """What the set-up form shows, read again from the database."""
+    workshop = reloaded(workshop)
+    return {
+        "title": workshop.title,
+        "territories": sorted(workshop.territories.values_list("pk", flat=True)),
+        "tables": sorted(workshop.tables.values_list("number", flat=True)),
+        "subgroups": sorted(
+            SubGroup.objects.filter(table__workshop=workshop).values_list(
+                "table__number", "territory_id"
+            )
+        ),
+    }
+
+
+@pytest.fixture
+def fourth_territory(db) -> Territory:
+    return Territory.objects.create(name="Pays de Morlaix", short_name="PdM", kind="pays")
+
+
+def test_it_adds_tables_each_with_a_sub_group_per_territory(workshop, territories):
+    services.workshop_update(workshop, territories=territories, table_count=5)
+
+    after = set_up(workshop)
+    assert after["tables"] == [1, 2, 3, 4, 5]
+    assert len(after["subgroups"]) == 15
+    assert {territory for number, territory in after["subgroups"] if number == 5} == {
+        t.pk for t in territories
+    }
+
+
+def test_it_adds_a_territory_to_every_table(workshop, territories, fourth_territory):
+    services.workshop_update(workshop, territories=[*territories, fourth_territory], table_count=3)
+
+    after = set_up(workshop)
+    assert fourth_territory.pk in after["territories"]
+    assert [n for n, t in after["subgroups"] if t == fourth_territory.pk] == [1, 2, 3]
+    assert len(after["subgroups"]) == 12
+
+
+def test_it_removes_a_table_nobody_used(workshop, territories):
+    services.workshop_update(workshop, territories=territories, table_count=2)
+
+    after = set_up(workshop)
+    assert after["tables"] == [1, 2]
+    assert len(after["subgroups"]) == 6
+
+
+def test_it_removes_a_territory_nobody_played(workshop, territories, alice, bruno):
+    kept = territories[:2]  # Brest Métropole and Pays de Brest, where Alice and Bruno sit
+
+    services.workshop_update(workshop, territories=kept, table_count=3)
+
+    after = set_up(workshop)
+    assert after["territories"] == sorted(t.pk for t in kept)
+    assert len(after["subgroups"]) == 6
+    assert Participant.objects.filter(pk__in=[alice.pk, bruno.pk]).count() == 2
+
+
+def test_it_refuses_to_remove_a_table_where_someone_joined_and_changes_nothing(
+    workshop, territories, chloe, fourth_territory
+):
+    before = set_up(workshop)
+
+    with pytest.raises(ValidationError):
+        services.workshop_update(
+            workshop,
+            territories=[*territories, fourth_territory],
+            table_count=1,  # table 2 has Chloé
+            title="Nouveau titre",
+        )
+
+    assert set_up(workshop) == before
+    assert Participant.objects.filter(pk=chloe.pk).exists()
+
+
+def test_it_refuses_to_remove_a_territory_with_post_its_and_changes_nothing(workshop, territories):
+    cob = subgroup_of(workshop, 3, "COB")
+    services.postit_create(subgroup=cob, author=None, kind="need", text="Un médecin")
+    before = set_up(workshop)
+
+    with pytest.raises(ValidationError):
+        services.workshop_update(workshop, territories=territories[:2], table_count=4)
+
+    assert set_up(workshop) == before
+    assert PostIt.objects.filter(subgroup=cob).count() == 1
+
+
+@pytest.mark.parametrize("count", [2, 6])
+def test_it_accepts_two_to_six_territories(workshop, territories, count):
+    extra = [
+        Territory.objects.create(name=f"Territoire {n}", short_name=f"T{n}", kind="pays")
+        for n in range(count - 2)
+    ]
+
+    services.workshop_update(workshop, territories=[*territories[:2], *extra], table_count=3)
+
+    assert len(set_up(workshop)["territories"]) == count
+
+
+@pytest.mark.parametrize("count", [1, 7])
+def test_it_refuses_fewer_than_two_or_more_than_six_territories(workshop, territories, count):
+    extra = [
+        Territory.objects.create(name=f"Territoire {n}", short_name=f"T{n}", kind="pays")
+        for n in range(max(count - 3, 0))
+    ]
+    before = set_up(workshop)
+
+    with pytest.raises(ValidationError):
+        services.workshop_update(
+            workshop, territories=[*territories, *extra][:count], table_count=3
+        )
+
+    assert set_up(workshop) == before
+
+
+@pytest.mark.parametrize("table_count", [1, 20])
+def test_it_accepts_one_to_twenty_tables(workshop, territories, table_count):
+    services.workshop_update(workshop, territories=territories, table_count=table_count)
+
+    assert set_up(workshop)["tables"] == list(range(1, table_count + 1))
+
+
+@pytest.mark.parametrize("table_count", [0, 21])
+def test_it_refuses_no_table_or_more_than_twenty(workshop, territories, table_count):
+    before = set_up(workshop)
+
+    with pytest.raises(ValidationError):
+        services.workshop_update(workshop, territories=territories, table_count=table_count)
+
+    assert set_up(workshop) == before
+    assert Table.objects.filter(workshop=workshop).count() == 3
+
+
+def test_it_updates_the_details_and_cleans_the_themes(workshop, territories):
+    services.workshop_update(
+        workshop,
+        territories=territories,
+        table_count=3,
+        title="Atelier de Landerneau",
+        place="Landerneau",
+        themes=[" Eau ", "", "Énergie", "Eau"],
+        grace_seconds=0,
+    )
+
+    workshop = reloaded(workshop)
+    assert (workshop.title, workshop.place, workshop.grace_seconds) == (
+        "Atelier de Landerneau",
+        "Landerneau",
+        0,
+    )
+    assert workshop.themes == ["Eau", "Énergie"]
+
+
+# clean_themes ------------------------------------------------------------------------
+
+
+def test_it_trims_themes_and_drops_blanks_and_repeats_keeping_the_order():
+    assert services.clean_themes(["  Eau", "Énergie ", "   ", "", "Eau", "Santé"]) == [
+        "Eau",
+        "Énergie",
+        "Santé",
+    ]
+
+
+def test_it_accepts_forty_themes_of_eighty_characters():
+    themes = [f"{n:02d}" + "x" * 78 for n in range(40)]
+
+    assert services.clean_themes(themes) == themes
+
+
+def test_it_refuses_more_than_forty_themes():
+    with pytest.raises(ValidationError):
+        services.clean_themes([f"Thème {n}" for n in range(41)])
+
+
+def test_it_refuses_a_theme_longer_than_eighty_characters():
+    with pytest.raises(ValidationError):
+        services.clean_themes(["Eau", "x" * 81])
+
+
+# Facilitators ---------------------------------------------------------------------
+
+
+def test_it_adds_a_facilitator_by_username(workshop, other_facilitator):
+    added = services.facilitator_add(workshop, "  other ")
+
+    assert added == other_facilitator
+    assert other_facilitator in workshop.facilitators.all()
+
+
+def test_it_refuses_an_unknown_username(workshop, owner):
+    with pytest.raises(ValidationError):
+        services.facilitator_add(workshop, "nobody")
+
+    assert list(workshop.facilitators.all()) == [owner]
+
+
+def test_it_removes_a_co_facilitator(workshop, owner, other_facilitator):
+    services.facilitator_add(workshop, other_facilitator.username)
+
+    services.facilitator_remove(workshop, other_facilitator)
+
+    assert list(workshop.facilitators.all()) == [owner]
+
+
+def test_it_keeps_the_owner_among_the_facilitators(workshop, owner):
+    with pytest.raises(ValidationError):
+        services.facilitator_remove(workshop, owner)
+
+    assert owner in workshop.facilitators.all()
+    assert get_user_model().objects.filter(pk=owner.pk).exists()
+
+
+def test_it_leaves_the_clock_alone_when_the_set_up_is_saved(workshop, running, territories):
+    # ``workshop`` was read before the clock was restarted at T0, as a set-up form
+    # posted while another facilitator pauses or moves on would be.
+    phases.clock_command(running, phases.ClockCommand.PAUSE, now=at(10))
+    clock_before = reloaded(running)
+
+    services.workshop_update(workshop, territories=territories, table_count=3, title="Renommé")
+
+    after = reloaded(running)
+    assert after.title == "Renommé"
+    assert (after.deadline, after.paused_at, after.clock_version) == (
+        clock_before.deadline,
+        clock_before.paused_at,
+        clock_before.clock_version,
+    )
