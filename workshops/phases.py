@@ -137,13 +137,30 @@ def clock_command(
     now: datetime.datetime | None = None,
     phase: Phase | None = None,
     minutes: int = 0,
+    seen_phase_id: int | None = None,
 ) -> Workshop:
-    """Apply one facilitator command to the workshop's clock; everyone hears the new state."""
+    """Apply one facilitator command to the workshop's clock; everyone hears the new state.
+
+    ``seen_phase_id`` is the phase the console showed when "next" or "previous" was
+    clicked: if another facilitator moved on meanwhile, the click is refused rather
+    than skipping a phase.
+    """
     now = now or timezone.now()
     workshop = _locked(workshop)
     clock = clock_of(workshop)
     target = workshop.current_phase
     extra_fields = []
+
+    if workshop.status == Workshop.Status.CLOSED:
+        raise ValidationError(_("The workshop is closed: reopen it first."))
+    if (
+        command in (ClockCommand.NEXT, ClockCommand.PREVIOUS)
+        and seen_phase_id is not None
+        and seen_phase_id != workshop.current_phase_id
+    ):
+        raise ValidationError(
+            _("The phase changed meanwhile (another facilitator?). Check, then try again.")
+        )
 
     if command == ClockCommand.START and target is not None:
         # A double click, or a console that has not heard of the first start yet:
@@ -174,8 +191,12 @@ def clock_command(
             workshop.status = Workshop.Status.OPEN
             extra_fields.append("status")
     elif command == ClockCommand.PAUSE:
+        if clock.is_paused:  # nothing to tell anyone
+            return workshop
         clock = clock.pause(now)
     elif command == ClockCommand.RESUME:
+        if not clock.is_paused:
+            return workshop
         clock = clock.resume(now)
     elif command == ClockCommand.SHIFT:
         if not minutes or abs(minutes) > MAX_SHIFT_MINUTES:
@@ -205,8 +226,8 @@ def set_status(workshop: Workshop, status: str) -> Workshop:
 # Editing the phases --------------------------------------------------------------
 
 
-def _announce_phases(workshop: Workshop) -> None:
-    """Position and count show on every screen: bump the version and resend the state."""
+def announce_state(workshop: Workshop) -> None:
+    """Something every screen shows changed (phases, grace): bump the version, resend."""
     Workshop.objects.filter(pk=workshop.pk).update(clock_version=F("clock_version") + 1)
     transaction.on_commit(partial(broadcast.broadcast_phase_state, workshop.pk))
 
@@ -227,7 +248,7 @@ def phase_save(
         last = workshop.phases.order_by("-position").first()
         phase.position = last.position + 1 if last else 0
         phase.save()
-        _announce_phases(workshop)
+        announce_state(workshop)
         return phase
     before = Phase.objects.get(pk=phase.pk, workshop=workshop)
     phase.position = before.position
@@ -236,12 +257,18 @@ def phase_save(
         delta = datetime.timedelta(minutes=phase.duration_minutes - before.duration_minutes)
         _save_clock(workshop, clock_of(workshop).shift(delta), phase)
     else:
-        _announce_phases(workshop)
+        announce_state(workshop)
     return phase
+
+
+def _check_belongs(workshop: Workshop, phase: Phase) -> None:
+    if phase.workshop_id != workshop.pk:
+        raise ValidationError(_("Choose a phase of this workshop."))
 
 
 @transaction.atomic
 def phase_move(workshop: Workshop, phase: Phase, step: int) -> None:
+    _check_belongs(workshop, phase)
     workshop = _locked(workshop)
     phases = list(workshop.phases.all())
     index = next(i for i, p in enumerate(phases) if p.pk == phase.pk)
@@ -252,15 +279,16 @@ def phase_move(workshop: Workshop, phase: Phase, step: int) -> None:
     for position, each in enumerate(phases):
         each.position = position
     Phase.objects.bulk_update(phases, ["position"])
-    _announce_phases(workshop)
+    announce_state(workshop)
 
 
 @transaction.atomic
 def phase_delete(workshop: Workshop, phase: Phase) -> None:
+    _check_belongs(workshop, phase)
     workshop = _locked(workshop)
     if workshop.current_phase_id == phase.pk:
         raise ValidationError(_("This phase is running: move to another phase before removing it."))
     if workshop.phases.count() <= 1:
         raise ValidationError(_("A workshop keeps at least one phase."))
     phase.delete()
-    _announce_phases(workshop)
+    announce_state(workshop)

@@ -12,7 +12,7 @@ from territories.models import Territory
 from workshops.broadcast import broadcast_cell
 from workshops.codes import new_join_code
 from workshops.models import Participant, PostIt, SubGroup, Table, Workshop, default_themes
-from workshops.phases import create_default_phases
+from workshops.phases import announce_state, create_default_phases
 
 MAX_TABLES = 20
 MIN_TERRITORIES, MAX_TERRITORIES = 2, 6
@@ -114,12 +114,15 @@ def workshop_update(
     _check_sizes(territories, table_count)
     if "themes" in fields:
         fields["themes"] = clean_themes(fields["themes"])
+    grace_before = workshop.grace_seconds
     for name, value in fields.items():
         setattr(workshop, name, value)
     workshop.full_clean()
     # Only the set-up: the clock columns of this (possibly stale) object must not undo a
     # pause or a phase change made meanwhile from the console.
     workshop.save(update_fields=list(fields))
+    if workshop.grace_seconds != grace_before:  # phones close their forms by it
+        announce_state(workshop)
 
     removed_tables = workshop.tables.filter(number__gt=table_count)
     removed_territories = workshop.territories.exclude(pk__in=[t.pk for t in territories])

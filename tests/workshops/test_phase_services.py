@@ -245,6 +245,9 @@ CHANGES = {
     "lengthen the running phase": _lengthen_running_phase,
     "move a phase": lambda w: phases.phase_move(w, w.phases.get(kind=Phase.Kind.PLENARY), -1),
     "delete a phase": lambda w: phases.phase_delete(w, w.phases.get(kind=Phase.Kind.PLENARY)),
+    "change the grace period": lambda w: services.workshop_update(
+        w, territories=list(w.territories.all()), table_count=3, grace_seconds=0
+    ),
 }
 
 
@@ -296,6 +299,61 @@ def test_it_announces_nothing_when_a_command_is_refused(
     with django_capture_on_commit_callbacks(execute=True) as callbacks:
         with pytest.raises(ValidationError):
             phases.clock_command(running, phases.ClockCommand.PREVIOUS, now=at(1))
+
+    assert callbacks == []
+    assert everyone.messages() == []
+    assert reloaded(running).clock_version == version
+
+
+REFUSED = {
+    "previous from the first phase": lambda w: phases.clock_command(
+        w, phases.ClockCommand.PREVIOUS, now=at(1)
+    ),
+    # Another facilitator moved on while this console still showed phase 1.
+    "next from a phase no longer current": lambda w: phases.clock_command(
+        w,
+        phases.ClockCommand.NEXT,
+        now=at(1),
+        seen_phase_id=w.phases.get(kind=Phase.Kind.NEGOTIATION).pk,
+    ),
+    "a command on a closed workshop": lambda w: phases.clock_command(
+        phases.set_status(w, Workshop.Status.CLOSED), phases.ClockCommand.SHIFT, minutes=5
+    ),
+}
+
+
+@pytest.mark.parametrize("command", REFUSED)
+def test_it_refuses_a_command_that_would_surprise_the_room(running, command):
+    before = reloaded(running)
+    with pytest.raises(ValidationError):
+        REFUSED[command](running)
+    after = reloaded(running)
+    assert (after.current_phase_id, after.deadline, after.paused_at) == (
+        before.current_phase_id,
+        before.deadline,
+        before.paused_at,
+    )
+
+
+def test_it_moves_on_when_the_console_saw_the_current_phase(running):
+    first = running.current_phase_id
+    moved = phases.clock_command(running, phases.ClockCommand.NEXT, now=at(1), seen_phase_id=first)
+    assert moved.current_phase.kind == Phase.Kind.NEGOTIATION
+
+
+@pytest.mark.parametrize(
+    "command", [phases.ClockCommand.RESUME, phases.ClockCommand.PAUSE], ids=["resume", "pause"]
+)
+def test_it_tells_nobody_when_a_command_changes_nothing(
+    running, command, listen, django_capture_on_commit_callbacks
+):
+    if command == phases.ClockCommand.PAUSE:  # pausing a paused clock
+        phases.clock_command(running, phases.ClockCommand.PAUSE, now=at(1))
+    everyone = listen(broadcast.workshop_group(running.pk))
+    version = reloaded(running).clock_version
+
+    with django_capture_on_commit_callbacks(execute=True) as callbacks:
+        phases.clock_command(running, command, now=at(2))
 
     assert callbacks == []
     assert everyone.messages() == []
