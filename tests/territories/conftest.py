@@ -1,6 +1,7 @@
 import pytest
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Permission
+from django.utils import translation
 
 
 @pytest.fixture(autouse=True)
@@ -47,3 +48,11 @@ def territory_post(territory=None, facts=(), extra=3, **fields) -> dict:
         if row.get("DELETE"):
             data[f"facts-{index}-DELETE"] = "on"
     return data
+
+
+@pytest.fixture(autouse=True)
+def _in_english(settings):
+    """These tests read the interface's messages in English, its source language."""
+    settings.LANGUAGE_CODE = "en"
+    with translation.override("en"):
+        yield
