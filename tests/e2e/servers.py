@@ -75,29 +75,44 @@ class DaphneServer:
         # binds: then Daphne exits at once and another port is drawn.
         for _attempt in range(3):
             self.port = free_port()
-            with self.log_path.open("ab") as log:
-                log.write(f"--- {self.name}: daphne on 127.0.0.1:{self.port}\n".encode())
-                log.flush()
-                self.process = subprocess.Popen(
-                    [
-                        sys.executable,
-                        "-m",
-                        "daphne",
-                        "-b",
-                        "127.0.0.1",
-                        "-p",
-                        str(self.port),
-                        "config.asgi:application",
-                    ],
-                    cwd=BASE_DIR,
-                    env=self.env,
-                    stdin=subprocess.DEVNULL,
-                    stdout=log,
-                    stderr=subprocess.STDOUT,
-                )
-            if self._wait_until_listening():
+            if self._spawn():
                 return self
         raise RuntimeError(f"{self.name} did not start:\n{self.log()}")
+
+    def restart(self) -> "DaphneServer":
+        """Stops the process and starts a new one on the same port and database, as when
+        the facilitator's laptop restarts the app: pages keep their URLs and reconnect."""
+        self.stop()
+        deadline = time.monotonic() + START_TIMEOUT
+        while not self._spawn():  # the old socket may linger a moment before the port frees
+            if time.monotonic() > deadline:
+                raise RuntimeError(f"{self.name} did not restart:\n{self.log()}")
+            time.sleep(0.2)
+        return self
+
+    def _spawn(self) -> bool:
+        """One Daphne on ``self.port``; False when it exited at once (port taken)."""
+        with self.log_path.open("ab") as log:
+            log.write(f"--- {self.name}: daphne on 127.0.0.1:{self.port}\n".encode())
+            log.flush()
+            self.process = subprocess.Popen(
+                [
+                    sys.executable,
+                    "-m",
+                    "daphne",
+                    "-b",
+                    "127.0.0.1",
+                    "-p",
+                    str(self.port),
+                    "config.asgi:application",
+                ],
+                cwd=BASE_DIR,
+                env=self.env,
+                stdin=subprocess.DEVNULL,
+                stdout=log,
+                stderr=subprocess.STDOUT,
+            )
+        return self._wait_until_listening()
 
     def _wait_until_listening(self) -> bool:
         deadline = time.monotonic() + START_TIMEOUT
