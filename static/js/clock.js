@@ -9,11 +9,15 @@
   "use strict";
 
   var received = new WeakMap(); // #phase-state element -> Date.now() when it arrived
+  var arrival = null; // when a state last came off the wire, before htmx swapped it in
   var lastMode = null;
 
   function stamp() {
     var el = document.getElementById("phase-state");
-    if (el && !received.has(el)) received.set(el, Date.now());
+    if (el && !received.has(el)) {
+      received.set(el, arrival || Date.now());
+      arrival = null;
+    }
     return el;
   }
 
@@ -155,12 +159,18 @@
     var current = document.getElementById("phase-state");
     return incoming !== null && current !== null && incoming < Number(current.dataset.version);
   }
+  // The offset is measured against the moment a state arrives, not when it is swapped
+  // in: on a busy page the swap and its settling can take a few hundred milliseconds.
   document.addEventListener("htmx:wsBeforeMessage", function (event) {
+    if (version(event.detail.message) === null) return;
     if (isStale(event.detail.message)) event.preventDefault();
+    else arrival = Date.now();
   });
   document.addEventListener("htmx:beforeSwap", function (event) {
     var xhr = event.detail.xhr;
-    if (xhr && isStale(xhr.responseText)) event.detail.shouldSwap = false;
+    if (!xhr || version(xhr.responseText) === null) return;
+    if (isStale(xhr.responseText)) event.detail.shouldSwap = false;
+    else arrival = Date.now();
   });
   ["htmx:wsAfterMessage", "htmx:afterSwap", "htmx:oobAfterSwap", "htmx:load"].forEach(function (name) {
     document.addEventListener(name, update);
