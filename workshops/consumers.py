@@ -67,7 +67,7 @@ class PhoneConsumer(FragmentConsumer):
     async def _beat(self):
         while True:
             await asyncio.sleep(settings.PRESENCE_HEARTBEAT_SECONDS)
-            await database_sync_to_async(presence.beat)(self.channel_name)
+            await database_sync_to_async(presence.beat)(self.participant, self.channel_name)
 
     async def disconnect(self, code):
         await super().disconnect(code)

@@ -17,8 +17,12 @@ def arrive(participant: Participant, channel_name: str) -> None:
     broadcast.console_stale(participant.workshop_id)
 
 
-def beat(channel_name: str) -> None:
-    Connection.objects.filter(channel_name=channel_name).update(last_seen=timezone.now())
+def beat(participant: Participant, channel_name: str) -> None:
+    """Keeps the row fresh, and puts it back if a late beat let another phone's arrival
+    take it for a dead process's: the socket is still open."""
+    now = timezone.now()
+    if not Connection.objects.filter(channel_name=channel_name).update(last_seen=now):
+        Connection.objects.create(channel_name=channel_name, participant=participant, last_seen=now)
 
 
 def leave(participant: Participant, channel_name: str) -> None:

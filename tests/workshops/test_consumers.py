@@ -1,16 +1,21 @@
 """The websockets, through the whole ASGI stack: origin check, session, routing, consumers."""
 
+import datetime
 from contextlib import asynccontextmanager
 
 import pytest
 from channels.db import database_sync_to_async
 from channels.testing import WebsocketCommunicator
 from django.conf import settings
+from django.contrib.auth import get_user_model
 from django.db import connections
+from django.utils import timezone
 
 from config.asgi import application
-from workshops import services
-from workshops.broadcast import screens_group, table_group, workshop_group
+from workshops import phases, services
+from workshops.broadcast import CONSOLE_STALE, screens_group, table_group, workshop_group
+from workshops.models import Connection, Phase, Workshop
+from workshops.phases import ClockCommand
 
 pytestmark = [
     pytest.mark.django_db(transaction=True),
@@ -25,6 +30,9 @@ HOME = b"http://127.0.0.1"
 # at the wrong moment (redis/redis-py#2028), so the consumer then only ends on the
 # communicator's own cancel: keep that wait short rather than the default second.
 DISCONNECT_TIMEOUT = 0.1
+# A phone saying goodbye deletes its presence row before its consumer ends: wait for
+# that (it returns as soon as the consumer has ended, in practice at once).
+GOODBYE_TIMEOUT = 1
 
 
 def ws_headers(session_key: str | None = None, origin: bytes | None = HOME) -> list:
@@ -308,3 +316,172 @@ async def test_it_refuses_a_participant_session_on_the_projector(phone_headers, 
 
 async def test_it_refuses_a_projector_for_a_workshop_that_does_not_exist(laptop_headers, owner):
     assert await is_refused("/ws/w/999999/screen/", await laptop_headers(owner))
+
+
+# The console ---------------------------------------------------------------------------
+
+
+@pytest.fixture
+def cofacilitator(workshop):
+    user = get_user_model().objects.create_user("cofacilitator", password="co-pass-123")
+    workshop.facilitators.add(user)
+    return user
+
+
+async def test_it_accepts_the_console_of_the_owner_and_of_a_co_facilitator(
+    ws, laptop_headers, workshop, owner, cofacilitator
+):
+    async with (
+        ws(f"/ws/w/{workshop.pk}/console/", await laptop_headers(owner)),
+        ws(f"/ws/w/{workshop.pk}/console/", await laptop_headers(cofacilitator)),
+    ):
+        pass
+
+
+async def test_it_refuses_the_console_to_anyone_else(
+    laptop_headers, phone_headers, workshop, other_facilitator, alice
+):
+    path = f"/ws/w/{workshop.pk}/console/"
+    assert await is_refused(path, ws_headers())
+    assert await is_refused(path, await laptop_headers(other_facilitator))
+    assert await is_refused(path, await phone_headers(alice))
+    assert await is_refused("/ws/w/999999/console/", await laptop_headers(other_facilitator))
+
+
+async def test_it_nudges_the_console_when_a_postit_changes_without_sending_the_cell(
+    ws, laptop_headers, alice, owner
+):
+    async with ws(f"/ws/w/{alice.workshop_id}/console/", await laptop_headers(owner)) as console:
+        await create_postit(alice)
+
+        assert await console.receive_from() == CONSOLE_STALE
+        assert await console.receive_nothing(timeout=0.05)
+
+
+# Presence ------------------------------------------------------------------------------
+
+
+def connected_participants() -> list[int]:
+    return list(Connection.objects.order_by("pk").values_list("participant_id", flat=True))
+
+
+async def test_it_records_a_phone_that_connects_and_nudges_the_console(
+    ws, phone_headers, laptop_headers, alice, owner
+):
+    async with ws(f"/ws/w/{alice.workshop_id}/console/", await laptop_headers(owner)) as console:
+        async with ws(f"/ws/j/{alice.workshop.code}/", await phone_headers(alice)):
+            # The row is written before the nudge is sent: once it is heard, the row is there.
+            assert await console.receive_from() == CONSOLE_STALE
+            assert await database_sync_to_async(connected_participants)() == [alice.pk]
+
+
+async def test_it_forgets_a_phone_once_its_socket_closes_and_nudges_the_console(
+    ws, phone_headers, laptop_headers, alice, owner
+):
+    async with ws(f"/ws/w/{alice.workshop_id}/console/", await laptop_headers(owner)) as console:
+        phone = WebsocketCommunicator(
+            application, f"/ws/j/{alice.workshop.code}/", headers=await phone_headers(alice)
+        )
+        connected, _subprotocol = await phone.connect()
+        assert connected
+        assert await console.receive_from() == CONSOLE_STALE
+
+        await phone.disconnect(timeout=GOODBYE_TIMEOUT)
+
+        assert await console.receive_from() == CONSOLE_STALE
+        assert await database_sync_to_async(connected_participants)() == []
+
+
+async def test_it_counts_each_socket_of_a_participant_apart(
+    ws, phone_headers, laptop_headers, alice, owner
+):
+    """Two tabs, or a reconnect before the old socket is gone: closing one keeps the other."""
+    path = f"/ws/j/{alice.workshop.code}/"
+    async with (
+        ws(f"/ws/w/{alice.workshop_id}/console/", await laptop_headers(owner)) as console,
+        ws(path, await phone_headers(alice)),
+    ):
+        assert await console.receive_from() == CONSOLE_STALE
+        second = WebsocketCommunicator(application, path, headers=await phone_headers(alice))
+        assert (await second.connect())[0]
+        assert await console.receive_from() == CONSOLE_STALE
+        assert await database_sync_to_async(connected_participants)() == [alice.pk, alice.pk]
+
+        await second.disconnect(timeout=GOODBYE_TIMEOUT)
+
+        assert await console.receive_from() == CONSOLE_STALE
+        assert await database_sync_to_async(connected_participants)() == [alice.pk]
+
+
+async def test_it_clears_the_rows_of_a_process_that_died_when_a_phone_connects(
+    ws, phone_headers, laptop_headers, alice, bruno, owner
+):
+    long_ago = timezone.now() - datetime.timedelta(hours=1)
+    await database_sync_to_async(Connection.objects.create)(
+        channel_name="specific.dead-process!abc", participant=bruno, last_seen=long_ago
+    )
+    async with (
+        ws(f"/ws/w/{alice.workshop_id}/console/", await laptop_headers(owner)) as console,
+        ws(f"/ws/j/{alice.workshop.code}/", await phone_headers(alice)),
+    ):
+        assert await console.receive_from() == CONSOLE_STALE
+        assert await database_sync_to_async(connected_participants)() == [alice.pk]
+
+
+async def test_it_records_nothing_for_a_refused_phone(phone_headers, dora, workshop):
+    assert await is_refused(f"/ws/j/{workshop.code}/", await phone_headers(dora))
+    assert await database_sync_to_async(connected_participants)() == []
+
+
+# The phase and the clock ------------------------------------------------------------------
+
+
+def phase_state_of(html: str) -> str:
+    assert html.strip().startswith('<div id="phase-state" class="phase-state" hx-swap-oob="true"')
+    return html
+
+
+async def test_it_sends_a_clock_command_to_the_phones_the_projector_and_the_console(
+    ws, phone_headers, laptop_headers, alice, chloe, dora, owner
+):
+    workshop = alice.workshop
+    async with (
+        ws(f"/ws/w/{workshop.pk}/console/", await laptop_headers(owner)) as console,
+        ws(f"/ws/w/{workshop.pk}/screen/", await laptop_headers(owner)) as projector,
+        ws(f"/ws/j/{workshop.code}/", await phone_headers(alice)) as alice_phone,
+        ws(f"/ws/j/{workshop.code}/", await phone_headers(chloe)) as chloe_phone,
+        ws(f"/ws/j/{dora.workshop.code}/", await phone_headers(dora)) as dora_phone,
+    ):
+        for _phone in (alice, chloe):
+            assert await console.receive_from() == CONSOLE_STALE
+
+        await database_sync_to_async(phases.clock_command)(workshop, ClockCommand.NEXT)
+
+        html = phase_state_of(await alice_phone.receive_from())
+        negotiation = await database_sync_to_async(workshop.phases.get)(kind=Phase.Kind.NEGOTIATION)
+        assert f'data-phase="{negotiation.pk}"' in html
+        assert negotiation.name in html
+        assert await chloe_phone.receive_from() == html
+        assert await projector.receive_from() == html
+        assert await console.receive_from() == html
+        assert await dora_phone.receive_nothing(timeout=0.05)
+        assert await alice_phone.receive_nothing(timeout=0.01)  # once, not twice
+
+
+async def test_it_tells_the_phones_when_the_workshop_closes(ws, phone_headers, alice):
+    async with ws(f"/ws/j/{alice.workshop.code}/", await phone_headers(alice)) as phone:
+        await database_sync_to_async(phases.set_status)(alice.workshop, Workshop.Status.CLOSED)
+
+        html = phase_state_of(await phone.receive_from())
+        assert 'data-status="closed"' in html
+        assert 'data-actions=""' in html
+
+
+async def test_it_sends_nothing_for_a_refused_clock_command(ws, phone_headers, alice):
+    async with ws(f"/ws/j/{alice.workshop.code}/", await phone_headers(alice)) as phone:
+        with pytest.raises(services.ValidationError):
+            await database_sync_to_async(phases.clock_command)(
+                alice.workshop, ClockCommand.PREVIOUS
+            )
+
+        assert await phone.receive_nothing(timeout=0.1)

@@ -6,9 +6,11 @@ import pytest
 from django.db import connection
 from django.test.signals import template_rendered
 from django.test.utils import CaptureQueriesContext
+from django.utils import timezone
 
+from territories.models import KeyFact
 from workshops import services, stats
-from workshops.models import PostIt, SubGroup
+from workshops.models import Connection, Participant, PostIt, SubGroup
 from workshops.selectors import CELL_TEMPLATE
 
 pytestmark = pytest.mark.django_db
@@ -80,6 +82,76 @@ def test_it_answers_a_phone_in_as_many_queries_for_60_postits_at_the_table_as_fo
         participant_client(alice), f"/j/{workshop.code}/{path}", workshop
     )
     assert many == few
+
+
+def add_key_facts(territory, count: int) -> None:
+    start = territory.key_facts.count()
+    KeyFact.objects.bulk_create(
+        KeyFact(territory=territory, label=f"Chiffre {n}", value=str(n), position=n)
+        for n in range(start, start + count)
+    )
+
+
+def test_it_answers_a_phone_with_its_territory_sheet_in_as_many_queries_for_12_key_facts_as_for_1(
+    participant_client, alice, workshop
+):
+    client = participant_client(alice)
+    url = f"/j/{workshop.code}/"
+    add_key_facts(alice.subgroup.territory, 1)
+    add_postits(workshop, 3, table_number=1)
+    few = count_queries(client, url, shown=3)
+    add_key_facts(alice.subgroup.territory, 11)
+    add_postits(workshop, 57, table_number=1)
+
+    with CaptureQueriesContext(connection) as queries:
+        response = client.get(url)
+
+    assert response.content.decode().count('class="key-fact"') == 12
+    assert len(queries) == few
+
+
+def connect_everyone(workshop) -> None:
+    """A live socket for every participant, as the console counts them."""
+    now = timezone.now()
+    Connection.objects.bulk_create(
+        Connection(channel_name=f"test!{participant.pk}", participant=participant, last_seen=now)
+        for participant in Participant.objects.filter(workshop=workshop, connections=None)
+    )
+
+
+def queries_for(client, url: str) -> int:
+    with CaptureQueriesContext(connection) as queries:
+        response = client.get(url)
+    assert response.status_code == 200
+    return len(queries)
+
+
+@pytest.mark.parametrize("path", ["console/", "console/tables/", "state/"])
+def test_it_answers_the_console_and_the_screens_state_in_as_many_queries_for_a_full_room(
+    user_client, owner, workshop, path
+):
+    client = user_client(owner)
+    url = f"/w/{workshop.pk}/{path}"
+    add_postits(workshop, 9)
+    connect_everyone(workshop)
+    few = queries_for(client, url)
+    add_postits(workshop, 90)
+    connect_everyone(workshop)
+
+    assert queries_for(client, url) == few
+    assert Connection.objects.count() == 99
+
+
+def test_it_answers_a_phone_s_phase_state_in_as_many_queries_for_a_full_room_as_for_a_few(
+    participant_client, alice, workshop
+):
+    client = participant_client(alice)
+    url = f"/j/{workshop.code}/state/"
+    add_postits(workshop, 3)
+    few = queries_for(client, url)
+    add_postits(workshop, 60)
+
+    assert queries_for(client, url) == few
 
 
 def test_it_shows_the_workshop_page_in_as_many_queries_for_many_participants(

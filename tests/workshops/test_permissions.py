@@ -1,16 +1,19 @@
 """Who may use each view: anonymous, participants here and elsewhere, facilitators.
 
 Every URL of ``workshops/urls.py`` has its cases below, and a test checks that
-none is forgotten when a view is added.
+none is forgotten when a view is added. A view that changes something must
+change it for the actors it lets in, and leave it untouched for the others.
 """
 
+from collections.abc import Callable
 from dataclasses import dataclass
 
 import pytest
+from django.contrib.auth import get_user_model
 from django.test import Client
 
 from workshops import urls as workshop_urls
-from workshops.models import PostIt
+from workshops.models import PostIt, Workshop
 
 pytestmark = pytest.mark.django_db
 
@@ -22,9 +25,19 @@ class Call:
     data: dict | None = None
 
 
-def calls(workshop, postit) -> dict[str, Call]:
+def calls(workshop, postit, cofacilitator) -> dict[str, Call]:
     code, pk = workshop.code, workshop.pk
     new_postit = {"kind": "need", "text": "Des bras", "theme": ""}
+    first, *_middle, last = workshop.phases.all()  # the first one runs: the last one can go
+    territories = list(workshop.territories.order_by("pk"))
+    new_phase = {"name": "Pause café", "kind": "other", "duration_minutes": 10, "instructions": ""}
+    set_up = {
+        "title": "Atelier renommé",
+        "territories": [territory.pk for territory in territories],
+        "table_count": workshop.tables.count(),
+        "themes": "Énergie",
+        "grace_seconds": 30,
+    }
     return {
         "join_start": Call("get", "/"),
         "join": Call("get", f"/j/{code}/"),
@@ -42,7 +55,52 @@ def calls(workshop, postit) -> dict[str, Call]:
         "detail": Call("get", f"/w/{pk}/"),
         "projector": Call("get", f"/w/{pk}/projector/"),
         "projector_board": Call("get", f"/w/{pk}/projector/board/"),
+        "phone_state": Call("get", f"/j/{code}/state/"),
+        "projector_sheet": Call("get", f"/w/{pk}/projector/sheets/{territories[0].pk}/"),
+        "screen_state": Call("get", f"/w/{pk}/state/"),
+        "console": Call("get", f"/w/{pk}/console/"),
+        "console_tables": Call("get", f"/w/{pk}/console/tables/"),
+        "clock": Call("post", f"/w/{pk}/clock/", {"command": "pause"}),
+        "status": Call("post", f"/w/{pk}/status/", {"status": "closed"}),
+        "setup": Call("get", f"/w/{pk}/setup/"),
+        "setup_post": Call("post", f"/w/{pk}/setup/", set_up),
+        "phase_add": Call("get", f"/w/{pk}/phases/new/"),
+        "phase_add_post": Call("post", f"/w/{pk}/phases/new/", new_phase),
+        "phase_edit": Call("get", f"/w/{pk}/phases/{first.pk}/"),
+        "phase_edit_post": Call(
+            "post", f"/w/{pk}/phases/{last.pk}/", {**new_phase, "name": "Restitution"}
+        ),
+        "phase_move": Call("post", f"/w/{pk}/phases/{last.pk}/move/", {"direction": "up"}),
+        "phase_delete": Call("post", f"/w/{pk}/phases/{last.pk}/delete/"),
+        "facilitator_add": Call("post", f"/w/{pk}/facilitators/", {"username": "newcomer"}),
+        "facilitator_remove": Call("post", f"/w/{pk}/facilitators/{cofacilitator.pk}/remove/"),
     }
+
+
+def _workshop_row(*fields: str) -> Callable[[Workshop], tuple]:
+    return lambda workshop: Workshop.objects.values_list(*fields).get(pk=workshop.pk)
+
+
+def _phases(workshop: Workshop) -> list[tuple]:
+    return list(workshop.phases.values_list("pk", "name"))
+
+
+def _facilitators(workshop: Workshop) -> set[str]:
+    return set(workshop.facilitators.values_list("username", flat=True))
+
+
+# What each writing view changes, read again from the database around the request.
+EFFECTS: dict[str, Callable[[Workshop], object]] = {
+    "clock": _workshop_row("paused_at", "clock_version"),
+    "status": _workshop_row("status"),
+    "setup_post": _workshop_row("title", "grace_seconds", "themes"),
+    "phase_add_post": _phases,
+    "phase_edit_post": _phases,
+    "phase_move": _phases,
+    "phase_delete": _phases,
+    "facilitator_add": _facilitators,
+    "facilitator_remove": _facilitators,
+}
 
 
 LOGIN = "login"  # a redirect to the login page
@@ -51,9 +109,26 @@ PHONE = "phone page"
 GONE = "redirect to the join URL"
 
 PARTICIPANTS_HERE = ["alice", "bruno", "chloe"]
-NOT_PARTICIPANTS_HERE = ["anonymous", "owner", "other_facilitator", "dora"]
-NOT_AUTHOR = ["anonymous", "owner", "other_facilitator", "bruno", "chloe", "dora"]
+NOT_PARTICIPANTS_HERE = ["anonymous", "owner", "cofacilitator", "other_facilitator", "dora"]
+NOT_AUTHOR = ["anonymous", "owner", "cofacilitator", "other_facilitator", "bruno", "chloe", "dora"]
 NOT_LOGGED_IN = ["anonymous", "alice", "dora"]
+FACILITATORS_HERE = ["owner", "cofacilitator"]
+USERS = ("owner", "cofacilitator", "other_facilitator")
+
+
+def facilitators_only(allowed: int) -> dict[str, int | str]:
+    """Participants go to the login page, other facilitators do not learn the workshop exists."""
+    return {
+        **dict.fromkeys(NOT_LOGGED_IN, LOGIN),
+        "other_facilitator": 404,
+        **dict.fromkeys(FACILITATORS_HERE, allowed),
+    }
+
+
+def owner_only(allowed: int) -> dict[str, int | str]:
+    """Co-facilitators run the workshop, but only its owner chooses them."""
+    return {**facilitators_only(allowed), "cofacilitator": 403}
+
 
 EXPECTED: dict[str, dict[str, int | str]] = {
     "join_start": dict.fromkeys([*NOT_PARTICIPANTS_HERE, *PARTICIPANTS_HERE], 200),
@@ -65,15 +140,31 @@ EXPECTED: dict[str, dict[str, int | str]] = {
     "postit_edit": {**dict.fromkeys(NOT_AUTHOR, 403), "alice": 200},
     "postit_edit_post": {**dict.fromkeys(NOT_AUTHOR, 403), "alice": 200},
     "postit_delete": {**dict.fromkeys(NOT_AUTHOR, 403), "alice": 200},
-    "list": {**dict.fromkeys(NOT_LOGGED_IN, LOGIN), "other_facilitator": 200, "owner": 200},
-    "create": {**dict.fromkeys(NOT_LOGGED_IN, LOGIN), "other_facilitator": 200, "owner": 200},
-    "detail": {**dict.fromkeys(NOT_LOGGED_IN, LOGIN), "other_facilitator": 404, "owner": 200},
-    "projector": {**dict.fromkeys(NOT_LOGGED_IN, LOGIN), "other_facilitator": 404, "owner": 200},
-    "projector_board": {
-        **dict.fromkeys(NOT_LOGGED_IN, LOGIN),
-        "other_facilitator": 404,
-        "owner": 200,
+    "phone_state": {
+        **dict.fromkeys(NOT_PARTICIPANTS_HERE, 403),
+        **dict.fromkeys(PARTICIPANTS_HERE, 200),
     },
+    "list": {**dict.fromkeys(NOT_LOGGED_IN, LOGIN), **dict.fromkeys(USERS, 200)},
+    "create": {**dict.fromkeys(NOT_LOGGED_IN, LOGIN), **dict.fromkeys(USERS, 200)},
+    "detail": facilitators_only(200),
+    "projector": facilitators_only(200),
+    "projector_board": facilitators_only(200),
+    "projector_sheet": facilitators_only(200),
+    "screen_state": facilitators_only(200),
+    "console": facilitators_only(200),
+    "console_tables": facilitators_only(200),
+    "clock": facilitators_only(200),  # htmx: the new state, out of band
+    "status": facilitators_only(302),
+    "setup": facilitators_only(200),
+    "setup_post": facilitators_only(302),
+    "phase_add": facilitators_only(200),
+    "phase_add_post": facilitators_only(302),
+    "phase_edit": facilitators_only(200),
+    "phase_edit_post": facilitators_only(302),
+    "phase_move": facilitators_only(302),
+    "phase_delete": facilitators_only(302),
+    "facilitator_add": owner_only(302),
+    "facilitator_remove": owner_only(302),
 }
 
 CASES = [
@@ -84,12 +175,26 @@ CASES = [
 
 
 @pytest.fixture
+def cofacilitator(workshop):
+    """A facilitator the owner added to the workshop: runs it, but is not its owner."""
+    user = get_user_model().objects.create_user("cofacilitator", password="co-pass-123")
+    workshop.facilitators.add(user)
+    return user
+
+
+@pytest.fixture
+def newcomer(db):
+    """An account nobody has added to a workshop yet."""
+    return get_user_model().objects.create_user("newcomer", password="newcomer-pass-123")
+
+
+@pytest.fixture
 def client_as(request, user_client, participant_client):
     def make(actor: str) -> Client:
         if actor == "anonymous":
             return Client()
         person = request.getfixturevalue(actor)
-        if actor in {"owner", "other_facilitator"}:
+        if actor in USERS:
             return user_client(person)
         return participant_client(person)
 
@@ -103,11 +208,13 @@ def alices_postit(alice, make_postit):
 
 @pytest.mark.parametrize(("view", "actor", "expected"), CASES)
 def test_it_lets_only_the_right_people_use_each_view(
-    client_as, workshop, alices_postit, alice, view, actor, expected
+    client_as, workshop, alices_postit, alice, cofacilitator, newcomer, view, actor, expected
 ):
-    call = calls(workshop, alices_postit)[view]
+    call = calls(workshop, alices_postit, cofacilitator)[view]
     client = client_as(actor)
     before = PostIt.objects.values_list("pk", "kind", "text").get(pk=alices_postit.pk)
+    effect = EFFECTS.get(view)
+    effect_before = effect(workshop) if effect else None
 
     response = getattr(client, call.method)(call.url, call.data or {}, HTTP_HX_REQUEST="true")
 
@@ -129,12 +236,15 @@ def test_it_lets_only_the_right_people_use_each_view(
     if view in {"postit_edit_post", "postit_delete"} and response.status_code != 200:
         after = PostIt.objects.values_list("pk", "kind", "text").get(pk=alices_postit.pk)
         assert after == before
+    if effect:
+        allowed = expected in (200, 302)
+        assert (effect(workshop) != effect_before) == allowed, f"{view} by {actor}"
 
 
 def test_it_has_permission_cases_for_every_url():
     names = {pattern.name for pattern in workshop_urls.urlpatterns}
     assert names <= set(EXPECTED)
-    actors = {"anonymous", "owner", "other_facilitator", "alice", "bruno", "chloe", "dora"}
+    actors = {"anonymous", *USERS, "alice", "bruno", "chloe", "dora"}
     for view, by_actor in EXPECTED.items():
         assert "anonymous" in by_actor, view
         assert set(by_actor) <= actors, view

@@ -1,5 +1,6 @@
 import pytest
 
+from territories.models import KeyFact
 from workshops.models import PostIt
 
 pytestmark = pytest.mark.django_db
@@ -253,3 +254,26 @@ def test_it_puts_the_phone_s_own_subgroup_first(participant_client, bruno):
         for subgroup in bruno.subgroup.table.subgroups.exclude(pk=bruno.subgroup_id)
     ]
     assert own < min(others)
+
+
+def test_it_shows_the_phase_and_the_phone_s_own_territory_sheet(participant_client, alice, bruno):
+    KeyFact.objects.create(territory=alice.subgroup.territory, label="Habitants", value="210 000")
+    KeyFact.objects.create(territory=bruno.subgroup.territory, label="Communes", value="103")
+
+    content = participant_client(alice).get(f"/j/{alice.workshop.code}/").content.decode()
+
+    assert f'data-phase="{alice.workshop.current_phase_id}"' in content
+    assert alice.workshop.current_phase.name in content
+    assert f'hx-get="/j/{alice.workshop.code}/state/"' in content
+    assert 'id="my-sheet"' in content
+    assert "<dt>Habitants</dt>" in content
+    assert "<dt>Communes</dt>" not in content
+
+
+def test_it_gives_a_phone_the_phase_state_as_a_fragment(participant_client, alice):
+    response = participant_client(alice).get(f"/j/{alice.workshop.code}/state/")
+
+    content = response.content.decode()
+    assert content.strip().startswith('<div id="phase-state"')
+    assert "hx-swap-oob" not in content
+    assert 'data-actions="postits"' in content

@@ -1,5 +1,6 @@
 """The facilitator's console: the clock's controls and a live view of every table."""
 
+from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.http import HttpRequest, HttpResponse
@@ -56,7 +57,9 @@ def screen_state(request: HttpRequest, pk: int) -> HttpResponse:
 
 def _after_command(request: HttpRequest, workshop: Workshop, error: str = "") -> HttpResponse:
     """htmx gets the new state straight away (the socket may be down), or the error."""
-    if not request.htmx:
+    if not request.htmx:  # the forms still work without scripts: the error shows on the page
+        if error:
+            messages.error(request, error)
         return redirect("workshops:console", pk=workshop.pk)
     context = {**_state_context(workshop), "oob": True, "message": error}
     return render(request, "workshops/_command_result.html", context, status=409 if error else 200)

@@ -30,6 +30,7 @@ def setup(request: HttpRequest, pk: int) -> HttpResponse:
         try:
             services.workshop_update(workshop, **form.cleaned_data)
         except ValidationError as error:
+            workshop.refresh_from_db()  # rolled back: show what is saved, not what was sent
             form.add_error(None, error)
         else:
             messages.success(request, _("Set-up saved."))

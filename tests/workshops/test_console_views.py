@@ -1,0 +1,735 @@
+"""The facilitator's console (the clock's commands, the tables' overview) and the set-up pages."""
+
+import datetime
+import re
+
+import pytest
+from django.contrib.auth import get_user_model
+from django.utils import timezone, translation
+from django.utils.html import escape
+from django.utils.translation import gettext
+
+from territories.models import KeyFact, Territory
+from workshops import phases, services
+from workshops.broadcast import workshop_group
+from workshops.models import Connection, Phase, SubGroup, Workshop
+from workshops.phases import ClockCommand
+
+pytestmark = pytest.mark.django_db
+
+
+def fr(message: str, **values) -> str:
+    with translation.override("fr"):
+        text = gettext(message)
+        return text % {k: str(v) for k, v in values.items()} if values else text
+
+
+@pytest.fixture
+def laptop(user_client, owner):
+    return user_client(owner)
+
+
+@pytest.fixture
+def console_htmx(laptop):
+    """The console's buttons post through htmx."""
+    laptop.defaults["HTTP_HX_REQUEST"] = "true"
+    return laptop
+
+
+@pytest.fixture
+def cofacilitator(workshop):
+    user = get_user_model().objects.create_user("cofacilitator", password="co-pass-123")
+    workshop.facilitators.add(user)
+    return user
+
+
+def fresh(workshop: Workshop) -> Workshop:
+    return Workshop.objects.select_related("current_phase").get(pk=workshop.pk)
+
+
+def phase_of(workshop: Workshop, kind: str) -> Phase:
+    return workshop.phases.get(kind=kind)
+
+
+def phase_state_tag(content: str) -> str:
+    found = re.search(r'<div id="phase-state"[^>]*>', content)
+    assert found, "no #phase-state"
+    return found.group(0)
+
+
+def request_problem(content: str) -> str:
+    found = re.search(r'<p id="request-problem"[^>]*>(.*?)</p>', content, re.DOTALL)
+    assert found, "no #request-problem"
+    return found.group(1)
+
+
+# The console page -------------------------------------------------------------------
+
+
+def test_it_shows_the_phases_the_clock_s_controls_and_the_tables(laptop, workshop, alice):
+    response = laptop.get(f"/w/{workshop.pk}/console/")
+
+    assert response.status_code == 200
+    content = response.content.decode()
+    for phase in workshop.phases.all():
+        assert phase.name in content
+        assert f'name="phase" value="{phase.pk}"' in content
+    for command in ("start", "pause", "resume", "shift", "previous", "next", "goto"):
+        assert f'value="{command}"' in content
+    assert f'hx-post="/w/{workshop.pk}/clock/"' in content
+    assert f'ws-connect="/ws/w/{workshop.pk}/console/"' in content
+    assert 'data-status="open"' in phase_state_tag(content)
+    assert 'id="console-stale"' in content
+    for number in (1, 2, 3):
+        assert f'data-table="{number}"' in content
+    assert f'data-subgroup="{alice.subgroup_id}"' in content
+    assert 'value="closed"' in content  # open: it can be closed
+
+
+@pytest.mark.parametrize("status", [Workshop.Status.PREPARING, Workshop.Status.CLOSED])
+def test_it_offers_to_open_a_workshop_that_is_not_open(laptop, workshop, status):
+    Workshop.objects.filter(pk=workshop.pk).update(status=status)
+    content = laptop.get(f"/w/{workshop.pk}/console/").content.decode()
+    assert 'name="status" value="open"' in content
+    assert 'name="status" value="closed"' not in content
+
+
+def test_it_counts_joined_and_connected_phones_per_subgroup(
+    laptop, workshop, alice, bruno, make_postit
+):
+    Connection.objects.create(channel_name="alive", participant=alice, last_seen=timezone.now())
+    long_ago = timezone.now() - datetime.timedelta(hours=1)
+    Connection.objects.create(channel_name="dead", participant=bruno, last_seen=long_ago)
+    make_postit(alice, kind="offer")
+    make_postit(alice, kind="need")
+    make_postit(alice, kind="need")
+
+    response = laptop.get(f"/w/{workshop.pk}/console/tables/")
+
+    assert response.status_code == 200
+    statuses = {
+        status.subgroup.pk: status
+        for row in response.context["overview"]
+        for status in row.subgroups
+    }
+    assert (statuses[alice.subgroup_id].connected, statuses[alice.subgroup_id].joined) == (
+        ["Alice"],
+        1,
+    )
+    assert (statuses[alice.subgroup_id].offers, statuses[alice.subgroup_id].needs) == (1, 2)
+    assert (statuses[bruno.subgroup_id].connected, statuses[bruno.subgroup_id].joined) == ([], 1)
+    content = response.content.decode()
+    assert "<html" not in content  # a fragment, fetched again when the console hears of a change
+    assert 'title="Alice"' in content
+
+
+def test_it_answers_the_screen_state_as_a_fragment_not_out_of_band(laptop, workshop):
+    response = laptop.get(f"/w/{workshop.pk}/state/")
+
+    tag = phase_state_tag(response.content.decode())
+    assert "hx-swap-oob" not in tag
+    assert f'data-phase="{workshop.current_phase_id}"' in tag
+    assert f'data-version="{workshop.clock_version}"' in tag
+
+
+# Clock commands -----------------------------------------------------------------------
+
+
+def paused(workshop):
+    return workshop.paused_at is not None
+
+
+@pytest.mark.parametrize(
+    ("prepare", "data", "check"),
+    [
+        ([], {"command": "pause"}, lambda w, before: paused(w) and w.deadline == before.deadline),
+        ([ClockCommand.PAUSE], {"command": "resume"}, lambda w, before: not paused(w)),
+        (
+            [],
+            {"command": "next"},
+            lambda w, before: w.current_phase.kind == "negotiation" and not paused(w),
+        ),
+        (
+            [ClockCommand.NEXT],
+            {"command": "previous"},
+            lambda w, before: w.current_phase.kind == "formulation",
+        ),
+        (
+            [],
+            {"command": "shift", "minutes": "5"},
+            lambda w, before: w.deadline - before.deadline == datetime.timedelta(minutes=5),
+        ),
+        (
+            [],
+            {"command": "shift", "minutes": "-1"},
+            lambda w, before: w.deadline - before.deadline == datetime.timedelta(minutes=-1),
+        ),
+        ([], {"command": "stop"}, lambda w, before: w.current_phase is None and w.deadline is None),
+        (
+            [ClockCommand.STOP],
+            {"command": "start"},
+            lambda w, before: w.current_phase.kind == "formulation" and w.deadline is not None,
+        ),
+    ],
+    ids=["pause", "resume", "next", "previous", "shift-plus-5", "shift-minus-1", "stop", "start"],
+)
+def test_it_runs_a_clock_command_and_answers_the_new_state_out_of_band(
+    console_htmx, workshop, prepare, data, check, django_capture_on_commit_callbacks
+):
+    for command in prepare:
+        phases.clock_command(workshop, command)
+    before = fresh(workshop)
+
+    with django_capture_on_commit_callbacks() as callbacks:
+        response = console_htmx.post(f"/w/{workshop.pk}/clock/", data)
+
+    assert response.status_code == 200
+    after = fresh(workshop)
+    assert check(after, before)
+    assert after.clock_version == before.clock_version + 1
+    content = response.content.decode()
+    tag = phase_state_tag(content)
+    assert 'hx-swap-oob="true"' in tag
+    assert f'data-version="{after.clock_version}"' in tag
+    assert request_problem(content) == ""
+    assert len(callbacks) == 1  # every screen hears of it once committed
+
+
+def test_it_goes_to_the_phase_asked_for(console_htmx, workshop):
+    plenary = phase_of(workshop, Phase.Kind.PLENARY)
+
+    response = console_htmx.post(
+        f"/w/{workshop.pk}/clock/", {"command": "goto", "phase": plenary.pk}
+    )
+
+    assert response.status_code == 200
+    assert fresh(workshop).current_phase == plenary
+    assert f'data-phase="{plenary.pk}"' in phase_state_tag(response.content.decode())
+
+
+def test_it_sends_the_new_state_to_every_screen_of_the_workshop(
+    console_htmx, workshop, listen, django_capture_on_commit_callbacks
+):
+    everyone = listen(workshop_group(workshop.pk))
+
+    with django_capture_on_commit_callbacks(execute=True):
+        console_htmx.post(f"/w/{workshop.pk}/clock/", {"command": "next"})
+
+    [html] = everyone.html()
+    negotiation = phase_of(workshop, Phase.Kind.NEGOTIATION)
+    assert f'data-phase="{negotiation.pk}"' in phase_state_tag(html)
+    assert 'hx-swap-oob="true"' in phase_state_tag(html)
+
+
+def at_the_last_phase(workshop):
+    phases.clock_command(workshop, ClockCommand.GOTO, phase=workshop.phases.last())
+
+
+def with_no_phase_running(workshop):
+    phases.clock_command(workshop, ClockCommand.STOP)
+
+
+@pytest.mark.parametrize(
+    ("prepare", "data", "message"),
+    [
+        (at_the_last_phase, {"command": "next"}, fr("This is already the last phase.")),
+        (None, {"command": "previous"}, fr("This is already the first phase.")),
+        (None, {"command": "explode"}, fr("Unknown command.")),
+        (None, {}, fr("Unknown command.")),
+        (None, {"command": "shift", "minutes": "beaucoup"}, fr("Unknown command.")),
+        (
+            None,
+            {"command": "shift", "minutes": "0"},
+            fr("Add or remove between 1 and %(max)s minutes.", max=60),
+        ),
+        (
+            None,
+            {"command": "shift", "minutes": "61"},
+            fr("Add or remove between 1 and %(max)s minutes.", max=60),
+        ),
+        (
+            None,
+            {"command": "shift", "minutes": "-61"},
+            fr("Add or remove between 1 and %(max)s minutes.", max=60),
+        ),
+        (None, {"command": "goto", "phase": "deux"}, fr("Unknown command.")),
+        (with_no_phase_running, {"command": "pause"}, fr("Start the first phase first.")),
+        (
+            with_no_phase_running,
+            {"command": "shift", "minutes": "5"},
+            fr("Start the first phase first."),
+        ),
+    ],
+    ids=[
+        "next-at-last",
+        "previous-at-first",
+        "unknown-command",
+        "no-command",
+        "minutes-not-a-number",
+        "zero-minutes",
+        "too-many-minutes",
+        "too-many-minutes-less",
+        "phase-not-a-number",
+        "pause-before-start",
+        "shift-before-start",
+    ],
+)
+def test_it_refuses_a_command_that_cannot_run_and_says_why(
+    console_htmx, workshop, prepare, data, message, django_capture_on_commit_callbacks
+):
+    if prepare:
+        prepare(workshop)
+    before = fresh(workshop)
+
+    with django_capture_on_commit_callbacks() as callbacks:
+        response = console_htmx.post(f"/w/{workshop.pk}/clock/", data)
+
+    assert response.status_code == 409
+    content = response.content.decode()
+    assert request_problem(content) == escape(message)
+    assert f'data-version="{before.clock_version}"' in phase_state_tag(content)
+    after = fresh(workshop)
+    assert (after.clock_version, after.current_phase_id, after.deadline, after.paused_at) == (
+        before.clock_version,
+        before.current_phase_id,
+        before.deadline,
+        before.paused_at,
+    )
+    assert callbacks == []
+
+
+def test_it_answers_404_to_go_to_a_phase_of_another_workshop(
+    console_htmx, workshop, other_workshop
+):
+    response = console_htmx.post(
+        f"/w/{workshop.pk}/clock/",
+        {"command": "goto", "phase": other_workshop.phases.last().pk},
+    )
+    assert response.status_code == 404
+    assert fresh(workshop).current_phase == phase_of(workshop, Phase.Kind.FORMULATION)
+
+
+def test_it_goes_back_to_the_console_without_javascript(laptop, workshop):
+    response = laptop.post(f"/w/{workshop.pk}/clock/", {"command": "next"})
+
+    assert response.status_code == 302
+    assert response["Location"] == f"/w/{workshop.pk}/console/"
+    assert fresh(workshop).current_phase.kind == Phase.Kind.NEGOTIATION
+
+
+def test_it_says_why_a_command_failed_without_javascript_too(laptop, workshop):
+    at_the_last_phase(workshop)
+
+    response = laptop.post(f"/w/{workshop.pk}/clock/", {"command": "next"}, follow=True)
+
+    assert response.redirect_chain == [(f"/w/{workshop.pk}/console/", 302)]
+    messages = [str(message) for message in response.context["messages"]]
+    assert messages == [fr("This is already the last phase.")]
+
+
+def test_it_refuses_clock_commands_by_get(laptop, workshop):
+    assert laptop.get(f"/w/{workshop.pk}/clock/", {"command": "next"}).status_code == 405
+    assert fresh(workshop).current_phase.kind == Phase.Kind.FORMULATION
+
+
+# Opening and closing --------------------------------------------------------------------
+
+
+def test_it_closes_and_reopens_the_workshop(laptop, workshop, django_capture_on_commit_callbacks):
+    with django_capture_on_commit_callbacks() as callbacks:
+        response = laptop.post(f"/w/{workshop.pk}/status/", {"status": "closed"})
+    assert response.status_code == 302
+    assert response["Location"] == f"/w/{workshop.pk}/console/"
+    assert fresh(workshop).status == Workshop.Status.CLOSED
+    assert len(callbacks) == 1  # phones turn read-only at once
+
+    laptop.post(f"/w/{workshop.pk}/status/", {"status": "open"})
+    assert fresh(workshop).status == Workshop.Status.OPEN
+
+
+def test_it_opens_the_doors_of_a_workshop_being_prepared(laptop, owner, territories):
+    preparing = services.workshop_create(
+        created_by=owner, title="Atelier", territories=territories, table_count=1
+    )
+
+    laptop.post(f"/w/{preparing.pk}/status/", {"status": "open"})
+
+    after = fresh(preparing)
+    assert after.status == Workshop.Status.OPEN
+    assert after.current_phase is None  # the doors open; the clock waits for "start"
+
+
+@pytest.mark.parametrize("status", ["preparing", "archived", ""])
+def test_it_refuses_any_other_status(console_htmx, workshop, status):
+    response = console_htmx.post(f"/w/{workshop.pk}/status/", {"status": status})
+
+    assert response.status_code == 409
+    assert request_problem(response.content.decode()) == escape(
+        fr("A workshop can only be opened or closed.")
+    )
+    assert fresh(workshop).status == Workshop.Status.OPEN
+
+
+# The projector's territory sheets --------------------------------------------------------
+
+
+def test_it_shows_a_territory_sheet_with_its_key_facts_on_the_projector(
+    laptop, workshop, territories
+):
+    territory = territories[1]
+    territory.sheet = "Un **pays** de bocage."
+    territory.save()
+    KeyFact.objects.create(territory=territory, label="Population", value="400 000")
+
+    response = laptop.get(f"/w/{workshop.pk}/projector/sheets/{territory.pk}/")
+
+    assert response.status_code == 200
+    content = response.content.decode()
+    assert territory.name in content
+    assert "<strong>pays</strong>" in content
+    assert "<dt>Population</dt>" in content and "400 000" in content
+    assert f'ws-connect="/ws/w/{workshop.pk}/screen/"' in content
+    assert 'id="phase-state"' in content
+
+
+def test_it_shows_the_phase_and_links_to_every_sheet_on_the_projector(laptop, workshop):
+    content = laptop.get(f"/w/{workshop.pk}/projector/").content.decode()
+
+    assert f'data-phase="{workshop.current_phase_id}"' in phase_state_tag(content)
+    assert f'hx-get="/w/{workshop.pk}/state/"' in content
+    for territory in workshop.territories.all():
+        assert f'href="/w/{workshop.pk}/projector/sheets/{territory.pk}/"' in content
+
+
+def test_it_shows_only_the_sheets_of_the_workshop_s_territories(laptop, workshop):
+    elsewhere = Territory.objects.create(name="Pays de Morlaix", short_name="PdM")
+    response = laptop.get(f"/w/{workshop.pk}/projector/sheets/{elsewhere.pk}/")
+    assert response.status_code == 404
+
+
+# Set-up ---------------------------------------------------------------------------------
+
+
+def set_up_data(workshop, **changes) -> dict:
+    data = {
+        "title": workshop.title,
+        "event": "",
+        "date": "",
+        "place": "",
+        "territories": list(workshop.territories.values_list("pk", flat=True)),
+        "table_count": workshop.tables.count(),
+        "themes": "\n".join(workshop.themes),
+        "grace_seconds": workshop.grace_seconds,
+    }
+    return {**data, **changes}
+
+
+def test_it_shows_the_set_up_filled_with_the_workshop(laptop, workshop):
+    response = laptop.get(f"/w/{workshop.pk}/setup/")
+
+    assert response.status_code == 200
+    form = response.context["form"]
+    assert form.initial["table_count"] == 3
+    assert form.initial["themes"] == "\n".join(workshop.themes)
+    assert set(form.initial["territories"]) == set(workshop.territories.all())
+    content = response.content.decode()
+    for phase in workshop.phases.all():
+        assert f"/w/{workshop.pk}/phases/{phase.pk}/" in content
+
+
+def test_it_saves_the_set_up(laptop, workshop, territories):
+    fourth = Territory.objects.create(name="Pays de Morlaix", short_name="PdM")
+
+    response = laptop.post(
+        f"/w/{workshop.pk}/setup/",
+        set_up_data(
+            workshop,
+            title="Atelier de Quimper",
+            place="Quimper",
+            themes="Énergie\n\n  Eau  \nÉnergie\r\nMobilité",
+            grace_seconds=0,
+            table_count=4,
+            territories=[*(t.pk for t in territories), fourth.pk],
+        ),
+        follow=True,
+    )
+
+    assert response.redirect_chain == [(f"/w/{workshop.pk}/setup/", 302)]
+    assert len(list(response.context["messages"])) == 1
+    after = fresh(workshop)
+    assert (after.title, after.place, after.grace_seconds) == ("Atelier de Quimper", "Quimper", 0)
+    assert after.themes == ["Énergie", "Eau", "Mobilité"]
+    assert list(after.tables.values_list("number", flat=True)) == [1, 2, 3, 4]
+    assert SubGroup.objects.filter(table__workshop=workshop).count() == 4 * 4
+
+
+def test_it_removes_an_empty_table(laptop, workshop):
+    laptop.post(f"/w/{workshop.pk}/setup/", set_up_data(workshop, table_count=2))
+    assert list(workshop.tables.values_list("number", flat=True)) == [1, 2]
+
+
+def test_it_keeps_a_table_where_someone_sits_and_says_so(laptop, workshop, chloe):
+    response = laptop.post(
+        f"/w/{workshop.pk}/setup/", set_up_data(workshop, table_count=1, title="Changé")
+    )
+
+    assert response.status_code == 422
+    message = fr(
+        "A table or territory you removed already has participants or post-its: "
+        "it is kept. Nothing was changed."
+    )
+    assert escape(message) in response.content.decode()
+    assert workshop.tables.count() == 3
+    assert fresh(workshop).title == "Atelier paniers"  # nothing was changed, as it says
+    assert response.context["workshop"].title == "Atelier paniers"
+    assert response.context["form"]["title"].value() == "Changé"  # what was typed stays
+
+
+@pytest.mark.parametrize("count", [1, 7])
+def test_it_keeps_between_two_and_six_territories(laptop, workshop, territories, count):
+    more = [Territory.objects.create(name=f"Territoire {n}", short_name=f"T{n}") for n in range(4)]
+    chosen = [*territories, *more][:count]
+
+    response = laptop.post(
+        f"/w/{workshop.pk}/setup/",
+        set_up_data(workshop, title="Changé", territories=[t.pk for t in chosen]),
+    )
+
+    assert response.status_code == 422
+    assert escape(fr("Choose between %(min)s and %(max)s territories.", min=2, max=6)) in (
+        response.content.decode()
+    )
+    assert set(workshop.territories.all()) == set(territories)
+    assert fresh(workshop).title == "Atelier paniers"
+
+
+@pytest.mark.parametrize(
+    ("changes", "field"),
+    [({"grace_seconds": 601}, "grace_seconds"), ({"grace_seconds": -1}, "grace_seconds")],
+)
+def test_it_refuses_a_grace_period_out_of_bounds(laptop, workshop, changes, field):
+    response = laptop.post(f"/w/{workshop.pk}/setup/", set_up_data(workshop, **changes))
+    assert response.status_code == 422
+    assert field in response.context["form"].errors
+    assert fresh(workshop).grace_seconds == 60
+
+
+# Phases --------------------------------------------------------------------------------
+
+
+NEW_PHASE = {"name": "Pause café", "kind": "other", "duration_minutes": 10, "instructions": "Café"}
+
+
+def test_it_adds_a_phase_at_the_end(laptop, workshop, django_capture_on_commit_callbacks):
+    assert laptop.get(f"/w/{workshop.pk}/phases/new/").status_code == 200
+
+    with django_capture_on_commit_callbacks() as callbacks:
+        response = laptop.post(f"/w/{workshop.pk}/phases/new/", NEW_PHASE)
+
+    assert response.status_code == 302
+    assert response["Location"] == f"/w/{workshop.pk}/setup/"
+    added = workshop.phases.last()
+    assert (added.name, added.kind, added.duration_minutes) == ("Pause café", "other", 10)
+    assert workshop.phases.count() == 5
+    assert len(callbacks) == 1  # screens show "n/5"
+
+
+@pytest.mark.parametrize(
+    ("changes", "field"),
+    [
+        ({"name": ""}, "name"),
+        ({"duration_minutes": 0}, "duration_minutes"),
+        ({"duration_minutes": 241}, "duration_minutes"),
+        ({"kind": "lunch"}, "kind"),
+        ({"instructions": "x" * 2001}, "instructions"),
+    ],
+)
+def test_it_refuses_an_incomplete_phase(laptop, workshop, changes, field):
+    response = laptop.post(f"/w/{workshop.pk}/phases/new/", {**NEW_PHASE, **changes})
+
+    assert response.status_code == 422
+    assert field in response.context["form"].errors
+    assert workshop.phases.count() == 4
+
+
+def test_it_edits_a_phase(laptop, workshop):
+    plenary = phase_of(workshop, Phase.Kind.PLENARY)
+    response = laptop.get(f"/w/{workshop.pk}/phases/{plenary.pk}/")
+    assert response.context["form"].instance == plenary
+
+    laptop.post(
+        f"/w/{workshop.pk}/phases/{plenary.pk}/",
+        {"name": "Restitution", "kind": "plenary", "duration_minutes": 25, "instructions": "Tous"},
+    )
+
+    plenary.refresh_from_db()
+    assert (plenary.name, plenary.duration_minutes, plenary.instructions) == (
+        "Restitution",
+        25,
+        "Tous",
+    )
+    assert plenary.position == 3
+
+
+def test_it_moves_the_deadline_when_the_running_phase_gets_longer(laptop, workshop):
+    running = workshop.current_phase
+    before = fresh(workshop).deadline
+
+    laptop.post(
+        f"/w/{workshop.pk}/phases/{running.pk}/",
+        {"name": running.name, "kind": running.kind, "duration_minutes": 40, "instructions": ""},
+    )
+
+    assert fresh(workshop).deadline - before == datetime.timedelta(minutes=10)
+
+
+def test_it_answers_404_for_a_phase_of_another_workshop(laptop, workshop, other_workshop):
+    theirs = other_workshop.phases.first()
+    assert laptop.get(f"/w/{workshop.pk}/phases/{theirs.pk}/").status_code == 404
+    assert laptop.post(f"/w/{workshop.pk}/phases/{theirs.pk}/delete/").status_code == 404
+    assert other_workshop.phases.filter(pk=theirs.pk).exists()
+
+
+def kinds(workshop) -> list[str]:
+    return list(workshop.phases.values_list("kind", flat=True))
+
+
+def test_it_moves_a_phase_up_and_down(laptop, workshop):
+    plenary = phase_of(workshop, Phase.Kind.PLENARY)
+    url = f"/w/{workshop.pk}/phases/{plenary.pk}/move/"
+
+    assert laptop.post(url, {"direction": "up"}).status_code == 302
+    assert kinds(workshop) == ["formulation", "negotiation", "plenary", "conditions"]
+
+    laptop.post(url, {"direction": "down"})
+    assert kinds(workshop) == ["formulation", "negotiation", "conditions", "plenary"]
+
+    laptop.post(url, {"direction": "down"})  # already last: stays
+    assert kinds(workshop) == ["formulation", "negotiation", "conditions", "plenary"]
+
+
+def test_it_removes_a_phase_that_is_not_running(laptop, workshop):
+    conditions = phase_of(workshop, Phase.Kind.CONDITIONS)
+
+    response = laptop.post(f"/w/{workshop.pk}/phases/{conditions.pk}/delete/")
+
+    assert response.status_code == 302
+    assert kinds(workshop) == ["formulation", "negotiation", "plenary"]
+
+
+def test_it_keeps_the_running_phase_and_says_why(laptop, workshop):
+    running = workshop.current_phase
+
+    response = laptop.post(f"/w/{workshop.pk}/phases/{running.pk}/delete/", follow=True)
+
+    assert [str(message) for message in response.context["messages"]] == [
+        fr("This phase is running: move to another phase before removing it.")
+    ]
+    assert workshop.phases.filter(pk=running.pk).exists()
+
+
+def test_it_keeps_the_last_phase_and_says_why(laptop, workshop):
+    phases.clock_command(workshop, ClockCommand.STOP)
+    *others, last = workshop.phases.all()
+    for phase in others:
+        laptop.post(f"/w/{workshop.pk}/phases/{phase.pk}/delete/")
+
+    response = laptop.post(f"/w/{workshop.pk}/phases/{last.pk}/delete/", follow=True)
+
+    assert [str(message) for message in response.context["messages"]] == [
+        fr("A workshop keeps at least one phase.")
+    ]
+    assert list(workshop.phases.all()) == [last]
+
+
+# Co-facilitators ----------------------------------------------------------------------------
+
+
+def facilitator_names(workshop) -> list[str]:
+    return sorted(workshop.facilitators.values_list("username", flat=True))
+
+
+def test_it_adds_a_co_facilitator_by_username(laptop, workshop, other_facilitator):
+    response = laptop.post(f"/w/{workshop.pk}/facilitators/", {"username": "  other "}, follow=True)
+
+    assert response.redirect_chain == [(f"/w/{workshop.pk}/setup/", 302)]
+    assert facilitator_names(workshop) == ["other", "owner"]
+    assert len(list(response.context["messages"])) == 1
+    assert "other" in [user.username for user in response.context["facilitators"]]
+
+
+def test_it_says_so_when_no_account_has_the_username(laptop, workshop):
+    response = laptop.post(f"/w/{workshop.pk}/facilitators/", {"username": "personne"}, follow=True)
+
+    assert [str(message) for message in response.context["messages"]] == [
+        fr("No account has this username.")
+    ]
+    assert facilitator_names(workshop) == ["owner"]
+
+
+def test_it_removes_a_co_facilitator(laptop, workshop, cofacilitator):
+    response = laptop.post(f"/w/{workshop.pk}/facilitators/{cofacilitator.pk}/remove/")
+
+    assert response.status_code == 302
+    assert facilitator_names(workshop) == ["owner"]
+
+
+def test_it_keeps_the_owner_among_the_facilitators(laptop, workshop, owner):
+    response = laptop.post(f"/w/{workshop.pk}/facilitators/{owner.pk}/remove/", follow=True)
+
+    assert [str(message) for message in response.context["messages"]] == [
+        fr("The workshop's owner stays one of its facilitators.")
+    ]
+    assert facilitator_names(workshop) == ["owner"]
+
+
+def test_it_answers_404_to_remove_someone_who_is_not_a_facilitator(
+    laptop, workshop, other_facilitator
+):
+    response = laptop.post(f"/w/{workshop.pk}/facilitators/{other_facilitator.pk}/remove/")
+    assert response.status_code == 404
+
+
+def test_it_shows_the_owner_the_controls_over_facilitators(laptop, workshop, cofacilitator):
+    content = laptop.get(f"/w/{workshop.pk}/setup/").content.decode()
+    assert f'action="/w/{workshop.pk}/facilitators/"' in content
+    assert f'action="/w/{workshop.pk}/facilitators/{cofacilitator.pk}/remove/"' in content
+
+
+def test_it_shows_a_co_facilitator_the_facilitators_without_the_controls(
+    user_client, workshop, cofacilitator, owner
+):
+    response = user_client(cofacilitator).get(f"/w/{workshop.pk}/setup/")
+
+    content = response.content.decode()
+    assert [user.username for user in response.context["facilitators"]] == [
+        "cofacilitator",
+        "owner",
+    ]
+    assert f'action="/w/{workshop.pk}/facilitators/"' not in content
+    assert "/remove/" not in content
+
+
+def test_it_escapes_a_phase_s_name_and_instructions_on_every_screen(
+    laptop, participant_client, alice, workshop
+):
+    running = workshop.current_phase
+    laptop.post(
+        f"/w/{workshop.pk}/phases/{running.pk}/",
+        {
+            "name": "<b>Offres</b>",
+            "kind": running.kind,
+            "duration_minutes": running.duration_minutes,
+            "instructions": "<script>alert(1)</script>\nligne 2",
+        },
+    )
+
+    for content in (
+        laptop.get(f"/w/{workshop.pk}/console/").content.decode(),
+        laptop.get(f"/w/{workshop.pk}/state/").content.decode(),
+        participant_client(alice).get(f"/j/{workshop.code}/").content.decode(),
+    ):
+        assert "<script>alert" not in content and "<b>Offres" not in content
+        assert "&lt;b&gt;Offres&lt;/b&gt;" in content
+    state = laptop.get(f"/w/{workshop.pk}/state/").content.decode()
+    assert "&lt;script&gt;alert(1)&lt;/script&gt;<br>ligne 2" in state
