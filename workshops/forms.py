@@ -11,6 +11,7 @@ from workshops.models import (
     Workshop,
     default_themes,
 )
+from workshops.phases import ClockCommand
 from workshops.services import MAX_TABLES, MAX_TERRITORIES, MIN_TERRITORIES
 
 
@@ -80,6 +81,41 @@ class PhaseForm(forms.ModelForm):
         model = Phase
         fields = ["name", "kind", "duration_minutes", "instructions"]
         widgets = {"instructions": forms.Textarea(attrs={"rows": 4})}
+
+
+class ClockCommandForm(forms.Form):
+    """One press on a console button."""
+
+    command = forms.ChoiceField(
+        choices=[(c.value, c.value) for c in ClockCommand],
+        error_messages={"required": _("Unknown command."), "invalid_choice": _("Unknown command.")},
+    )
+    minutes = forms.IntegerField(
+        required=False, error_messages={"invalid": _("Give a whole number of minutes.")}
+    )
+    phase = forms.ModelChoiceField(
+        queryset=Phase.objects.none(),
+        required=False,
+        error_messages={"invalid_choice": _("Choose a phase of this workshop.")},
+    )
+    # The phase the console showed when "next" or "previous" was pressed.
+    seen_phase = forms.IntegerField(required=False)
+
+    def __init__(self, *args, workshop: Workshop, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["phase"].queryset = workshop.phases.all()
+
+    def error_message(self) -> str:
+        return " ".join(message for errors in self.errors.values() for message in errors)
+
+    def command_kwargs(self) -> dict:
+        data = self.cleaned_data
+        return {
+            "command": ClockCommand(data["command"]),
+            "minutes": data["minutes"] or 0,
+            "phase": data["phase"],
+            "seen_phase_id": data["seen_phase"],
+        }
 
 
 class FacilitatorForm(forms.Form):

@@ -144,6 +144,9 @@
     document.querySelectorAll("[data-phase-id]").forEach(function (el) {
       el.classList.toggle("current", Boolean(phase) && el.dataset.phaseId === phase.dataset.phase);
     });
+    document.querySelectorAll("[data-current-phase]").forEach(function (input) {
+      input.value = phase ? phase.dataset.phase : "";
+    });
     applyGates(state);
     if (lastMode === "running" && (mode === "grace" || mode === "over")) cue();
     lastMode = mode;

@@ -236,7 +236,7 @@ def with_no_phase_running(workshop):
         (None, {"command": "previous"}, fr("This is already the first phase.")),
         (None, {"command": "explode"}, fr("Unknown command.")),
         (None, {}, fr("Unknown command.")),
-        (None, {"command": "shift", "minutes": "beaucoup"}, fr("Unknown command.")),
+        (None, {"command": "shift", "minutes": "beaucoup"}, fr("Give a whole number of minutes.")),
         (
             None,
             {"command": "shift", "minutes": "0"},
@@ -252,7 +252,7 @@ def with_no_phase_running(workshop):
             {"command": "shift", "minutes": "-61"},
             fr("Add or remove between 1 and %(max)s minutes.", max=60),
         ),
-        (None, {"command": "goto", "phase": "deux"}, fr("Unknown command.")),
+        (None, {"command": "goto", "phase": "deux"}, fr("Choose a phase of this workshop.")),
         (with_no_phase_running, {"command": "pause"}, fr("Start the first phase first.")),
         (
             with_no_phase_running,
@@ -298,14 +298,13 @@ def test_it_refuses_a_command_that_cannot_run_and_says_why(
     assert callbacks == []
 
 
-def test_it_answers_404_to_go_to_a_phase_of_another_workshop(
-    console_htmx, workshop, other_workshop
-):
+def test_it_refuses_to_go_to_a_phase_of_another_workshop(console_htmx, workshop, other_workshop):
     response = console_htmx.post(
         f"/w/{workshop.pk}/clock/",
         {"command": "goto", "phase": other_workshop.phases.last().pk},
     )
-    assert response.status_code == 404
+    assert response.status_code == 409
+    assert fr("Choose a phase of this workshop.") in response.content.decode()
     assert fresh(workshop).current_phase == phase_of(workshop, Phase.Kind.FORMULATION)
 
 

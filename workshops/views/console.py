@@ -4,12 +4,12 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.http import HttpRequest, HttpResponse
-from django.shortcuts import get_object_or_404, redirect, render
+from django.shortcuts import redirect, render
 from django.urls import reverse
-from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from workshops import access, phases, selectors
+from workshops.forms import ClockCommandForm
 from workshops.models import Workshop
 
 
@@ -69,15 +69,11 @@ def _after_command(request: HttpRequest, workshop: Workshop, error: str = "") ->
 @require_POST
 def clock(request: HttpRequest, pk: int) -> HttpResponse:
     workshop = access.get_workshop_for_facilitator(request, pk)
+    form = ClockCommandForm(request.POST, workshop=workshop)
+    if not form.is_valid():
+        return _after_command(request, workshop, error=form.error_message())
     try:
-        command = phases.ClockCommand(request.POST.get("command", ""))
-        phase = None
-        if command == phases.ClockCommand.GOTO:
-            phase = get_object_or_404(workshop.phases, pk=request.POST.get("phase") or 0)
-        minutes = int(request.POST.get("minutes") or 0)
-        workshop = phases.clock_command(workshop, command, phase=phase, minutes=minutes)
-    except ValueError:
-        return _after_command(request, workshop, error=_("Unknown command."))
+        workshop = phases.clock_command(workshop, **form.command_kwargs())
     except ValidationError as error:
         return _after_command(request, workshop, error=" ".join(error.messages))
     return _after_command(request, workshop)
