@@ -183,7 +183,14 @@ if REDIS_URL:
         "default": redis_channel_layer(REDIS_URL, CHANNEL_LAYER_BACKEND, CHANNEL_LAYER_PREFIX)
     }
 else:
-    CHANNEL_LAYERS = {"default": {"BACKEND": "channels.layers.InMemoryChannelLayer"}}
+    # The same capacity per socket as the Redis layer above (the default is 100): a
+    # socket whose queue fills up loses messages silently (bench/clock.py saw it).
+    CHANNEL_LAYERS = {
+        "default": {
+            "BACKEND": "channels.layers.InMemoryChannelLayer",
+            "CONFIG": {"capacity": 500},
+        }
+    }
 
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator"},

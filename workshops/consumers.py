@@ -40,6 +40,16 @@ class FragmentConsumer(AsyncWebsocketConsumer):
     async def receive(self, text_data=None, bytes_data=None):
         """Changes go through HTTP POSTs; whatever a client sends here is ignored."""
 
+    async def dispatch(self, message):
+        # Channels closes stale database connections before every handler: a trip through
+        # the process's one database thread. Forwarding a fragment never touches the
+        # database, and with hundreds of sockets that trip was most of a broadcast's
+        # delivery time (bench/clock.py); connect and disconnect keep it.
+        if message["type"] == "fragment.send":
+            await self.fragment_send(message)
+            return
+        await super().dispatch(message)
+
     async def fragment_send(self, event):
         await self.send(text_data=event["html"])
 
