@@ -89,21 +89,28 @@ class PhoneConsumer(FragmentConsumer):
             await database_sync_to_async(presence.leave)(self.participant, self.channel_name)
 
 
-class ScreenConsumer(FragmentConsumer):
-    """The projector or console: every table of a workshop the user facilitates."""
+class FacilitatorConsumer(FragmentConsumer):
+    """A laptop screen of a workshop that the logged-in user facilitates."""
+
+    def groups_for_workshop(self, workshop_id: int) -> list[str]:
+        raise NotImplementedError
 
     def groups_for_viewer(self):
         workshop_id = self.scope["url_route"]["kwargs"]["pk"]
         if not access.facilitated_workshops(self.scope["user"]).filter(pk=workshop_id).exists():
             return None
+        return self.groups_for_workshop(workshop_id)
+
+
+class ScreenConsumer(FacilitatorConsumer):
+    """The projector: every table's cells, and the phase state."""
+
+    def groups_for_workshop(self, workshop_id):
         return [screens_group(workshop_id), workshop_group(workshop_id)]
 
 
-class ConsoleConsumer(FragmentConsumer):
+class ConsoleConsumer(FacilitatorConsumer):
     """The facilitator's console: the phase state, and a nudge when the tables changed."""
 
-    def groups_for_viewer(self):
-        workshop_id = self.scope["url_route"]["kwargs"]["pk"]
-        if not access.facilitated_workshops(self.scope["user"]).filter(pk=workshop_id).exists():
-            return None
+    def groups_for_workshop(self, workshop_id):
         return [workshop_group(workshop_id), console_group(workshop_id)]

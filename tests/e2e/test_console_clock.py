@@ -15,15 +15,22 @@ import re
 import time
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
-from pathlib import Path
 
 import pytest
-from django.conf import settings
 from django.db import connections
 from django.utils import translation
 
 from territories.models import KeyFact, Territory
 from tests.conftest import subgroup_of
+from tests.e2e.screens import (
+    ACTION_TIMEOUT_MS,
+    COUNT_OPENS,
+    IMG_DIR,
+    OWNER_PASSWORD,
+    PHONE,
+    PUBLIC_URL,
+    RECONNECT_TIMEOUT_MS,
+)
 from workshops import phases, services
 from workshops.management.commands.load_demo import KEY_FACTS, TABLE_1_POSTITS, TERRITORIES
 from workshops.models import PostIt, Workshop
@@ -35,18 +42,7 @@ except ImportError:  # the `browser` fixture says how to install it
 
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
 
-OWNER_PASSWORD = "owner-pass-123"  # tests/conftest.py, fixture `owner`
-PUBLIC_URL = "http://192.168.1.20:8000"  # as in a real room: no loopback warning on screen
-IMG_DIR = Path(settings.BASE_DIR) / "docs" / "img"
 LAPTOP = {"viewport": {"width": 1280, "height": 800}, "locale": "fr-FR"}
-PHONE = {
-    "viewport": {"width": 390, "height": 844},
-    "is_mobile": True,
-    "has_touch": True,
-    "locale": "fr-FR",
-}
-ACTION_TIMEOUT_MS = 10_000
-RECONNECT_TIMEOUT_MS = 30_000  # the socket retries with back-off (at most 8 s apart)
 TOLERANCE_S = 1  # the issue's "±1 s" between screens
 SHIFT_MS = -7 * 60 * 1000  # the second phone's clock is 7 minutes behind
 
@@ -67,10 +63,6 @@ SHIFT_DATE = """
   window.Date = ShiftedDate;
 })();
 """.replace("SHIFT_MS", str(SHIFT_MS))
-COUNT_OPENS = """
-window.paniersSocketOpens = 0;
-document.addEventListener("htmx:wsOpen", function () { window.paniersSocketOpens += 1; });
-"""
 # What a screen's clock reads now, with this instant on the machine's real clock
 # (performance.timeOrigin is not affected by the shifted Date).
 READ_CLOCK = """() => {

@@ -10,13 +10,20 @@ skips before a server starts; ``browser`` last, after every database read.
 
 import re
 from dataclasses import dataclass, field
-from pathlib import Path
 
 import pytest
-from django.conf import settings
 
 from territories.models import Territory
 from tests.conftest import subgroup_of
+from tests.e2e.screens import (
+    ACTION_TIMEOUT_MS,
+    COUNT_OPENS,
+    IMG_DIR,
+    OWNER_PASSWORD,
+    PHONE,
+    PUBLIC_URL,
+    RECONNECT_TIMEOUT_MS,
+)
 from workshops.management.commands.load_demo import TERRITORIES
 from workshops.models import PostIt
 
@@ -27,25 +34,7 @@ except ImportError:  # the `browser` fixture says how to install it
 
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
 
-OWNER_PASSWORD = "owner-pass-123"  # tests/conftest.py, fixture `owner`
-IMG_DIR = Path(settings.BASE_DIR) / "docs" / "img"
-PUBLIC_URL = "http://192.168.1.20:8000"  # as in a real room: no loopback warning on screen
 PROJECTOR = {"viewport": {"width": 1600, "height": 900}, "locale": "fr-FR"}
-PHONE = {
-    "viewport": {"width": 390, "height": 844},
-    "is_mobile": True,
-    "has_touch": True,
-    "locale": "fr-FR",
-}
-ACTION_TIMEOUT_MS = 10_000
-# htmx's ws extension retries with full-jitter back-off (at most 1, 2, 4, 8… s):
-# a phone cut off for a few seconds is back well within this.
-RECONNECT_TIMEOUT_MS = 30_000
-# Counts the times this page's socket opened (the first time included).
-COUNT_OPENS = """
-window.paniersSocketOpens = 0;
-document.addEventListener("htmx:wsOpen", function () { window.paniersSocketOpens += 1; });
-"""
 
 
 @dataclass
