@@ -27,14 +27,11 @@ from __future__ import annotations
 import argparse
 import asyncio
 import contextlib
-import json
 import math
 import os
 import re
-import shutil
 import subprocess
 import sys
-import tempfile
 import time
 from dataclasses import dataclass, field
 from itertools import pairwise
@@ -48,21 +45,16 @@ from fanout import (
     Listener,
     Phone,
     Room,
+    append_json,
     bounded,
-    build_fixture,
     cookie_value,
     describe_machine,
-    free_port,
     join_phone,
     login_projector,
     open_socket,
     paced,
-    postgres_drop,
-    postgres_throwaway,
-    server_env,
-    start_daphne,
+    servers,
     stats_of,
-    stop_process,
     summary,
     wait_ready,
 )
@@ -72,7 +64,7 @@ ATTR = re.compile(r'data-([a-z-]+)="([^"]*)"')
 NUDGE = 'id="console-stale"'
 # "3/5 connectés": connected / joined, per sub-group, whatever the language.
 PRESENCE = re.compile(r'class="presence[^"]*"[^>]*>\s*(\d+)/(\d+)')
-CONSOLE_DEBOUNCE = 0.7  # hx-trigger="paniers:stale delay:700ms" in console.html
+CONSOLE_DEBOUNCE = 0.7  # the "delay:700ms" of #console-tables' hx-trigger in console.html
 # Ten commands, repeated: the clock is running before and after each round.
 PATTERN = [
     ("pause", 0),
@@ -672,34 +664,15 @@ async def run_bench(args, fixture: Fixture, procs, logs, ports) -> dict:
 
 def main() -> int:
     args = parse_args()
-    tmp = Path(tempfile.mkdtemp(prefix="paniers-bench-clock-"))
-    pg_name = ""
-    procs: list[subprocess.Popen] = []
-    logs = [tmp / f"daphne-{i}.log" for i in range(args.workers)]
-    try:
-        if args.database_url:
-            database_url, pg_name = postgres_throwaway(args.database_url)
-        else:
-            database_url = f"sqlite:///{tmp / 'bench.sqlite3'}"
-        env = server_env(args, database_url, tmp)
-        fixture = build_fixture(env, args.tables)
-        ports = [free_port() for _ in range(args.workers)]
-        procs = [start_daphne(port, env, log) for port, log in zip(ports, logs, strict=True)]
-        run = run_bench(args, fixture, procs, logs, ports)
-        result = asyncio.run(asyncio.wait_for(run, timeout=args.max_seconds))
-        if args.json_out:
-            with open(args.json_out, "a") as out:
-                out.write(json.dumps(result) + "\n")
-        return 0
-    except TimeoutError:
-        print(f"stopped: the run took more than --max-seconds {args.max_seconds:g}")
-        return 1
-    finally:
-        for proc in procs:
-            stop_process(proc)
-        if pg_name and not args.keep_db:
-            postgres_drop(args.database_url, pg_name)
-        shutil.rmtree(tmp, ignore_errors=True)
+    with servers(args, prefix="paniers-bench-clock-") as s:
+        run = run_bench(args, s.fixture, s.procs, s.logs, s.ports)
+        try:
+            result = asyncio.run(asyncio.wait_for(run, timeout=args.max_seconds))
+        except TimeoutError:
+            print(f"stopped: the run took more than --max-seconds {args.max_seconds:g}")
+            return 1
+        append_json(args.json_out, result)
+    return 0
 
 
 if __name__ == "__main__":

@@ -883,12 +883,20 @@ async def run_bench(args, env, fixture: Fixture, procs, logs, ports) -> dict:
     return result
 
 
-def main() -> int:
-    args = parse_args()
-    if args.floor_helper:
-        floor_helper_main()
-        return 0
-    tmp = Path(tempfile.mkdtemp(prefix="paniers-bench-"))
+@dataclass
+class Servers:
+    env: dict[str, str]
+    fixture: Fixture
+    procs: list[subprocess.Popen]
+    logs: list[Path]
+    ports: list[int]
+
+
+@contextlib.contextmanager
+def servers(args: argparse.Namespace, prefix: str = "paniers-bench-"):
+    """A throwaway database holding the workshop, and ``args.workers`` Daphne processes
+    serving it; all of it stopped and removed on the way out."""
+    tmp = Path(tempfile.mkdtemp(prefix=prefix))
     pg_name = ""
     procs: list[subprocess.Popen] = []
     try:
@@ -901,25 +909,39 @@ def main() -> int:
         ports = [free_port() for _ in range(args.workers)]
         logs = [tmp / f"daphne-{i}.log" for i in range(args.workers)]
         procs = [start_daphne(port, env, log) for port, log in zip(ports, logs, strict=True)]
-        try:
-            import uvloop
-        except ImportError:
-            result = asyncio.run(run_bench(args, env, fixture, procs, logs, ports))
-        else:
-            result = uvloop.run(run_bench(args, env, fixture, procs, logs, ports))
-        if args.json_out:
-            with open(args.json_out, "a") as out:
-                out.write(json.dumps(result) + "\n")
-        for proc, log in zip(procs, logs, strict=True):
-            if proc.poll() is not None:
-                print(f"Daphne exited early:\n{log_tail(log)}")
-        return 0
+        yield Servers(env, fixture, procs, logs, ports)
     finally:
         for proc in procs:
             stop_process(proc)
         if pg_name and not args.keep_db:
             postgres_drop(args.database_url, pg_name)
         shutil.rmtree(tmp, ignore_errors=True)
+
+
+def append_json(path: str | None, result: dict) -> None:
+    if path:
+        with open(path, "a") as out:
+            out.write(json.dumps(result) + "\n")
+
+
+def main() -> int:
+    args = parse_args()
+    if args.floor_helper:
+        floor_helper_main()
+        return 0
+    with servers(args) as s:
+        run = run_bench(args, s.env, s.fixture, s.procs, s.logs, s.ports)
+        try:
+            import uvloop
+        except ImportError:
+            result = asyncio.run(run)
+        else:
+            result = uvloop.run(run)
+        append_json(args.json_out, result)
+        for proc, log in zip(s.procs, s.logs, strict=True):
+            if proc.poll() is not None:
+                print(f"Daphne exited early:\n{log_tail(log)}")
+    return 0
 
 
 if __name__ == "__main__":

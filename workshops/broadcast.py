@@ -33,7 +33,7 @@ def console_group(workshop_id: int) -> str:
     return f"paniers.console.{workshop_id}"
 
 
-# The console re-fetches its overview when this arrives (debounced, see paniers.js): a
+# The console re-fetches its overview when this arrives (debounced, see console.html): a
 # burst of changes costs one constant string per change and one overview query per burst.
 CONSOLE_STALE = '<div id="console-stale" hx-swap-oob="true"></div>'
 
