@@ -73,9 +73,15 @@ def console_stale(workshop_id: int) -> None:
     send_fragment([console_group(workshop_id)], CONSOLE_STALE)
 
 
-def broadcast_phase_state(workshop_id: int) -> None:
-    """Push the phase, its instructions and the clock to every phone and screen."""
+def broadcast_phase_state(workshop_id: int, *, consoles_too: bool = False) -> None:
+    """Push the phase, its instructions and the clock to every phone and screen.
+
+    ``consoles_too`` when the phases themselves changed: the consoles re-fetch their list.
+    """
     workshop = Workshop.objects.select_related("current_phase").get(pk=workshop_id)
     html = selectors.render_phase_state(workshop, oob=True)
-    send_fragment([workshop_group(workshop_id)], html)
+    deliveries = [([workshop_group(workshop_id)], html)]
+    if consoles_too:
+        deliveries.append(([console_group(workshop_id)], CONSOLE_STALE))
+    send_fragments(*deliveries)
     stats.count("state_broadcasts")

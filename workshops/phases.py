@@ -229,7 +229,7 @@ def set_status(workshop: Workshop, status: str) -> Workshop:
 def announce_state(workshop: Workshop) -> None:
     """Something every screen shows changed (phases, grace): bump the version, resend."""
     Workshop.objects.filter(pk=workshop.pk).update(clock_version=F("clock_version") + 1)
-    transaction.on_commit(partial(broadcast.broadcast_phase_state, workshop.pk))
+    transaction.on_commit(partial(broadcast.broadcast_phase_state, workshop.pk, consoles_too=True))
 
 
 @transaction.atomic

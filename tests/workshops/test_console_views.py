@@ -11,7 +11,7 @@ from django.utils.translation import gettext
 
 from territories.models import KeyFact, Territory
 from workshops import phases, services
-from workshops.broadcast import workshop_group
+from workshops.broadcast import CONSOLE_STALE, console_group, workshop_group
 from workshops.models import Connection, Phase, SubGroup, Workshop
 from workshops.phases import ClockCommand
 
@@ -121,6 +121,24 @@ def test_it_counts_joined_and_connected_phones_per_subgroup(
     content = response.content.decode()
     assert "<html" not in content  # a fragment, fetched again when the console hears of a change
     assert 'title="Alice"' in content
+
+
+def test_it_brings_the_phase_list_along_when_another_facilitator_edited_it(
+    laptop, workshop, cofacilitator, listen, django_capture_on_commit_callbacks
+):
+    consoles = listen(console_group(workshop.pk))
+    with django_capture_on_commit_callbacks(execute=True):
+        phases.phase_save(
+            workshop, Phase(kind=Phase.Kind.OTHER, name="Café <au> lait", duration_minutes=10)
+        )
+    assert consoles.html() == [CONSOLE_STALE]  # every console re-fetches its overview
+
+    content = laptop.get(f"/w/{workshop.pk}/console/tables/").content.decode()
+
+    [phase_list] = re.findall(r'<ol class="phase-list" id="console-phases"[^>]*>', content)
+    assert 'hx-swap-oob="true"' in phase_list
+    assert escape("Café <au> lait") in content
+    assert content.count("data-phase-id=") == 5
 
 
 def test_it_answers_the_screen_state_as_a_fragment_not_out_of_band(laptop, workshop):

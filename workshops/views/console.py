@@ -39,13 +39,16 @@ def console(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 def console_tables(request: HttpRequest, pk: int) -> HttpResponse:
-    """The tables' overview, fetched again when something changed and every few seconds."""
+    """The tables' overview, fetched again when something changed and every few seconds;
+    the list of phases comes along out of band, for when another facilitator edited it."""
     workshop = access.get_workshop_for_facilitator(request, pk)
     context = {
+        "workshop": workshop,
         "overview": selectors.console_overview(workshop),
         "territories": workshop.territories.order_by("name"),
+        "phases": workshop.phases.all(),
     }
-    return render(request, "workshops/_console_tables.html", context)
+    return render(request, "workshops/_console_refresh.html", context)
 
 
 @login_required
