@@ -12,11 +12,23 @@
   var arrival = null; // when a state last came off the wire, before htmx swapped it in
   var lastMode = null;
 
+  var firstStamp = true;
+
+  // The state rendered with the page arrived with the page's first byte, possibly long
+  // before the scripts run on a heavy page. Measured on the monotonic clock and brought
+  // back to Date's, so that a device whose Date is off stays consistent.
+  function pageArrival() {
+    var nav = performance.getEntriesByType && performance.getEntriesByType("navigation")[0];
+    if (!nav || !nav.responseStart) return null;
+    return Date.now() - (performance.now() - nav.responseStart);
+  }
+
   function stamp() {
     var el = document.getElementById("phase-state");
     if (el && !received.has(el)) {
-      received.set(el, arrival || Date.now());
+      received.set(el, arrival || (firstStamp && pageArrival()) || Date.now());
       arrival = null;
+      firstStamp = false;
     }
     return el;
   }
