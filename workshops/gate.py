@@ -53,15 +53,25 @@ def grace_of(workshop: Workshop) -> datetime.timedelta:
     return datetime.timedelta(seconds=workshop.grace_seconds)
 
 
+def phase_in_play(workshop: Workshop) -> Phase | None:
+    """The current phase, if the workshop is open: the one participants work in."""
+    if workshop.status != Workshop.Status.OPEN:
+        return None
+    return workshop.current_phase
+
+
+def phase_actions(workshop: Workshop) -> frozenset[Action]:
+    """What the phase in play opens, whatever the clock says (phones apply the clock)."""
+    phase = phase_in_play(workshop)
+    return OPEN_ACTIONS[phase.kind] if phase is not None else frozenset()
+
+
 def open_actions(workshop: Workshop, now: datetime.datetime | None = None) -> frozenset[Action]:
     """What participants may do at this instant."""
     now = now or timezone.now()
-    phase = workshop.current_phase
-    if workshop.status != Workshop.Status.OPEN or phase is None:
-        return frozenset()
     if not clock_of(workshop).accepts_input(now, grace_of(workshop)):
         return frozenset()
-    return OPEN_ACTIONS[phase.kind]
+    return phase_actions(workshop)
 
 
 def closed_reason(

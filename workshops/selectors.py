@@ -103,13 +103,12 @@ def phase_state(workshop: Workshop, now: datetime.datetime | None = None) -> Pha
     phase = workshop.current_phase
     clock = gate.clock_of(workshop)
     paused_remaining = clock.remaining(now) if clock.is_paused else None
-    is_live = workshop.status == Workshop.Status.OPEN and phase is not None
     return PhaseState(
         workshop=workshop,
         phase=phase,
         number=phase_ids.index(phase.pk) + 1 if phase and phase.pk in phase_ids else 0,
         count=len(phase_ids),
-        actions=sorted(gate.OPEN_ACTIONS[phase.kind]) if is_live else [],
+        actions=sorted(gate.phase_actions(workshop)),
         server_now_ms=_epoch_ms(now),
         deadline_ms=_epoch_ms(clock.deadline),
         paused_remaining_ms=(
@@ -198,9 +197,9 @@ def console_overview(workshop: Workshop, now: datetime.datetime | None = None) -
     ):
         connected.setdefault(subgroup_id, []).append(first_name)
 
-    phase = workshop.current_phase
+    phase = gate.phase_in_play(workshop)
     elapsed = gate.clock_of(workshop).elapsed(now)
-    watching = workshop.status == Workshop.Status.OPEN and phase is not None
+    watching = phase is not None
     expects_postits = (
         watching
         and phase.kind == Phase.Kind.FORMULATION
