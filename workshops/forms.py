@@ -12,7 +12,7 @@ from workshops.models import (
     default_themes,
 )
 from workshops.phases import ClockCommand
-from workshops.services import MAX_TABLES, MAX_TERRITORIES, MIN_TERRITORIES
+from workshops.services import MAX_TABLES, check_territory_count
 
 
 class WorkshopForm(forms.Form):
@@ -52,11 +52,7 @@ class WorkshopForm(forms.Form):
 
     def clean_territories(self):
         territories = self.cleaned_data["territories"]
-        if not MIN_TERRITORIES <= len(territories) <= MAX_TERRITORIES:
-            raise forms.ValidationError(
-                _("Choose between %(min)s and %(max)s territories.")
-                % {"min": MIN_TERRITORIES, "max": MAX_TERRITORIES}
-            )
+        check_territory_count(len(territories))  # beside the field, not at the form's top
         return list(territories)
 
     def clean_themes(self):

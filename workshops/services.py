@@ -58,16 +58,18 @@ def workshop_create(
     except IntegrityError:  # two workshops drew the same code at the same instant
         workshop.code = _unique_code()
         workshop.save()
-    workshop.territories.set(territories)
     workshop.facilitators.add(created_by)
-    tables = Table.objects.bulk_create(
-        Table(workshop=workshop, number=number) for number in range(1, table_count + 1)
-    )
-    SubGroup.objects.bulk_create(
-        SubGroup(table=table, territory=territory) for table in tables for territory in territories
-    )
+    _seat(workshop, territories, table_count)
     create_default_phases(workshop)
     return workshop
+
+
+def check_territory_count(count: int) -> None:
+    if not MIN_TERRITORIES <= count <= MAX_TERRITORIES:
+        raise ValidationError(
+            _("Choose between %(min)s and %(max)s territories.")
+            % {"min": MIN_TERRITORIES, "max": MAX_TERRITORIES}
+        )
 
 
 def _check_sizes(territories, table_count: int) -> None:
@@ -75,11 +77,28 @@ def _check_sizes(territories, table_count: int) -> None:
         raise ValidationError(
             _("A workshop has between 1 and %(max)s tables.") % {"max": MAX_TABLES}
         )
-    if not MIN_TERRITORIES <= len(territories) <= MAX_TERRITORIES:
-        raise ValidationError(
-            _("Choose between %(min)s and %(max)s territories.")
-            % {"min": MIN_TERRITORIES, "max": MAX_TERRITORIES}
-        )
+    check_territory_count(len(territories))
+
+
+def _seat(workshop: Workshop, territories: list[Territory], table_count: int) -> None:
+    """Sets the territories and creates the tables 1..table_count and the sub-groups
+    (one per territory per table) that do not exist yet."""
+    workshop.territories.set(territories)
+    existing = set(workshop.tables.values_list("number", flat=True))
+    Table.objects.bulk_create(
+        Table(workshop=workshop, number=number)
+        for number in range(1, table_count + 1)
+        if number not in existing
+    )
+    present = set(
+        SubGroup.objects.filter(table__workshop=workshop).values_list("table_id", "territory_id")
+    )
+    SubGroup.objects.bulk_create(
+        SubGroup(table=table, territory=territory)
+        for table in workshop.tables.all()
+        for territory in territories
+        if (table.pk, territory.pk) not in present
+    )
 
 
 def clean_themes(themes: list[str]) -> list[str]:
@@ -138,22 +157,7 @@ def workshop_update(
         )
     leaving.delete()
     removed_tables.delete()
-    workshop.territories.set(territories)
-    existing = set(workshop.tables.values_list("number", flat=True))
-    Table.objects.bulk_create(
-        Table(workshop=workshop, number=number)
-        for number in range(1, table_count + 1)
-        if number not in existing
-    )
-    present = set(
-        SubGroup.objects.filter(table__workshop=workshop).values_list("table_id", "territory_id")
-    )
-    SubGroup.objects.bulk_create(
-        SubGroup(table=table, territory=territory)
-        for table in workshop.tables.all()
-        for territory in territories
-        if (table.pk, territory.pk) not in present
-    )
+    _seat(workshop, territories, table_count)
     return workshop
 
 
