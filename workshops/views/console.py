@@ -5,18 +5,20 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
-from django.urls import reverse
 from django.views.decorators.http import require_POST
 
 from workshops import access, phases, selectors
 from workshops.forms import ClockCommandForm
 from workshops.models import Workshop
+from workshops.views.facilitator import screen_state_context
 
 
-def _state_context(workshop: Workshop) -> dict:
+def _tables_context(workshop: Workshop) -> dict:
+    """The overview of the tables and the list of phases, as the console shows them."""
     return {
-        "state": selectors.phase_state(workshop),
-        "state_url": reverse("workshops:screen_state", args=[workshop.pk]),
+        "overview": selectors.console_overview(workshop),
+        "territories": workshop.territories.order_by("name"),
+        "phases": workshop.phases.all(),
     }
 
 
@@ -25,14 +27,11 @@ def console(request: HttpRequest, pk: int) -> HttpResponse:
     workshop = access.get_workshop_for_facilitator(request, pk)
     context = {
         "workshop": workshop,
-        "phases": workshop.phases.all(),
-        "overview": selectors.console_overview(workshop),
-        "territories": workshop.territories.order_by("name"),
-        "is_owner": access.is_owner(request.user, workshop),
+        **_tables_context(workshop),
         "signed": True,
         "shifts": [-5, -1, 1, 5],
         "sound_default": "on",
-        **_state_context(workshop),
+        **screen_state_context(workshop),
     }
     return render(request, "workshops/console.html", context)
 
@@ -42,12 +41,7 @@ def console_tables(request: HttpRequest, pk: int) -> HttpResponse:
     """The tables' overview, fetched again when something changed and every few seconds;
     the list of phases comes along out of band, for when another facilitator edited it."""
     workshop = access.get_workshop_for_facilitator(request, pk)
-    context = {
-        "workshop": workshop,
-        "overview": selectors.console_overview(workshop),
-        "territories": workshop.territories.order_by("name"),
-        "phases": workshop.phases.all(),
-    }
+    context = {"workshop": workshop, **_tables_context(workshop)}
     return render(request, "workshops/_console_refresh.html", context)
 
 
@@ -55,7 +49,7 @@ def console_tables(request: HttpRequest, pk: int) -> HttpResponse:
 def screen_state(request: HttpRequest, pk: int) -> HttpResponse:
     """The phase and clock, fetched again whenever a screen's socket (re)opens."""
     workshop = access.get_workshop_for_facilitator(request, pk)
-    return render(request, "workshops/_phase_state.html", _state_context(workshop))
+    return render(request, "workshops/_phase_state.html", screen_state_context(workshop))
 
 
 def _after_command(request: HttpRequest, workshop: Workshop, error: str = "") -> HttpResponse:
@@ -64,7 +58,7 @@ def _after_command(request: HttpRequest, workshop: Workshop, error: str = "") ->
         if error:
             messages.error(request, error)
         return redirect("workshops:console", pk=workshop.pk)
-    context = {**_state_context(workshop), "oob": True, "message": error}
+    context = {**screen_state_context(workshop), "oob": True, "message": error}
     return render(request, "workshops/_command_result.html", context, status=409 if error else 200)
 
 

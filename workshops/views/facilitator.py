@@ -63,11 +63,18 @@ def projector(request: HttpRequest, pk: int) -> HttpResponse:
     return render(request, "workshops/projector.html", context)
 
 
-def _screen_context(workshop) -> dict:
-    """What every projector page shows around its content: the phase, the clock, the sheets."""
+def screen_state_context(workshop) -> dict:
+    """The phase and clock on a facilitator's screen, and where it fetches them again."""
     return {
         "state": selectors.phase_state(workshop),
         "state_url": reverse("workshops:screen_state", args=[workshop.pk]),
+    }
+
+
+def _screen_context(workshop) -> dict:
+    """What every projector page shows around its content: the phase, the clock, the sheets."""
+    return {
+        **screen_state_context(workshop),
         "sound_default": "on",
         "sheet_territories": workshop.territories.order_by("name"),
         "table_numbers": workshop.tables.values_list("number", flat=True),
