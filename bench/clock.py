@@ -45,8 +45,10 @@ from fanout import (
     Listener,
     Phone,
     Room,
+    add_server_args,
     append_json,
     bounded,
+    check_server_args,
     cookie_value,
     describe_machine,
     join_phone,
@@ -100,23 +102,11 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
         help="phone sockets opening at once during the storm (0: all of them)",
     )
     parser.add_argument("--join-concurrency", type=int, default=16)
-    parser.add_argument("--workers", type=int, default=1, help="Daphne processes (>1 needs Redis)")
-    parser.add_argument("--redis-url", default="", help="use Redis for the channel layer")
-    parser.add_argument("--layer", choices=["core", "pubsub"], default="core")
-    parser.add_argument(
-        "--database-url",
-        default="",
-        help="postgres://... : a fresh throwaway database on that server (default: SQLite)",
-    )
-    parser.add_argument("--keep-db", action="store_true", help="keep the throwaway database")
-    parser.add_argument("--json-out", help="append one JSON line of results to this file")
+    add_server_args(parser)
     args = parser.parse_args(argv)
     if min(args.tables, args.phones, args.commands, args.overview_gets) < 1 or args.rate <= 0:
         parser.error("--tables, --phones, --commands, --overview-gets, --rate must be positive")
-    if args.workers < 1:
-        parser.error("--workers must be at least 1")
-    if args.workers > 1 and not args.redis_url:
-        parser.error("--workers > 1 needs --redis-url: the in-memory layer is process-local")
+    check_server_args(parser, args)
     return args
 
 

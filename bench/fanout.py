@@ -53,14 +53,8 @@ HTTP_TIMEOUT = aiohttp.ClientTimeout(total=30)
 # --- options ----------------------------------------------------------------------
 
 
-def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
-    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    parser.add_argument("--tables", type=int, default=10, help="tables (3 territories each)")
-    parser.add_argument("--phones", type=int, default=10, help="phone sockets per table")
-    parser.add_argument("--rate", type=float, default=5.0, help="post-its per second, whole room")
-    parser.add_argument("--count", type=int, help="post-its in all (default: 20 s worth)")
-    parser.add_argument("--max-seconds", type=float, default=25.0, help="cap on each send phase")
-    parser.add_argument("--drain-seconds", type=float, default=5.0, help="wait for late fragments")
+def add_server_args(parser: argparse.ArgumentParser) -> None:
+    """The servers a bench runs against: see ``servers()``."""
     parser.add_argument("--workers", type=int, default=1, help="Daphne processes (>1 needs Redis)")
     parser.add_argument("--redis-url", default="", help="use Redis for the channel layer")
     parser.add_argument("--layer", choices=["core", "pubsub"], default="core")
@@ -70,6 +64,26 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
         help="postgres://... : a fresh database named <name>_tmp_<random> is created "
         "on that server and dropped afterwards (default: SQLite in a temp dir)",
     )
+    parser.add_argument("--keep-db", action="store_true", help="keep the throwaway database")
+    parser.add_argument("--json-out", help="append one JSON line of results to this file")
+
+
+def check_server_args(parser: argparse.ArgumentParser, args: argparse.Namespace) -> None:
+    if args.workers < 1:
+        parser.error("--workers must be at least 1")
+    if args.workers > 1 and not args.redis_url:
+        parser.error("--workers > 1 needs --redis-url: the in-memory layer is process-local")
+
+
+def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--tables", type=int, default=10, help="tables (3 territories each)")
+    parser.add_argument("--phones", type=int, default=10, help="phone sockets per table")
+    parser.add_argument("--rate", type=float, default=5.0, help="post-its per second, whole room")
+    parser.add_argument("--count", type=int, help="post-its in all (default: 20 s worth)")
+    parser.add_argument("--max-seconds", type=float, default=25.0, help="cap on each send phase")
+    parser.add_argument("--drain-seconds", type=float, default=5.0, help="wait for late fragments")
+    add_server_args(parser)
     parser.add_argument(
         "--floor",
         choices=["auto", "http", "layer", "both", "none"],
@@ -79,18 +93,13 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
     )
     parser.add_argument("--join-concurrency", type=int, default=16)
     parser.add_argument("--seed", type=int, default=1)
-    parser.add_argument("--keep-db", action="store_true", help="keep the throwaway database")
-    parser.add_argument("--json-out", help="append one JSON line of results to this file")
     parser.add_argument("--floor-helper", action="store_true", help=argparse.SUPPRESS)
     args = parser.parse_args(argv)
     if args.floor_helper:
         return args
     if args.tables < 1 or args.phones < 1 or args.rate <= 0:
         parser.error("--tables, --phones and --rate must be positive")
-    if args.workers < 1:
-        parser.error("--workers must be at least 1")
-    if args.workers > 1 and not args.redis_url:
-        parser.error("--workers > 1 needs --redis-url: the in-memory layer is process-local")
+    check_server_args(parser, args)
     if args.count is None:
         args.count = max(1, round(args.rate * 20))
     if args.floor == "auto":
