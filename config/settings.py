@@ -11,6 +11,9 @@ from pathlib import Path
 from urllib.parse import unquote, urlsplit
 
 from django.utils.translation import gettext_lazy as _
+from redis.asyncio.retry import Retry
+from redis.backoff import NoBackoff
+from redis.exceptions import ConnectionError as RedisConnectionError
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 VAR_DIR = Path(os.environ.get("PANIERS_VAR_DIR", BASE_DIR / "var"))
@@ -26,6 +29,11 @@ def env_bool(name: str, default: bool) -> bool:
 def env_int(name: str, default: int) -> int:
     value = os.environ.get(name, "")
     return int(value) if value.strip() else default
+
+
+def env_float(name: str, default: float) -> float:
+    value = os.environ.get(name, "")
+    return float(value) if value.strip() else default
 
 
 def env_list(name: str) -> list[str]:
@@ -166,6 +174,10 @@ def redis_channel_layer(url: str, backend: str = "core", prefix: str = "paniers"
         "socket_keepalive": True,
         "health_check_interval": 30,
         "max_connections": env_int("REDIS_MAX_CONNECTIONS", 200),
+        # After a Redis restart the pooled connections are dead: the first command on
+        # one fails. Retry it once on a fresh connection rather than answer a 500.
+        "retry": Retry(NoBackoff(), 1),
+        "retry_on_error": [RedisConnectionError],
     }
     if backend == "pubsub":
         return {
@@ -239,6 +251,14 @@ JOIN_ATTEMPTS_WINDOW_SECONDS = 600
 POSTITS_PER_MINUTE = env_int("POSTITS_PER_MINUTE", 30)
 # A phone's socket refreshes its presence row this often; a row 2.5 beats old is stale.
 PRESENCE_HEARTBEAT_SECONDS = env_int("PRESENCE_HEARTBEAT_SECONDS", 60)
+
+# A request waits this long at most for its live update to reach the channel layer; past
+# it the update is logged as lost and screens catch up on their next re-sync.
+BROADCAST_TIMEOUT_SECONDS = env_float("BROADCAST_TIMEOUT_SECONDS", 1.0)
+# Presence rows are written in batches, this long after the first change of a burst.
+PRESENCE_FLUSH_SECONDS = env_float("PRESENCE_FLUSH_SECONDS", 0.2)
+# HTTP requests inside Django at once, per process; the others queue (config/asgi.py).
+HTTP_CONCURRENCY = env_int("HTTP_CONCURRENCY", 8)
 
 # Counts renders and broadcasts for bench/; off unless asked for.
 PANIERS_STATS = env_bool("PANIERS_STATS", False)

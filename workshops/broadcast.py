@@ -1,12 +1,22 @@
 """Live updates: render a changed fragment once, push the HTML to the screens that show it.
 
 Consumers only forward what arrives here (see ``consumers.py``); every group
-name comes from the three functions below.
+name comes from the functions below.
+
+A broadcast never fails the request that caused it: the write is committed, so the
+request reports success. A broadcast waits for the channel layer at most
+``BROADCAST_TIMEOUT_SECONDS``; one that cannot be sent (Redis stopped or frozen) is
+logged, and the screens catch up when their sockets reopen and re-fetch what they show.
 """
+
+import asyncio
+import logging
+from functools import partial
 
 from asgiref.sync import async_to_sync
 from channels.layers import get_channel_layer
 from django.conf import settings
+from django.db import transaction
 from django.utils import translation
 
 from workshops import selectors, stats
@@ -33,21 +43,53 @@ def console_group(workshop_id: int) -> str:
     return f"paniers.console.{workshop_id}"
 
 
+def facilitator_group(workshop_id: int, user_id: int) -> str:
+    """The laptop screens (projector, console) one facilitator has open on one workshop."""
+    return f"paniers.facilitator.{workshop_id}.{user_id}"
+
+
+logger = logging.getLogger(__name__)
+
+
+def after_commit(announce, *args, **kwargs) -> None:
+    """Run ``announce`` once the transaction commits; if it raises, log it and go on:
+    the write it announces is committed, and the request must say so."""
+    transaction.on_commit(partial(announce, *args, **kwargs), robust=True)
+
+
 # The console re-fetches its overview when this arrives (debounced, see console.html): a
 # burst of changes costs one constant string per change and one overview query per burst.
 CONSOLE_STALE = '<div id="console-stale" hx-swap-oob="true"></div>'
 
 
-async def _group_send_all(deliveries: list[tuple[list[str], str]]) -> None:
+async def _group_send_all(messages: list[tuple[list[str], dict]]) -> None:
     layer = get_channel_layer()
-    for groups, html in deliveries:
+    for groups, message in messages:
         for group in groups:
-            await layer.group_send(group, {"type": "fragment.send", "html": html})
+            await layer.group_send(group, message)
+
+
+async def _group_send_bounded(messages: list[tuple[list[str], dict]]) -> None:
+    try:
+        async with asyncio.timeout(settings.BROADCAST_TIMEOUT_SECONDS):
+            await _group_send_all(messages)
+    except Exception:
+        stats.count("broadcast_failures")
+        logger.warning("live update not sent; screens catch up when they reconnect", exc_info=True)
+
+
+def _fragments(deliveries) -> list[tuple[list[str], dict]]:
+    return [(groups, {"type": "fragment.send", "html": html}) for groups, html in deliveries]
 
 
 def send_fragments(*deliveries: tuple[list[str], str]) -> None:
     """One hop to the event loop for every (groups, html), from the request's thread."""
-    async_to_sync(_group_send_all)(list(deliveries))
+    async_to_sync(_group_send_bounded)(_fragments(deliveries))
+
+
+async def asend_fragments(*deliveries: tuple[list[str], str]) -> None:
+    """The same, from the event loop."""
+    await _group_send_bounded(_fragments(deliveries))
 
 
 def send_fragment(groups: list[str], html: str) -> None:
@@ -85,3 +127,10 @@ def broadcast_phase_state(workshop_id: int, *, consoles_too: bool = False) -> No
         deliveries.append(([console_group(workshop_id)], CONSOLE_STALE))
     send_fragments(*deliveries)
     stats.count("state_broadcasts")
+
+
+def withdraw_facilitator(workshop_id: int, user_id: int) -> None:
+    """Close the screens of a facilitator removed from a workshop, now."""
+    async_to_sync(_group_send_bounded)(
+        [([facilitator_group(workshop_id, user_id)], {"type": "access.withdrawn"})]
+    )

@@ -1,41 +1,95 @@
 """Websockets only forward fragments: they never query the database per message.
 
-Access is decided once, at connect, by the same helpers the views use.
+Access is decided once, at connect, by the same helpers the views use, in one trip to
+the process's database thread. Whatever ends a socket (a goodbye, a dropped
+connection, a handshake that Daphne gave up on and cancelled), it leaves its groups
+and its presence row: see ``FragmentConsumer.__call__``.
 """
 
 import asyncio
-import contextlib
+import logging
 
 from channels.db import database_sync_to_async
 from channels.generic.websocket import AsyncWebsocketConsumer
-from django.conf import settings
 from django.http import Http404
 
 from workshops import access, presence
-from workshops.broadcast import console_group, screens_group, table_group, workshop_group
+from workshops.broadcast import (
+    console_group,
+    facilitator_group,
+    screens_group,
+    table_group,
+    workshop_group,
+)
+
+logger = logging.getLogger(__name__)
+
+# Close code for a facilitator whose access was withdrawn: htmx's ws extension only
+# reconnects after 1006, 1012 and 1013, so the screen stays closed.
+ACCESS_WITHDRAWN = 4403
+
+# Group discards of sockets that ended, kept referenced until done (see _leave).
+_leaving: set[asyncio.Task] = set()
 
 
 class FragmentConsumer(AsyncWebsocketConsumer):
     """Joins the groups a viewer may hear, then forwards their HTML as it comes."""
 
     live_groups: list[str] = []
+    present = False
 
-    def groups_for_viewer(self) -> list[str] | None:
+    def admit(self) -> list[str] | None:
+        """The groups this viewer may hear, or None: runs in the database thread."""
         raise NotImplementedError
 
+    async def __call__(self, scope, receive, send):
+        try:
+            await super().__call__(scope, receive, send)
+        finally:
+            self._leave()
+
     async def connect(self):
-        groups = await database_sync_to_async(self.groups_for_viewer)()
+        groups = await database_sync_to_async(self.admit)()
         if not groups:
             await self.close()
             return
-        self.live_groups = groups
-        for group in groups:
-            await self.channel_layer.group_add(group, self.channel_name)
+        self.live_groups = groups  # before adding: a cancelled handshake leaves them too
+        try:
+            for group in groups:
+                await self.channel_layer.group_add(group, self.channel_name)
+        except Exception:
+            # The channel layer is away (Redis restarting): refuse, the page tries again.
+            logger.warning("websocket refused: could not join its groups", exc_info=True)
+            await self.close()
+            return
         await self.accept()
+        self.arrived()
+
+    def arrived(self) -> None:
+        """Accepted: what a socket does once it is open."""
+
+    def _leave(self) -> None:
+        """Synchronous, so that a cancellation cannot stop it half-way: the presence row
+        is forgotten at once, the groups are left by a task of their own."""
+        if self.present:
+            self.present = False
+            presence.leave(self.channel_name)
+        groups, self.live_groups = self.live_groups, []
+        if groups:
+            task = asyncio.get_running_loop().create_task(self._discard(groups))
+            _leaving.add(task)
+            task.add_done_callback(_leaving.discard)
+
+    async def _discard(self, groups: list[str]) -> None:
+        try:
+            for group in groups:
+                await self.channel_layer.group_discard(group, self.channel_name)
+        except Exception:
+            # Redis away: channels-redis forgets members after its group expiry.
+            logger.warning("could not leave the groups of a closed socket", exc_info=True)
 
     async def disconnect(self, code):
-        for group in self.live_groups:
-            await self.channel_layer.group_discard(group, self.channel_name)
+        self._leave()
 
     async def receive(self, text_data=None, bytes_data=None):
         """Changes go through HTTP POSTs; whatever a client sends here is ignored."""
@@ -57,7 +111,7 @@ class FragmentConsumer(AsyncWebsocketConsumer):
 class PhoneConsumer(FragmentConsumer):
     """A participant's phone: their table, and workshop-wide state."""
 
-    def groups_for_viewer(self):
+    def admit(self):
         try:
             workshop = access.get_workshop_by_code(self.scope["url_route"]["kwargs"]["code"])
         except Http404:
@@ -68,25 +122,9 @@ class PhoneConsumer(FragmentConsumer):
         self.participant = participant
         return [table_group(participant.subgroup.table_id), workshop_group(workshop.pk)]
 
-    async def connect(self):
-        await super().connect()
-        if self.live_groups:  # accepted: the console counts this phone as present
-            await database_sync_to_async(presence.arrive)(self.participant, self.channel_name)
-            self.heartbeat = asyncio.create_task(self._beat())
-
-    async def _beat(self):
-        while True:
-            await asyncio.sleep(settings.PRESENCE_HEARTBEAT_SECONDS)
-            await database_sync_to_async(presence.beat)(self.participant, self.channel_name)
-
-    async def disconnect(self, code):
-        await super().disconnect(code)
-        heartbeat = getattr(self, "heartbeat", None)
-        if heartbeat is not None:
-            heartbeat.cancel()
-            with contextlib.suppress(asyncio.CancelledError):
-                await heartbeat
-            await database_sync_to_async(presence.leave)(self.participant, self.channel_name)
+    def arrived(self):
+        self.present = True  # the console counts this phone as connected
+        presence.arrive(self.channel_name, self.participant)
 
 
 class FacilitatorConsumer(FragmentConsumer):
@@ -95,11 +133,16 @@ class FacilitatorConsumer(FragmentConsumer):
     def groups_for_workshop(self, workshop_id: int) -> list[str]:
         raise NotImplementedError
 
-    def groups_for_viewer(self):
+    def admit(self):
         workshop_id = self.scope["url_route"]["kwargs"]["pk"]
-        if not access.facilitated_workshops(self.scope["user"]).filter(pk=workshop_id).exists():
+        user = self.scope["user"]
+        if not access.facilitated_workshops(user).filter(pk=workshop_id).exists():
             return None
-        return self.groups_for_workshop(workshop_id)
+        # Told when this user stops facilitating the workshop: the screen closes at once.
+        return [*self.groups_for_workshop(workshop_id), facilitator_group(workshop_id, user.pk)]
+
+    async def access_withdrawn(self, event):
+        await self.close(code=ACCESS_WITHDRAWN)
 
 
 class ScreenConsumer(FacilitatorConsumer):

@@ -3,7 +3,6 @@ commands. What each phase lets participants do is decided in ``gate.py``."""
 
 import datetime
 from enum import StrEnum
-from functools import partial
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
@@ -115,7 +114,7 @@ def _save_clock(workshop: Workshop, clock: Clock, phase: Phase | None, *fields: 
             *fields,
         ]
     )
-    transaction.on_commit(partial(broadcast.broadcast_phase_state, workshop.pk))
+    broadcast.after_commit(broadcast.broadcast_phase_state, workshop.pk)
 
 
 def _neighbour(workshop: Workshop, step: int) -> Phase | None:
@@ -219,7 +218,7 @@ def set_status(workshop: Workshop, status: str) -> Workshop:
     workshop.status = status
     workshop.clock_version += 1
     workshop.save(update_fields=["status", "clock_version"])
-    transaction.on_commit(partial(broadcast.broadcast_phase_state, workshop.pk))
+    broadcast.after_commit(broadcast.broadcast_phase_state, workshop.pk)
     return workshop
 
 
@@ -229,7 +228,7 @@ def set_status(workshop: Workshop, status: str) -> Workshop:
 def announce_state(workshop: Workshop) -> None:
     """Something every screen shows changed (phases, grace): bump the version, resend."""
     Workshop.objects.filter(pk=workshop.pk).update(clock_version=F("clock_version") + 1)
-    transaction.on_commit(partial(broadcast.broadcast_phase_state, workshop.pk, consoles_too=True))
+    broadcast.after_commit(broadcast.broadcast_phase_state, workshop.pk, consoles_too=True)
 
 
 @transaction.atomic

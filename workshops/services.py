@@ -1,7 +1,6 @@
 """Writes. Each runs in one transaction and announces its change only once committed."""
 
 import datetime
-from functools import partial
 
 from django.contrib.auth import get_user_model
 from django.core.exceptions import ValidationError
@@ -9,7 +8,7 @@ from django.db import IntegrityError, transaction
 from django.utils.translation import gettext as _
 
 from territories.models import Territory
-from workshops.broadcast import broadcast_cell
+from workshops.broadcast import after_commit, broadcast_cell, withdraw_facilitator
 from workshops.codes import new_join_code
 from workshops.models import Participant, PostIt, SubGroup, Table, Workshop, default_themes
 from workshops.phases import announce_state, create_default_phases
@@ -173,6 +172,7 @@ def facilitator_remove(workshop: Workshop, user) -> None:
     if user.pk == workshop.created_by_id:
         raise ValidationError(_("The workshop's owner stays one of its facilitators."))
     workshop.facilitators.remove(user)
+    after_commit(withdraw_facilitator, workshop.pk, user.pk)
 
 
 @transaction.atomic
@@ -187,7 +187,7 @@ def participant_join(*, subgroup: SubGroup, first_name: str) -> Participant:
 
 def _announce(subgroup_id: int, *kinds: str) -> None:
     for kind in dict.fromkeys(kinds):
-        transaction.on_commit(partial(broadcast_cell, subgroup_id, kind))
+        after_commit(broadcast_cell, subgroup_id, kind)
 
 
 def _clean_postit(postit: PostIt, workshop: Workshop) -> None:

@@ -1,5 +1,7 @@
 """The websockets, through the whole ASGI stack: origin check, session, routing, consumers."""
 
+import asyncio
+import contextlib
 import datetime
 from contextlib import asynccontextmanager
 
@@ -12,7 +14,7 @@ from django.db import connections
 from django.utils import timezone
 
 from config.asgi import application
-from workshops import phases, services
+from workshops import consumers, phases, presence, services, stats
 from workshops.broadcast import CONSOLE_STALE, screens_group, table_group, workshop_group
 from workshops.models import Connection, Phase, Workshop
 from workshops.phases import ClockCommand
@@ -365,6 +367,16 @@ def connected_participants() -> list[int]:
     return list(Connection.objects.order_by("pk").values_list("participant_id", flat=True))
 
 
+async def nudges_after_presence(console) -> int:
+    """Write what presence has pending now, then count the nudges the console heard."""
+    await presence.flush()
+    heard = 0
+    while not await console.receive_nothing(timeout=0.05):
+        assert await console.receive_from() == CONSOLE_STALE
+        heard += 1
+    return heard
+
+
 async def test_it_records_a_phone_that_connects_and_nudges_the_console(
     ws, phone_headers, laptop_headers, alice, owner
 ):
@@ -373,6 +385,22 @@ async def test_it_records_a_phone_that_connects_and_nudges_the_console(
             # The row is written before the nudge is sent: once it is heard, the row is there.
             assert await console.receive_from() == CONSOLE_STALE
             assert await database_sync_to_async(connected_participants)() == [alice.pk]
+
+
+async def test_it_writes_a_burst_of_phones_in_one_batch_and_nudges_the_console_once(
+    ws, phone_headers, laptop_headers, alice, bruno, chloe, owner
+):
+    code = alice.workshop.code
+    headers = [await phone_headers(person) for person in (alice, bruno, chloe)]
+    async with ws(f"/ws/w/{alice.workshop_id}/console/", await laptop_headers(owner)) as console:
+        writes = stats.snapshot().get("presence_writes", 0)
+        async with ws(f"/ws/j/{code}/", headers[0]), ws(f"/ws/j/{code}/", headers[1]):
+            async with ws(f"/ws/j/{code}/", headers[2]):
+                assert await nudges_after_presence(console) == 1
+                assert stats.snapshot()["presence_writes"] == writes + 1
+                assert sorted(await database_sync_to_async(connected_participants)()) == sorted(
+                    [alice.pk, bruno.pk, chloe.pk]
+                )
 
 
 async def test_it_forgets_a_phone_once_its_socket_closes_and_nudges_the_console(
@@ -384,11 +412,11 @@ async def test_it_forgets_a_phone_once_its_socket_closes_and_nudges_the_console(
         )
         connected, _subprotocol = await phone.connect()
         assert connected
-        assert await console.receive_from() == CONSOLE_STALE
+        assert await nudges_after_presence(console) == 1
 
         await phone.disconnect(timeout=GOODBYE_TIMEOUT)
 
-        assert await console.receive_from() == CONSOLE_STALE
+        assert await nudges_after_presence(console) == 1
         assert await database_sync_to_async(connected_participants)() == []
 
 
@@ -401,19 +429,18 @@ async def test_it_counts_each_socket_of_a_participant_apart(
         ws(f"/ws/w/{alice.workshop_id}/console/", await laptop_headers(owner)) as console,
         ws(path, await phone_headers(alice)),
     ):
-        assert await console.receive_from() == CONSOLE_STALE
         second = WebsocketCommunicator(application, path, headers=await phone_headers(alice))
         assert (await second.connect())[0]
-        assert await console.receive_from() == CONSOLE_STALE
+        assert await nudges_after_presence(console) >= 1
         assert await database_sync_to_async(connected_participants)() == [alice.pk, alice.pk]
 
         await second.disconnect(timeout=GOODBYE_TIMEOUT)
 
-        assert await console.receive_from() == CONSOLE_STALE
+        assert await nudges_after_presence(console) == 1
         assert await database_sync_to_async(connected_participants)() == [alice.pk]
 
 
-async def test_it_clears_the_rows_of_a_process_that_died_when_a_phone_connects(
+async def test_it_clears_the_rows_of_a_process_that_died(
     ws, phone_headers, laptop_headers, alice, bruno, owner
 ):
     long_ago = timezone.now() - datetime.timedelta(hours=1)
@@ -424,13 +451,69 @@ async def test_it_clears_the_rows_of_a_process_that_died_when_a_phone_connects(
         ws(f"/ws/w/{alice.workshop_id}/console/", await laptop_headers(owner)) as console,
         ws(f"/ws/j/{alice.workshop.code}/", await phone_headers(alice)),
     ):
-        assert await console.receive_from() == CONSOLE_STALE
+        assert await nudges_after_presence(console) >= 1
         assert await database_sync_to_async(connected_participants)() == [alice.pk]
 
 
 async def test_it_records_nothing_for_a_refused_phone(phone_headers, dora, workshop):
     assert await is_refused(f"/ws/j/{workshop.code}/", await phone_headers(dora))
+    await presence.flush()
     assert await database_sync_to_async(connected_participants)() == []
+
+
+async def group_members(layer, group: str) -> int:
+    """Members of a group, on the in-memory layer or on Redis."""
+    if hasattr(layer, "groups"):
+        return len(layer.groups.get(group, {}))
+    key = layer._group_key(group)
+    connection = layer.connection(layer.consistent_hash(group))
+    return await connection.zcard(key)
+
+
+@pytest.mark.parametrize("steps_before_cut", [0, 1, 3, 10, 50, None])
+async def test_a_socket_cut_at_any_point_of_its_handshake_leaves_no_row_and_no_member(
+    channel_layer, phone_headers, alice, steps_before_cut
+):
+    """Daphne cancels the application of a handshake it gave up on (or of a socket that
+    did not end in time): whatever it had done, it undoes. ``None``: once accepted."""
+    phone = WebsocketCommunicator(
+        application, f"/ws/j/{alice.workshop.code}/", headers=await phone_headers(alice)
+    )
+    if steps_before_cut is None:
+        assert (await phone.connect())[0]
+        await presence.flush()
+        assert await database_sync_to_async(connected_participants)() == [alice.pk]
+    else:
+        await phone.send_input({"type": "websocket.connect"})
+        for _step in range(steps_before_cut):
+            await asyncio.sleep(0)
+    phone.future.cancel()
+    with contextlib.suppress(asyncio.CancelledError):
+        await phone.future
+    await asyncio.gather(*consumers._leaving)
+
+    await presence.flush()
+    assert await database_sync_to_async(connected_participants)() == []
+    for group in (table_group(alice.subgroup.table_id), workshop_group(alice.workshop_id)):
+        assert await group_members(channel_layer, group) == 0
+    await database_sync_to_async(connections.close_all)()
+
+
+async def test_a_facilitator_removed_from_a_workshop_has_their_screens_closed_at_once(
+    ws, laptop_headers, cofacilitator, owner, workshop
+):
+    path = f"/ws/w/{workshop.pk}"
+    async with (
+        ws(f"{path}/console/", await laptop_headers(cofacilitator)) as console,
+        ws(f"{path}/screen/", await laptop_headers(cofacilitator)) as projector,
+        ws(f"{path}/console/", await laptop_headers(owner)) as owners_console,
+    ):
+        await database_sync_to_async(services.facilitator_remove)(workshop, cofacilitator)
+
+        assert await console.receive_output() == {"type": "websocket.close", "code": 4403}
+        assert await projector.receive_output() == {"type": "websocket.close", "code": 4403}
+        assert await owners_console.receive_nothing(timeout=0.05)
+    assert await is_refused(f"{path}/console/", await laptop_headers(cofacilitator))
 
 
 # The phase and the clock ------------------------------------------------------------------
@@ -452,8 +535,7 @@ async def test_it_sends_a_clock_command_to_the_phones_the_projector_and_the_cons
         ws(f"/ws/j/{workshop.code}/", await phone_headers(chloe)) as chloe_phone,
         ws(f"/ws/j/{dora.workshop.code}/", await phone_headers(dora)) as dora_phone,
     ):
-        for _phone in (alice, chloe):
-            assert await console.receive_from() == CONSOLE_STALE
+        assert await nudges_after_presence(console) >= 1
 
         await database_sync_to_async(phases.clock_command)(workshop, ClockCommand.NEXT)
 

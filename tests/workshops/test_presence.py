@@ -1,5 +1,5 @@
-"""Presence as the phone consumer records it: arrive, beat, leave (the sockets themselves are
-in test_consumers.py). Instants are set on the rows, never waited for."""
+"""Presence as the phone consumers record it: a ledger per process, written in batches (the
+sockets themselves are in test_consumers.py). Instants are set on the rows, never waited for."""
 
 import datetime
 
@@ -7,7 +7,6 @@ import pytest
 from django.utils import timezone
 
 from workshops import presence
-from workshops.broadcast import CONSOLE_STALE, console_group
 from workshops.models import Connection
 from workshops.selectors import presence_cutoff
 
@@ -24,52 +23,95 @@ def rows() -> list[tuple[str, int]]:
     )
 
 
-def test_it_records_an_arrival_and_tells_the_consoles_of_that_workshop_only(listen, alice, dora):
-    console = listen(console_group(alice.workshop_id))
-    other_console = listen(console_group(dora.workshop_id))
-
-    presence.arrive(alice, "phone.a")
-
-    assert rows() == [("phone.a", alice.pk)]
-    assert console.html() == [CONSOLE_STALE]
-    assert other_console.html() == []
+def seat(person) -> tuple[int, int]:
+    return (person.pk, person.workshop_id)
 
 
-def test_it_sweeps_the_rows_of_dead_processes_on_arrival(listen, alice, bruno, dora):
-    Connection.objects.create(channel_name="dead.b", participant=bruno, last_seen=long_ago())
+def write(arrivals=None, departures=None, beating=None, earlier_run=None) -> set[int]:
+    return presence._write(arrivals or {}, departures or {}, beating or {}, earlier_run)
+
+
+def test_a_batch_records_arrivals_and_names_the_workshops_whose_consoles_to_nudge(
+    alice, bruno, dora
+):
+    touched = write(arrivals={"phone.a": seat(alice), "phone.b": seat(bruno)})
+
+    assert rows() == [("phone.a", alice.pk), ("phone.b", bruno.pk)]
+    assert touched == {alice.workshop_id}
+    assert dora.workshop_id not in touched
+
+
+def test_a_batch_forgets_the_sockets_that_closed(alice, bruno):
+    write(arrivals={"phone.a": seat(alice), "phone.b": seat(bruno)})
+
+    touched = write(departures={"phone.a": alice.workshop_id})
+
+    assert rows() == [("phone.b", bruno.pk)]
+    assert touched == {alice.workshop_id}
+
+
+def test_a_batch_sweeps_the_rows_of_dead_processes_and_nudges_their_workshops(alice, bruno, dora):
     Connection.objects.create(channel_name="dead.d", participant=dora, last_seen=long_ago())
     Connection.objects.create(channel_name="alive.b", participant=bruno, last_seen=timezone.now())
 
-    presence.arrive(alice, "phone.a")
+    touched = write(arrivals={"phone.a": seat(alice)})
 
     assert rows() == [("alive.b", bruno.pk), ("phone.a", alice.pk)]
+    assert touched == {alice.workshop_id, dora.workshop_id}
 
 
-def test_it_keeps_a_row_fresh_on_each_beat(alice):
+def test_the_first_batch_of_a_single_process_sweeps_what_an_earlier_run_left(alice, bruno):
+    """With the in-memory layer one process serves every socket: a restart leaves rows."""
+    Connection.objects.create(channel_name="before.b", participant=bruno, last_seen=timezone.now())
+    started = timezone.now()
+
+    write(arrivals={"phone.a": seat(alice)}, earlier_run=started)
+
+    assert rows() == [("phone.a", alice.pk)]
+
+
+def test_the_heartbeat_keeps_open_rows_fresh_and_puts_back_one_swept_too_early(alice, bruno):
     Connection.objects.create(channel_name="phone.a", participant=alice, last_seen=long_ago())
+    # phone.b's row was swept by another process while its socket was still open here.
 
-    presence.beat(alice, "phone.a")
-
-    assert Connection.objects.get().last_seen >= presence_cutoff(timezone.now())
-
-
-def test_it_puts_back_a_row_swept_while_its_socket_was_still_open(alice, bruno):
-    """A beat came late, another phone's arrival took the row for a dead process's."""
-    Connection.objects.create(channel_name="phone.a", participant=alice, last_seen=long_ago())
-    presence.arrive(bruno, "phone.b")
-    assert rows() == [("phone.b", bruno.pk)]
-
-    presence.beat(alice, "phone.a")
+    write(beating={"phone.a": seat(alice), "phone.b": seat(bruno)})
 
     assert rows() == [("phone.a", alice.pk), ("phone.b", bruno.pk)]
+    cutoff = presence_cutoff(timezone.now())
+    assert all(row.last_seen >= cutoff for row in Connection.objects.all())
 
 
-def test_it_forgets_a_socket_that_closes_and_tells_the_consoles(listen, alice):
-    presence.arrive(alice, "phone.a")
-    presence.arrive(alice, "phone.a2")
-    console = listen(console_group(alice.workshop_id))
+def test_a_participant_deleted_meanwhile_gets_no_row(alice, bruno):
+    bruno_seat = seat(bruno)
+    bruno.delete()
 
-    presence.leave(alice, "phone.a")
+    write(arrivals={"phone.a": seat(alice), "phone.b": bruno_seat})
 
-    assert rows() == [("phone.a2", alice.pk)]
-    assert console.html() == [CONSOLE_STALE]
+    assert rows() == [("phone.a", alice.pk)]
+
+
+def test_the_ledger_writes_nothing_for_a_socket_that_came_and_went_within_a_batch(alice):
+    ledger = presence.Ledger()
+    ledger.arrive("phone.a", *seat(alice))
+    ledger.arrive("phone.a2", *seat(alice))
+    ledger.leave("phone.a")
+
+    arrivals, departures = ledger.take()
+
+    assert arrivals == {"phone.a2": seat(alice)}
+    assert departures == {}
+    ledger.leave("phone.a2")
+    assert ledger.take() == ({}, {"phone.a2": alice.workshop_id})
+
+
+def test_the_ledger_keeps_a_batch_that_could_not_be_written(alice, bruno):
+    ledger = presence.Ledger()
+    ledger.arrive("phone.a", *seat(alice))
+    ledger.arrive("phone.b", *seat(bruno))
+    ledger.take()
+    ledger.leave("phone.b")
+    arrivals, departures = ledger.take()
+
+    ledger.put_back({"phone.a": seat(alice)}, departures)
+
+    assert ledger.take() == ({"phone.a": seat(alice)}, {"phone.b": bruno.workshop_id})
