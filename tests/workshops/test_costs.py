@@ -3,13 +3,17 @@
 from contextlib import contextmanager
 
 import pytest
+from django.conf import settings
+from django.contrib.sessions.backends.db import SessionStore
 from django.db import connection
 from django.test.signals import template_rendered
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
 from territories.models import KeyFact
-from workshops import services, stats
+from workshops import presence, services, stats
+from workshops.broadcast import table_group, workshop_group
+from workshops.consumers import PhoneConsumer
 from workshops.models import Connection, Participant, PostIt, SubGroup
 from workshops.selectors import CELL_TEMPLATE
 
@@ -269,3 +273,60 @@ def test_it_counts_one_broadcast_per_changed_cell(
         postit = make_postit(alice, kind="offer")
         services.postit_update(postit=postit, kind="need", text="Changé")
     assert stats.snapshot()["broadcasts"] - before == 3
+
+
+# A room that reconnects at once: what each phone costs ------------------------------------
+
+
+def handshake_queries(client, code: str) -> tuple[list[str] | None, list[str]]:
+    """What a phone's socket does in the database thread when it connects: its access."""
+    consumer = PhoneConsumer()
+    session = SessionStore(session_key=client.cookies[settings.SESSION_COOKIE_NAME].value)
+    consumer.scope = {"session": session, "url_route": {"kwargs": {"code": code}}}
+    with CaptureQueriesContext(connection) as queries:
+        groups = consumer.admit()
+    return groups, [query["sql"] for query in queries]
+
+
+def test_a_phone_handshake_reads_three_rows_in_one_trip_and_writes_nothing(
+    participant_client, alice, workshop
+):
+    groups, queries = handshake_queries(participant_client(alice), workshop.code)
+
+    assert groups == [table_group(alice.subgroup.table_id), workshop_group(workshop.pk)]
+    assert len(queries) == 3  # the session, the workshop, the participant
+    assert all(sql.lstrip().upper().startswith("SELECT") for sql in queries)
+
+
+# The session, the workshop, the participant, then what the fragment shows.
+RESYNC_QUERIES = {"board/": 6, "state/": 4}
+
+
+@pytest.mark.parametrize("path", ["board/", "state/"])
+def test_a_phone_re_sync_costs_as_many_queries_whatever_the_table(
+    participant_client, alice, workshop, path
+):
+    """A reopened socket re-fetches its board and its state: the burst's real load."""
+    client = participant_client(alice)
+    url = f"/j/{workshop.code}/{path}"
+    add_postits(workshop, 60, table_number=1)
+
+    assert queries_for(client, url) == RESYNC_QUERIES[path]
+
+
+def presence_batch_queries(workshop, arrivals: int) -> int:
+    add_postits(workshop, arrivals)
+    people = Participant.objects.filter(workshop=workshop)[:arrivals]
+    batch = {f"phone!{person.pk}": (person.pk, workshop.pk) for person in people}
+    with CaptureQueriesContext(connection) as queries:
+        presence._write(batch, {}, {}, None)
+    assert Connection.objects.count() == arrivals
+    Connection.objects.all().delete()
+    return len(queries)
+
+
+def test_a_batch_of_300_arrivals_is_written_in_as_many_queries_as_a_batch_of_3(workshop):
+    few = presence_batch_queries(workshop, 3)
+    many = presence_batch_queries(workshop, 300)
+
+    assert many == few
