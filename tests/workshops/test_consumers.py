@@ -7,7 +7,6 @@ import pytest
 from channels.db import database_sync_to_async
 from channels.testing import WebsocketCommunicator
 from django.conf import settings
-from django.contrib.auth import get_user_model
 from django.db import connections
 from django.utils import timezone
 
@@ -319,13 +318,6 @@ async def test_it_refuses_a_projector_for_a_workshop_that_does_not_exist(laptop_
 
 
 # The console ---------------------------------------------------------------------------
-
-
-@pytest.fixture
-def cofacilitator(workshop):
-    user = get_user_model().objects.create_user("cofacilitator", password="co-pass-123")
-    workshop.facilitators.add(user)
-    return user
 
 
 async def test_it_accepts_the_console_of_the_owner_and_of_a_co_facilitator(

@@ -5,11 +5,6 @@ from workshops.models import SubGroup, Workshop
 pytestmark = pytest.mark.django_db
 
 
-@pytest.fixture
-def laptop(user_client, owner):
-    return user_client(owner)
-
-
 # Creating a workshop --------------------------------------------------------------
 
 

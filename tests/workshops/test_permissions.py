@@ -175,14 +175,6 @@ CASES = [
 
 
 @pytest.fixture
-def cofacilitator(workshop):
-    """A facilitator the owner added to the workshop: runs it, but is not its owner."""
-    user = get_user_model().objects.create_user("cofacilitator", password="co-pass-123")
-    workshop.facilitators.add(user)
-    return user
-
-
-@pytest.fixture
 def newcomer(db):
     """An account nobody has added to a workshop yet."""
     return get_user_model().objects.create_user("newcomer", password="newcomer-pass-123")
@@ -199,11 +191,6 @@ def client_as(request, user_client, participant_client):
         return participant_client(person)
 
     return make
-
-
-@pytest.fixture
-def alices_postit(alice, make_postit):
-    return make_postit(alice, text="Le texte d'Alice", kind="offer")
 
 
 @pytest.mark.parametrize(("view", "actor", "expected"), CASES)

@@ -10,14 +10,6 @@ def cell_id(participant, kind: str) -> str:
     return f'id="cell-{participant.subgroup_id}-{kind}" hx-swap-oob="true"'
 
 
-@pytest.fixture
-def phone(participant_client, alice):
-    """Alice's phone, whose requests come from htmx."""
-    client = participant_client(alice)
-    client.defaults["HTTP_HX_REQUEST"] = "true"
-    return client
-
-
 # Writing --------------------------------------------------------------------------
 
 
