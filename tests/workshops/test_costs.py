@@ -51,25 +51,24 @@ def queries_for_table_1_at_3_then_60_postits(client, url, workshop) -> tuple[int
 
 @pytest.mark.parametrize("path", ["projector/", "projector/board/"])
 def test_it_answers_the_projector_in_as_many_queries_for_60_postits_as_for_3(
-    user_client, owner, workshop, path
+    laptop, workshop, path
 ):
-    client = user_client(owner)
     url = f"/w/{workshop.pk}/{path}"
 
     add_postits(workshop, 3)
-    few = count_queries(client, url, shown=3)
+    few = count_queries(laptop, url, shown=3)
     add_postits(workshop, 57)
-    many = count_queries(client, url, shown=60)
+    many = count_queries(laptop, url, shown=60)
 
     assert many == few
 
 
 @pytest.mark.parametrize("path", ["projector/?table=1", "projector/board/?table=1"])
 def test_it_answers_the_projector_focused_on_a_table_in_as_many_queries_for_60_postits_as_for_3(
-    user_client, owner, workshop, path
+    laptop, workshop, path
 ):
     few, many = queries_for_table_1_at_3_then_60_postits(
-        user_client(owner), f"/w/{workshop.pk}/{path}", workshop
+        laptop, f"/w/{workshop.pk}/{path}", workshop
     )
     assert many == few
 
@@ -128,17 +127,16 @@ def queries_for(client, url: str) -> int:
 
 @pytest.mark.parametrize("path", ["console/", "console/tables/", "state/"])
 def test_it_answers_the_console_and_the_screens_state_in_as_many_queries_for_a_full_room(
-    user_client, owner, workshop, path
+    laptop, workshop, path
 ):
-    client = user_client(owner)
     url = f"/w/{workshop.pk}/{path}"
     add_postits(workshop, 9)
     connect_everyone(workshop)
-    few = queries_for(client, url)
+    few = queries_for(laptop, url)
     add_postits(workshop, 90)
     connect_everyone(workshop)
 
-    assert queries_for(client, url) == few
+    assert queries_for(laptop, url) == few
     assert Connection.objects.count() == 99
 
 
@@ -154,16 +152,13 @@ def test_it_answers_a_phone_s_phase_state_in_as_many_queries_for_a_full_room_as_
     assert queries_for(client, url) == few
 
 
-def test_it_shows_the_workshop_page_in_as_many_queries_for_many_participants(
-    user_client, owner, workshop
-):
-    client = user_client(owner)
+def test_it_shows_the_workshop_page_in_as_many_queries_for_many_participants(laptop, workshop):
     add_postits(workshop, 9)
     with CaptureQueriesContext(connection) as few:
-        client.get(f"/w/{workshop.pk}/")
+        laptop.get(f"/w/{workshop.pk}/")
     add_postits(workshop, 90)
     with CaptureQueriesContext(connection) as many:
-        client.get(f"/w/{workshop.pk}/")
+        laptop.get(f"/w/{workshop.pk}/")
     assert len(many) == len(few)
 
 

@@ -62,11 +62,9 @@ def test_it_refuses_to_join_while_preparing(client, preparing_workshop):
 
 
 def test_it_shows_the_join_form_once_the_facilitator_opens_the_doors(
-    client, owner, user_client, preparing_workshop
+    client, laptop, preparing_workshop
 ):
-    response = user_client(owner).post(
-        f"/w/{preparing_workshop.pk}/status/", {"status": Workshop.Status.OPEN}
-    )
+    response = laptop.post(f"/w/{preparing_workshop.pk}/status/", {"status": Workshop.Status.OPEN})
     assert response.status_code == 302
 
     response = client.get(f"/j/{preparing_workshop.code}/")
@@ -148,8 +146,8 @@ def test_it_tells_the_phones_that_the_workshop_closed(participant_client, alice,
     assert 'data-actions=""' in content
 
 
-def test_it_keeps_the_closed_workshop_on_the_projector(user_client, owner, closed_workshop):
-    response = user_client(owner).get(f"/w/{closed_workshop.pk}/projector/")
+def test_it_keeps_the_closed_workshop_on_the_projector(laptop, closed_workshop):
+    response = laptop.get(f"/w/{closed_workshop.pk}/projector/")
     assert response.status_code == 200
     assert 'data-status="closed"' in response.content.decode()
 
