@@ -9,11 +9,10 @@ import re
 import aiohttp
 import pytest
 
-from tests.conftest import subgroup_of
+from tests.conftest import OWNER_PASSWORD, subgroup_of
 
 pytestmark = [pytest.mark.redis, pytest.mark.django_db(transaction=True)]
 
-OWNER_PASSWORD = "owner-pass-123"  # tests/conftest.py, fixture `owner`
 TIMEOUT = aiohttp.ClientTimeout(total=15)
 CSRF_FIELD = re.compile(r'name="csrfmiddlewaretoken" value="([^"]+)"')
 
