@@ -10,6 +10,7 @@ import os
 import re
 
 import pytest
+from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.utils import translation
 from django.utils.translation import gettext
@@ -77,8 +78,9 @@ def _fast_password_hashing(request):
     """
     if "daphne_factory" in request.fixturenames:
         return
-    settings = request.getfixturevalue("settings")
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+    request.getfixturevalue("settings").PASSWORD_HASHERS = [
+        "django.contrib.auth.hashers.MD5PasswordHasher"
+    ]
 
 
 # Actors ----------------------------------------------------------------------
@@ -171,6 +173,21 @@ def bruno(workshop):
 def chloe(workshop):
     """A participant at another table (table 2, Brest Métropole)."""
     return services.participant_join(subgroup=subgroup_of(workshop, 2, "BM"), first_name="Chloé")
+
+
+def session_key(client) -> str:
+    """The session a test client's requests carry: a socket opened with it is the same person."""
+    return client.cookies[settings.SESSION_COOKIE_NAME].value
+
+
+def ws_headers(session_key: str | None = None, origin: bytes | None = b"http://127.0.0.1") -> list:
+    """A socket's headers, from the app's own origin unless told, with this session if any."""
+    headers = [(b"host", b"127.0.0.1")]
+    if origin is not None:
+        headers.append((b"origin", origin))
+    if session_key is not None:
+        headers.append((b"cookie", f"{settings.SESSION_COOKIE_NAME}={session_key}".encode()))
+    return headers
 
 
 def client_for(client_factory, participant):
