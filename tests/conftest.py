@@ -1,4 +1,10 @@
-"""Shared actors and the rule for tests that need an outside service.
+"""The test actors and helpers, each defined once here, and the rule for tests
+that need an outside service.
+
+Actors: the `owner` of `workshop`, a `cofacilitator`, `other_facilitator` (of
+`other_workshop` only), `staff_user`; the participants `alice`, `bruno` (her table),
+`chloe` (another table) and `dora` (the other workshop); the owner's `laptop` and
+Alice's `phone`. A package's conftest adds only what that package alone uses.
 
 Outside CI a test whose service is missing (Chromium, Redis, PostgreSQL) is
 skipped with a message that says how to enable it; with CI=true the same
