@@ -99,7 +99,9 @@ def _locked(workshop: Workshop) -> Workshop:
     )
 
 
-def _save_clock(workshop: Workshop, clock: Clock, phase: Phase | None, *fields: str) -> None:
+def _save_clock(
+    workshop: Workshop, clock: Clock, phase: Phase | None, *fields: str, consoles_too=False
+) -> None:
     workshop.current_phase = phase
     workshop.phase_started_at = clock.started_at
     workshop.deadline = clock.deadline
@@ -115,7 +117,9 @@ def _save_clock(workshop: Workshop, clock: Clock, phase: Phase | None, *fields: 
             *fields,
         ]
     )
-    transaction.on_commit(partial(broadcast.broadcast_phase_state, workshop.pk))
+    transaction.on_commit(
+        partial(broadcast.broadcast_phase_state, workshop.pk, consoles_too=consoles_too)
+    )
 
 
 def _neighbour(workshop: Workshop, step: int) -> Phase | None:
@@ -255,7 +259,8 @@ def phase_save(
     phase.save()
     if workshop.current_phase_id == phase.pk and before.duration_minutes != phase.duration_minutes:
         delta = datetime.timedelta(minutes=phase.duration_minutes - before.duration_minutes)
-        _save_clock(workshop, clock_of(workshop).shift(delta), phase)
+        # The consoles' list of phases shows durations: it is re-fetched too.
+        _save_clock(workshop, clock_of(workshop).shift(delta), phase, consoles_too=True)
     else:
         announce_state(workshop)
     return phase

@@ -258,6 +258,20 @@ def test_it_announces_the_new_state_to_everyone_once_committed(
     assert elsewhere.messages() == []
 
 
+@pytest.mark.parametrize(
+    "change", ["add a phase", "lengthen the running phase", "move a phase", "delete a phase"]
+)
+def test_it_tells_the_consoles_to_fetch_their_list_of_phases_again_after_an_edit(
+    running, change, listen, django_capture_on_commit_callbacks
+):
+    consoles = listen(broadcast.console_group(running.pk))
+
+    with django_capture_on_commit_callbacks(execute=True):
+        CHANGES[change](running)
+
+    assert consoles.html() == [broadcast.CONSOLE_STALE]
+
+
 def test_it_sends_the_phase_now_running_with_its_instructions(
     running, listen, django_capture_on_commit_callbacks
 ):
