@@ -9,7 +9,7 @@ from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
 from territories.models import KeyFact
-from workshops import services, stats
+from workshops import selectors, services, stats
 from workshops.models import Connection, Participant, PostIt, SubGroup
 from workshops.selectors import CELL_TEMPLATE
 
@@ -47,6 +47,27 @@ def queries_for_table_1_at_3_then_60_postits(client, url, workshop) -> tuple[int
     few = count_queries(client, url, shown=3)
     add_postits(workshop, 57, table_number=1)
     return few, count_queries(client, url, shown=60)
+
+
+@pytest.mark.parametrize("table_number", [None, 1], ids=["every-table", "one-table"])
+def test_it_reads_the_board_in_three_queries_whatever_the_room(
+    workshop, table_number, django_assert_num_queries
+):
+    add_postits(workshop, 60)
+    table = workshop.tables.get(number=table_number) if table_number else None
+    shown = PostIt.objects.filter(subgroup__table__workshop=workshop)
+    if table is not None:
+        shown = shown.filter(subgroup__table=table)
+
+    with django_assert_num_queries(3):  # tables, sub-groups with territories, post-its
+        boards = selectors.workshop_board(workshop, table=table)
+        columns = [column for board in boards for column in board.columns]
+        postits = [postit for column in columns for postit in (*column.offers, *column.needs)]
+        territories = [column.subgroup.territory.short_name for column in columns]
+        authors = [postit.author.first_name for postit in postits]
+
+    assert len(postits) == len(authors) == shown.count()
+    assert len(territories) == 3 * len(boards)
 
 
 @pytest.mark.parametrize("path", ["projector/", "projector/board/"])
