@@ -1,21 +1,34 @@
-"""Shared actors and the rule for tests that need an outside service.
+"""The test actors and helpers, each defined once here, and the rule for tests
+that need an outside service.
+
+Actors: the `owner` of `workshop`, a `cofacilitator`, `other_facilitator` (of
+`other_workshop` only), `staff_user`; the participants `alice`, `bruno` (her table),
+`chloe` (another table) and `dora` (the other workshop); the owner's `laptop` and
+Alice's `phone`. A package's conftest adds only what that package alone uses.
 
 Outside CI a test whose service is missing (Chromium, Redis, PostgreSQL) is
 skipped with a message that says how to enable it; with CI=true the same
 test fails, because in CI nothing may skip.
 """
 
+import datetime
 import os
+import re
 
 import pytest
+from django.conf import settings
 from django.contrib.auth import get_user_model
+from django.utils import translation
+from django.utils.translation import gettext
 
 from territories.models import Territory
 from workshops import phases, services
 from workshops.access import remember_participant
+from workshops.models import Workshop
 
 IN_CI = os.environ.get("CI", "").lower() in {"1", "true", "yes"}
 CHROMIUM = os.environ.get("CHROMIUM_PATH", "/usr/bin/chromium")
+T0 = datetime.datetime(2025, 3, 14, 9, 0, tzinfo=datetime.UTC)  # the chosen instant of `at`
 
 
 def require(available: bool, what: str, how: str) -> None:
@@ -62,6 +75,20 @@ def pytest_terminal_summary(terminalreporter):
         terminalreporter.write_line("CI=true: skipped tests count as failures.", red=True)
 
 
+@pytest.fixture(autouse=True)
+def _fast_password_hashing(request):
+    """Users are created in most tests: the real hasher would make each one slow.
+
+    Not where a Daphne process of the test's own checks a password at its login
+    form (``daphne_factory``, in tests/e2e and tests/live): it keeps the real hashers.
+    """
+    if "daphne_factory" in request.fixturenames:
+        return
+    request.getfixturevalue("settings").PASSWORD_HASHERS = [
+        "django.contrib.auth.hashers.MD5PasswordHasher"
+    ]
+
+
 # Actors ----------------------------------------------------------------------
 
 
@@ -74,13 +101,26 @@ def territories(db) -> list[Territory]:
     ]
 
 
+OWNER_PASSWORD = "owner-pass-123"
+
+
 @pytest.fixture
 def owner(db):
-    return get_user_model().objects.create_user("owner", password="owner-pass-123")
+    """The facilitator who created the workshop: the only one who adds co-facilitators."""
+    return get_user_model().objects.create_user("owner", password=OWNER_PASSWORD)
+
+
+@pytest.fixture
+def cofacilitator(workshop):
+    """A facilitator the owner added to the workshop: runs it, but is not its owner."""
+    user = get_user_model().objects.create_user("cofacilitator", password="co-pass-123")
+    workshop.facilitators.add(user)
+    return user
 
 
 @pytest.fixture
 def other_facilitator(db):
+    """A facilitator of another workshop only (`other_workshop`), a stranger to `workshop`."""
     return get_user_model().objects.create_user("other", password="other-pass-123")
 
 
@@ -94,7 +134,15 @@ def workshop(owner, territories):
 
 
 @pytest.fixture
+def running(workshop) -> Workshop:
+    """The shared workshop, its first phase (formulation, 30 min) restarted at T0."""
+    first = workshop.phases.order_by("position").first()
+    return phases.clock_command(workshop, phases.ClockCommand.GOTO, phase=first, now=T0)
+
+
+@pytest.fixture
 def other_workshop(other_facilitator, territories):
+    """Another facilitator's workshop (2 tables), open, its first phase running."""
     workshop = services.workshop_create(
         created_by=other_facilitator, title="Autre atelier", territories=territories, table_count=2
     )
@@ -103,6 +151,16 @@ def other_workshop(other_facilitator, territories):
 
 def subgroup_of(workshop, table_number: int, short_name: str):
     return workshop.tables.get(number=table_number).subgroups.get(territory__short_name=short_name)
+
+
+def join_data(workshop, table_number=2, short_name="PdB", first_name="Erwan") -> dict:
+    """What the join form posts to sit at this table, for this territory."""
+    subgroup = subgroup_of(workshop, table_number, short_name)
+    return {
+        "first_name": first_name,
+        "table": subgroup.table_id,
+        "territory": subgroup.territory_id,
+    }
 
 
 @pytest.fixture
@@ -123,6 +181,21 @@ def chloe(workshop):
     return services.participant_join(subgroup=subgroup_of(workshop, 2, "BM"), first_name="Chloé")
 
 
+def session_key(client) -> str:
+    """The session a test client's requests carry: a socket opened with it is the same person."""
+    return client.cookies[settings.SESSION_COOKIE_NAME].value
+
+
+def ws_headers(session_key: str | None = None, origin: bytes | None = b"http://127.0.0.1") -> list:
+    """A socket's headers, from the app's own origin unless told, with this session if any."""
+    headers = [(b"host", b"127.0.0.1")]
+    if origin is not None:
+        headers.append((b"origin", origin))
+    if session_key is not None:
+        headers.append((b"cookie", f"{settings.SESSION_COOKIE_NAME}={session_key}".encode()))
+    return headers
+
+
 def client_for(client_factory, participant):
     """A test client whose session knows this participant, as after joining."""
     client = client_factory()
@@ -134,9 +207,18 @@ def client_for(client_factory, participant):
 
 @pytest.fixture
 def participant_client():
+    """participant_client(participant): a test client whose session knows the participant."""
     from django.test import Client
 
     return lambda participant: client_for(Client, participant)
+
+
+@pytest.fixture
+def phone(participant_client, alice):
+    """Alice's phone, whose requests come from htmx."""
+    client = participant_client(alice)
+    client.defaults["HTTP_HX_REQUEST"] = "true"
+    return client
 
 
 @pytest.fixture
@@ -160,6 +242,12 @@ def make_postit():
 
 
 @pytest.fixture
+def alices_postit(alice, make_postit):
+    """An offer Alice wrote while post-its were open."""
+    return make_postit(alice, text="Avant", kind="offer")
+
+
+@pytest.fixture
 def user_client():
     """A test client logged in as the given user."""
     from django.test import Client
@@ -173,5 +261,44 @@ def user_client():
 
 
 @pytest.fixture
+def laptop(user_client, owner):
+    """The owner's laptop: a test client logged in as the owner."""
+    return user_client(owner)
+
+
+@pytest.fixture
 def staff_user(db):
+    """A superuser: the Django admin, every permission."""
     return get_user_model().objects.create_superuser("staff", password="staff-pass-123")
+
+
+# Helpers -----------------------------------------------------------------------
+
+
+def at(minutes: float = 0, seconds: float = 0) -> datetime.datetime:
+    return T0 + datetime.timedelta(minutes=minutes, seconds=seconds)
+
+
+def command(workshop, name, when, **options) -> Workshop:
+    """A clock command as the console sends it, at a chosen instant."""
+    return phases.clock_command(workshop, phases.ClockCommand(name), now=when, **options)
+
+
+def reloaded(workshop) -> Workshop:
+    """A fresh object from the database, as another process would read it."""
+    return Workshop.objects.select_related("current_phase").get(pk=workshop.pk)
+
+
+def fr(message: str, **values) -> str:
+    """What a phone or a console reads: the UI is French unless the browser asks otherwise."""
+    with translation.override("fr"):
+        text = gettext(message)
+        return text % {k: str(v) for k, v in values.items()} if values else text
+
+
+def request_problem(content: str) -> str:
+    """The text of the out-of-band banner that says why a request failed ("" if none)."""
+    found = re.search(r'<p id="request-problem"([^>]*)>(.*?)</p>', content, re.DOTALL)
+    assert found, "no #request-problem"
+    assert 'hx-swap-oob="true"' in found.group(1)
+    return found.group(2)

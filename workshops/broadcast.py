@@ -29,7 +29,7 @@ def table_group(table_id: int) -> str:
 
 
 def screens_group(workshop_id: int) -> str:
-    """The projector and console of one workshop."""
+    """The projectors of one workshop (ScreenConsumer): every table's cells."""
     return f"paniers.screens.{workshop_id}"
 
 

@@ -98,7 +98,9 @@ def _locked(workshop: Workshop) -> Workshop:
     )
 
 
-def _save_clock(workshop: Workshop, clock: Clock, phase: Phase | None, *fields: str) -> None:
+def _save_clock(
+    workshop: Workshop, clock: Clock, phase: Phase | None, *fields: str, consoles_too=False
+) -> None:
     workshop.current_phase = phase
     workshop.phase_started_at = clock.started_at
     workshop.deadline = clock.deadline
@@ -114,7 +116,7 @@ def _save_clock(workshop: Workshop, clock: Clock, phase: Phase | None, *fields: 
             *fields,
         ]
     )
-    broadcast.after_commit(broadcast.broadcast_phase_state, workshop.pk)
+    broadcast.after_commit(broadcast.broadcast_phase_state, workshop.pk, consoles_too=consoles_too)
 
 
 def _neighbour(workshop: Workshop, step: int) -> Phase | None:
@@ -254,7 +256,8 @@ def phase_save(
     phase.save()
     if workshop.current_phase_id == phase.pk and before.duration_minutes != phase.duration_minutes:
         delta = datetime.timedelta(minutes=phase.duration_minutes - before.duration_minutes)
-        _save_clock(workshop, clock_of(workshop).shift(delta), phase)
+        # The consoles' list of phases shows durations: it is re-fetched too.
+        _save_clock(workshop, clock_of(workshop).shift(delta), phase, consoles_too=True)
     else:
         announce_state(workshop)
     return phase

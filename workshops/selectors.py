@@ -1,4 +1,5 @@
-"""Reads that need care: the board in a constant number of queries, and the cell fragment."""
+"""Reads that need care: the board and the console's overview in a constant number of
+queries, and the fragments every screen shares (a cell, the phase state)."""
 
 import datetime
 from dataclasses import dataclass, field
@@ -43,7 +44,8 @@ def _columns(subgroups) -> list[Column]:
 
 
 def workshop_board(workshop: Workshop, table: Table | None = None) -> list[TableBoard]:
-    """Every table of a workshop (or just one) with its grid, in three queries."""
+    """Every table of a workshop (or just one) with its grid, in three queries
+    (tests/workshops/test_costs.py::test_it_reads_the_board_in_three_queries_whatever_the_room)."""
     tables = workshop.tables.order_by("number").prefetch_related(
         Prefetch(
             "subgroups",
@@ -165,7 +167,8 @@ def _stuck_threshold(phase: Phase) -> datetime.timedelta:
 def console_overview(workshop: Workshop, now: datetime.datetime | None = None) -> list[TableStatus]:
     """Every table with, per sub-group, who joined, who is connected, and post-it counts.
 
-    Five queries whatever the size of the room.
+    Five queries whatever the size of the room (tests/workshops/test_console_overview.py::
+    test_it_costs_the_same_queries_for_a_small_or_a_large_room).
     """
     now = now or timezone.now()
     tables = workshop.tables.order_by("number").prefetch_related(

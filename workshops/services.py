@@ -1,4 +1,10 @@
-"""Writes. Each runs in one transaction and announces its change only once committed."""
+"""Writes: workshops and their seating, co-facilitators, participants, post-its.
+
+Each write runs in one transaction (``transaction.atomic``). Those whose change the
+screens show live (the post-its, and ``workshop_update``'s grace period) announce it with
+``transaction.on_commit``, so a rolled-back write is never broadcast. ``check_territory_count``
+and ``clean_themes`` are checks the writes share (the form uses the first): they touch no row.
+"""
 
 import datetime
 
@@ -64,6 +70,7 @@ def workshop_create(
 
 
 def check_territory_count(count: int) -> None:
+    """A workshop plays between MIN_TERRITORIES and MAX_TERRITORIES territories."""
     if not MIN_TERRITORIES <= count <= MAX_TERRITORIES:
         raise ValidationError(
             _("Choose between %(min)s and %(max)s territories.")
@@ -160,6 +167,7 @@ def workshop_update(
     return workshop
 
 
+@transaction.atomic
 def facilitator_add(workshop: Workshop, username: str):
     user = get_user_model().objects.filter(username=username.strip()).first()
     if user is None:
@@ -168,6 +176,7 @@ def facilitator_add(workshop: Workshop, username: str):
     return user
 
 
+@transaction.atomic
 def facilitator_remove(workshop: Workshop, user) -> None:
     if user.pk == workshop.created_by_id:
         raise ValidationError(_("The workshop's owner stays one of its facilitators."))

@@ -1,10 +1,18 @@
-"""What the end-to-end tests share: the browser contexts of a room and where pictures go."""
+"""What the end-to-end tests share: the browser contexts of a room, the forms a person
+fills in, and where pictures go."""
 
+import re
 from pathlib import Path
 
 from django.conf import settings
 
-OWNER_PASSWORD = "owner-pass-123"  # tests/conftest.py, fixture `owner`
+from tests.conftest import OWNER_PASSWORD
+
+try:
+    from playwright.sync_api import expect
+except ImportError:  # the `browser` fixture says how to install it
+    expect = None
+
 PUBLIC_URL = "http://192.168.1.20:8000"  # as in a real room: no loopback warning on screen
 IMG_DIR = Path(settings.BASE_DIR) / "docs" / "img"  # screenshots for the docs
 PHONE = {
@@ -22,3 +30,24 @@ COUNT_OPENS = """
 window.paniersSocketOpens = 0;
 document.addEventListener("htmx:wsOpen", function () { window.paniersSocketOpens += 1; });
 """
+
+
+def sign_in(page, path: str) -> None:
+    """The owner signs in through the login form, which sends them to ``path``."""
+    page.goto(f"/login/?next={path}")
+    page.fill("#id_username", "owner")
+    page.fill("#id_password", OWNER_PASSWORD)
+    page.locator("form:has(#id_password) [type=submit]").click()
+    expect(page).to_have_url(re.compile(re.escape(path) + "$"))
+
+
+def fill_join_form(page, first_name: str, table_id: int, territory_id: int) -> None:
+    """Fills the join form already on screen, then waits for the live phone view."""
+    page.fill("input[name=first_name]", first_name)
+    for name, value in (("table", table_id), ("territory", territory_id)):
+        radio = page.locator(f"input[name={name}][value='{value}']")
+        page.locator("label", has=radio).click()  # the radio itself is styled away
+        expect(radio).to_be_checked()
+    page.locator("form:has(input[name=first_name]) [type=submit]").click()
+    expect(page.locator("#postit-form")).to_be_visible()
+    expect(page.locator("body")).to_have_attribute("data-live", "on")

@@ -26,10 +26,11 @@ from tests.e2e.screens import (
     ACTION_TIMEOUT_MS,
     COUNT_OPENS,
     IMG_DIR,
-    OWNER_PASSWORD,
     PHONE,
     PUBLIC_URL,
     RECONNECT_TIMEOUT_MS,
+    fill_join_form,
+    sign_in,
 )
 from workshops import phases, services
 from workshops.management.commands.load_demo import KEY_FACTS, TABLE_1_POSTITS, TERRITORIES
@@ -193,11 +194,7 @@ def facilitator_page(browser, base_url: str, path: str):
     context.set_default_timeout(ACTION_TIMEOUT_MS)
     context.add_init_script(COUNT_OPENS)
     page = context.new_page()
-    page.goto(f"/login/?next={path}")
-    page.fill("#id_username", "owner")
-    page.fill("#id_password", OWNER_PASSWORD)
-    page.locator("form:has(#id_password) [type=submit]").click()
-    expect(page).to_have_url(re.compile(re.escape(path) + "$"))
+    sign_in(page, path)
     return page
 
 
@@ -216,14 +213,7 @@ def join(browser, base_url: str, room: Room, first_name: str, seat: Seat, date_s
         context.add_init_script(SHIFT_DATE)
     page = context.new_page()
     page.goto(f"/j/{room.code}/")
-    page.fill("input[name=first_name]", first_name)
-    for name, value in (("table", seat.table_id), ("territory", seat.territory_id)):
-        radio = page.locator(f"input[name={name}][value='{value}']")
-        page.locator("label", has=radio).click()  # the radio itself is styled away
-        expect(radio).to_be_checked()
-    page.locator("form:has(input[name=first_name]) [type=submit]").click()
-    expect(page.locator("#postit-form")).to_be_visible()
-    expect(page.locator("body")).to_have_attribute("data-live", "on")
+    fill_join_form(page, first_name, seat.table_id, seat.territory_id)
     return page
 
 

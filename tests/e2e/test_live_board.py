@@ -19,10 +19,11 @@ from tests.e2e.screens import (
     ACTION_TIMEOUT_MS,
     COUNT_OPENS,
     IMG_DIR,
-    OWNER_PASSWORD,
     PHONE,
     PUBLIC_URL,
     RECONNECT_TIMEOUT_MS,
+    fill_join_form,
+    sign_in,
 )
 from workshops.management.commands.load_demo import TERRITORIES
 from workshops.models import PostIt
@@ -125,12 +126,7 @@ def open_projector(browser, base_url: str, scene: Scene):
     context = browser.new_context(base_url=base_url, **PROJECTOR)
     context.set_default_timeout(ACTION_TIMEOUT_MS)
     page = context.new_page()
-    projector_path = f"/w/{scene.workshop_pk}/projector/"
-    page.goto(f"/login/?next={projector_path}")
-    page.fill("#id_username", "owner")
-    page.fill("#id_password", OWNER_PASSWORD)
-    page.locator("form:has(#id_password) [type=submit]").click()
-    expect(page).to_have_url(re.compile(re.escape(projector_path) + "$"))
+    sign_in(page, f"/w/{scene.workshop_pk}/projector/")
     expect(page.locator("[data-testid=join-code]")).to_have_text(scene.code)
     expect(page.locator("body")).to_have_attribute("data-live", "on")
     return page
@@ -147,15 +143,7 @@ def type_code_at_home(phone: Phone, code: str) -> None:
 
 def join_table(phone: Phone, first_name: str, seat: Seat) -> None:
     """Fills the join form already on screen, then waits for the live phone view."""
-    page = phone.page
-    page.fill("input[name=first_name]", first_name)
-    for name, value in (("table", seat.table_id), ("territory", seat.territory_id)):
-        radio = page.locator(f"input[name={name}][value='{value}']")
-        page.locator("label", has=radio).click()  # the radio itself is styled away
-        expect(radio).to_be_checked()
-    page.locator("form:has(input[name=first_name]) [type=submit]").click()
-    expect(page.locator("#postit-form")).to_be_visible()
-    expect(page.locator("body")).to_have_attribute("data-live", "on")
+    fill_join_form(phone.page, first_name, seat.table_id, seat.territory_id)
 
 
 def post(phone: Phone, kind: str, text: str, theme: str = "") -> None:

@@ -4,7 +4,8 @@ import re
 
 import aiohttp
 
-OWNER_PASSWORD = "owner-pass-123"  # tests/conftest.py, fixture `owner`
+from tests.conftest import OWNER_PASSWORD
+
 TIMEOUT = aiohttp.ClientTimeout(total=15)
 CSRF_FIELD = re.compile(r'name="csrfmiddlewaretoken" value="([^"]+)"')
 

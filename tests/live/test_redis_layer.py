@@ -14,15 +14,13 @@ import pytest
 from channels.db import database_sync_to_async
 from channels.layers import channel_layers, get_channel_layer
 from channels.testing import WebsocketCommunicator
-from django.conf import settings
-from django.contrib.sessions.backends.db import SessionStore
 from django.db import connections
 from django.test import override_settings
 
 from config.asgi import application
 from config.settings import redis_channel_layer
+from tests.conftest import session_key, ws_headers
 from workshops import services
-from workshops.access import remember_participant
 
 pytestmark = [pytest.mark.redis, pytest.mark.django_db(transaction=True)]
 
@@ -45,13 +43,9 @@ def redis_layer(request, redis_url):
 
 
 @pytest.fixture
-def alice_socket(alice):
+def alice_socket(participant_client, alice):
     """Alice's phone socket path and headers, with a session that knows her."""
-    session = SessionStore()
-    remember_participant(session, alice)
-    session.save()
-    cookie = f"{settings.SESSION_COOKIE_NAME}={session.session_key}"
-    headers = [(b"origin", b"http://127.0.0.1"), (b"cookie", cookie.encode())]
+    headers = ws_headers(session_key(participant_client(alice)))
     return f"/ws/j/{alice.workshop.code}/", headers
 
 

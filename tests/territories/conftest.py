@@ -4,12 +4,6 @@ from django.contrib.auth.models import Permission
 from django.utils import translation
 
 
-@pytest.fixture(autouse=True)
-def _fast_password_hashing(settings):
-    """The real hasher would make creating the admin user slow."""
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
-
-
 @pytest.fixture
 def editor(db):
     """A facilitator who may add and change territories, without being a superuser."""

@@ -35,8 +35,8 @@ def test_it_lists_the_library_with_kind_colour_and_fact_count(user_client, edito
     assert 'href="/territories/new/"' in content
 
 
-def test_it_shows_a_territory_sheet(user_client, owner, brest):
-    response = user_client(owner).get(f"/territories/{brest.pk}/")
+def test_it_shows_a_territory_sheet(laptop, brest):
+    response = laptop.get(f"/territories/{brest.pk}/")
 
     assert response.status_code == 200
     content = response.content.decode()
@@ -45,14 +45,14 @@ def test_it_shows_a_territory_sheet(user_client, owner, brest):
     assert content.index("Population") < content.index("Communes")
 
 
-def test_it_says_when_a_sheet_is_empty(user_client, owner, territories):
-    response = user_client(owner).get(f"/territories/{territories[1].pk}/")
+def test_it_says_when_a_sheet_is_empty(laptop, territories):
+    response = laptop.get(f"/territories/{territories[1].pk}/")
 
     assert "This territory sheet is still empty." in response.content.decode()
 
 
-def test_it_answers_404_for_an_unknown_territory(user_client, owner):
-    assert user_client(owner).get("/territories/999999/").status_code == 404
+def test_it_answers_404_for_an_unknown_territory(laptop):
+    assert laptop.get("/territories/999999/").status_code == 404
 
 
 # Create ------------------------------------------------------------------------

@@ -26,36 +26,29 @@ def test_it_sends_anonymous_visitors_to_the_login_page(client, territories):
     assert Territory.objects.count() == 3
 
 
-def test_it_lets_any_facilitator_read_the_library(user_client, owner, territories):
-    client = user_client(owner)
-
-    assert client.get("/territories/").status_code == 200
-    assert client.get(f"/territories/{territories[0].pk}/").status_code == 200
+def test_it_lets_any_facilitator_read_the_library(laptop, territories):
+    assert laptop.get("/territories/").status_code == 200
+    assert laptop.get(f"/territories/{territories[0].pk}/").status_code == 200
 
 
-def test_it_hides_the_edit_links_from_who_may_not_edit(user_client, owner, territories):
-    client = user_client(owner)
-
+def test_it_hides_the_edit_links_from_who_may_not_edit(laptop, territories):
     for url in ["/territories/", f"/territories/{territories[0].pk}/"]:
-        content = client.get(url).content.decode()
+        content = laptop.get(url).content.decode()
         assert "/edit/" not in content and "/territories/new/" not in content
 
 
-def test_it_refuses_creating_without_the_permission(user_client, owner):
-    client = user_client(owner)
-
-    assert client.get("/territories/new/").status_code == 403
-    assert client.post("/territories/new/", territory_post()).status_code == 403
+def test_it_refuses_creating_without_the_permission(laptop):
+    assert laptop.get("/territories/new/").status_code == 403
+    assert laptop.post("/territories/new/", territory_post()).status_code == 403
     assert not Territory.objects.exists()
 
 
-def test_it_refuses_editing_without_the_permission(user_client, owner, territories):
-    client = user_client(owner)
+def test_it_refuses_editing_without_the_permission(laptop, territories):
     territory = territories[0]
     url = f"/territories/{territory.pk}/edit/"
 
-    assert client.get(url).status_code == 403
-    assert client.post(url, territory_post(territory, name="Renommé")).status_code == 403
+    assert laptop.get(url).status_code == 403
+    assert laptop.post(url, territory_post(territory, name="Renommé")).status_code == 403
     territory.refresh_from_db()
     assert territory.name == "Brest Métropole"
 

@@ -8,12 +8,6 @@ from django.core.cache import cache
 
 
 @pytest.fixture(autouse=True)
-def _fast_password_hashing(settings):
-    """Users are created in most tests: the real hasher would make each one slow."""
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
-
-
-@pytest.fixture(autouse=True)
 def _fresh_rate_limits():
     """Rate-limit counters live in the cache: each test starts with none."""
     cache.clear()

@@ -9,17 +9,13 @@ import datetime
 import pytest
 from django.core.exceptions import ValidationError
 
-from workshops import phases, services
+from tests.conftest import T0, at, command, reloaded
+from workshops import services
 from workshops.clock import Clock
 from workshops.gate import clock_of, grace_of
 from workshops.models import Phase, Workshop
 
-T0 = datetime.datetime(2025, 3, 14, 9, 0, tzinfo=datetime.UTC)
 GRACE = datetime.timedelta(seconds=60)
-
-
-def at(minutes: float = 0, seconds: float = 0) -> datetime.datetime:
-    return T0 + datetime.timedelta(minutes=minutes, seconds=seconds)
 
 
 def mins(value: float) -> datetime.timedelta:
@@ -157,15 +153,6 @@ def room(db, owner, territories):
     return services.workshop_create(
         created_by=owner, title="Atelier du 14 mars", territories=territories, table_count=1
     )
-
-
-def command(workshop, name, when, **options) -> Workshop:
-    return phases.clock_command(workshop, phases.ClockCommand(name), now=when, **options)
-
-
-def reloaded(workshop) -> Workshop:
-    """A fresh object from the database, as another process would read it."""
-    return Workshop.objects.select_related("current_phase").get(pk=workshop.pk)
 
 
 def snapshot(workshop) -> tuple:

@@ -7,20 +7,15 @@ import pytest
 from django.utils import translation
 
 from territories.models import Territory
-from tests.conftest import subgroup_of
+from tests.conftest import T0, at, subgroup_of
 from workshops import phases, services
 from workshops.models import Connection, Participant, Phase, PostIt, SubGroup, Workshop
 from workshops.selectors import console_overview, presence_cutoff
 
 pytestmark = pytest.mark.django_db
 
-T0 = datetime.datetime(2025, 3, 14, 9, 0, tzinfo=datetime.UTC)
 SECOND = datetime.timedelta(seconds=1)
 channel_names = (f"specific.test!{n}" for n in itertools.count())
-
-
-def at(minutes: float = 0) -> datetime.datetime:
-    return T0 + datetime.timedelta(minutes=minutes)
 
 
 def connect(participant, last_seen) -> Connection:
@@ -49,13 +44,6 @@ def overview(workshop, now) -> dict[tuple[int, str], object]:
 
 def problems(workshop, now) -> dict[tuple[int, str], list[str]]:
     return {key: status.problems for key, status in overview(workshop, now).items()}
-
-
-@pytest.fixture
-def running(workshop) -> Workshop:
-    """The shared workshop (3 tables × 3 territories), its formulation restarted at T0."""
-    first = workshop.phases.get(kind=Phase.Kind.FORMULATION)
-    return phases.clock_command(workshop, phases.ClockCommand.GOTO, phase=first, now=T0)
 
 
 def join(workshop, table, short_name, first_name) -> Participant:

@@ -4,12 +4,11 @@ import datetime
 import re
 
 import pytest
-from django.contrib.auth import get_user_model
-from django.utils import timezone, translation
+from django.utils import timezone
 from django.utils.html import escape
-from django.utils.translation import gettext
 
 from territories.models import KeyFact, Territory
+from tests.conftest import fr, reloaded, request_problem
 from workshops import phases, services
 from workshops.broadcast import CONSOLE_STALE, console_group, workshop_group
 from workshops.models import Connection, Phase, SubGroup, Workshop
@@ -18,33 +17,11 @@ from workshops.phases import ClockCommand
 pytestmark = pytest.mark.django_db
 
 
-def fr(message: str, **values) -> str:
-    with translation.override("fr"):
-        text = gettext(message)
-        return text % {k: str(v) for k, v in values.items()} if values else text
-
-
-@pytest.fixture
-def laptop(user_client, owner):
-    return user_client(owner)
-
-
 @pytest.fixture
 def console_htmx(laptop):
     """The console's buttons post through htmx."""
     laptop.defaults["HTTP_HX_REQUEST"] = "true"
     return laptop
-
-
-@pytest.fixture
-def cofacilitator(workshop):
-    user = get_user_model().objects.create_user("cofacilitator", password="co-pass-123")
-    workshop.facilitators.add(user)
-    return user
-
-
-def fresh(workshop: Workshop) -> Workshop:
-    return Workshop.objects.select_related("current_phase").get(pk=workshop.pk)
 
 
 def phase_of(workshop: Workshop, kind: str) -> Phase:
@@ -55,12 +32,6 @@ def phase_state_tag(content: str) -> str:
     found = re.search(r'<div id="phase-state"[^>]*>', content)
     assert found, "no #phase-state"
     return found.group(0)
-
-
-def request_problem(content: str) -> str:
-    found = re.search(r'<p id="request-problem"[^>]*>(.*?)</p>', content, re.DOTALL)
-    assert found, "no #request-problem"
-    return found.group(1)
 
 
 # The console page -------------------------------------------------------------------
@@ -196,13 +167,13 @@ def test_it_runs_a_clock_command_and_answers_the_new_state_out_of_band(
 ):
     for command in prepare:
         phases.clock_command(workshop, command)
-    before = fresh(workshop)
+    before = reloaded(workshop)
 
     with django_capture_on_commit_callbacks() as callbacks:
         response = console_htmx.post(f"/w/{workshop.pk}/clock/", data)
 
     assert response.status_code == 200
-    after = fresh(workshop)
+    after = reloaded(workshop)
     assert check(after, before)
     assert after.clock_version == before.clock_version + 1
     content = response.content.decode()
@@ -221,7 +192,7 @@ def test_it_goes_to_the_phase_asked_for(console_htmx, workshop):
     )
 
     assert response.status_code == 200
-    assert fresh(workshop).current_phase == plenary
+    assert reloaded(workshop).current_phase == plenary
     assert f'data-phase="{plenary.pk}"' in phase_state_tag(response.content.decode())
 
 
@@ -297,7 +268,7 @@ def test_it_refuses_a_command_that_cannot_run_and_says_why(
 ):
     if prepare:
         prepare(workshop)
-    before = fresh(workshop)
+    before = reloaded(workshop)
 
     with django_capture_on_commit_callbacks() as callbacks:
         response = console_htmx.post(f"/w/{workshop.pk}/clock/", data)
@@ -306,7 +277,7 @@ def test_it_refuses_a_command_that_cannot_run_and_says_why(
     content = response.content.decode()
     assert request_problem(content) == escape(message)
     assert f'data-version="{before.clock_version}"' in phase_state_tag(content)
-    after = fresh(workshop)
+    after = reloaded(workshop)
     assert (after.clock_version, after.current_phase_id, after.deadline, after.paused_at) == (
         before.clock_version,
         before.current_phase_id,
@@ -323,7 +294,7 @@ def test_it_refuses_to_go_to_a_phase_of_another_workshop(console_htmx, workshop,
     )
     assert response.status_code == 409
     assert fr("Choose a phase of this workshop.") in response.content.decode()
-    assert fresh(workshop).current_phase == phase_of(workshop, Phase.Kind.FORMULATION)
+    assert reloaded(workshop).current_phase == phase_of(workshop, Phase.Kind.FORMULATION)
 
 
 def test_it_goes_back_to_the_console_without_javascript(laptop, workshop):
@@ -331,7 +302,7 @@ def test_it_goes_back_to_the_console_without_javascript(laptop, workshop):
 
     assert response.status_code == 302
     assert response["Location"] == f"/w/{workshop.pk}/console/"
-    assert fresh(workshop).current_phase.kind == Phase.Kind.NEGOTIATION
+    assert reloaded(workshop).current_phase.kind == Phase.Kind.NEGOTIATION
 
 
 def test_it_says_why_a_command_failed_without_javascript_too(laptop, workshop):
@@ -346,7 +317,7 @@ def test_it_says_why_a_command_failed_without_javascript_too(laptop, workshop):
 
 def test_it_refuses_clock_commands_by_get(laptop, workshop):
     assert laptop.get(f"/w/{workshop.pk}/clock/", {"command": "next"}).status_code == 405
-    assert fresh(workshop).current_phase.kind == Phase.Kind.FORMULATION
+    assert reloaded(workshop).current_phase.kind == Phase.Kind.FORMULATION
 
 
 # Opening and closing --------------------------------------------------------------------
@@ -357,11 +328,11 @@ def test_it_closes_and_reopens_the_workshop(laptop, workshop, django_capture_on_
         response = laptop.post(f"/w/{workshop.pk}/status/", {"status": "closed"})
     assert response.status_code == 302
     assert response["Location"] == f"/w/{workshop.pk}/console/"
-    assert fresh(workshop).status == Workshop.Status.CLOSED
+    assert reloaded(workshop).status == Workshop.Status.CLOSED
     assert len(callbacks) == 1  # phones turn read-only at once
 
     laptop.post(f"/w/{workshop.pk}/status/", {"status": "open"})
-    assert fresh(workshop).status == Workshop.Status.OPEN
+    assert reloaded(workshop).status == Workshop.Status.OPEN
 
 
 def test_it_opens_the_doors_of_a_workshop_being_prepared(laptop, owner, territories):
@@ -371,7 +342,7 @@ def test_it_opens_the_doors_of_a_workshop_being_prepared(laptop, owner, territor
 
     laptop.post(f"/w/{preparing.pk}/status/", {"status": "open"})
 
-    after = fresh(preparing)
+    after = reloaded(preparing)
     assert after.status == Workshop.Status.OPEN
     assert after.current_phase is None  # the doors open; the clock waits for "start"
 
@@ -384,7 +355,7 @@ def test_it_refuses_any_other_status(console_htmx, workshop, status):
     assert request_problem(response.content.decode()) == escape(
         fr("A workshop can only be opened or closed.")
     )
-    assert fresh(workshop).status == Workshop.Status.OPEN
+    assert reloaded(workshop).status == Workshop.Status.OPEN
 
 
 # The projector's territory sheets --------------------------------------------------------
@@ -473,7 +444,7 @@ def test_it_saves_the_set_up(laptop, workshop, territories):
 
     assert response.redirect_chain == [(f"/w/{workshop.pk}/setup/", 302)]
     assert len(list(response.context["messages"])) == 1
-    after = fresh(workshop)
+    after = reloaded(workshop)
     assert (after.title, after.place, after.grace_seconds) == ("Atelier de Quimper", "Quimper", 0)
     assert after.themes == ["Énergie", "Eau", "Mobilité"]
     assert list(after.tables.values_list("number", flat=True)) == [1, 2, 3, 4]
@@ -497,7 +468,7 @@ def test_it_keeps_a_table_where_someone_sits_and_says_so(laptop, workshop, chloe
     )
     assert escape(message) in response.content.decode()
     assert workshop.tables.count() == 3
-    assert fresh(workshop).title == "Atelier paniers"  # nothing was changed, as it says
+    assert reloaded(workshop).title == "Atelier paniers"  # nothing was changed, as it says
     assert response.context["workshop"].title == "Atelier paniers"
     assert response.context["form"]["title"].value() == "Changé"  # what was typed stays
 
@@ -517,7 +488,7 @@ def test_it_keeps_between_two_and_six_territories(laptop, workshop, territories,
         response.content.decode()
     )
     assert set(workshop.territories.all()) == set(territories)
-    assert fresh(workshop).title == "Atelier paniers"
+    assert reloaded(workshop).title == "Atelier paniers"
 
 
 @pytest.mark.parametrize(
@@ -528,7 +499,7 @@ def test_it_refuses_a_grace_period_out_of_bounds(laptop, workshop, changes, fiel
     response = laptop.post(f"/w/{workshop.pk}/setup/", set_up_data(workshop, **changes))
     assert response.status_code == 422
     assert field in response.context["form"].errors
-    assert fresh(workshop).grace_seconds == 60
+    assert reloaded(workshop).grace_seconds == 60
 
 
 # Phases --------------------------------------------------------------------------------
@@ -590,14 +561,14 @@ def test_it_edits_a_phase(laptop, workshop):
 
 def test_it_moves_the_deadline_when_the_running_phase_gets_longer(laptop, workshop):
     running = workshop.current_phase
-    before = fresh(workshop).deadline
+    before = reloaded(workshop).deadline
 
     laptop.post(
         f"/w/{workshop.pk}/phases/{running.pk}/",
         {"name": running.name, "kind": running.kind, "duration_minutes": 40, "instructions": ""},
     )
 
-    assert fresh(workshop).deadline - before == datetime.timedelta(minutes=10)
+    assert reloaded(workshop).deadline - before == datetime.timedelta(minutes=10)
 
 
 def test_it_answers_404_for_a_phase_of_another_workshop(laptop, workshop, other_workshop):

@@ -8,12 +8,11 @@ from contextlib import asynccontextmanager
 import pytest
 from channels.db import database_sync_to_async
 from channels.testing import WebsocketCommunicator
-from django.conf import settings
-from django.contrib.auth import get_user_model
 from django.db import connections
 from django.utils import timezone
 
 from config.asgi import application
+from tests.conftest import session_key, ws_headers
 from workshops import consumers, phases, presence, services, stats
 from workshops.broadcast import CONSOLE_STALE, screens_group, table_group, workshop_group
 from workshops.models import Connection, Phase, Workshop
@@ -25,8 +24,6 @@ pytestmark = [
     pytest.mark.usefixtures("channel_layer"),
 ]
 
-HOME = b"http://127.0.0.1"
-
 # How long disconnect() waits for a consumer to end before cancelling it. On Redis,
 # redis-py can swallow the cancellation of the consumer's blocking pop when it lands
 # at the wrong moment (redis/redis-py#2028), so the consumer then only ends on the
@@ -35,19 +32,6 @@ DISCONNECT_TIMEOUT = 0.1
 # A phone saying goodbye deletes its presence row before its consumer ends: wait for
 # that (it returns as soon as the consumer has ended, in practice at once).
 GOODBYE_TIMEOUT = 1
-
-
-def ws_headers(session_key: str | None = None, origin: bytes | None = HOME) -> list:
-    headers = [(b"host", b"127.0.0.1")]
-    if origin is not None:
-        headers.append((b"origin", origin))
-    if session_key is not None:
-        headers.append((b"cookie", f"{settings.SESSION_COOKIE_NAME}={session_key}".encode()))
-    return headers
-
-
-def session_key(client) -> str:
-    return client.cookies[settings.SESSION_COOKIE_NAME].value
 
 
 @pytest.fixture
@@ -321,13 +305,6 @@ async def test_it_refuses_a_projector_for_a_workshop_that_does_not_exist(laptop_
 
 
 # The console ---------------------------------------------------------------------------
-
-
-@pytest.fixture
-def cofacilitator(workshop):
-    user = get_user_model().objects.create_user("cofacilitator", password="co-pass-123")
-    workshop.facilitators.add(user)
-    return user
 
 
 async def test_it_accepts_the_console_of_the_owner_and_of_a_co_facilitator(

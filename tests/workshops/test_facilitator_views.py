@@ -5,11 +5,6 @@ from workshops.models import SubGroup, Workshop
 pytestmark = pytest.mark.django_db
 
 
-@pytest.fixture
-def laptop(user_client, owner):
-    return user_client(owner)
-
-
 # Creating a workshop --------------------------------------------------------------
 
 
@@ -146,18 +141,16 @@ def test_it_does_not_focus_on_a_table_of_another_workshop(
     assert response.status_code == 404
 
 
-def test_it_warns_when_the_join_link_only_works_on_this_laptop(user_client, owner, workshop):
-    response = user_client(owner).get(f"/w/{workshop.pk}/projector/", HTTP_HOST="127.0.0.1")
+def test_it_warns_when_the_join_link_only_works_on_this_laptop(laptop, workshop):
+    response = laptop.get(f"/w/{workshop.pk}/projector/", HTTP_HOST="127.0.0.1")
     assert response.context["join_url"] == f"http://127.0.0.1/j/{workshop.code}/"
     assert response.context["join_url_is_loopback"] is True
 
 
-def test_it_puts_the_public_url_in_the_join_link_and_qr_code(
-    user_client, owner, workshop, settings
-):
+def test_it_puts_the_public_url_in_the_join_link_and_qr_code(laptop, workshop, settings):
     settings.PUBLIC_URL = "http://192.168.1.20:8000"
 
-    response = user_client(owner).get(f"/w/{workshop.pk}/projector/", HTTP_HOST="127.0.0.1")
+    response = laptop.get(f"/w/{workshop.pk}/projector/", HTTP_HOST="127.0.0.1")
 
     assert response.context["join_url"] == f"http://192.168.1.20:8000/j/{workshop.code}/"
     assert response.context["join_url_is_loopback"] is False

@@ -1,25 +1,14 @@
 """The gate: whether a participant may write, at chosen instants of a real workshop."""
 
-import datetime
-
 import pytest
 from django.utils import translation
 
+from tests.conftest import T0, at, command
 from workshops import phases, services
 from workshops.gate import OPEN_ACTIONS, Action, closed_reason, open_actions
 from workshops.models import Phase, Workshop
 
 pytestmark = pytest.mark.django_db
-
-T0 = datetime.datetime(2025, 3, 14, 9, 0, tzinfo=datetime.UTC)
-
-
-def at(minutes: float = 0, seconds: float = 0) -> datetime.datetime:
-    return T0 + datetime.timedelta(minutes=minutes, seconds=seconds)
-
-
-def command(workshop, name, when, **options) -> Workshop:
-    return phases.clock_command(workshop, phases.ClockCommand(name), now=when, **options)
 
 
 def new_workshop(owner, territories, **options) -> Workshop:

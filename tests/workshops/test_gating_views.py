@@ -9,10 +9,9 @@ import re
 from collections.abc import Callable
 
 import pytest
-from django.utils import translation
 from django.utils.html import escape
-from django.utils.translation import gettext
 
+from tests.conftest import fr, request_problem
 from workshops import phases
 from workshops.models import Phase, PostIt, Workshop
 from workshops.phases import ClockCommand
@@ -31,24 +30,10 @@ TIME_UP = (
 )
 
 
-def fr(message: str, **values) -> str:
-    """What a phone reads: the UI is French unless the browser asks otherwise."""
-    with translation.override("fr"):
-        text = gettext(message)
-        return text % {k: str(v) for k, v in values.items()} if values else text
-
-
 def gate_message(content: str) -> str:
     found = re.search(r'<p class="gate-message"([^>]*)>(.*?)</p>', content, re.DOTALL)
     assert found, "no gate message in the form"
     assert "hidden" not in found.group(1)
-    return found.group(2)
-
-
-def request_problem(content: str) -> str:
-    found = re.search(r'<p id="request-problem"([^>]*)>(.*?)</p>', content, re.DOTALL)
-    assert found, "no #request-problem"
-    assert 'hx-swap-oob="true"' in found.group(1)
     return found.group(2)
 
 
@@ -116,20 +101,6 @@ SITUATIONS = [
     pytest.param(after_the_grace_period, id="time-up"),
     pytest.param(right_after_the_deadline_without_grace, id="no-grace"),
 ]
-
-
-@pytest.fixture
-def phone(participant_client, alice):
-    """Alice's phone, whose requests come from htmx."""
-    client = participant_client(alice)
-    client.defaults["HTTP_HX_REQUEST"] = "true"
-    return client
-
-
-@pytest.fixture
-def alices_postit(alice, make_postit):
-    """Written while post-its were open."""
-    return make_postit(alice, text="Avant", kind="offer")
 
 
 def postit_row(postit: PostIt) -> tuple:

@@ -1,7 +1,7 @@
 import pytest
 from django.test import Client
 
-from tests.conftest import subgroup_of
+from tests.conftest import join_data, subgroup_of
 from workshops import phases, services
 from workshops.access import SESSION_KEY
 from workshops.models import Participant
@@ -124,15 +124,6 @@ def test_it_shows_the_join_form_with_the_workshop_tables_and_territories(client,
 
 
 # Joining ------------------------------------------------------------------------
-
-
-def join_data(workshop, table_number=2, short_name="PdB", first_name="Erwan") -> dict:
-    subgroup = subgroup_of(workshop, table_number, short_name)
-    return {
-        "first_name": first_name,
-        "table": subgroup.table_id,
-        "territory": subgroup.territory_id,
-    }
 
 
 def test_it_joins_the_chosen_table_and_territory_and_remembers_the_participant(client, workshop):

@@ -5,7 +5,7 @@ import re
 import pytest
 from django.test import Client
 
-from tests.conftest import subgroup_of
+from tests.conftest import join_data
 from workshops import phases, services
 from workshops.models import Participant, Workshop
 from workshops.phases import ClockCommand
@@ -19,11 +19,6 @@ def preparing_workshop(owner, territories):
     return services.workshop_create(
         created_by=owner, title="Atelier en préparation", territories=territories, table_count=2
     )
-
-
-def join_data(workshop) -> dict:
-    subgroup = subgroup_of(workshop, 1, "BM")
-    return {"first_name": "Eve", "table": subgroup.table_id, "territory": subgroup.territory_id}
 
 
 def is_waiting_page(response) -> bool:
@@ -58,18 +53,18 @@ def test_it_shows_a_waiting_page_that_checks_again_by_itself_while_preparing(
 
 
 def test_it_refuses_to_join_while_preparing(client, preparing_workshop):
-    response = client.post(f"/j/{preparing_workshop.code}/", join_data(preparing_workshop))
+    response = client.post(
+        f"/j/{preparing_workshop.code}/", join_data(preparing_workshop, 1, "BM", "Eve")
+    )
 
     assert is_waiting_page(response)
     assert not Participant.objects.exists()
 
 
 def test_it_shows_the_join_form_once_the_facilitator_opens_the_doors(
-    client, owner, user_client, preparing_workshop
+    client, laptop, preparing_workshop
 ):
-    response = user_client(owner).post(
-        f"/w/{preparing_workshop.pk}/status/", {"status": Workshop.Status.OPEN}
-    )
+    response = laptop.post(f"/w/{preparing_workshop.pk}/status/", {"status": Workshop.Status.OPEN})
     assert response.status_code == 302
 
     response = client.get(f"/j/{preparing_workshop.code}/")
@@ -80,7 +75,9 @@ def test_it_shows_the_join_form_once_the_facilitator_opens_the_doors(
 def test_it_opens_the_doors_when_the_first_phase_starts(client, preparing_workshop):
     phases.clock_command(preparing_workshop, ClockCommand.START)
 
-    response = client.post(f"/j/{preparing_workshop.code}/", join_data(preparing_workshop))
+    response = client.post(
+        f"/j/{preparing_workshop.code}/", join_data(preparing_workshop, 1, "BM", "Eve")
+    )
 
     assert response.status_code == 302
     assert Participant.objects.get().first_name == "Eve"
@@ -99,7 +96,9 @@ def test_it_tells_a_newcomer_the_workshop_is_closed(client, closed_workshop):
 
 
 def test_it_refuses_to_join_a_closed_workshop(client, closed_workshop):
-    response = client.post(f"/j/{closed_workshop.code}/", join_data(closed_workshop))
+    response = client.post(
+        f"/j/{closed_workshop.code}/", join_data(closed_workshop, 1, "BM", "Eve")
+    )
 
     assert is_closed_page(response)
     assert not Participant.objects.exists()
@@ -147,8 +146,8 @@ def test_it_tells_the_phones_that_the_workshop_closed(participant_client, alice,
     assert 'data-actions=""' in content
 
 
-def test_it_keeps_the_closed_workshop_on_the_projector(user_client, owner, closed_workshop):
-    response = user_client(owner).get(f"/w/{closed_workshop.pk}/projector/")
+def test_it_keeps_the_closed_workshop_on_the_projector(laptop, closed_workshop):
+    response = laptop.get(f"/w/{closed_workshop.pk}/projector/")
     assert response.status_code == 200
     assert 'data-status="closed"' in response.content.decode()
 

@@ -175,14 +175,6 @@ CASES = [
 
 
 @pytest.fixture
-def cofacilitator(workshop):
-    """A facilitator the owner added to the workshop: runs it, but is not its owner."""
-    user = get_user_model().objects.create_user("cofacilitator", password="co-pass-123")
-    workshop.facilitators.add(user)
-    return user
-
-
-@pytest.fixture
 def newcomer(db):
     """An account nobody has added to a workshop yet."""
     return get_user_model().objects.create_user("newcomer", password="newcomer-pass-123")
@@ -199,11 +191,6 @@ def client_as(request, user_client, participant_client):
         return participant_client(person)
 
     return make
-
-
-@pytest.fixture
-def alices_postit(alice, make_postit):
-    return make_postit(alice, text="Le texte d'Alice", kind="offer")
 
 
 @pytest.mark.parametrize(("view", "actor", "expected"), CASES)
@@ -262,18 +249,16 @@ def test_it_lets_a_co_facilitator_run_the_workshop(workshop, other_facilitator, 
     assert workshop.title in client.get("/w/").content.decode()
 
 
-def test_it_lists_only_the_workshops_a_facilitator_runs(
-    workshop, other_workshop, owner, user_client
-):
-    content = user_client(owner).get("/w/").content.decode()
+def test_it_lists_only_the_workshops_a_facilitator_runs(workshop, other_workshop, laptop):
+    content = laptop.get("/w/").content.decode()
     assert workshop.title in content
     assert other_workshop.title not in content
 
 
 def test_it_answers_404_for_a_workshop_or_postit_that_does_not_exist(
-    owner, user_client, participant_client, alice
+    laptop, participant_client, alice
 ):
-    assert user_client(owner).get("/w/999999/projector/").status_code == 404
+    assert laptop.get("/w/999999/projector/").status_code == 404
     client = participant_client(alice)
     assert client.get("/p/999999/edit/").status_code == 404
     assert client.post("/p/999999/delete/").status_code == 404

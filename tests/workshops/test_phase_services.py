@@ -8,14 +8,13 @@ from django.core.exceptions import ValidationError
 from django.utils import translation
 
 from territories.models import Territory
-from tests.conftest import subgroup_of
+from tests.conftest import T0, at, reloaded, subgroup_of
 from workshops import broadcast, phases, services
 from workshops.gate import clock_of
 from workshops.models import Participant, Phase, PostIt, SubGroup, Table, Workshop
 
 pytestmark = pytest.mark.django_db
 
-T0 = datetime.datetime(2025, 3, 14, 9, 0, tzinfo=datetime.UTC)
 KINDS = [
     Phase.Kind.FORMULATION,
     Phase.Kind.NEGOTIATION,
@@ -24,23 +23,8 @@ KINDS = [
 ]
 
 
-def at(minutes: float = 0) -> datetime.datetime:
-    return T0 + datetime.timedelta(minutes=minutes)
-
-
-def reloaded(workshop) -> Workshop:
-    return Workshop.objects.select_related("current_phase").get(pk=workshop.pk)
-
-
 def ordered(workshop) -> list[Phase]:
     return list(Phase.objects.filter(workshop=workshop).order_by("position", "id"))
-
-
-@pytest.fixture
-def running(workshop) -> Workshop:
-    """The shared workshop, its first phase (30 min) restarted at T0."""
-    first = workshop.phases.order_by("position").first()
-    return phases.clock_command(workshop, phases.ClockCommand.GOTO, phase=first, now=T0)
 
 
 # The method's default phases -------------------------------------------------------
@@ -272,6 +256,20 @@ def test_it_announces_the_new_state_to_everyone_once_committed(
     assert f'data-version="{new_version}"' in html
     assert 'hx-swap-oob="true"' in html
     assert elsewhere.messages() == []
+
+
+@pytest.mark.parametrize(
+    "change", ["add a phase", "lengthen the running phase", "move a phase", "delete a phase"]
+)
+def test_it_tells_the_consoles_to_fetch_their_list_of_phases_again_after_an_edit(
+    running, change, listen, django_capture_on_commit_callbacks
+):
+    consoles = listen(broadcast.console_group(running.pk))
+
+    with django_capture_on_commit_callbacks(execute=True):
+        CHANGES[change](running)
+
+    assert consoles.html() == [broadcast.CONSOLE_STALE]
 
 
 def test_it_sends_the_phase_now_running_with_its_instructions(

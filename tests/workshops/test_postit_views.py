@@ -10,14 +10,6 @@ def cell_id(participant, kind: str) -> str:
     return f'id="cell-{participant.subgroup_id}-{kind}" hx-swap-oob="true"'
 
 
-@pytest.fixture
-def phone(participant_client, alice):
-    """Alice's phone, whose requests come from htmx."""
-    client = participant_client(alice)
-    client.defaults["HTTP_HX_REQUEST"] = "true"
-    return client
-
-
 # Writing --------------------------------------------------------------------------
 
 
@@ -115,18 +107,16 @@ def test_it_creates_a_postit_without_javascript_and_goes_back_to_the_phone_page(
 
 
 def test_it_edits_a_postit_without_javascript_and_goes_back_to_the_phone_page(
-    participant_client, alice, make_postit
+    participant_client, alice, alices_postit
 ):
-    postit = make_postit(alice, text="Avant")
-
     response = participant_client(alice).post(
-        f"/p/{postit.pk}/edit/", {"kind": "offer", "text": "Après"}
+        f"/p/{alices_postit.pk}/edit/", {"kind": "offer", "text": "Après"}
     )
 
     assert response.status_code == 302
     assert response["Location"] == f"/j/{alice.workshop.code}/"
-    postit.refresh_from_db()
-    assert postit.text == "Après"
+    alices_postit.refresh_from_db()
+    assert alices_postit.text == "Après"
 
 
 def test_it_shows_errors_without_javascript_too(participant_client, alice):
@@ -151,40 +141,34 @@ def test_it_opens_the_edit_form_filled_with_the_postit(phone, alice, make_postit
 
 
 def test_it_saves_an_edit_and_answers_with_both_cells_when_the_kind_changes(
-    phone, alice, make_postit, django_capture_on_commit_callbacks
+    phone, alice, alices_postit, django_capture_on_commit_callbacks
 ):
-    postit = make_postit(alice, text="Avant", kind="offer")
-
     with django_capture_on_commit_callbacks(execute=True) as callbacks:
-        response = phone.post(f"/p/{postit.pk}/edit/", {"kind": "need", "text": "Après"})
+        response = phone.post(f"/p/{alices_postit.pk}/edit/", {"kind": "need", "text": "Après"})
 
     assert response.status_code == 200
-    postit.refresh_from_db()
-    assert (postit.kind, postit.text) == ("need", "Après")
+    alices_postit.refresh_from_db()
+    assert (alices_postit.kind, alices_postit.text) == ("need", "Après")
     content = response.content.decode()
     assert cell_id(alice, "offer") in content and cell_id(alice, "need") in content
     assert f'hx-post="/j/{alice.workshop.code}/postits/"' in content  # back to a new post-it
     assert len(callbacks) == 2
 
 
-def test_it_answers_with_one_cell_when_an_edit_keeps_the_kind(phone, alice, make_postit):
-    postit = make_postit(alice, text="Avant", kind="offer")
-
-    response = phone.post(f"/p/{postit.pk}/edit/", {"kind": "offer", "text": "Après"})
+def test_it_answers_with_one_cell_when_an_edit_keeps_the_kind(phone, alices_postit):
+    response = phone.post(f"/p/{alices_postit.pk}/edit/", {"kind": "offer", "text": "Après"})
 
     assert response.content.decode().count("hx-swap-oob") == 1
 
 
-def test_it_refuses_an_invalid_edit_and_keeps_the_postit(phone, alice, make_postit):
-    postit = make_postit(alice, text="Avant", kind="offer")
-
-    response = phone.post(f"/p/{postit.pk}/edit/", {"kind": "need", "text": "  "})
+def test_it_refuses_an_invalid_edit_and_keeps_the_postit(phone, alices_postit):
+    response = phone.post(f"/p/{alices_postit.pk}/edit/", {"kind": "need", "text": "  "})
 
     assert response.status_code == 422
     assert "text" in response.context["form"].errors
-    assert response.context["postit"] == postit  # still editing this one
-    postit.refresh_from_db()
-    assert (postit.kind, postit.text) == ("offer", "Avant")
+    assert response.context["postit"] == alices_postit  # still editing this one
+    alices_postit.refresh_from_db()
+    assert (alices_postit.kind, alices_postit.text) == ("offer", "Avant")
 
 
 def test_it_gives_back_an_empty_form_on_cancel(phone, alice):

@@ -158,12 +158,17 @@ class Command(BaseCommand):
             )
 
     def _facilitator_password(self) -> str:
-        """Generated once and kept in var/ (git-ignored), so every `make run` prints it."""
+        """Generated once and kept in var/ (git-ignored), so every `make run` prints it.
+
+        A stored password that does not open this database's account (var/ kept from
+        another database) is replaced: the one printed always works.
+        """
         path = settings.VAR_DIR / "demo-password"
         user_model = get_user_model()
         user = user_model.objects.filter(username=DEMO_USERNAME).first()
-        if user is not None and path.exists():
-            return path.read_text().strip()
+        stored = path.read_text().strip() if path.exists() else ""
+        if user is not None and stored and user.check_password(stored):
+            return stored
         password = secrets.token_urlsafe(9)
         if user is None:
             user = user_model(username=DEMO_USERNAME, first_name="Animateur", is_staff=True)
