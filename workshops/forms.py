@@ -19,7 +19,11 @@ class WorkshopForm(forms.Form):
     title = forms.CharField(label=_("Title"), max_length=200)
     event = forms.CharField(label=_("Event"), max_length=200, required=False)
     date = forms.DateField(
-        label=_("Date"), required=False, widget=forms.DateInput(attrs={"type": "date"})
+        label=_("Date"),
+        required=False,
+        # <input type="date"> reads and shows ISO dates only, in every language: the
+        # French format would show an empty field, and saving it would erase the date.
+        widget=forms.DateInput(format="%Y-%m-%d", attrs={"type": "date"}),
     )
     place = forms.CharField(label=_("Place"), max_length=200, required=False)
     territories = forms.ModelMultipleChoiceField(
