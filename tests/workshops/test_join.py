@@ -1,4 +1,6 @@
 import pytest
+from django.conf import settings
+from django.contrib.sessions.backends.db import SessionStore
 from django.test import Client
 
 from tests.conftest import subgroup_of
@@ -99,6 +101,35 @@ def test_it_joins_the_chosen_table_and_territory_and_remembers_the_participant(c
     assert participant.first_name == "Erwan"
     assert participant.subgroup == subgroup_of(workshop, 2, "PdB")
     assert client.session[SESSION_KEY] == {str(workshop.pk): participant.pk}
+
+
+def test_it_gives_the_phone_a_new_session_id_when_it_joins(participant_client, dora, workshop):
+    """A session id planted before joining (session fixation) must not become the identity;
+    what the session knew (another workshop's participant) comes along."""
+    client = participant_client(dora)
+    before = client.cookies[settings.SESSION_COOKIE_NAME].value
+
+    client.post(f"/j/{workshop.code}/", join_data(workshop))
+
+    after = client.cookies[settings.SESSION_COOKIE_NAME].value
+    assert after != before
+    assert not SessionStore().exists(before)
+    participant = Participant.objects.get(workshop=workshop)
+    assert client.session[SESSION_KEY] == {
+        str(dora.workshop_id): dora.pk,
+        str(workshop.pk): participant.pk,
+    }
+    assert is_phone_page(client.get(f"/j/{workshop.code}/"), participant)
+    assert is_phone_page(client.get(f"/j/{dora.workshop.code}/"), dora)
+
+
+def test_it_keeps_the_session_id_when_a_join_form_is_refused(participant_client, dora, workshop):
+    client = participant_client(dora)
+    before = client.cookies[settings.SESSION_COOKIE_NAME].value
+
+    client.post(f"/j/{workshop.code}/", join_data(workshop, first_name=" "))
+
+    assert client.cookies[settings.SESSION_COOKIE_NAME].value == before
 
 
 def test_it_keeps_the_participant_identity_when_the_phone_reloads(client, workshop):

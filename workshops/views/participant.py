@@ -92,6 +92,8 @@ def join(request: HttpRequest, workshop: Workshop) -> HttpResponse:
             participant = services.participant_join(
                 subgroup=form.subgroup(), first_name=form.cleaned_data["first_name"]
             )
+            # A session id planted before joining must not become the participant's.
+            request.session.cycle_key()
             access.remember_participant(request.session, participant)
             return redirect("workshops:join", code=workshop.code)
     context = {"workshop": workshop, "form": form}
