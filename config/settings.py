@@ -261,7 +261,6 @@ JOINS_PER_WINDOW = env_int("JOINS_PER_WINDOW", 400)
 # Post-its written, edited or deleted per participant per minute, so one phone cannot
 # flood a table.
 POSTITS_PER_MINUTE = env_int("POSTITS_PER_MINUTE", 30)
-
 # A phone's socket refreshes its presence row this often; a row 2.5 beats old is stale.
 PRESENCE_HEARTBEAT_SECONDS = env_int("PRESENCE_HEARTBEAT_SECONDS", 60)
 
