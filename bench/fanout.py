@@ -129,6 +129,7 @@ def server_env(args: argparse.Namespace, database_url: str, var_dir: Path) -> di
         PANIERS_STATS="1",
         POSTITS_PER_MINUTE="1000000",
         JOIN_ATTEMPTS_PER_WINDOW="1000000",
+        JOINS_PER_WINDOW="1000000",
         LOG_LEVEL="WARNING",
         PYTHONPATH=os.pathsep.join(filter(None, [str(ROOT), os.environ.get("PYTHONPATH")])),
     )

@@ -242,12 +242,36 @@ WHITENOISE_USE_FINDERS = True
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
-CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
 
-# Strangers may hammer the join page: failed code look-ups per address per window.
-JOIN_ATTEMPTS_PER_WINDOW = env_int("JOIN_ATTEMPTS_PER_WINDOW", 30)
+def cache_config(redis_url: str, channel_layer_prefix: str) -> dict:
+    """Rate limits count in the cache: in Redis when there is one, so that every worker
+    counts the same hits; a Redis that does not answer within a second lets requests
+    through (workshops/ratelimit.py) rather than stall them."""
+    if not redis_url:
+        return {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+    return {
+        "default": {
+            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "LOCATION": redis_url,
+            # Not under the channel layer's prefix, whose keys are flushed by prefix.
+            "KEY_PREFIX": f"cache-{channel_layer_prefix}",
+            "OPTIONS": {"socket_connect_timeout": 1, "socket_timeout": 1},
+        }
+    }
+
+
+CACHES = cache_config(REDIS_URL, CHANNEL_LAYER_PREFIX)
+
+# Reverse proxies in front of Daphne (IPs or CIDRs): only their X-Forwarded-For is read.
+TRUSTED_PROXIES = env_list("TRUSTED_PROXIES")
+# Strangers may hammer the join page: wrong codes per address per window; past
+# them, no code at all is looked up for that address until the window ends.
+JOIN_ATTEMPTS_PER_WINDOW = env_int("JOIN_ATTEMPTS_PER_WINDOW", 60)
 JOIN_ATTEMPTS_WINDOW_SECONDS = 600
-# Post-its written per participant per minute, so one phone cannot flood a table.
+# Joins per address per window: a whole room may come through the venue's one address.
+JOINS_PER_WINDOW = env_int("JOINS_PER_WINDOW", 400)
+# Post-its written, edited or deleted per participant per minute, so one phone cannot
+# flood a table.
 POSTITS_PER_MINUTE = env_int("POSTITS_PER_MINUTE", 30)
 # A phone's socket refreshes its presence row this often; a row 2.5 beats old is stale.
 PRESENCE_HEARTBEAT_SECONDS = env_int("PRESENCE_HEARTBEAT_SECONDS", 60)

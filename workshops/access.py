@@ -1,5 +1,6 @@
 """Who may see or change what: the one place that decides, for views and consumers alike."""
 
+from django.conf import settings
 from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
 from django.core.exceptions import PermissionDenied
 from django.db.models import QuerySet
@@ -8,6 +9,7 @@ from django.shortcuts import get_object_or_404
 
 from workshops.codes import looks_like_code, normalise_code
 from workshops.models import Participant, PostIt, Workshop
+from workshops.ratelimit import client_address, is_over, over_limit
 
 SESSION_KEY = "paniers_participants"
 
@@ -52,6 +54,46 @@ def get_workshop_by_code(raw_code: str) -> Workshop:
     if not looks_like_code(code):
         raise Http404
     return get_object_or_404(Workshop.objects.select_related("current_phase"), code=code)
+
+
+class GuessingCodes(Exception):
+    """This address typed too many wrong codes: no code is looked up for it for a while."""
+
+
+def get_workshop_for_visitor(request: HttpRequest, raw_code: str) -> Workshop:
+    """The workshop of a code typed or followed by anyone, phones and strangers alike.
+
+    Wrong codes count per address: a 404 here against a 403 there would otherwise tell
+    a guesser which codes exist. Past ``JOIN_ATTEMPTS_PER_WINDOW`` of them, every code is
+    refused until the window ends, the right ones too (``GuessingCodes``), so a guesser
+    learns nothing. Phones that joined the workshop are not guessing: they go on, and
+    without a trip to the cache, which most requests of a room are.
+    """
+    limit, window = settings.JOIN_ATTEMPTS_PER_WINDOW, settings.JOIN_ATTEMPTS_WINDOW_SECONDS
+    key = f"wrong-codes:{client_address(request)}"
+    try:
+        workshop = get_workshop_by_code(raw_code)
+    except Http404:
+        workshop = None
+    if workshop is not None and knows_workshop(request, workshop):
+        return workshop
+    # Right or wrong, the same one look-up once over the limit: nothing to time either.
+    if is_over(key, limit, window):
+        raise GuessingCodes
+    if workshop is None:
+        # A code that cannot exist (O for 0, a letter short) is a typo, not a guess:
+        # not counting it spares a room of phones behind one address.
+        if looks_like_code(normalise_code(raw_code)) and over_limit(key, limit, window):
+            raise GuessingCodes
+        raise Http404
+    return workshop
+
+
+def knows_workshop(request: HttpRequest, workshop: Workshop) -> bool:
+    """Joined it from this session (which only joining writes to), or facilitates it."""
+    if str(workshop.pk) in request.session.get(SESSION_KEY, {}):
+        return True
+    return can_facilitate(request.user, workshop)
 
 
 def participant_in_session(session, workshop: Workshop) -> Participant | None:

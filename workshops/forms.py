@@ -19,7 +19,11 @@ class WorkshopForm(forms.Form):
     title = forms.CharField(label=_("Title"), max_length=200)
     event = forms.CharField(label=_("Event"), max_length=200, required=False)
     date = forms.DateField(
-        label=_("Date"), required=False, widget=forms.DateInput(attrs={"type": "date"})
+        label=_("Date"),
+        required=False,
+        # <input type="date"> reads and shows ISO dates only, in every language: the
+        # French format would show an empty field, and saving it would erase the date.
+        widget=forms.DateInput(format="%Y-%m-%d", attrs={"type": "date"}),
     )
     place = forms.CharField(label=_("Place"), max_length=200, required=False)
     territories = forms.ModelMultipleChoiceField(
@@ -165,9 +169,23 @@ class JoinForm(forms.Form):
         return self.cleaned_data["table"].subgroups.get(territory=self.cleaned_data["territory"])
 
 
+class PostItTextField(forms.CharField):
+    """Counts a line break once, as the phone's counter does (browsers send it as CRLF)."""
+
+    def to_python(self, value):
+        return super().to_python(value).replace("\r\n", "\n")
+
+    def widget_attrs(self, widget):
+        # No maxlength: it would cut a long paste silently. The counter says how much
+        # is over, and the form refuses it with the text kept.
+        attrs = super().widget_attrs(widget)
+        attrs.pop("maxlength", None)
+        return attrs
+
+
 class PostItForm(forms.Form):
     kind = forms.ChoiceField(label=_("Kind"), choices=PostIt.Kind.choices, widget=forms.RadioSelect)
-    text = forms.CharField(
+    text = PostItTextField(
         label=_("Text"),
         max_length=POSTIT_MAX_LENGTH,
         widget=forms.Textarea(

@@ -1,20 +1,124 @@
-"""Fixed-window counters in the cache, for what strangers can hammer."""
+"""Fixed-window counters in the cache, for what strangers can hammer.
 
-from django.core.cache import cache
+Windows are aligned on the clock, one cache key each: every worker sharing the
+cache counts in the same window, and knows when it ends without asking the cache.
+The cache is Redis when there is one (config/settings.py); if it fails, the limits
+let requests through rather than turn a Redis hiccup into errors in the room.
+"""
+
+import ipaddress
+import logging
+import math
+import time
+from functools import lru_cache
+
+from django.conf import settings
+from django.core.cache import BaseCache, caches
+from django.core.exceptions import ImproperlyConfigured
 from django.http import HttpRequest
+from redis.exceptions import RedisError
+
+logger = logging.getLogger(__name__)
+
+# What a cache that cannot be reached raises (locmem never does).
+CACHE_ERRORS = (RedisError, OSError)
+
+Network = ipaddress.IPv4Network | ipaddress.IPv6Network
+
+
+# Who is asking --------------------------------------------------------------------
+
+
+@lru_cache(maxsize=8)
+def _networks(entries: tuple[str, ...]) -> tuple[Network, ...]:
+    try:
+        return tuple(ipaddress.ip_network(entry, strict=False) for entry in entries)
+    except ValueError as error:
+        raise ImproperlyConfigured(f"TRUSTED_PROXIES: {error}") from None
+
+
+def check_trusted_proxies() -> None:
+    """Called when the app starts, so that a typo stops the server rather than every request."""
+    _networks(tuple(settings.TRUSTED_PROXIES))
+
+
+def _is_trusted_proxy(address: str) -> bool:
+    try:
+        ip = ipaddress.ip_address(address)
+    except ValueError:
+        return False
+    return any(ip in network for network in _networks(tuple(settings.TRUSTED_PROXIES)))
 
 
 def client_address(request: HttpRequest) -> str:
-    return request.META.get("REMOTE_ADDR", "unknown")
+    """The address rate limits count against.
+
+    ``REMOTE_ADDR``, unless it is one of ``TRUSTED_PROXIES``: then the right-most
+    address of ``X-Forwarded-For`` that is not a trusted proxy. Each proxy appends the
+    address it was reached from; everything left of that, the client wrote itself.
+    """
+    remote = request.META.get("REMOTE_ADDR") or "unknown"
+    if not _is_trusted_proxy(remote):
+        return remote
+    hops = request.META.get("HTTP_X_FORWARDED_FOR", "").split(",")
+    for hop in reversed(hops):
+        hop = hop.strip()
+        if hop and not _is_trusted_proxy(hop):
+            return hop
+    return remote
 
 
-def over_limit(key: str, limit: int, window_seconds: int) -> bool:
+# Counting -------------------------------------------------------------------------
+
+
+def _cache_key(key: str, window_seconds: int, now: float | None) -> str:
+    now = time.time() if now is None else now
+    return f"ratelimit:{key}:{window_seconds}:{int(now // window_seconds)}"
+
+
+def seconds_left(window_seconds: int, now: float | None = None) -> int:
+    """Until the current window ends: when whoever is over a limit may try again."""
+    now = time.time() if now is None else now
+    return max(1, math.ceil(window_seconds - now % window_seconds))
+
+
+def over_limit(
+    key: str,
+    limit: int,
+    window_seconds: int,
+    *,
+    cache: BaseCache | None = None,
+    now: float | None = None,
+) -> bool:
     """Count one hit on ``key``; True once more than ``limit`` hits fell in the window."""
-    cache_key = f"ratelimit:{key}"
-    if cache.add(cache_key, 1, window_seconds):
-        return limit < 1
+    cache = cache or caches["default"]
+    cache_key = _cache_key(key, window_seconds, now)
     try:
-        return cache.incr(cache_key) > limit
-    except ValueError:  # expired between add and incr
-        cache.add(cache_key, 1, window_seconds)
+        # add() only starts the count, incr() is atomic on both backends: two workers
+        # counting at once both see their own hit. The key outlives its window.
+        cache.add(cache_key, 0, window_seconds)
+        count = cache.incr(cache_key)
+    except ValueError:  # evicted between add() and incr()
         return False
+    except CACHE_ERRORS as error:
+        logger.warning("rate limit %s not counted, the cache failed: %r", key, error)
+        return False
+    return count > limit
+
+
+def is_over(
+    key: str,
+    limit: int,
+    window_seconds: int,
+    *,
+    cache: BaseCache | None = None,
+    now: float | None = None,
+) -> bool:
+    """Whether ``key`` is already over ``limit`` in this window, without counting a hit."""
+    cache = cache or caches["default"]
+    try:
+        count = cache.get(_cache_key(key, window_seconds, now), 0)
+    except CACHE_ERRORS as error:
+        logger.warning("rate limit %s not checked, the cache failed: %r", key, error)
+        return False
+    return count > limit

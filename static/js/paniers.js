@@ -2,23 +2,34 @@
 (function () {
   "use strict";
 
-  // Character counter under every <textarea data-counter="280">.
-  function updateCounter(textarea) {
+  // Character counter under every <textarea data-counter="280">. No maxlength: it would
+  // cut a long paste silently; the counter says how much is over and the server refuses it.
+  function updateCounter(textarea, typed) {
     var counter = document.querySelector('[data-counter-for="' + textarea.id + '"]');
     if (!counter) return;
     var limit = parseInt(textarea.dataset.counter, 10);
-    var used = textarea.value.length;
-    counter.textContent = used + " / " + limit;
-    counter.classList.toggle("near-limit", used > limit - 20);
+    var used = Array.from(textarea.value).length;  // characters, as the server counts them
+    var over = used - limit;
+    counter.textContent = over > 0 && counter.dataset.over
+      ? counter.dataset.over.replace("{used}", used).replace("{limit}", limit).replace("{over}", over)
+      : used + " / " + limit;
+    counter.classList.toggle("near-limit", over <= 0 && used > limit - 20);
+    counter.classList.toggle("over-limit", over > 0);
+    if (over > 0) textarea.setAttribute("aria-invalid", "true");
+    else if (typed) textarea.removeAttribute("aria-invalid");
   }
   function initCounters(root) {
     root.querySelectorAll("textarea[data-counter]").forEach(function (textarea) {
-      textarea.setAttribute("maxlength", textarea.dataset.counter);
-      updateCounter(textarea);
+      var counter = document.querySelector('[data-counter-for="' + textarea.id + '"]');
+      var described = (textarea.getAttribute("aria-describedby") || "").split(" ");
+      if (counter && counter.id && described.indexOf(counter.id) < 0) {
+        textarea.setAttribute("aria-describedby", described.concat(counter.id).join(" ").trim());
+      }
+      updateCounter(textarea, false);
     });
   }
   document.addEventListener("input", function (event) {
-    if (event.target.matches && event.target.matches("textarea[data-counter]")) updateCounter(event.target);
+    if (event.target.matches && event.target.matches("textarea[data-counter]")) updateCounter(event.target, true);
   });
   document.addEventListener("DOMContentLoaded", function () { initCounters(document); });
   document.addEventListener("htmx:load", function (event) { initCounters(event.detail.elt); });

@@ -71,12 +71,16 @@ def daphne_factory(transactional_db, request, tmp_path):
 
 
 def forget_layer_keys(redis_url: str, prefix: str) -> None:
-    """Deletes what the core layer left under this test's prefix (groups live a day)."""
+    """Deletes what the core layer left under this test's prefix (groups live a day), and
+    the rate limits counted in the cache, whose prefix derives from it."""
     import redis
 
     client = redis.Redis.from_url(redis_url, socket_timeout=5)
     try:
-        keys = list(client.scan_iter(match=f"{prefix}*", count=1000))
+        keys = [
+            *client.scan_iter(match=f"{prefix}*", count=1000),
+            *client.scan_iter(match=f"cache-{prefix}:*", count=1000),
+        ]
         if keys:
             client.delete(*keys)
     finally:

@@ -4,15 +4,24 @@ import uuid
 import pytest
 from asgiref.sync import async_to_sync
 from channels.layers import get_channel_layer
-from django.core.cache import cache
+from django.core.cache import caches
+from django.core.cache.backends.locmem import LocMemCache
 
 
 @pytest.fixture(autouse=True)
-def _fresh_rate_limits():
-    """Rate-limit counters live in the cache: each test starts with none."""
-    cache.clear()
+def _fresh_rate_limits(settings):
+    """Rate-limit counters live in the cache: each test counts under a prefix of its own.
+
+    On Redis, clearing the cache would flush the whole database; there the keys of a
+    test expire with their window.
+    """
+    config = copy.deepcopy(settings.CACHES)
+    config["default"]["KEY_PREFIX"] = f"test-{uuid.uuid4().hex[:12]}"
+    settings.CACHES = config  # Django drops its cache connections on setting_changed
+    counters = caches["default"]
     yield
-    cache.clear()
+    if isinstance(counters, LocMemCache):
+        counters.clear()
 
 
 @pytest.fixture

@@ -69,6 +69,45 @@ def test_it_accepts_a_postit_of_exactly_280_characters(phone, alice):
     assert PostIt.objects.get().text == "é" * 280
 
 
+def test_it_refuses_a_long_paste_whole_and_gives_it_back_whole(phone, alice):
+    """No maxlength on the field: a paste is not cut, the server says it is too long."""
+    pasted = "Bois-énergie, " * 22 + "fin"  # 311 characters
+
+    response = phone.post(f"/j/{alice.workshop.code}/postits/", {"kind": "offer", "text": pasted})
+
+    assert response.status_code == 422
+    content = response.content.decode()
+    assert f">\n{pasted}</textarea>" in content
+    assert "maxlength" not in content
+    assert 'aria-invalid="true"' in content
+    assert response.context["form"].errors["text"] == [
+        "280 caractères au plus (vous en avez écrit 311)."
+    ]
+    assert not PostIt.objects.exists()
+
+
+def test_it_gives_the_counter_its_words_in_the_reader_s_language(phone, alice):
+    french = phone.get(f"/j/{alice.workshop.code}/postits/new/").content.decode()
+    english = phone.get(
+        f"/j/{alice.workshop.code}/postits/new/", HTTP_ACCEPT_LANGUAGE="en"
+    ).content.decode()
+
+    assert 'data-counter="280"' in french and "maxlength" not in french
+    assert 'id="id_text_counter"' in french
+    assert 'data-over="{used} / {limit} — {over} de trop"' in french
+    assert 'data-over="{used} / {limit} — {over} too many"' in english
+
+
+def test_it_counts_a_line_break_once_as_the_counter_does(phone, alice):
+    """Browsers send line breaks as CRLF: counted twice, 280 shown would be refused."""
+    text = "\r\n".join(["x" * 92, "y" * 93, "z" * 93])  # 280 with one character per break
+
+    response = phone.post(f"/j/{alice.workshop.code}/postits/", {"kind": "offer", "text": text})
+
+    assert response.status_code == 200
+    assert PostIt.objects.get().text == text.replace("\r\n", "\n")
+
+
 def test_it_slows_down_a_phone_that_writes_too_many_postits(phone, alice, bruno, settings):
     settings.POSTITS_PER_MINUTE = 2
     url = f"/j/{alice.workshop.code}/postits/"

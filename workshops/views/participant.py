@@ -1,5 +1,6 @@
 """Phone views: join with a code, write, edit and delete one's own post-its."""
 
+import math
 from functools import wraps
 
 from django.conf import settings
@@ -9,26 +10,27 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from django.views.decorators.http import require_http_methods, require_POST
 
 from workshops import access, selectors, services
-from workshops.codes import normalise_code
 from workshops.forms import JoinCodeForm, JoinForm, PostItForm
 from workshops.gate import Action, closed_reason
 from workshops.models import Participant, PostIt, Workshop
-from workshops.ratelimit import client_address, over_limit
+from workshops.ratelimit import client_address, over_limit, seconds_left
 
 
-def _too_many_join_attempts(request: HttpRequest) -> bool:
-    return over_limit(
-        f"join:{client_address(request)}",
-        settings.JOIN_ATTEMPTS_PER_WINDOW,
-        settings.JOIN_ATTEMPTS_WINDOW_SECONDS,
-    )
+def _minutes_left(seconds: int) -> int:
+    return math.ceil(seconds / 60)
 
 
-def _too_many_join_response(request: HttpRequest) -> HttpResponse:
-    return render(request, "workshops/join_throttled.html", status=429)
+def _guessing_response(request: HttpRequest) -> HttpResponse:
+    """Refused until the window ends, whatever the code: says when to come back."""
+    seconds = seconds_left(settings.JOIN_ATTEMPTS_WINDOW_SECONDS)
+    context = {"minutes": _minutes_left(seconds)}
+    response = render(request, "workshops/join_throttled.html", context, status=429)
+    response["Retry-After"] = str(seconds)
+    return response
 
 
 @require_http_methods(["GET", "POST"])
@@ -36,31 +38,31 @@ def join_start(request: HttpRequest) -> HttpResponse:
     """Home page: type the code shown on the projector."""
     form = JoinCodeForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
-        code = normalise_code(form.cleaned_data["code"])
-        if Workshop.objects.filter(code=code).exists():
-            return redirect("workshops:join", code=code)
-        if _too_many_join_attempts(request):
-            return _too_many_join_response(request)
-        form.add_error("code", _("No workshop has this code. Check the projector."))
+        try:
+            workshop = access.get_workshop_for_visitor(request, form.cleaned_data["code"])
+        except access.GuessingCodes:
+            return _guessing_response(request)
+        except Http404:
+            form.add_error("code", _("No workshop has this code. Check the projector."))
+        else:
+            return redirect("workshops:join", code=workshop.code)
     return render(request, "workshops/join_start.html", {"form": form})
 
 
 def with_workshop(view):
     """Resolves the URL's code to its workshop, for every view that takes one.
 
-    Every miss counts toward the join page's limit: a 404 here against a 403 there
-    would otherwise tell a guesser which codes exist. A loosely typed code (any case,
-    spaces, dashes) is redirected to the canonical URL on GET.
+    Wrong codes count toward the join page's limit (``access.get_workshop_for_visitor``).
+    A loosely typed code (any case, spaces, dashes) is redirected to the canonical URL
+    on GET.
     """
 
     @wraps(view)
     def wrapper(request: HttpRequest, code: str, **kwargs) -> HttpResponse:
         try:
-            workshop = access.get_workshop_by_code(code)
-        except Http404:
-            if _too_many_join_attempts(request):
-                return _too_many_join_response(request)
-            raise
+            workshop = access.get_workshop_for_visitor(request, code)
+        except access.GuessingCodes:
+            return _guessing_response(request)
         if code != workshop.code and request.method == "GET":
             return redirect(request.path.replace(f"/{code}/", f"/{workshop.code}/", 1))
         return view(request, workshop, **kwargs)
@@ -81,13 +83,41 @@ def join(request: HttpRequest, workshop: Workshop) -> HttpResponse:
         return render(request, "workshops/join_closed.html", {"workshop": workshop})
 
     form = JoinForm(request.POST or None, workshop=workshop)
+    status = 200
     if request.method == "POST" and form.is_valid():
-        participant = services.participant_join(
-            subgroup=form.subgroup(), first_name=form.cleaned_data["first_name"]
-        )
-        access.remember_participant(request.session, participant)
-        return redirect("workshops:join", code=workshop.code)
-    return render(request, "workshops/join.html", {"workshop": workshop, "form": form})
+        if _too_many_joins(request):
+            form.add_error(None, _too_many_joins_message())
+            status = 429
+        else:
+            participant = services.participant_join(
+                subgroup=form.subgroup(), first_name=form.cleaned_data["first_name"]
+            )
+            # A session id planted before joining must not become the participant's.
+            request.session.cycle_key()
+            access.remember_participant(request.session, participant)
+            return redirect("workshops:join", code=workshop.code)
+    context = {"workshop": workshop, "form": form}
+    return render(request, "workshops/join.html", context, status=status)
+
+
+def _too_many_joins(request: HttpRequest) -> bool:
+    """Joins per address: high, as a whole room may share the venue's one address."""
+    return over_limit(
+        f"joins:{client_address(request)}",
+        settings.JOINS_PER_WINDOW,
+        settings.JOIN_ATTEMPTS_WINDOW_SECONDS,
+    )
+
+
+def _too_many_joins_message() -> str:
+    minutes = _minutes_left(seconds_left(settings.JOIN_ATTEMPTS_WINDOW_SECONDS))
+    return ngettext(
+        "Too many phones joined from this connection just now. Try again in %(minutes)d "
+        "minute: what you typed is kept.",
+        "Too many phones joined from this connection just now. Try again in %(minutes)d "
+        "minutes: what you typed is kept.",
+        minutes,
+    ) % {"minutes": minutes}
 
 
 def _gate_form(form: PostItForm, workshop: Workshop) -> str | None:
@@ -163,13 +193,20 @@ def _fresh_form(participant: Participant, kind: str = PostIt.Kind.OFFER) -> Post
     return PostItForm(themes=participant.workshop.themes, initial={"kind": kind})
 
 
-def _rate_limited(participant: Participant) -> bool:
-    return over_limit(f"postit:{participant.pk}", settings.POSTITS_PER_MINUTE, 60)
+def _over_write_budget(participant: Participant) -> bool:
+    """Post-its written, edited or deleted, per participant per minute: each one is
+    broadcast to a table and the projector."""
+    return over_limit(f"postit-writes:{participant.pk}", settings.POSTITS_PER_MINUTE, 60)
+
+
+def _too_many_writes() -> str:
+    return _("Too many post-its at once: wait a minute, your text is kept.")
 
 
 # Refused because of the phase, the clock or the workshop's status: 409, and the
-# form comes back with the text as typed (htmx swaps 409, see base.html).
+# form comes back with the text as typed (htmx swaps 409 and 429, see base.html).
 PHASE_CLOSED = 409
+TOO_MANY = 429
 
 
 @require_POST
@@ -181,9 +218,9 @@ def postit_create(request: HttpRequest, workshop: Workshop) -> HttpResponse:
         return _render_form(request, participant, form, status=PHASE_CLOSED)
     if not form.is_valid():
         return _render_form(request, participant, form, status=422)
-    if _rate_limited(participant):
-        form.add_error(None, _("Too many post-its at once: wait a minute, your text is kept."))
-        return _render_form(request, participant, form, status=429)
+    if _over_write_budget(participant):
+        form.add_error(None, _too_many_writes())
+        return _render_form(request, participant, form, status=TOO_MANY)
     try:
         postit = services.postit_create(
             subgroup=participant.subgroup, author=participant, **form.cleaned_data
@@ -212,6 +249,9 @@ def postit_edit(request: HttpRequest, pk: int) -> HttpResponse:
         return _render_form(request, participant, form, postit=postit, status=PHASE_CLOSED)
     if not form.is_valid():
         return _render_form(request, participant, form, postit=postit, status=422)
+    if _over_write_budget(participant):
+        form.add_error(None, _too_many_writes())
+        return _render_form(request, participant, form, postit=postit, status=TOO_MANY)
     previous_kind = postit.kind
     try:
         services.postit_update(postit=postit, **form.cleaned_data)
@@ -225,19 +265,23 @@ def postit_edit(request: HttpRequest, pk: int) -> HttpResponse:
     )
 
 
+def _refuse_delete(request, participant: Participant, message: str, status: int):
+    """Says why in the page's problem banner; the compose form stays as it is."""
+    if not request.htmx:
+        messages.error(request, message)
+        return redirect(reverse("workshops:join", args=[participant.workshop.code]))
+    context = {"message": message, "oob": True}
+    return render(request, "workshops/_request_problem.html", context, status=status)
+
+
 @require_POST
 def postit_delete(request: HttpRequest, pk: int) -> HttpResponse:
     postit, participant = access.get_postit_for_writing(request, pk)
     if reason := closed_reason(participant.workshop, Action.POSTITS):
-        if not request.htmx:
-            messages.error(request, reason)
-            return redirect(reverse("workshops:join", args=[participant.workshop.code]))
-        return render(
-            request,
-            "workshops/_request_problem.html",
-            {"message": reason, "oob": True},
-            status=PHASE_CLOSED,
-        )
+        return _refuse_delete(request, participant, reason, PHASE_CLOSED)
+    if _over_write_budget(participant):
+        message = _("Too many post-its at once: wait a minute, then delete it again.")
+        return _refuse_delete(request, participant, message, TOO_MANY)
     kind = postit.kind
     services.postit_delete(postit=postit)
     if not request.htmx:
