@@ -10,17 +10,30 @@ import secrets
 from pathlib import Path
 from urllib.parse import unquote, urlsplit
 
+from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 VAR_DIR = Path(os.environ.get("PANIERS_VAR_DIR", BASE_DIR / "var"))
 
 
+BOOLEANS = {
+    **dict.fromkeys(("1", "true", "yes", "on"), True),
+    **dict.fromkeys(("0", "false", "no", "off"), False),
+}
+
+
 def env_bool(name: str, default: bool) -> bool:
-    value = os.environ.get(name)
-    if value is None or value == "":
+    """A typo (DEBUG=flase) fails loudly rather than silently meaning off."""
+    value = os.environ.get(name, "").strip()
+    if not value:
         return default
-    return value.strip().lower() in {"1", "true", "yes", "on"}
+    try:
+        return BOOLEANS[value.lower()]
+    except KeyError:
+        raise ImproperlyConfigured(
+            f"{name}={value!r}: use 1/0, true/false, yes/no or on/off."
+        ) from None
 
 
 def env_int(name: str, default: int) -> int:
@@ -84,6 +97,15 @@ def sqlite_database(path: Path) -> dict:
     }
 
 
+if not os.environ.get("SECRET_KEY") and (
+    os.environ.get("DATABASE_URL") or os.environ.get("REDIS_URL")
+):
+    # Several workers would each generate their own key and refuse each other's
+    # sessions: a phone would be logged out whenever it reached another worker.
+    raise ImproperlyConfigured(
+        "DATABASE_URL or REDIS_URL is set but SECRET_KEY is not: give every worker "
+        "the same SECRET_KEY (python -c 'import secrets; print(secrets.token_urlsafe(50))')."
+    )
 SECRET_KEY = os.environ.get("SECRET_KEY") or local_secret_key()
 DEBUG = env_bool("DEBUG", False)
 
