@@ -6,6 +6,8 @@ PATH and a throwaway var/ directory are inherited, nothing of the test run's own
 
 import json
 import os
+import re
+import secrets
 import subprocess
 import sys
 from pathlib import Path
@@ -17,6 +19,11 @@ from django.core.exceptions import ImproperlyConfigured
 from config.settings import env_bool
 
 BASE_DIR = Path(django_settings.BASE_DIR)
+PRODUCTION = {
+    "PUBLIC_URL": "https://paniers.example.org",
+    "SECRET_KEY": secrets.token_urlsafe(50),
+    "DEBUG": "off",
+}
 
 
 @pytest.fixture
@@ -112,3 +119,58 @@ def test_it_refuses_any_other(monkeypatch, value):
 def test_a_typo_in_a_boolean_stops_the_server(run):
     message = refusal(run("-c", "import config.settings", DEBUG="flase"))
     assert "DEBUG='flase'" in message
+
+
+# Behind https ------------------------------------------------------------------
+
+SECURITY = (
+    "SECURE_SSL_REDIRECT",
+    "SECURE_HSTS_SECONDS",
+    "SECURE_HSTS_INCLUDE_SUBDOMAINS",
+    "SECURE_HSTS_PRELOAD",
+    "SECURE_PROXY_SSL_HEADER",
+    "SESSION_COOKIE_SECURE",
+    "CSRF_COOKIE_SECURE",
+)
+
+
+def test_an_https_public_url_turns_on_hsts_and_the_redirect(read):
+    assert read(*SECURITY, **PRODUCTION) == {
+        "SECURE_SSL_REDIRECT": True,
+        "SECURE_HSTS_SECONDS": 31_536_000,
+        "SECURE_HSTS_INCLUDE_SUBDOMAINS": False,
+        "SECURE_HSTS_PRELOAD": False,
+        "SECURE_PROXY_SSL_HEADER": ["HTTP_X_FORWARDED_PROTO", "https"],
+        "SESSION_COOKIE_SECURE": True,
+        "CSRF_COOKIE_SECURE": True,
+    }
+    chosen = {"SECURE_HSTS_SECONDS": "600", "SECURE_HSTS_INCLUDE_SUBDOMAINS": "yes"}
+    assert read(
+        "SECURE_HSTS_SECONDS", "SECURE_HSTS_INCLUDE_SUBDOMAINS", **PRODUCTION, **chosen
+    ) == {
+        "SECURE_HSTS_SECONDS": 600,
+        "SECURE_HSTS_INCLUDE_SUBDOMAINS": True,
+    }
+
+
+def test_plain_http_on_a_laptop_has_neither(read):
+    values = read(*SECURITY, PUBLIC_URL="http://192.168.1.20:8000")
+    assert values["SECURE_SSL_REDIRECT"] is False and values["SECURE_HSTS_SECONDS"] == 0
+    assert values["SECURE_PROXY_SSL_HEADER"] is None
+
+
+def test_check_deploy_is_clean_for_a_production_environment(run):
+    for shared in ({}, {"DATABASE_URL": "postgres://paniers@127.0.0.1:5432/paniers"}):
+        result = run(
+            "manage.py", "check", "--deploy", "--fail-level", "WARNING", **PRODUCTION, **shared
+        )
+        assert result.returncode == 0, result.stdout + result.stderr
+        assert "System check identified no issues" in result.stdout
+
+
+def test_check_deploy_on_a_laptop_warns_of_plain_http_only(run):
+    result = run("manage.py", "check", "--deploy", PUBLIC_URL="http://192.168.1.20:8000")
+    assert result.returncode == 0, result.stderr
+    warnings = set(re.findall(r"\((security\.\w+)\)", result.stderr))
+    # HSTS, the redirect to https, secure cookies: none of them can work without https.
+    assert warnings == {"security.W004", "security.W008", "security.W012", "security.W016"}
