@@ -51,7 +51,11 @@ def alice_socket(alice):
     remember_participant(session, alice)
     session.save()
     cookie = f"{settings.SESSION_COOKIE_NAME}={session.session_key}"
-    headers = [(b"origin", b"http://127.0.0.1"), (b"cookie", cookie.encode())]
+    headers = [
+        (b"host", b"127.0.0.1"),
+        (b"origin", b"http://127.0.0.1"),
+        (b"cookie", cookie.encode()),
+    ]
     return f"/ws/j/{alice.workshop.code}/", headers
 
 
