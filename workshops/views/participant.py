@@ -31,7 +31,7 @@ def _too_many_join_response(request: HttpRequest) -> HttpResponse:
     return render(request, "workshops/join_throttled.html", status=429)
 
 
-@require_http_methods(["GET", "POST"])
+@require_http_methods(["GET", "HEAD", "POST"])
 def join_start(request: HttpRequest) -> HttpResponse:
     """Home page: type the code shown on the projector."""
     form = JoinCodeForm(request.POST or None)
