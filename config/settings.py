@@ -263,6 +263,14 @@ CONTENT_SECURITY_POLICY = {
     }
 }
 
+# Daphne holds a request's whole body in memory before Django sees it: only the proxy's
+# limit protects memory (docs/deploy.md). These refuse to parse what no form needs; the
+# largest legitimate body, a territory with its 10,000-character sheet and 20 key facts,
+# stays under 250 KB even fully percent-encoded.
+DATA_UPLOAD_MAX_MEMORY_SIZE = 512 * 1024
+FILE_UPLOAD_MAX_MEMORY_SIZE = DATA_UPLOAD_MAX_MEMORY_SIZE
+DATA_UPLOAD_MAX_NUMBER_FIELDS = 500
+
 LANGUAGE_CODE = "fr"
 LANGUAGES = [("fr", _("French")), ("en", _("English"))]
 LOCALE_PATHS = [BASE_DIR / "locale"]
