@@ -102,6 +102,7 @@ class Watched:
         self.context.add_init_script(WATCH_VIOLATIONS)
         self.messages: list[str] = []
         self.context.on("console", self._console)
+        # An uncaught error too: an EvalError is how a blocked eval shows.
         self.context.on("weberror", lambda error: self.messages.append(str(error.error)))
         self.page = self.context.new_page()
 
@@ -120,9 +121,9 @@ class Watched:
         assert violations == [], f"{where}: {violations}"
         assert self.messages == [], f"{where}: {self.messages}"
 
-    def visit(self, path: str, live: bool = False, status: int = 200):
+    def visit(self, path: str, live: bool = False):
         response = self.page.goto(path)
-        assert response.status == status, f"{path}: HTTP {response.status}"
+        assert response.status == 200, f"{path}: HTTP {response.status}"
         assert "script-src 'self'" in response.headers["content-security-policy"]
         if live:
             expect(self.page.locator("body")).to_have_attribute("data-live", "on")
