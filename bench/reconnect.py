@@ -59,6 +59,15 @@ from fanout import (
     wait_ready,
 )
 
+# What the Daphne logs are searched for, and counted.
+LOG_NEEDLES = [
+    "took too long to shut down",  # Daphne killed an application that did not end
+    "Traceback",
+    "PoolTimeout",
+    "MaxConnectionsError",
+    "could not leave the groups",
+    "websocket refused",
+]
 CONNECT_TIMEOUT = 30.0  # a browser has none of its own; Daphne drops slow handshakes first
 
 
@@ -375,11 +384,11 @@ def main() -> int:
         for proc, log in zip(s.procs, s.logs, strict=True):
             if proc.poll() is not None:
                 print(f"Daphne exited early:\n{log_tail(log)}")
-        problems = sum(
-            log.read_text(errors="replace").count("took too long to shut down")
-            for log in s.logs[0].parent.glob("daphne-*.log")
+        logs = "".join(
+            log.read_text(errors="replace") for log in s.logs[0].parent.glob("daphne-*.log")
         )
-        print(f"Daphne logs: {problems} 'took too long to shut down' (killed application)")
+        counts = {needle: logs.count(needle) for needle in LOG_NEEDLES}
+        print("Daphne logs: " + ", ".join(f"{n} x {needle!r}" for needle, n in counts.items()))
     return 0
 
 

@@ -10,6 +10,8 @@ import secrets
 from pathlib import Path
 from urllib.parse import unquote, urlsplit
 
+from csp.constants import NONE, SELF
+from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
 from redis.asyncio.retry import Retry
 from redis.backoff import NoBackoff
@@ -19,11 +21,23 @@ BASE_DIR = Path(__file__).resolve().parent.parent
 VAR_DIR = Path(os.environ.get("PANIERS_VAR_DIR", BASE_DIR / "var"))
 
 
+BOOLEANS = {
+    **dict.fromkeys(("1", "true", "yes", "on"), True),
+    **dict.fromkeys(("0", "false", "no", "off"), False),
+}
+
+
 def env_bool(name: str, default: bool) -> bool:
-    value = os.environ.get(name)
-    if value is None or value == "":
+    """A typo (DEBUG=flase) fails loudly rather than silently meaning off."""
+    value = os.environ.get(name, "").strip()
+    if not value:
         return default
-    return value.strip().lower() in {"1", "true", "yes", "on"}
+    try:
+        return BOOLEANS[value.lower()]
+    except KeyError:
+        raise ImproperlyConfigured(
+            f"{name}={value!r}: use 1/0, true/false, yes/no or on/off."
+        ) from None
 
 
 def env_int(name: str, default: int) -> int:
@@ -92,6 +106,15 @@ def sqlite_database(path: Path) -> dict:
     }
 
 
+if not os.environ.get("SECRET_KEY") and (
+    os.environ.get("DATABASE_URL") or os.environ.get("REDIS_URL")
+):
+    # Several workers would each generate their own key and refuse each other's
+    # sessions: a phone would be logged out whenever it reached another worker.
+    raise ImproperlyConfigured(
+        "DATABASE_URL or REDIS_URL is set but SECRET_KEY is not: give every worker "
+        "the same SECRET_KEY (python -c 'import secrets; print(secrets.token_urlsafe(50))')."
+    )
 SECRET_KEY = os.environ.get("SECRET_KEY") or local_secret_key()
 DEBUG = env_bool("DEBUG", False)
 
@@ -122,6 +145,7 @@ INSTALLED_APPS = [
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    "config.content_policy.ContentSecurityPolicyMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -222,6 +246,42 @@ CSRF_COOKIE_SECURE = SESSION_COOKIE_SECURE
 if SESSION_COOKIE_SECURE:
     # Daphne does not terminate TLS: an https PUBLIC_URL means a proxy in front.
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+# Behind https, plain http is redirected and browsers are told to keep to https (HSTS).
+# Subdomains and preloading stay opt-in: the organiser's other sites on the same domain
+# may not all serve https, so check --deploy's reminders about them are silenced.
+SECURE_SSL_REDIRECT = env_bool("SECURE_SSL_REDIRECT", SESSION_COOKIE_SECURE)
+SECURE_HSTS_SECONDS = env_int("SECURE_HSTS_SECONDS", 31_536_000 if SESSION_COOKIE_SECURE else 0)
+SECURE_HSTS_INCLUDE_SUBDOMAINS = env_bool("SECURE_HSTS_INCLUDE_SUBDOMAINS", False)
+SECURE_HSTS_PRELOAD = env_bool("SECURE_HSTS_PRELOAD", False)
+SILENCED_SYSTEM_CHECKS = [
+    *([] if SECURE_HSTS_INCLUDE_SUBDOMAINS else ["security.W005"]),
+    *([] if SECURE_HSTS_PRELOAD else ["security.W021"]),
+]
+
+# Scripts, styles and connections from this site only: no inline script, style or event
+# handler anywhere, and htmx runs without eval (base.html). The page's own ws:// or wss://
+# origin is added to connect-src per request by config/content_policy.py.
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": [SELF],
+        "script-src": [SELF],
+        "style-src": [SELF],
+        "img-src": [SELF, "data:"],  # the favicon is a data: URI
+        "connect-src": [SELF],
+        "object-src": [NONE],
+        "base-uri": [SELF],
+        "form-action": [SELF],
+        "frame-ancestors": [NONE],
+    }
+}
+
+# Daphne holds a request's whole body in memory before Django sees it: only the proxy's
+# limit protects memory (docs/deploy.md). These refuse to parse what no form needs; the
+# largest legitimate body, a territory with its 10,000-character sheet and 20 key facts,
+# stays under 250 KB even fully percent-encoded.
+DATA_UPLOAD_MAX_MEMORY_SIZE = 512 * 1024
+FILE_UPLOAD_MAX_MEMORY_SIZE = DATA_UPLOAD_MAX_MEMORY_SIZE
+DATA_UPLOAD_MAX_NUMBER_FIELDS = 500
 
 LANGUAGE_CODE = "fr"
 LANGUAGES = [("fr", _("French")), ("en", _("English"))]

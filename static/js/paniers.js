@@ -83,4 +83,37 @@
   // and the board re-fetches itself on every (re)open (hx-trigger="htmx:wsOpen").
   document.addEventListener("htmx:wsOpen", function () { document.body.dataset.live = "on"; });
   document.addEventListener("htmx:wsClose", function () { document.body.dataset.live = "off"; });
+
+  // The Content-Security-Policy allows no style attribute and no inline script (see
+  // config/settings.py): what differs per territory or per page comes as data attributes,
+  // set here as CSS variables. And the board is the same HTML for everyone at a table:
+  // my own post-its (data-participant on the phone's <body>) get their buttons here.
+  var DRESSED = "[data-territory-color], [data-columns], .postit[data-author]";
+  function dress(root) {
+    if (!root.querySelectorAll) return;
+    var me = document.body.dataset.participant;
+    var elements = Array.prototype.slice.call(root.querySelectorAll(DRESSED));
+    if (root.matches(DRESSED)) elements.push(root);
+    elements.forEach(function (el) {
+      if (el.dataset.territoryColor) el.style.setProperty("--territory", el.dataset.territoryColor);
+      if (el.dataset.columns) el.style.setProperty("--columns", el.dataset.columns);
+      if (el.dataset.author !== undefined) el.classList.toggle("mine", Boolean(me) && el.dataset.author === me);
+    });
+  }
+  document.addEventListener("DOMContentLoaded", function () { dress(document.body); });
+  document.addEventListener("htmx:load", function (event) { dress(event.detail.elt); });
+
+  // Buttons that ask first (<button data-confirm="...">), without an onclick attribute.
+  document.addEventListener("click", function (event) {
+    var button = event.target.closest && event.target.closest("button[data-confirm]");
+    if (button && !window.confirm(button.dataset.confirm)) event.preventDefault();
+  });
+
+  // The console's tables refresh soon after the server says they changed
+  // (hx-trigger="paniers:console-stale"): an htmx event filter would need eval.
+  document.addEventListener("htmx:oobAfterSwap", function (event) {
+    if (event.detail.target && event.detail.target.id === "console-stale") {
+      document.body.dispatchEvent(new CustomEvent("paniers:console-stale"));
+    }
+  });
 })();

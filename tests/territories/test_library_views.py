@@ -29,7 +29,7 @@ def test_it_lists_the_library_with_kind_colour_and_fact_count(user_client, edito
     for name in ["Brest Métropole", "Pays de Brest", "Pays Centre Ouest Bretagne"]:
         assert name in content
     assert "Métropole" in content and "Pays / PETR" in content
-    assert "background: #2f5d8a" in content
+    assert 'data-territory-color="#2f5d8a"' in content
     assert "2 key facts" in content and "0 key facts" in content
     assert f'href="/territories/{brest.pk}/edit/"' in content
     assert 'href="/territories/new/"' in content

@@ -1,3 +1,5 @@
+from urllib.parse import urlencode
+
 import pytest
 from django.core.exceptions import ValidationError
 
@@ -65,3 +67,21 @@ def test_the_form_offers_no_row_past_the_limit(user_client, editor, territories)
     response = user_client(editor).get(f"/territories/{territory.pk}/edit/")
 
     assert response.context["key_facts"].total_form_count() == KEY_FACTS_MAX
+
+
+def test_the_largest_territory_form_fits_under_the_request_body_limit(user_client, editor):
+    """The biggest body a browser sends: the longest sheet and 20 full key facts, all in
+    characters that take the most room once percent-encoded (settings: 512 KiB)."""
+    facts = [
+        {"label": "€" * 120, "value": "€" * 120, "source": "€" * 200} for _ in range(KEY_FACTS_MAX)
+    ]
+    data = territory_post(sheet="🌳" * SHEET_MAX_LENGTH, facts=facts, extra=0)
+    body = urlencode(data)
+    assert len(body) > 200_000  # really the worst case
+
+    response = user_client(editor).post(
+        "/territories/new/", body, content_type="application/x-www-form-urlencoded"
+    )
+
+    assert response.status_code == 302
+    assert Territory.objects.get().sheet == "🌳" * SHEET_MAX_LENGTH

@@ -43,6 +43,10 @@ def test_it_asks_for_the_code_on_the_home_page(client):
     assert 'name="code"' in response.content.decode()
 
 
+def test_it_answers_head_on_the_home_page_as_uptime_monitors_ask(client):
+    assert client.head("/").status_code == 200
+
+
 @pytest.mark.parametrize("typed", [CODE, "ef4aqq", " ef4-aqq ", "EF4 AQQ", "ef4.aq_q"])
 def test_it_takes_the_typed_code_in_any_case_with_spaces_or_dashes(client, coded_workshop, typed):
     response = client.post("/", {"code": typed})

@@ -33,7 +33,7 @@ def _guessing_response(request: HttpRequest) -> HttpResponse:
     return response
 
 
-@require_http_methods(["GET", "POST"])
+@require_http_methods(["GET", "HEAD", "POST"])
 def join_start(request: HttpRequest) -> HttpResponse:
     """Home page: type the code shown on the projector."""
     form = JoinCodeForm(request.POST or None)
