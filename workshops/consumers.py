@@ -8,6 +8,7 @@ and its presence row: see ``FragmentConsumer.__call__``.
 
 import asyncio
 import logging
+import weakref
 
 from channels.db import database_sync_to_async
 from channels.generic.websocket import AsyncWebsocketConsumer
@@ -30,6 +31,22 @@ ACCESS_WITHDRAWN = 4403
 
 # Group discards of sockets that ended, kept referenced until done (see _leave).
 _leaving: set[asyncio.Task] = set()
+
+# Group adds and discards under way at once, per process. Each takes a connection from
+# channels-redis's pool, which refuses past its size (REDIS_MAX_CONNECTIONS, 200): when
+# 300 sockets dropped at once, their discards failed with MaxConnectionsError and left
+# hundreds of members behind. Past this bound they wait their turn instead.
+MEMBERSHIP_CONCURRENCY = 32
+_membership: "weakref.WeakKeyDictionary[asyncio.AbstractEventLoop, asyncio.Semaphore]" = (
+    weakref.WeakKeyDictionary()
+)
+
+
+def membership_slot() -> asyncio.Semaphore:
+    loop = asyncio.get_running_loop()
+    if loop not in _membership:
+        _membership[loop] = asyncio.Semaphore(MEMBERSHIP_CONCURRENCY)
+    return _membership[loop]
 
 
 class FragmentConsumer(AsyncWebsocketConsumer):
@@ -55,8 +72,9 @@ class FragmentConsumer(AsyncWebsocketConsumer):
             return
         self.live_groups = groups  # before adding: a cancelled handshake leaves them too
         try:
-            for group in groups:
-                await self.channel_layer.group_add(group, self.channel_name)
+            async with membership_slot():
+                for group in groups:
+                    await self.channel_layer.group_add(group, self.channel_name)
         except Exception:
             # The channel layer is away (Redis restarting): refuse, the page tries again.
             logger.warning("websocket refused: could not join its groups", exc_info=True)
@@ -82,8 +100,9 @@ class FragmentConsumer(AsyncWebsocketConsumer):
 
     async def _discard(self, groups: list[str]) -> None:
         try:
-            for group in groups:
-                await self.channel_layer.group_discard(group, self.channel_name)
+            async with membership_slot():
+                for group in groups:
+                    await self.channel_layer.group_discard(group, self.channel_name)
         except Exception:
             # Redis away: channels-redis forgets members after its group expiry.
             logger.warning("could not leave the groups of a closed socket", exc_info=True)
