@@ -163,7 +163,9 @@ class StormRoom(Room):
             storm.get_status[status] = storm.get_status.get(status, 0) + 1
         return all(status == 200 for status in statuses)
 
-    async def come_back(self, http, phone: Phone, storm: Storm, deadline: float) -> None:
+    async def come_back(
+        self, http, phone: Phone, storm: Storm, deadline: float, resync: bool = True
+    ) -> None:
         rng = random.Random(self.rng.random())
         retry = 0
         while time.monotonic() < deadline:
@@ -177,7 +179,7 @@ class StormRoom(Room):
             except (TimeoutError, aiohttp.ClientError, OSError) as error:
                 storm.fail(type(error).__name__)
             else:
-                if await self.resync(http, phone, storm):
+                if not resync or await self.resync(http, phone, storm):
                     storm.back_at[phone.index] = time.monotonic() - storm.started
                     return
                 # A failed re-sync leaves the socket open: the page keeps it, and its
@@ -259,7 +261,10 @@ async def storm_round(http, room: StormRoom, s, groups: list[str]) -> dict:
 
 
 async def connect_all(http, room: StormRoom) -> None:
-    await bounded(50, (room.open(http, phone) for phone in room.phones))
+    """Every phone's socket, 50 handshakes at a time, each retried as the page would."""
+    storm = Storm(started=time.monotonic())
+    deadline = storm.started + room.args.max_seconds
+    await bounded(50, (room.come_back(http, p, storm, deadline, resync=False) for p in room.phones))
     deadline = time.monotonic() + 60
     while time.monotonic() < deadline:
         if await asyncio.to_thread(presence_rows) >= len(room.phones):
