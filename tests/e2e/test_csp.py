@@ -146,7 +146,9 @@ def join_table(phone: Watched, code: str, first_name: str, seat) -> None:
 def test_every_page_runs_under_the_policy_without_a_violation(
     chromium_path, room, daphne_factory, browser
 ):
-    server = daphne_factory(env={"JOIN_ATTEMPTS_PER_WINDOW": "1"})
+    # The stranger comes through a trusted proxy from an address of their own, so that
+    # throttling them does not lock the other phones (all on 127.0.0.1) out.
+    server = daphne_factory(env={"JOIN_ATTEMPTS_PER_WINDOW": "1", "TRUSTED_PROXIES": "127.0.0.1"})
     with urlopen(Request(f"{server.url}/", method="HEAD"), timeout=10) as head:
         assert head.status == 200 and "script-src 'self'" in head.headers["Content-Security-Policy"]
 
@@ -158,7 +160,9 @@ def test_every_page_runs_under_the_policy_without_a_violation(
     canary.context.close()
 
     # A stranger's phone: the join pages, the admin's login, the page for wrong codes.
-    stranger = Watched(browser, server.url, **PHONE)
+    stranger = Watched(
+        browser, server.url, **PHONE, extra_http_headers={"X-Forwarded-For": "203.0.113.9"}
+    )
     stranger.visit("/")
     stranger.visit(f"/j/{room.preparing_code}/")
     stranger.visit(f"/j/{room.closed_code}/")
@@ -167,7 +171,7 @@ def test_every_page_runs_under_the_policy_without_a_violation(
     statuses = []
     for _attempt in range(3):  # wrong codes until the join page refuses to look further
         stranger.page.goto("/")
-        stranger.page.fill("input[name=code]", "ZZZZZZ")
+        stranger.page.fill("input[name=code]", "QQQQQQ")  # well formed, unknown
         with stranger.page.expect_response(lambda r: r.request.method == "POST") as answer:
             stranger.page.locator("form:has(input[name=code]) [type=submit]").click()
         statuses.append(answer.value.status)
@@ -210,7 +214,7 @@ def test_every_page_runs_under_the_policy_without_a_violation(
     laptop.assert_clean(projector)
 
     # Two phones at table 1.
-    alice = stranger
+    alice = Watched(browser, server.url, **PHONE)
     join_table(alice, room.code, "Alice", room.seats["alice"])
     alice.assert_clean(where="Alice's phone")
     bruno = Watched(browser, server.url, **PHONE)
