@@ -344,7 +344,8 @@ PRESENCE_FLUSH_SECONDS = env_float("PRESENCE_FLUSH_SECONDS", 0.2)
 # HTTP requests inside Django at once, per process; the others queue (config/asgi.py).
 HTTP_CONCURRENCY = env_int("HTTP_CONCURRENCY", 8)
 
-# Counts renders and broadcasts for bench/; off unless asked for.
+# Serves bench/ its counters (/__stats__/) and its floor (/__bench__/group_send/); off
+# unless asked for. The counters themselves always count.
 PANIERS_STATS = env_bool("PANIERS_STATS", False)
 
 LOGGING = {

@@ -58,7 +58,8 @@ def after_commit(announce, *args, **kwargs) -> None:
 
 
 # The console re-fetches its overview when this arrives (debounced, see console.html): a
-# burst of changes costs one constant string per change and one overview query per burst.
+# burst of changes costs one constant string per change and one overview fetch (five
+# queries) per burst.
 CONSOLE_STALE = '<div id="console-stale" hx-swap-oob="true"></div>'
 
 
@@ -99,8 +100,8 @@ def send_fragment(groups: list[str], html: str) -> None:
 def broadcast_cell(subgroup_id: int, kind: str) -> None:
     """Push one grid cell (a sub-group's offers or needs) to its table and the screens."""
     subgroup = SubGroup.objects.select_related("table", "territory").get(pk=subgroup_id)
-    # Everyone gets the same HTML, so it is rendered in the workshop's language,
-    # not in the language of whoever made the change.
+    # Everyone gets the same HTML, so it is rendered in the site's language
+    # (settings.LANGUAGE_CODE), not in the language of whoever made the change.
     with translation.override(settings.LANGUAGE_CODE):
         html = selectors.render_cell(subgroup, kind, oob=True)
     workshop_id = subgroup.table.workshop_id
