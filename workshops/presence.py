@@ -11,6 +11,7 @@ refreshed for 2.5 beats: those of a process that died.
 """
 
 import asyncio
+import contextlib
 import datetime
 import logging
 import time
@@ -106,6 +107,15 @@ def leave(channel_name: str) -> None:
 async def flush() -> None:
     """Write what is pending now (the writer does it by itself after a short delay)."""
     await _flush(ledger(), beat=False)
+
+
+async def stop() -> None:
+    """Write what is pending and stop this event loop's writer: nothing is written after."""
+    book = ledger()
+    book.task.cancel()
+    with contextlib.suppress(asyncio.CancelledError):
+        await book.task
+    await _flush(book, beat=False)
 
 
 async def _writer(book: Ledger) -> None:

@@ -72,7 +72,13 @@ async def ws():
     yield open_socket
     for communicator in opened:
         await communicator.disconnect(timeout=DISCONNECT_TIMEOUT)
-    # Sockets and services ran queries in asgiref's thread: close its connections there.
+    await close_database_thread()
+
+
+async def close_database_thread() -> None:
+    """Sockets, presence and services ran queries in asgiref's thread: once presence has
+    written its last batch and stopped, close that thread's connections there."""
+    await presence.stop()
     await database_sync_to_async(connections.close_all)()
 
 
@@ -80,7 +86,7 @@ async def is_refused(path: str, headers: list) -> bool:
     communicator = WebsocketCommunicator(application, path, headers=headers)
     connected, _close_code = await communicator.connect()
     await communicator.disconnect(timeout=DISCONNECT_TIMEOUT)
-    await database_sync_to_async(connections.close_all)()
+    await close_database_thread()
     return not connected
 
 
@@ -434,8 +440,8 @@ async def test_it_clears_the_rows_of_a_process_that_died(
 
 async def test_it_records_nothing_for_a_refused_phone(phone_headers, dora, workshop):
     assert await is_refused(f"/ws/j/{workshop.code}/", await phone_headers(dora))
-    await presence.flush()
     assert await database_sync_to_async(connected_participants)() == []
+    await database_sync_to_async(connections.close_all)()
 
 
 async def group_members(layer, group: str) -> int:
@@ -473,7 +479,7 @@ async def test_a_socket_cut_at_any_point_of_its_handshake_leaves_no_row_and_no_m
     assert await database_sync_to_async(connected_participants)() == []
     for group in (table_group(alice.subgroup.table_id), workshop_group(alice.workshop_id)):
         assert await group_members(channel_layer, group) == 0
-    await database_sync_to_async(connections.close_all)()
+    await close_database_thread()
 
 
 async def test_a_facilitator_removed_from_a_workshop_has_their_screens_closed_at_once(
