@@ -342,7 +342,7 @@ BROADCAST_TIMEOUT_SECONDS = env_float("BROADCAST_TIMEOUT_SECONDS", 1.0)
 # Presence rows are written in batches, this long after the first change of a burst.
 PRESENCE_FLUSH_SECONDS = env_float("PRESENCE_FLUSH_SECONDS", 0.2)
 # HTTP requests inside Django at once, per process; the others queue (config/asgi.py).
-HTTP_CONCURRENCY = env_int("HTTP_CONCURRENCY", 8)
+HTTP_CONCURRENCY = env_int("HTTP_CONCURRENCY", 4)
 
 # Serves bench/ its counters (/__stats__/) and its floor (/__bench__/group_send/); off
 # unless asked for. The counters themselves always count.
