@@ -11,7 +11,6 @@ refreshed for 2.5 beats: those of a process that died.
 """
 
 import asyncio
-import contextlib
 import datetime
 import logging
 import time
@@ -49,6 +48,7 @@ class Ledger:
     left: dict[str, int] = field(default_factory=dict)  # channel: workshop
     wake: asyncio.Event = field(default_factory=asyncio.Event)
     task: asyncio.Task | None = None
+    stopping: bool = False
     started: datetime.datetime = field(default_factory=timezone.now)
     swept_earlier_runs: bool = False
 
@@ -92,6 +92,7 @@ def ledger() -> Ledger:
     if book is None:
         book = _ledgers[loop] = Ledger()
     if book.task is None or book.task.done():
+        book.stopping = False
         book.task = loop.create_task(_writer(book))
     return book
 
@@ -110,12 +111,14 @@ async def flush() -> None:
 
 
 async def stop() -> None:
-    """Write what is pending and stop this event loop's writer: nothing is written after."""
+    """Write what is pending and stop this event loop's writer: nothing is written after.
+
+    The writer is asked to end rather than cancelled: a cancellation landing inside a
+    Redis call can be swallowed by redis-py (redis/redis-py#2028)."""
     book = ledger()
-    book.task.cancel()
-    with contextlib.suppress(asyncio.CancelledError):
-        await book.task
-    await _flush(book, beat=False)
+    book.stopping = True
+    book.wake.set()
+    await book.task
 
 
 async def _writer(book: Ledger) -> None:
@@ -124,9 +127,13 @@ async def _writer(book: Ledger) -> None:
         try:
             async with asyncio.timeout(max(0.0, next_beat - time.monotonic())):
                 await book.wake.wait()
-            await asyncio.sleep(settings.PRESENCE_FLUSH_SECONDS)  # the rest of the burst
+            if not book.stopping:
+                await asyncio.sleep(settings.PRESENCE_FLUSH_SECONDS)  # the rest of the burst
         except TimeoutError:
             pass
+        if book.stopping:
+            await _flush(book, beat=False)
+            return
         book.wake.clear()
         beat = time.monotonic() >= next_beat
         if beat:
