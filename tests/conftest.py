@@ -302,3 +302,16 @@ def request_problem(content: str) -> str:
     assert found, "no #request-problem"
     assert 'hx-swap-oob="true"' in found.group(1)
     return found.group(2)
+
+
+async def close_database_thread() -> None:
+    """Sockets, presence and services ran queries in asgiref's database thread: once
+    presence has written its last batch and stopped, close that thread's connections
+    there, or PostgreSQL refuses to drop the test database at the end of the run."""
+    from channels.db import database_sync_to_async
+    from django.db import connections
+
+    from workshops import presence
+
+    await presence.stop()
+    await database_sync_to_async(connections.close_all)()

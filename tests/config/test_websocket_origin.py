@@ -5,12 +5,11 @@ Origin headers: only a page of this site, scheme, host and port alike, may open 
 """
 
 import pytest
-from channels.db import database_sync_to_async
 from channels.testing import WebsocketCommunicator
 from django.conf import settings
-from django.db import connections
 
 from config.asgi import application
+from tests.conftest import close_database_thread
 
 pytestmark = [pytest.mark.django_db(transaction=True), pytest.mark.usefixtures("channel_layer")]
 
@@ -33,7 +32,7 @@ def phone(participant_client, alice):
         )
         connected, _ = await communicator.connect()
         await communicator.disconnect(timeout=0.1)
-        await database_sync_to_async(connections.close_all)()
+        await close_database_thread()
         return connected
 
     return opens

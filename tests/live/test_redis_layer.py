@@ -14,12 +14,11 @@ import pytest
 from channels.db import database_sync_to_async
 from channels.layers import channel_layers, get_channel_layer
 from channels.testing import WebsocketCommunicator
-from django.db import connections
 from django.test import override_settings
 
 from config.asgi import application
 from config.settings import redis_channel_layer
-from tests.conftest import session_key, ws_headers
+from tests.conftest import close_database_thread, session_key, ws_headers
 from workshops import services
 
 pytestmark = [pytest.mark.redis, pytest.mark.django_db(transaction=True)]
@@ -71,6 +70,4 @@ async def test_an_idle_phone_socket_still_hears_a_broadcast(redis_layer, alice, 
             await communicator.disconnect()  # re-raises a consumer's crash
         finally:
             await get_channel_layer().flush()  # removes the prefix's keys, closes connections
-            # The ORM ran in sync_to_async's worker thread: close its connection, or
-            # PostgreSQL refuses to drop the test database at the end of the run.
-            await database_sync_to_async(connections.close_all)()
+            await close_database_thread()

@@ -11,7 +11,7 @@ from django.db import connections
 from django.utils import timezone
 
 from config.asgi import application
-from tests.conftest import session_key, ws_headers
+from tests.conftest import close_database_thread, session_key, ws_headers
 from workshops import consumers, phases, presence, services, stats
 from workshops.broadcast import CONSOLE_STALE, screens_group, table_group, workshop_group
 from workshops.models import Connection, Phase, Workshop
@@ -72,13 +72,6 @@ async def ws():
     for communicator in opened:
         await communicator.disconnect(timeout=DISCONNECT_TIMEOUT)
     await close_database_thread()
-
-
-async def close_database_thread() -> None:
-    """Sockets, presence and services ran queries in asgiref's thread: once presence has
-    written its last batch and stopped, close that thread's connections there."""
-    await presence.stop()
-    await database_sync_to_async(connections.close_all)()
 
 
 async def is_refused(path: str, headers: list) -> bool:
