@@ -1,3 +1,5 @@
+import uuid
+
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
@@ -200,10 +202,27 @@ class PostItForm(forms.Form):
         },
     )
     theme = forms.ChoiceField(label=_("Theme (optional)"), required=False)
+    # A new one with each blank compose form (PostItForm.blank): see PostIt.client_id.
+    client_id = forms.UUIDField(required=False, widget=forms.HiddenInput)
+
+    @classmethod
+    def blank(cls, *, themes: list[str], kind: str) -> "PostItForm":
+        return cls(themes=themes, initial={"kind": kind, "client_id": uuid.uuid4()})
 
     def __init__(self, *args, themes: list[str], **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["theme"].choices = [("", "—"), *((theme, theme) for theme in themes)]
+
+    def sent_client_id(self) -> uuid.UUID | None:
+        """The form's id as sent, whatever else is wrong with the form."""
+        try:
+            return self.fields["client_id"].clean(self.data.get("client_id"))
+        except forms.ValidationError:
+            return None
+
+    def postit_fields(self) -> dict:
+        """What an edit changes: the id belongs to the form that wrote the post-it."""
+        return {name: self.cleaned_data[name] for name in ("kind", "text", "theme")}
 
     def clean_text(self):
         text = self.cleaned_data["text"].strip()

@@ -192,12 +192,22 @@ class PostIt(models.Model):
         validators=[MaxLengthValidator(POSTIT_MAX_LENGTH)],
     )
     theme = models.CharField(_("theme"), max_length=80, blank=True)
+    # Drawn for each compose form: the same form sent twice (a retry after a lost
+    # answer, a queued write sent again) is the same post-it, written once.
+    client_id = models.UUIDField(null=True, blank=True, editable=False)
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 
     class Meta:
         ordering = ["created_at", "id"]
         indexes = [models.Index(fields=["subgroup", "kind"])]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["author", "client_id"],
+                condition=models.Q(client_id__isnull=False),
+                name="postit_written_once_per_client_id",
+            )
+        ]
         verbose_name = _("post-it")
         verbose_name_plural = _("post-its")
 

@@ -58,6 +58,13 @@ def workshop_board(workshop: Workshop, table: Table | None = None) -> list[Table
     return [TableBoard(t, _columns(t.subgroups.all())) for t in tables]
 
 
+def postit_written_by(author: Participant, client_id) -> PostIt | None:
+    """The post-it a compose form already wrote, when the same form comes again."""
+    if client_id is None:
+        return None
+    return PostIt.objects.filter(author=author, client_id=client_id).first()
+
+
 def cell_postits(subgroup: SubGroup, kind: str) -> list[PostIt]:
     return list(_postits().filter(subgroup=subgroup, kind=kind))
 

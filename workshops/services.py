@@ -7,6 +7,7 @@ and ``clean_themes`` are checks the writes share (the form uses the first): they
 """
 
 import datetime
+import uuid
 
 from django.contrib.auth import get_user_model
 from django.core.exceptions import ValidationError
@@ -14,6 +15,7 @@ from django.db import IntegrityError, transaction
 from django.utils.translation import gettext as _
 
 from territories.models import Territory
+from workshops import selectors
 from workshops.broadcast import after_commit, broadcast_cell, withdraw_facilitator
 from workshops.codes import new_join_code
 from workshops.models import Participant, PostIt, SubGroup, Table, Workshop, default_themes
@@ -204,16 +206,33 @@ def _clean_postit(postit: PostIt, workshop: Workshop) -> None:
     postit.theme = postit.theme.strip()
     if postit.theme and postit.theme not in workshop.themes:
         raise ValidationError({"theme": _("Choose a theme from the list.")})
-    postit.full_clean()
+    # The client id's constraint is left to the database: see postit_create.
+    postit.full_clean(validate_constraints=False)
 
 
 @transaction.atomic
 def postit_create(
-    *, subgroup: SubGroup, author: Participant | None, kind: str, text: str, theme: str = ""
+    *,
+    subgroup: SubGroup,
+    author: Participant | None,
+    kind: str,
+    text: str,
+    theme: str = "",
+    client_id: uuid.UUID | None = None,
 ) -> PostIt:
-    postit = PostIt(subgroup=subgroup, author=author, kind=kind, text=text, theme=theme)
+    """Write a post-it, once per ``client_id``: the same compose form sent again gets
+    the post-it it already wrote, unchanged and not announced again."""
+    if author is not None and (written := selectors.postit_written_by(author, client_id)):
+        return written
+    postit = PostIt(
+        subgroup=subgroup, author=author, kind=kind, text=text, theme=theme, client_id=client_id
+    )
     _clean_postit(postit, subgroup.table.workshop)
-    postit.save()
+    try:
+        with transaction.atomic():
+            postit.save()
+    except IntegrityError:  # the same form, sent twice at the same instant
+        return PostIt.objects.get(author=author, client_id=client_id)
     _announce(subgroup.pk, postit.kind)
     return postit
 

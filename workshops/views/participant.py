@@ -130,7 +130,7 @@ def _gate_form(form: PostItForm, workshop: Workshop) -> str | None:
 
 def _phone_page(request: HttpRequest, participant: Participant) -> HttpResponse:
     workshop = participant.workshop
-    form = PostItForm(themes=workshop.themes, initial={"kind": PostIt.Kind.OFFER})
+    form = PostItForm.blank(themes=workshop.themes, kind=PostIt.Kind.OFFER)
     context = {
         "workshop": workshop,
         "participant": participant,
@@ -190,7 +190,7 @@ def _changed_cells(participant: Participant, kinds) -> list[str]:
 
 
 def _fresh_form(participant: Participant, kind: str = PostIt.Kind.OFFER) -> PostItForm:
-    return PostItForm(themes=participant.workshop.themes, initial={"kind": kind})
+    return PostItForm.blank(themes=participant.workshop.themes, kind=kind)
 
 
 def _over_write_budget(participant: Participant) -> bool:
@@ -214,6 +214,10 @@ TOO_MANY = 429
 def postit_create(request: HttpRequest, workshop: Workshop) -> HttpResponse:
     participant = access.require_participant(request, workshop)
     form = PostItForm(request.POST, themes=workshop.themes)
+    if written := selectors.postit_written_by(participant, form.sent_client_id()):
+        # The same form again (a retry after a lost answer, a queued write): it was
+        # saved, so it is answered as saved, whatever the phase or the budget say now.
+        return _written(request, participant, written)
     if closed_reason(participant.workshop, Action.POSTITS):
         return _render_form(request, participant, form, status=PHASE_CLOSED)
     if not form.is_valid():
@@ -228,8 +232,12 @@ def postit_create(request: HttpRequest, workshop: Workshop) -> HttpResponse:
     except ValidationError as error:
         form.add_error(None, error)
         return _render_form(request, participant, form, status=422)
+    return _written(request, participant, postit)
+
+
+def _written(request: HttpRequest, participant: Participant, postit: PostIt) -> HttpResponse:
     if not request.htmx:  # the form still works when scripts fail
-        return redirect("workshops:join", code=workshop.code)
+        return redirect("workshops:join", code=participant.workshop.code)
     return _render_form(
         request, participant, _fresh_form(participant, postit.kind), changed=[postit.kind]
     )
@@ -254,7 +262,7 @@ def postit_edit(request: HttpRequest, pk: int) -> HttpResponse:
         return _render_form(request, participant, form, postit=postit, status=TOO_MANY)
     previous_kind = postit.kind
     try:
-        services.postit_update(postit=postit, **form.cleaned_data)
+        services.postit_update(postit=postit, **form.postit_fields())
     except ValidationError as error:
         form.add_error(None, error)
         return _render_form(request, participant, form, postit=postit, status=422)
