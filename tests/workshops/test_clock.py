@@ -12,7 +12,7 @@ from django.core.exceptions import ValidationError
 from tests.conftest import T0, at, command, reloaded
 from workshops import services
 from workshops.clock import ZERO, Clock
-from workshops.gate import clock_of, grace_of
+from workshops.gate import Action, clock_of, closed_reason, grace_of
 from workshops.models import Phase, Workshop
 
 GRACE = datetime.timedelta(seconds=60)
@@ -381,7 +381,7 @@ def test_it_refuses_to_go_to_a_phase_of_another_workshop(room, other_workshop):
     assert snapshot(room) == before
 
 
-@pytest.mark.parametrize("name", ["pause", "resume", "shift"])
+@pytest.mark.parametrize("name", ["pause", "resume", "shift", "set_remaining"])
 def test_it_refuses_clock_commands_before_the_first_phase(room, name):
     before = snapshot(room)
 
@@ -464,6 +464,73 @@ def test_it_reopens_input_when_time_is_given_back_after_it_ran_out(room):
 
     assert remaining(room, at(40)) == mins(5)
     assert clock_of(reloaded(room)).accepts_input(at(40), GRACE)
+
+
+def test_it_gives_five_minutes_back_after_the_time_left_reached_zero(room):
+    command(room, "start", T0)
+    for _ in range(7):  # 30 minutes left, seven times "−5 min": zero, never less
+        command(room, "shift", at(10), minutes=-5)
+    assert reloaded(room).deadline == at(10)
+    assert closed_reason(reloaded(room), Action.POSTITS, at(10)) is None  # the grace
+    assert closed_reason(reloaded(room), Action.POSTITS, at(11, seconds=1)) is not None
+
+    command(room, "shift", at(10), minutes=5)
+
+    assert remaining(room, at(10)) == mins(5)
+    assert closed_reason(reloaded(room), Action.POSTITS, at(14)) is None
+
+
+def test_it_sets_the_time_left_of_the_running_phase(room):
+    command(room, "start", T0)
+    version = reloaded(room).clock_version
+
+    command(room, "set_remaining", at(40), minutes=12)  # 10 minutes over, then 12 more
+
+    workshop = reloaded(room)
+    assert workshop.deadline == at(52)
+    assert workshop.phase_started_at == T0
+    assert workshop.clock_version == version + 1
+    assert closed_reason(workshop, Action.POSTITS, at(40)) is None
+
+
+def test_it_sets_the_time_left_of_a_paused_phase_and_keeps_it_paused(room):
+    command(room, "start", T0)
+    command(room, "pause", at(10))
+
+    command(room, "set_remaining", at(20), minutes=7)
+
+    workshop = reloaded(room)
+    assert workshop.paused_at == at(10)
+    assert clock_of(workshop).remaining(at(90)) == mins(7)
+    command(room, "resume", at(30))
+    assert remaining(room, at(30)) == mins(7)
+
+
+def test_it_sets_the_time_left_to_zero(room):
+    command(room, "start", T0)
+
+    command(room, "set_remaining", at(10), minutes=0)
+
+    assert reloaded(room).deadline == at(10)
+
+
+@pytest.mark.parametrize("minutes", [-1, 181, None])
+def test_it_refuses_to_set_the_time_left_below_zero_or_above_three_hours(room, minutes):
+    command(room, "start", T0)
+    before = snapshot(room)
+
+    with pytest.raises(ValidationError):
+        command(room, "set_remaining", at(1), minutes=minutes)
+
+    assert snapshot(room) == before
+
+
+def test_it_accepts_three_hours_left_at_most(room):
+    command(room, "start", T0)
+
+    command(room, "set_remaining", at(1), minutes=180)
+
+    assert remaining(room, at(1)) == mins(180)
 
 
 def test_it_stops_the_clock_and_can_start_again_from_the_first_phase(room):
