@@ -76,11 +76,25 @@ class Clock:
             paused_at=None,
         )
 
-    def shift(self, delta: datetime.timedelta) -> "Clock":
-        """More time (positive) or less (negative, possibly below zero: time is up)."""
+    def shift(self, delta: datetime.timedelta, now: datetime.datetime) -> "Clock":
+        """More time (positive) or less (negative), never below zero remaining.
+
+        Less time stops at zero: the deadline lands on ``now`` (or on the pause instant),
+        never in the past, so one "+5 min" afterwards gives five minutes back. A deadline
+        already passed is not moved by less time: that would give time back.
+        """
         if not self.is_set:
             return self
-        return replace(self, deadline=self.deadline + delta)
+        deadline = self.deadline + delta
+        if delta < ZERO:
+            deadline = max(deadline, min(self.deadline, self.frozen_now(now)))
+        return replace(self, deadline=deadline)
+
+    def set_remaining(self, now: datetime.datetime, remaining: datetime.timedelta) -> "Clock":
+        """Exactly ``remaining`` left from ``now`` (kept as is while paused), zero at least."""
+        if not self.is_set:
+            return self
+        return replace(self, deadline=self.frozen_now(now) + max(remaining, ZERO))
 
     def stop(self) -> "Clock":
         return Clock()

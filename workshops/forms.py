@@ -13,7 +13,7 @@ from workshops.models import (
     Workshop,
     default_themes,
 )
-from workshops.phases import ClockCommand
+from workshops.phases import MAX_REMAINING_MINUTES, ClockCommand, remaining_minutes_error
 from workshops.services import MAX_TABLES, check_territory_count
 
 
@@ -107,6 +107,21 @@ class ClockCommandForm(forms.Form):
         super().__init__(*args, **kwargs)
         self.fields["phase"].queryset = workshop.phases.all()
 
+    def clean(self):
+        data = super().clean()
+        if data.get("command") == ClockCommand.SET_REMAINING:
+            # One message for every wrong value (empty, "abc", 2.5, 200): the field's own
+            # "whole number" message would not say which numbers are allowed.
+            minutes = data.get("minutes")
+            if (
+                "minutes" in self.errors
+                or minutes is None
+                or not 0 <= minutes <= MAX_REMAINING_MINUTES
+            ):
+                self.errors.pop("minutes", None)
+                self.add_error("minutes", remaining_minutes_error())
+        return data
+
     def error_message(self) -> str:
         return " ".join(message for errors in self.errors.values() for message in errors)
 
@@ -114,7 +129,7 @@ class ClockCommandForm(forms.Form):
         data = self.cleaned_data
         return {
             "command": ClockCommand(data["command"]),
-            "minutes": data["minutes"] or 0,
+            "minutes": data["minutes"],
             "phase": data["phase"],
             "seen_phase_id": data["seen_phase"],
         }

@@ -82,10 +82,19 @@ class ClockCommand(StrEnum):
     PREVIOUS = "previous"
     GOTO = "goto"
     SHIFT = "shift"
+    SET_REMAINING = "set_remaining"
     STOP = "stop"
 
 
 MAX_SHIFT_MINUTES = 60
+MAX_REMAINING_MINUTES = 180
+
+
+def remaining_minutes_error() -> str:
+    """What the console says when the time to set is not between 0 and the maximum."""
+    return _("Set the time left to a whole number of minutes, from 0 to %(max)s.") % {
+        "max": MAX_REMAINING_MINUTES
+    }
 
 
 def _locked(workshop: Workshop) -> Workshop:
@@ -137,7 +146,7 @@ def clock_command(
     *,
     now: datetime.datetime | None = None,
     phase: Phase | None = None,
-    minutes: int = 0,
+    minutes: int | None = None,
     seen_phase_id: int | None = None,
 ) -> Workshop:
     """Apply one facilitator command to the workshop's clock; everyone hears the new state.
@@ -204,7 +213,11 @@ def clock_command(
             raise ValidationError(
                 _("Add or remove between 1 and %(max)s minutes.") % {"max": MAX_SHIFT_MINUTES}
             )
-        clock = clock.shift(datetime.timedelta(minutes=minutes))
+        clock = clock.shift(datetime.timedelta(minutes=minutes), now)
+    elif command == ClockCommand.SET_REMAINING:
+        if minutes is None or not 0 <= minutes <= MAX_REMAINING_MINUTES:
+            raise ValidationError(remaining_minutes_error())
+        clock = clock.set_remaining(now, datetime.timedelta(minutes=minutes))
     elif command == ClockCommand.STOP:
         clock, target = clock.stop(), None
     _save_clock(workshop, clock, target, *extra_fields)
@@ -257,7 +270,7 @@ def phase_save(
     if workshop.current_phase_id == phase.pk and before.duration_minutes != phase.duration_minutes:
         delta = datetime.timedelta(minutes=phase.duration_minutes - before.duration_minutes)
         # The consoles' list of phases shows durations: it is re-fetched too.
-        _save_clock(workshop, clock_of(workshop).shift(delta), phase, consoles_too=True)
+        _save_clock(workshop, clock_of(workshop).shift(delta, now), phase, consoles_too=True)
     else:
         announce_state(workshop)
     return phase

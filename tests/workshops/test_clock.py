@@ -11,8 +11,8 @@ from django.core.exceptions import ValidationError
 
 from tests.conftest import T0, at, command, reloaded
 from workshops import services
-from workshops.clock import Clock
-from workshops.gate import clock_of, grace_of
+from workshops.clock import ZERO, Clock
+from workshops.gate import Action, clock_of, closed_reason, grace_of
 from workshops.models import Phase, Workshop
 
 GRACE = datetime.timedelta(seconds=60)
@@ -44,7 +44,8 @@ def test_it_ignores_pause_resume_and_shift_while_no_phase_runs():
 
     assert clock.pause(T0) == clock
     assert clock.resume(T0) == clock
-    assert clock.shift(mins(5)) == clock
+    assert clock.shift(mins(5), T0) == clock
+    assert clock.set_remaining(T0, mins(5)) == clock
 
 
 def test_it_counts_down_from_the_full_duration_once_started():
@@ -91,7 +92,7 @@ def test_it_changes_nothing_when_resuming_a_running_clock():
 
 
 def test_it_gives_more_time_when_extended():
-    clock = running(30).shift(mins(5))
+    clock = running(30).shift(mins(5), at(10))
 
     assert clock.remaining(at(10)) == mins(25)
     assert clock.elapsed(at(10)) == mins(10)
@@ -99,19 +100,84 @@ def test_it_gives_more_time_when_extended():
 
 
 def test_it_extends_a_paused_clock_without_resuming_it():
-    clock = running(30).pause(at(10)).shift(mins(5))
+    clock = running(30).pause(at(10)).shift(mins(5), at(20))
 
     assert clock.is_paused
     assert clock.remaining(at(40)) == mins(25)
 
 
-def test_it_goes_below_zero_when_shrunk_past_the_deadline():
-    clock = running(30).shift(mins(-25))
+def test_it_stops_at_zero_when_shrunk_past_the_time_left():
+    clock = running(30).shift(mins(-5), at(27))  # 3 minutes left
 
-    assert clock.remaining(at(10)) == mins(-5)
-    assert clock.is_time_up(at(10))
-    assert not clock.accepts_input(at(10), GRACE)
-    assert clock.accepts_input(at(10), mins(10))
+    assert clock.deadline == at(27)
+    assert clock.remaining(at(27)) == ZERO
+    assert clock.is_time_up(at(27))
+    assert clock.accepts_input(at(27), GRACE)
+
+
+def test_it_never_puts_the_deadline_in_the_past_however_often_shrunk():
+    clock = running(45)
+    for seconds in range(7):  # seven "−5 min" on 15 minutes left: it once ended 20 in the past
+        clock = clock.shift(mins(-5), at(30, seconds=seconds))
+
+    assert clock.deadline == at(30, seconds=2)  # the third press reached zero
+    clock = clock.shift(mins(5), at(30, seconds=10))
+    assert clock.remaining(at(30, seconds=10)) == mins(5) - datetime.timedelta(seconds=8)
+    assert clock.accepts_input(at(30, seconds=10), GRACE)
+
+
+def test_it_gives_five_minutes_back_after_being_shrunk_to_zero():
+    clock = running(30).shift(mins(-5), at(27)).shift(mins(5), at(27))
+
+    assert clock.remaining(at(27)) == mins(5)
+    assert clock.accepts_input(at(31), GRACE)
+
+
+def test_it_leaves_a_deadline_already_passed_where_it_is_when_shrunk():
+    clock = running(30)
+
+    assert clock.shift(mins(-5), at(40)) == clock  # no time given back by "less time"
+    assert clock.shift(mins(5), at(40)).remaining(at(40)) == mins(-5)
+
+
+def test_it_stops_a_paused_clock_at_zero_left_and_keeps_it_paused():
+    clock = running(30).pause(at(27)).shift(mins(-5), at(40))
+
+    assert clock.is_paused
+    assert clock.deadline == at(27)
+    assert clock.remaining(at(50)) == ZERO
+    assert clock.shift(mins(5), at(50)).remaining(at(60)) == mins(5)
+
+
+def test_it_sets_the_time_left_from_now_while_running():
+    clock = running(30).set_remaining(at(10), mins(7))
+
+    assert clock.deadline == at(17)
+    assert clock.started_at == T0
+    assert clock.remaining(at(10)) == mins(7)
+
+
+def test_it_sets_the_time_left_of_a_paused_clock_without_resuming_it():
+    clock = running(30).pause(at(10)).set_remaining(at(25), mins(7))
+
+    assert clock.is_paused
+    assert clock.remaining(at(40)) == mins(7)
+    assert clock.resume(at(40)).remaining(at(40)) == mins(7)
+
+
+def test_it_reopens_an_overrun_phase_when_the_time_left_is_set():
+    clock = running(30)
+    assert not clock.accepts_input(at(45), GRACE)
+
+    clock = clock.set_remaining(at(45), mins(5))
+
+    assert clock.remaining(at(45)) == mins(5)
+    assert clock.accepts_input(at(45), GRACE)
+
+
+def test_it_sets_the_time_left_to_zero_and_never_below():
+    assert running(30).set_remaining(at(10), ZERO).deadline == at(10)
+    assert running(30).set_remaining(at(10), mins(-3)).deadline == at(10)
 
 
 def test_it_is_time_up_at_the_deadline_and_accepts_input_until_the_grace_runs_out():
@@ -315,7 +381,7 @@ def test_it_refuses_to_go_to_a_phase_of_another_workshop(room, other_workshop):
     assert snapshot(room) == before
 
 
-@pytest.mark.parametrize("name", ["pause", "resume", "shift"])
+@pytest.mark.parametrize("name", ["pause", "resume", "shift", "set_remaining"])
 def test_it_refuses_clock_commands_before_the_first_phase(room, name):
     before = snapshot(room)
 
@@ -345,17 +411,18 @@ def test_it_extends_the_running_phase(room):
     assert reloaded(room).phase_started_at == T0
 
 
-def test_it_shrinks_below_zero_and_closes_input_once_the_grace_is_over(room):
+def test_it_shrinks_to_zero_at_most_and_closes_input_once_the_grace_is_over(room):
     command(room, "start", T0)
 
     command(room, "shift", at(10), minutes=-25)
 
     workshop = reloaded(room)
     clock = clock_of(workshop)
-    assert clock.remaining(at(10)) == mins(-5)
+    assert clock.remaining(at(10)) == ZERO
     assert clock.is_time_up(at(10))
     assert grace_of(workshop) == GRACE
-    assert not clock.accepts_input(at(10), grace_of(workshop))
+    assert clock.accepts_input(at(11), grace_of(workshop))
+    assert not clock.accepts_input(at(11, seconds=1), grace_of(workshop))
 
 
 def test_it_accepts_input_during_the_grace_after_time_is_up(room):
@@ -397,6 +464,73 @@ def test_it_reopens_input_when_time_is_given_back_after_it_ran_out(room):
 
     assert remaining(room, at(40)) == mins(5)
     assert clock_of(reloaded(room)).accepts_input(at(40), GRACE)
+
+
+def test_it_gives_five_minutes_back_after_the_time_left_reached_zero(room):
+    command(room, "start", T0)
+    for _ in range(7):  # 30 minutes left, seven times "−5 min": zero, never less
+        command(room, "shift", at(10), minutes=-5)
+    assert reloaded(room).deadline == at(10)
+    assert closed_reason(reloaded(room), Action.POSTITS, at(10)) is None  # the grace
+    assert closed_reason(reloaded(room), Action.POSTITS, at(11, seconds=1)) is not None
+
+    command(room, "shift", at(10), minutes=5)
+
+    assert remaining(room, at(10)) == mins(5)
+    assert closed_reason(reloaded(room), Action.POSTITS, at(14)) is None
+
+
+def test_it_sets_the_time_left_of_the_running_phase(room):
+    command(room, "start", T0)
+    version = reloaded(room).clock_version
+
+    command(room, "set_remaining", at(40), minutes=12)  # 10 minutes over, then 12 more
+
+    workshop = reloaded(room)
+    assert workshop.deadline == at(52)
+    assert workshop.phase_started_at == T0
+    assert workshop.clock_version == version + 1
+    assert closed_reason(workshop, Action.POSTITS, at(40)) is None
+
+
+def test_it_sets_the_time_left_of_a_paused_phase_and_keeps_it_paused(room):
+    command(room, "start", T0)
+    command(room, "pause", at(10))
+
+    command(room, "set_remaining", at(20), minutes=7)
+
+    workshop = reloaded(room)
+    assert workshop.paused_at == at(10)
+    assert clock_of(workshop).remaining(at(90)) == mins(7)
+    command(room, "resume", at(30))
+    assert remaining(room, at(30)) == mins(7)
+
+
+def test_it_sets_the_time_left_to_zero(room):
+    command(room, "start", T0)
+
+    command(room, "set_remaining", at(10), minutes=0)
+
+    assert reloaded(room).deadline == at(10)
+
+
+@pytest.mark.parametrize("minutes", [-1, 181, None])
+def test_it_refuses_to_set_the_time_left_below_zero_or_above_three_hours(room, minutes):
+    command(room, "start", T0)
+    before = snapshot(room)
+
+    with pytest.raises(ValidationError):
+        command(room, "set_remaining", at(1), minutes=minutes)
+
+    assert snapshot(room) == before
+
+
+def test_it_accepts_three_hours_left_at_most(room):
+    command(room, "start", T0)
+
+    command(room, "set_remaining", at(1), minutes=180)
+
+    assert remaining(room, at(1)) == mins(180)
 
 
 def test_it_stops_the_clock_and_can_start_again_from_the_first_phase(room):

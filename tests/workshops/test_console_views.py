@@ -320,6 +320,166 @@ def test_it_refuses_clock_commands_by_get(laptop, workshop):
     assert reloaded(workshop).current_phase.kind == Phase.Kind.FORMULATION
 
 
+# Setting the time left -----------------------------------------------------------------
+
+REMAINING_ERROR = "Set the time left to a whole number of minutes, from 0 to %(max)s."
+
+
+def remaining_form(content: str) -> str:
+    found = re.search(r'<form id="console-remaining".*?</form>', content, re.DOTALL)
+    assert found, "no set-the-time-left form"
+    return found.group(0)
+
+
+def typed_value(form: str) -> str:
+    found = re.search(r'<input type="number"[^>]*value="([^"]*)"', form)
+    assert found, "no number field"
+    return found.group(1)
+
+
+def test_it_shows_the_set_the_time_left_form_in_french_and_english(laptop, workshop):
+    french = remaining_form(laptop.get(f"/w/{workshop.pk}/console/").content.decode())
+    english = remaining_form(
+        laptop.get(f"/w/{workshop.pk}/console/", HTTP_ACCEPT_LANGUAGE="en").content.decode()
+    )
+
+    assert "Temps restant (min)" in french and "Régler le temps restant" in french
+    assert "Time left (min)" in english and "Set the time left" in english
+    for form in (french, english):
+        assert 'name="command" value="set_remaining"' in form
+        assert 'min="0" max="180" step="1"' in form
+        assert f'hx-post="/w/{workshop.pk}/clock/"' in form
+        assert typed_value(form) == ""
+
+
+def test_it_sets_the_time_left_and_empties_the_field(
+    console_htmx, workshop, django_capture_on_commit_callbacks
+):
+    before = reloaded(workshop)
+
+    with django_capture_on_commit_callbacks() as callbacks:
+        asked = timezone.now()
+        response = console_htmx.post(
+            f"/w/{workshop.pk}/clock/", {"command": "set_remaining", "minutes": "12"}
+        )
+        answered = timezone.now()
+
+    assert response.status_code == 200
+    after = reloaded(workshop)
+    twelve = datetime.timedelta(minutes=12)
+    assert asked + twelve <= after.deadline <= answered + twelve
+    assert after.clock_version == before.clock_version + 1
+    assert len(callbacks) == 1  # every screen hears of it once committed
+    content = response.content.decode()
+    assert f'data-version="{after.clock_version}"' in phase_state_tag(content)
+    assert request_problem(content) == ""
+    form = remaining_form(content)
+    assert 'hx-swap-oob="true"' in form
+    assert typed_value(form) == ""
+    assert "aria-invalid" not in form
+
+
+def test_it_sets_the_time_left_of_a_paused_phase(console_htmx, workshop):
+    phases.clock_command(workshop, ClockCommand.PAUSE)
+
+    console_htmx.post(f"/w/{workshop.pk}/clock/", {"command": "set_remaining", "minutes": "3"})
+
+    after = reloaded(workshop)
+    assert after.paused_at is not None
+    assert after.deadline - after.paused_at == datetime.timedelta(minutes=3)
+
+
+@pytest.mark.parametrize(
+    ("typed", "prepare", "message"),
+    [
+        ("", None, fr(REMAINING_ERROR, max=180)),
+        ("beaucoup", None, fr(REMAINING_ERROR, max=180)),
+        ("2.5", None, fr(REMAINING_ERROR, max=180)),
+        ("-1", None, fr(REMAINING_ERROR, max=180)),
+        ("181", None, fr(REMAINING_ERROR, max=180)),
+        ("10", with_no_phase_running, fr("Start the first phase first.")),
+    ],
+    ids=["empty", "not-a-number", "not-whole", "below-zero", "above-three-hours", "no-phase"],
+)
+def test_it_keeps_the_typed_time_left_with_why_it_was_refused(
+    console_htmx, workshop, typed, prepare, message, django_capture_on_commit_callbacks
+):
+    if prepare:
+        prepare(workshop)
+    before = reloaded(workshop)
+
+    with django_capture_on_commit_callbacks() as callbacks:
+        response = console_htmx.post(
+            f"/w/{workshop.pk}/clock/", {"command": "set_remaining", "minutes": typed}
+        )
+
+    assert response.status_code == 409
+    content = response.content.decode()
+    assert request_problem(content) == escape(message)
+    form = remaining_form(content)
+    assert 'hx-swap-oob="true"' in form
+    assert typed_value(form) == escape(typed)
+    assert 'aria-invalid="true"' in form
+    assert escape(message) in form
+    after = reloaded(workshop)
+    assert (after.clock_version, after.deadline, after.paused_at) == (
+        before.clock_version,
+        before.deadline,
+        before.paused_at,
+    )
+    assert callbacks == []
+
+
+def test_it_keeps_the_typed_time_left_without_javascript_too(laptop, workshop):
+    response = laptop.post(
+        f"/w/{workshop.pk}/clock/", {"command": "set_remaining", "minutes": "500"}
+    )
+
+    assert response.status_code == 409
+    form = remaining_form(response.content.decode())
+    assert typed_value(form) == "500"
+    assert escape(fr(REMAINING_ERROR, max=180)) in form
+    assert "hx-swap-oob" not in form
+
+
+def test_it_sets_the_time_left_without_javascript(laptop, workshop):
+    response = laptop.post(f"/w/{workshop.pk}/clock/", {"command": "set_remaining", "minutes": "0"})
+
+    assert response.status_code == 302
+    assert response["Location"] == f"/w/{workshop.pk}/console/"
+    assert reloaded(workshop).deadline <= timezone.now()
+
+
+def test_it_lets_only_the_workshop_s_facilitators_set_the_time_left(
+    user_client, other_facilitator, phone, workshop
+):
+    before = reloaded(workshop)
+    data = {"command": "set_remaining", "minutes": "90"}
+
+    assert user_client(other_facilitator).post(f"/w/{workshop.pk}/clock/", data).status_code == 404
+    assert phone.post(f"/w/{workshop.pk}/clock/", data).status_code == 302  # to the login page
+    assert reloaded(workshop).deadline == before.deadline
+
+
+def test_it_reopens_the_phones_when_five_minutes_are_given_after_zero_left(
+    console_htmx, phone, workshop
+):
+    Workshop.objects.filter(pk=workshop.pk).update(grace_seconds=0)
+    clock_url, postits_url = f"/w/{workshop.pk}/clock/", f"/j/{workshop.code}/postits/"
+    for _ in range(7):  # 30 minutes left, seven times "−5 min"
+        assert (
+            console_htmx.post(clock_url, {"command": "shift", "minutes": "-5"}).status_code == 200
+        )
+    floored = reloaded(workshop).deadline
+    assert floored <= timezone.now()
+    assert phone.post(postits_url, {"kind": "need", "text": "Du bois"}).status_code == 409
+
+    console_htmx.post(clock_url, {"command": "shift", "minutes": "5"})
+
+    assert reloaded(workshop).deadline == floored + datetime.timedelta(minutes=5)
+    assert phone.post(postits_url, {"kind": "need", "text": "Du bois"}).status_code == 200
+
+
 # Opening and closing --------------------------------------------------------------------
 
 

@@ -1,11 +1,13 @@
 """The gate: whether a participant may write, at chosen instants of a real workshop."""
 
+import datetime
+
 import pytest
 from django.utils import translation
 
 from tests.conftest import T0, at, command
 from workshops import phases, services
-from workshops.gate import OPEN_ACTIONS, Action, closed_reason, open_actions
+from workshops.gate import OPEN_ACTIONS, Action, clock_of, closed_reason, open_actions
 from workshops.models import Phase, Workshop
 
 pytestmark = pytest.mark.django_db
@@ -176,12 +178,26 @@ def test_it_reopens_when_the_facilitator_gives_more_time_after_it_ran_out(owner,
     assert not is_open(workshop, Action.POSTITS, at(46, 1))
 
 
-def test_it_closes_when_the_facilitator_takes_time_below_zero(owner, territories):
+def test_it_closes_after_the_grace_when_the_facilitator_takes_all_the_time_left(owner, territories):
     workshop = started(owner, territories)
 
-    workshop = command(workshop, "shift", at(10), minutes=-25)
+    workshop = command(workshop, "shift", at(10), minutes=-25)  # stops at zero left
 
-    assert not is_open(workshop, Action.POSTITS, at(10))
+    assert is_open(workshop, Action.POSTITS, at(11))  # the minute of grace
+    assert not is_open(workshop, Action.POSTITS, at(11, 1))
+
+
+def test_it_reopens_with_five_minutes_after_the_time_left_reached_zero(owner, territories):
+    workshop = started(owner, territories)
+    for _ in range(7):  # the 30 minutes, and then some: still zero left, never less
+        workshop = command(workshop, "shift", at(10), minutes=-5)
+    assert not is_open(workshop, Action.POSTITS, at(12))
+
+    workshop = command(workshop, "shift", at(12), minutes=5)
+
+    assert clock_of(workshop).remaining(at(12)) == datetime.timedelta(minutes=3)
+    assert is_open(workshop, Action.POSTITS, at(12))
+    assert closed_reason(workshop, Action.POSTITS, at(16)) is None
 
 
 def test_it_closes_everything_once_the_clock_is_stopped(owner, territories):

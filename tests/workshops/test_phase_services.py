@@ -132,7 +132,7 @@ def test_it_can_end_the_running_phase_by_making_it_shorter(running):
     phases.phase_save(running, first, now=at(10))
 
     workshop = reloaded(running)
-    assert workshop.deadline == at(5)
+    assert workshop.deadline == at(10)  # ends now, not 5 minutes in the past
     assert clock_of(workshop).is_time_up(at(10))
 
 
@@ -223,6 +223,9 @@ CHANGES = {
     "pause": lambda w: phases.clock_command(w, phases.ClockCommand.PAUSE, now=at(1)),
     "next": lambda w: phases.clock_command(w, phases.ClockCommand.NEXT, now=at(1)),
     "shift": lambda w: phases.clock_command(w, phases.ClockCommand.SHIFT, now=at(1), minutes=5),
+    "set the time left": lambda w: phases.clock_command(
+        w, phases.ClockCommand.SET_REMAINING, now=at(1), minutes=12
+    ),
     "stop": lambda w: phases.clock_command(w, phases.ClockCommand.STOP, now=at(1)),
     "close": lambda w: phases.set_status(w, Workshop.Status.CLOSED),
     "add a phase": _add_phase,

@@ -22,18 +22,23 @@ def _tables_context(workshop: Workshop) -> dict:
     }
 
 
-@login_required
-def console(request: HttpRequest, pk: int) -> HttpResponse:
-    workshop = access.get_workshop_for_facilitator(request, pk)
-    context = {
+def _console_context(workshop: Workshop, remaining: dict | None = None) -> dict:
+    return {
         "workshop": workshop,
         **_tables_context(workshop),
         "signed": True,
         "shifts": [-5, -1, 1, 5],
+        "remaining": remaining or {},
+        "max_remaining": phases.MAX_REMAINING_MINUTES,
         "sound_default": "on",
         **screen_state_context(workshop),
     }
-    return render(request, "workshops/console.html", context)
+
+
+@login_required
+def console(request: HttpRequest, pk: int) -> HttpResponse:
+    workshop = access.get_workshop_for_facilitator(request, pk)
+    return render(request, "workshops/console.html", _console_context(workshop))
 
 
 @login_required
@@ -52,14 +57,31 @@ def screen_state(request: HttpRequest, pk: int) -> HttpResponse:
     return render(request, "workshops/_phase_state.html", screen_state_context(workshop))
 
 
-def _after_command(request: HttpRequest, workshop: Workshop, error: str = "") -> HttpResponse:
-    """htmx gets the new state straight away (the socket may be down), or the error."""
+def _after_command(
+    request: HttpRequest, workshop: Workshop, error: str = "", remaining: dict | None = None
+) -> HttpResponse:
+    """htmx gets the new state straight away (the socket may be down), or the error.
+
+    ``remaining`` is the "set the time left" form as typed, when that was the command:
+    it comes back with its value and error, so a wrong number can be corrected in place.
+    """
+    status = 409 if error else 200
     if not request.htmx:  # the forms still work without scripts: the error shows on the page
+        if error and remaining is not None:
+            context = _console_context(workshop, remaining)
+            return render(request, "workshops/console.html", context, status=status)
         if error:
             messages.error(request, error)
         return redirect("workshops:console", pk=workshop.pk)
-    context = {**screen_state_context(workshop), "oob": True, "message": error}
-    return render(request, "workshops/_command_result.html", context, status=409 if error else 200)
+    context = {
+        **screen_state_context(workshop),
+        "workshop": workshop,
+        "oob": True,
+        "message": error,
+        "remaining": remaining,
+        "max_remaining": phases.MAX_REMAINING_MINUTES,
+    }
+    return render(request, "workshops/_console_command_result.html", context, status=status)
 
 
 @login_required
@@ -67,13 +89,19 @@ def _after_command(request: HttpRequest, workshop: Workshop, error: str = "") ->
 def clock(request: HttpRequest, pk: int) -> HttpResponse:
     workshop = access.get_workshop_for_facilitator(request, pk)
     form = ClockCommandForm(request.POST, workshop=workshop)
+    error = ""
     if not form.is_valid():
-        return _after_command(request, workshop, error=form.error_message())
-    try:
-        workshop = phases.clock_command(workshop, **form.command_kwargs())
-    except ValidationError as error:
-        return _after_command(request, workshop, error=" ".join(error.messages))
-    return _after_command(request, workshop)
+        error = form.error_message()
+    else:
+        try:
+            workshop = phases.clock_command(workshop, **form.command_kwargs())
+        except ValidationError as refusal:
+            error = " ".join(refusal.messages)
+    remaining = None
+    if request.POST.get("command") == phases.ClockCommand.SET_REMAINING:
+        # Refused: the number comes back as typed, with why. Done: the field empties.
+        remaining = {"value": request.POST.get("minutes", ""), "error": error} if error else {}
+    return _after_command(request, workshop, error, remaining)
 
 
 @login_required
