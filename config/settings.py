@@ -145,6 +145,9 @@ INSTALLED_APPS = [
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    # Pages and fragments gzipped (static files come precompressed from WhiteNoise, which
+    # answers before this); why BREACH is not a concern here: docs/deploy.md.
+    "django.middleware.gzip.GZipMiddleware",
     "config.content_policy.ContentSecurityPolicyMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
