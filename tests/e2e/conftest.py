@@ -34,7 +34,8 @@ def daphne_factory(transactional_db, request, tmp_path, tmp_path_factory):
 
     ``start(redis_url=..., channel_layer="core"|"pubsub", env={...})``: the
     processes of one test given the same Redis URL form one deployment. Their
-    channel-layer prefix is the test's own (``CHANNEL_LAYER_PREFIX``).
+    channel-layer prefix is the test's own (``CHANNEL_LAYER_PREFIX``); their static
+    files are the session's ``collectstatic`` (hashed, gzipped), as after ``make run``.
     """
     servers: list[DaphneServer] = []
     layer_prefix = f"paniers-e2e-{uuid.uuid4().hex[:12]}"
