@@ -27,6 +27,8 @@ $(VENV)/.test-deps: $(VENV)/.run-deps
 run: $(VENV)/.run-deps
 	$(PY) manage.py migrate --noinput -v 0
 	$(PY) manage.py load_demo --base-url http://$(LOCAL_HOST):$(PORT)
+	@# Hashed, gzipped copies in var/static that phones cache for good; quick when unchanged.
+	$(PY) manage.py collectstatic --noinput -v 0
 	$(VENV)/bin/daphne -b $(HOST) -p $(PORT) config.asgi:application
 
 test: $(VENV)/.test-deps

@@ -145,6 +145,9 @@ INSTALLED_APPS = [
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    # Pages and fragments gzipped (static files come precompressed from WhiteNoise, which
+    # answers before this); why BREACH is not a concern here: docs/deploy.md.
+    "django.middleware.gzip.GZipMiddleware",
     "config.content_policy.ContentSecurityPolicyMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
@@ -291,14 +294,19 @@ USE_I18N = True
 USE_TZ = True
 
 STATIC_URL = "static/"
-STATIC_ROOT = VAR_DIR / "static"  # unused in the embedded default: WhiteNoise serves from finders
+# collectstatic writes hashed, gzipped copies here (make run does it before Daphne starts).
+STATIC_ROOT = VAR_DIR / "static"
 STATIC_ROOT.mkdir(parents=True, exist_ok=True)
 STATICFILES_DIRS = [BASE_DIR / "static"]
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
-    "staticfiles": {"BACKEND": "whitenoise.storage.CompressedStaticFilesStorage"},
+    # Hashed names (css/paniers.3f2a….css) let WhiteNoise cache them for ten years.
+    "staticfiles": {"BACKEND": "config.staticfiles.StaticFilesStorage"},
 }
-WHITENOISE_USE_FINDERS = True
+# Outside DEBUG, WhiteNoise serves only STATIC_ROOT's hashed, gzipped copies; from
+# static/ itself (unhashed, uncompressed) only until collectstatic has run here.
+STATIC_COLLECTED = (STATIC_ROOT / "staticfiles.json").is_file()
+WHITENOISE_USE_FINDERS = DEBUG or not STATIC_COLLECTED
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 

@@ -11,3 +11,11 @@ import secrets
 os.environ.setdefault("SECRET_KEY", secrets.token_urlsafe(50))
 
 from config.settings import *  # noqa: E402, F403
+
+# The test process renders pages with plain static names whatever var/static holds; the
+# Daphnes that tests start serve collectstatic's hashed copies (tests/e2e/servers.py).
+STORAGES = {
+    **STORAGES,  # noqa: F405
+    "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
+}
+WHITENOISE_USE_FINDERS = True

@@ -14,7 +14,7 @@ from django.conf import settings
 from django.db import connection
 
 from tests.conftest import require
-from tests.e2e.servers import DaphneServer, Relay, daphne_env
+from tests.e2e.servers import DaphneServer, Relay, collected_var_dir, daphne_env
 
 # Debian's Chromium: Playwright's own browser download is not used.
 CHROMIUM_ARGS = [
@@ -29,16 +29,18 @@ SUITE = object()  # "the same Redis as the test suite": REDIS_URL, or none (in-m
 
 
 @pytest.fixture
-def daphne_factory(transactional_db, request, tmp_path):
+def daphne_factory(transactional_db, request, tmp_path, tmp_path_factory):
     """Start Daphne processes on the test database; stopped, and logs shown on failure.
 
     ``start(redis_url=..., channel_layer="core"|"pubsub", env={...})``: the
     processes of one test given the same Redis URL form one deployment. Their
-    channel-layer prefix is the test's own (``CHANNEL_LAYER_PREFIX``).
+    channel-layer prefix is the test's own (``CHANNEL_LAYER_PREFIX``); their static
+    files are the session's ``collectstatic`` (hashed, gzipped), as after ``make run``.
     """
     servers: list[DaphneServer] = []
     layer_prefix = f"paniers-e2e-{uuid.uuid4().hex[:12]}"
     failed_before = request.session.testsfailed
+    var_dir = collected_var_dir(tmp_path_factory)
 
     def start(*, redis_url=SUITE, channel_layer=None, env=None) -> DaphneServer:
         if redis_url is SUITE:
@@ -52,6 +54,7 @@ def daphne_factory(transactional_db, request, tmp_path):
                 channel_layer or settings.CHANNEL_LAYER_BACKEND,
                 layer_prefix,
                 env,
+                var_dir,
             ),
             tmp_path / f"{name}.log",
         )

@@ -51,6 +51,32 @@ def port_open(port: int) -> bool:
         return False
 
 
+_collected_var_dir: Path | None = None
+
+
+def collected_var_dir(tmp_path_factory) -> Path:
+    """A ``PANIERS_VAR_DIR`` whose ``static/`` holds ``collectstatic``'s hashed, gzipped
+    copies, as after ``make run``: made once per test session, for every Daphne."""
+    global _collected_var_dir
+    if _collected_var_dir is None:
+        var_dir = tmp_path_factory.mktemp("var")
+        env = dict(os.environ)
+        env.update(
+            DJANGO_SETTINGS_MODULE="config.settings",
+            PANIERS_VAR_DIR=str(var_dir),
+            SECRET_KEY=settings.SECRET_KEY,
+        )
+        subprocess.run(
+            [sys.executable, "manage.py", "collectstatic", "--noinput", "-v", "0"],
+            cwd=BASE_DIR,
+            env=env,
+            check=True,
+            stdin=subprocess.DEVNULL,
+        )
+        _collected_var_dir = var_dir
+    return _collected_var_dir
+
+
 class DaphneServer:
     """One ``daphne config.asgi:application`` process on a free loopback port."""
 
@@ -148,10 +174,12 @@ def daphne_env(
     channel_layer: str = "core",
     layer_prefix: str = "",
     extra: dict[str, str] | None = None,
+    var_dir: Path | None = None,
 ) -> dict[str, str]:
     """The environment of a Daphne that serves the test database.
 
-    Processes given the same ``redis_url`` and ``layer_prefix`` share broadcasts.
+    Processes given the same ``redis_url`` and ``layer_prefix`` share broadcasts. With a
+    ``var_dir`` (``collected_var_dir()``), static files are served as after ``make run``.
     """
     env = dict(os.environ)
     for name in ("REDIS_URL", "PUBLIC_URL", "PANIERS_STATS"):
@@ -167,6 +195,8 @@ def daphne_env(
     )
     if redis_url:
         env["REDIS_URL"] = redis_url
+    if var_dir is not None:
+        env["PANIERS_VAR_DIR"] = str(var_dir)
     env.update(extra or {})
     return env
 
