@@ -124,6 +124,8 @@ def test_every_control_is_a_big_target_and_the_live_badge_stays_in_sight(
     for index in range(postits.count()):
         expect(postits.nth(index)).to_have_attribute("dir", "auto")
     assert mine.evaluate("el => getComputedStyle(el).direction") == "rtl"
+    first_name = page.locator(".phone-header .who strong")
+    assert first_name.evaluate("el => getComputedStyle(el).unicodeBidi") == "plaintext"
     check_page(page, f"phone page, {where}")
     submit = page.locator("#postit-form [type=submit]").bounding_box()
     live = page.locator(".live-status .on").bounding_box()
