@@ -34,6 +34,17 @@
   document.addEventListener("DOMContentLoaded", function () { initCounters(document); });
   document.addEventListener("htmx:load", function (event) { initCounters(event.detail.elt); });
 
+  // What people type follows its own direction (an Arabic or Hebrew post-it reads right
+  // to left), as the post-its and names shown back to them do (dir="auto" in templates).
+  function typeInOwnDirection(root) {
+    if (!root.querySelectorAll) return;
+    root.querySelectorAll("textarea:not([dir]), input[type=text]:not([dir])").forEach(function (field) {
+      field.dir = "auto";
+    });
+  }
+  document.addEventListener("DOMContentLoaded", function () { typeInOwnDirection(document); });
+  document.addEventListener("htmx:load", function (event) { typeInOwnDirection(event.detail.elt); });
+
   // The projector may show one table only: drop live cells it does not display
   // rather than let htmx report a missing swap target.
   document.addEventListener("htmx:wsBeforeMessage", function (event) {
