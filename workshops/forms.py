@@ -208,6 +208,7 @@ class PostItForm(forms.Form):
         widget=forms.Textarea(
             attrs={
                 "rows": 3,
+                "dir": "auto",  # an Arabic or Hebrew post-it reads right to left
                 "data-counter": POSTIT_MAX_LENGTH,
                 "placeholder": _("e.g. Wood-energy resource to develop"),
             }
