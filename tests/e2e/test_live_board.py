@@ -224,7 +224,7 @@ def test_post_its_travel_live_to_the_projector_and_the_same_table_only(
         for viewer in (alice, bruno):
             own = postit(viewer.page, seats[seat_name], kind, text)
             expect(own).to_be_visible()
-            buttons = own.locator("[hx-get$='/edit/'], [hx-post$='/delete/']")
+            buttons = own.locator("a[hx-get$='/edit/'], form[hx-post$='/delete/'] button")
             expect(buttons).to_have_count(2)
             for index in range(2):
                 if viewer is phone:
@@ -253,7 +253,9 @@ def test_post_its_travel_live_to_the_projector_and_the_same_table_only(
     post(alice, "need", duplicate, themes[0])
     expect(postit(projector, seats["alice"], "need", duplicate)).to_be_visible()
     alice.page.once("dialog", lambda dialog: dialog.accept())
-    postit(alice.page, seats["alice"], "need", duplicate).locator("[hx-post$='/delete/']").click()
+    postit(alice.page, seats["alice"], "need", duplicate).locator(
+        "form[hx-post$='/delete/'] button"
+    ).click()
     for page in (projector, bruno.page, alice.page):
         expect(postit(page, seats["alice"], "need", duplicate)).to_have_count(0)
         expect(cell(page, seats["alice"], "need")).to_contain_text("Bois pour le réseau de chaleur")

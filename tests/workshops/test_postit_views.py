@@ -1,6 +1,7 @@
 import pytest
 
 from territories.models import KeyFact
+from workshops import selectors
 from workshops.models import PostIt
 
 pytestmark = pytest.mark.django_db
@@ -158,6 +159,65 @@ def test_it_edits_a_postit_without_javascript_and_goes_back_to_the_phone_page(
     assert alices_postit.text == "Après"
 
 
+def test_it_opens_the_edit_link_without_javascript_as_a_page_with_the_form_filled(
+    participant_client, alice, make_postit
+):
+    postit = make_postit(alice, text="À relire", kind="need")
+
+    response = participant_client(alice).get(f"/p/{postit.pk}/edit/")
+
+    assert response.status_code == 200
+    assert "workshops/postit_edit_page.html" in [t.name for t in response.templates]
+    assert response.context["form"].initial == {"kind": "need", "text": "À relire", "theme": ""}
+    content = response.content.decode()
+    assert content.lstrip().startswith("<!doctype html>")
+    assert f'action="/p/{postit.pk}/edit/"' in content
+    assert "csrfmiddlewaretoken" in content
+    assert "\nÀ relire</textarea>" in content
+    assert f'href="/j/{alice.workshop.code}/"' in content  # cancel: back to the phone page
+
+
+def test_it_tells_the_edit_saved_without_javascript(participant_client, alice, alices_postit):
+    response = participant_client(alice).post(
+        f"/p/{alices_postit.pk}/edit/", {"kind": "need", "text": "Après"}, follow=True
+    )
+
+    assert response.redirect_chain == [(f"/j/{alice.workshop.code}/", 302)]
+    assert len(list(response.context["messages"])) == 1
+    alices_postit.refresh_from_db()
+    assert (alices_postit.kind, alices_postit.text) == ("need", "Après")
+
+
+def test_it_shows_an_invalid_edit_without_javascript_on_the_edit_page(
+    participant_client, alice, alices_postit
+):
+    response = participant_client(alice).post(
+        f"/p/{alices_postit.pk}/edit/", {"kind": "need", "text": "  "}
+    )
+
+    assert response.status_code == 422
+    assert "workshops/postit_edit_page.html" in [t.name for t in response.templates]
+    assert "text" in response.context["form"].errors
+    alices_postit.refresh_from_db()
+    assert alices_postit.text == "Avant"
+
+
+@pytest.mark.parametrize(
+    ("method", "action"), [("get", "edit"), ("post", "edit"), ("post", "delete")]
+)
+def test_it_refuses_someone_else_s_postit_without_javascript_too(
+    participant_client, bruno, alices_postit, method, action
+):
+    client = participant_client(bruno)
+    data = {"kind": "need", "text": "Pris"} if method == "post" else {}
+
+    response = getattr(client, method)(f"/p/{alices_postit.pk}/{action}/", data)
+
+    assert response.status_code == 403
+    alices_postit.refresh_from_db()
+    assert (alices_postit.kind, alices_postit.text) == ("offer", "Avant")
+
+
 def test_it_shows_errors_without_javascript_too(participant_client, alice):
     response = participant_client(alice).post(
         f"/j/{alice.workshop.code}/postits/", {"kind": "offer", "text": " "}
@@ -249,6 +309,31 @@ def test_it_deletes_a_postit_without_javascript_and_goes_back_to_the_phone_page(
 
 
 # Reading ----------------------------------------------------------------------------
+
+
+def test_it_gives_own_postits_a_real_edit_link_and_delete_form_shown_without_scripts(
+    participant_client, alice, bruno, make_postit
+):
+    mine = make_postit(alice, text="Le mien")
+    neighbour = make_postit(bruno, text="Du voisin")
+
+    for url in (f"/j/{alice.workshop.code}/", f"/j/{alice.workshop.code}/board/"):
+        content = participant_client(alice).get(url).content.decode()
+        assert f'class="postit postit-offer mine" id="postit-{mine.pk}"' in content
+        assert f'class="postit postit-offer" id="postit-{neighbour.pk}"' in content
+        for postit in (mine, neighbour):  # the same controls, hidden by CSS unless "mine"
+            assert f'<a class="link" href="/p/{postit.pk}/edit/"' in content
+            delete = content.index(f'<form method="post" action="/p/{postit.pk}/delete/"')
+            assert "csrfmiddlewaretoken" in content[delete : content.index("</form>", delete)]
+
+
+def test_it_broadcasts_postits_without_a_csrf_token_or_anyone_s_mark(alice, make_postit):
+    make_postit(alice, text="Le mien")
+
+    cell = selectors.render_cell(alice.subgroup, "offer")
+
+    assert "csrfmiddlewaretoken" not in cell
+    assert " mine" not in cell
 
 
 def test_it_shows_a_phone_its_table_grid_and_nothing_of_other_tables(

@@ -171,7 +171,13 @@ def leave(request: HttpRequest, workshop: Workshop) -> HttpResponse:
 
 
 def _render_form(request, participant, form, postit=None, status=200, changed=()):
-    """The compose form, plus the changed cells out of band (for when the socket is down)."""
+    """The compose form, plus the changed cells out of band (for when the socket is down).
+
+    Editing without htmx (the "Edit" link followed as a link) gets a page of its own.
+    """
+    template = "workshops/_postit_form.html"
+    if postit is not None and not request.htmx:
+        template = "workshops/postit_edit_page.html"
     context = {
         "workshop": participant.workshop,
         "participant": participant,
@@ -180,7 +186,7 @@ def _render_form(request, participant, form, postit=None, status=200, changed=()
         "changed_cells": _changed_cells(participant, changed),
         "gate_reason": _gate_form(form, participant.workshop),
     }
-    return render(request, "workshops/_postit_form.html", context, status=status)
+    return render(request, template, context, status=status)
 
 
 def _changed_cells(participant: Participant, kinds) -> list[str]:
@@ -267,6 +273,7 @@ def postit_edit(request: HttpRequest, pk: int) -> HttpResponse:
         form.add_error(None, error)
         return _render_form(request, participant, form, postit=postit, status=422)
     if not request.htmx:
+        messages.success(request, _("Post-it saved."))
         return redirect("workshops:join", code=participant.workshop.code)
     return _render_form(
         request, participant, _fresh_form(participant), changed=[previous_kind, postit.kind]
