@@ -154,3 +154,22 @@ def test_it_puts_the_public_url_in_the_join_link_and_qr_code(laptop, workshop, s
 
     assert response.context["join_url"] == f"http://192.168.1.20:8000/j/{workshop.code}/"
     assert response.context["join_url_is_loopback"] is False
+
+
+LOOPBACK_ADVICE = "PUBLIC_URL=http://192.168.1.20:8000 make run"
+
+
+@pytest.mark.parametrize(("path", "shown"), [("", True), ("console/", True), ("projector/", False)])
+def test_the_loopback_warning_is_on_the_laptop_screens_never_on_the_wall(
+    laptop, workshop, path, shown
+):
+    response = laptop.get(f"/w/{workshop.pk}/{path}", HTTP_HOST="127.0.0.1")
+
+    assert (LOOPBACK_ADVICE in response.content.decode()) is shown
+
+
+def test_no_loopback_warning_once_phones_can_reach_the_laptop(laptop, workshop, settings):
+    settings.PUBLIC_URL = "http://192.168.1.20:8000"
+    for path in ("", "console/"):
+        response = laptop.get(f"/w/{workshop.pk}/{path}", HTTP_HOST="127.0.0.1")
+        assert LOOPBACK_ADVICE not in response.content.decode()

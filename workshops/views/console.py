@@ -9,6 +9,7 @@ from django.views.decorators.http import require_POST
 
 from workshops import access, phases, selectors
 from workshops.forms import ClockCommandForm
+from workshops.links import is_loopback, join_url
 from workshops.models import Workshop
 from workshops.views.facilitator import screen_state_context
 
@@ -22,9 +23,12 @@ def _tables_context(workshop: Workshop) -> dict:
     }
 
 
-def _console_context(workshop: Workshop, remaining: dict | None = None) -> dict:
+def _console_context(
+    request: HttpRequest, workshop: Workshop, remaining: dict | None = None
+) -> dict:
     return {
         "workshop": workshop,
+        "join_url_is_loopback": is_loopback(join_url(workshop, request)),
         **_tables_context(workshop),
         "signed": True,
         "shifts": [-5, -1, 1, 5],
@@ -38,7 +42,7 @@ def _console_context(workshop: Workshop, remaining: dict | None = None) -> dict:
 @login_required
 def console(request: HttpRequest, pk: int) -> HttpResponse:
     workshop = access.get_workshop_for_facilitator(request, pk)
-    return render(request, "workshops/console.html", _console_context(workshop))
+    return render(request, "workshops/console.html", _console_context(request, workshop))
 
 
 @login_required
@@ -68,7 +72,7 @@ def _after_command(
     status = 409 if error else 200
     if not request.htmx:  # the forms still work without scripts: the error shows on the page
         if error and remaining is not None:
-            context = _console_context(workshop, remaining)
+            context = _console_context(request, workshop, remaining)
             return render(request, "workshops/console.html", context, status=status)
         if error:
             messages.error(request, error)
