@@ -9,6 +9,7 @@
   var SENT = 200;
   var flushing = false;
   var flushAgain = false;
+  var sentSinceSync = false;
   var snapshots = new WeakMap();  // xhr -> the write it carries, in case it fails
 
   function list() { return document.getElementById("outbox"); }
@@ -201,11 +202,15 @@
     if (!box) return;
     if (flushing) { flushAgain = true; return; }
     var item = load(box).filter(function (queued) { return queued.state === "waiting"; })[0];
-    if (!item || navigator.onLine === false) return;
+    if (!item || navigator.onLine === false) {
+      resync();
+      return;
+    }
     flushing = true;
     send(box, item).then(function (response) {
       if (response.status === SENT && response.type !== "opaqueredirect") {
         update(box, item.client_id, null);
+        sentSinceSync = true;
         return true;
       }
       if (response.status >= 500) return false;
@@ -218,7 +223,17 @@
       var again = flushAgain;
       flushAgain = false;
       if (goOn || again) flush();
+      else resync();
     });
+  }
+
+  // The board fetched when the socket opened may have been drawn before these writes
+  // committed, and land after their live cells: once the list is sent, fetch it again
+  // (#board listens for paniers:outbox-sent, phone.html).
+  function resync() {
+    if (!sentSinceSync) return;
+    sentSinceSync = false;
+    document.body.dispatchEvent(new CustomEvent("paniers:outbox-sent"));
   }
 
   document.addEventListener("click", function (event) {
