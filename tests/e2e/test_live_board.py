@@ -319,8 +319,9 @@ def test_a_phone_cut_off_misses_nothing_once_it_reconnects_by_itself(
 def test_text_being_typed_survives_a_refusal_and_a_lost_connection(
     chromium_path, scene, daphne_factory, relay_to, browser
 ):
-    """A refused post-it (too many at once) and one sent with no network both leave
-    the text in the form and say why; the re-sync after reconnecting leaves it too."""
+    """A refused post-it (too many at once) leaves the text in the form and says why; one
+    sent with no network waits on the phone; the re-sync after reconnecting leaves the
+    form as it is."""
     seats, themes = scene.seats, scene.themes
     server = daphne_factory(env={"POSTITS_PER_MINUTE": "1"})
     relay = relay_to(server)
@@ -340,20 +341,28 @@ def test_text_being_typed_survives_a_refusal_and_a_lost_connection(
     expect(text).to_have_value(second)
     expect(cell(alice.page, seats["alice"], "offer")).not_to_contain_text(second)
 
-    # No network: nothing is sent, the banner says so, the text stays.
+    # No network: the post-it waits on the phone (outbox.js, see test_offline_queue.py),
+    # and what is typed next stays in the form.
     relay.cut()
     alice.context.set_offline(True)
     third = "Plateforme d'approvisionnement pour les cuisines centrales"
     text.fill(third)
     form.locator("[type=submit]").click()
-    expect(alice.page.locator("#request-problem")).to_be_visible()
-    expect(text).to_have_value(third)
+    expect(alice.page.locator("#outbox .outbox-item")).to_contain_text(third)
+    fourth = "Légumerie partagée entre cantines"
+    text.fill(fourth)
 
     # Back online: the socket reopens and the board re-syncs around the form, not over it.
+    # The waiting post-it is sent: refused while over the limit (kept in the list, with
+    # its text), or written if the minute's window has turned meanwhile; never lost.
     relay.restore()
     alice.context.set_offline(False)
     expect(alice.page.locator("body")).to_have_attribute(
         "data-live", "on", timeout=RECONNECT_TIMEOUT_MS
     )
     expect(alice.page.locator("#board")).to_contain_text("Cadastre solaire")
-    expect(text).to_have_value(third)
+    expect(text).to_have_value(fourth)
+    kept = alice.page.locator(
+        "#board article.postit, #outbox .outbox-item[data-state=refused]", has_text=third
+    )
+    expect(kept).to_have_count(1)

@@ -1,0 +1,277 @@
+// Post-its written with no network wait on the phone, and leave when it comes back.
+// Plain ES2017, no build step. The list (#outbox, phone.html) says what is waiting.
+//
+// Each queued write keeps its own client_id: sent twice (an answer lost on the way
+// back, two tabs flushing at once), the server answers it as saved and writes it once.
+(function () {
+  "use strict";
+
+  var SENT = 200;
+  var flushing = false;
+  var flushAgain = false;
+  var sentSinceSync = false;
+  var snapshots = new WeakMap();  // xhr -> the write it carries, in case it fails
+
+  function list() { return document.getElementById("outbox"); }
+
+  function storageKey(box) {
+    return "paniers:outbox:" + box.dataset.workshop + ":" + document.body.dataset.participant;
+  }
+
+  function load(box) {
+    try {
+      var items = JSON.parse(window.localStorage.getItem(storageKey(box)) || "[]");
+      return Array.isArray(items) ? items : [];
+    } catch (error) {
+      return [];
+    }
+  }
+
+  function save(box, items) {
+    try {
+      if (items.length) window.localStorage.setItem(storageKey(box), JSON.stringify(items));
+      else window.localStorage.removeItem(storageKey(box));
+    } catch (error) {
+      // Storage full or refused (private mode): the list on screen still holds the text.
+    }
+    render(box, items);
+  }
+
+  function newClientId() {
+    if (window.crypto && typeof window.crypto.randomUUID === "function") return window.crypto.randomUUID();
+    var bytes = window.crypto.getRandomValues(new Uint8Array(16));
+    bytes[6] = (bytes[6] & 0x0f) | 0x40;  // version 4
+    bytes[8] = (bytes[8] & 0x3f) | 0x80;  // RFC 4122 variant
+    var hex = Array.prototype.map.call(bytes, function (b) { return (b + 0x100).toString(16).slice(1); }).join("");
+    return [hex.slice(0, 8), hex.slice(8, 12), hex.slice(12, 16), hex.slice(16, 20), hex.slice(20)].join("-");
+  }
+
+  function csrfToken() {
+    var field = document.querySelector("input[name=csrfmiddlewaretoken]");
+    if (field) return field.value;
+    try {
+      return JSON.parse(document.body.getAttribute("hx-headers") || "{}")["X-CSRFToken"] || "";
+    } catch (error) {
+      return "";
+    }
+  }
+
+  // Drawn with textContent only: what people typed is never parsed as HTML.
+  function render(box, items) {
+    var ul = box.querySelector(".outbox-items");
+    ul.textContent = "";
+    items.forEach(function (item) {
+      var li = document.createElement("li");
+      li.className = "outbox-item outbox-" + item.kind;
+      li.dataset.state = item.state;
+      li.dataset.clientId = item.client_id;
+      var kind = document.createElement("span");
+      kind.className = "outbox-kind";
+      kind.textContent = box.dataset["kind" + item.kind.charAt(0).toUpperCase() + item.kind.slice(1)] || item.kind;
+      var text = document.createElement("p");
+      text.className = "outbox-text";
+      text.dir = "auto";
+      text.textContent = item.text;
+      var status = document.createElement("p");
+      status.className = "outbox-status";
+      status.textContent = item.state === "refused"
+        ? box.dataset.refused.replace("{reason}", item.reason || box.dataset.refusedReason)
+        : box.dataset.waiting;
+      li.append(kind, text, status);
+      if (item.state === "refused") {
+        li.append(button("retry", box.dataset.retry), button("put-back", box.dataset.putBack));
+      }
+      ul.append(li);
+    });
+    box.hidden = items.length === 0;
+  }
+
+  function button(action, label) {
+    var el = document.createElement("button");
+    el.type = "button";
+    el.className = "link";
+    el.dataset.outboxAction = action;
+    el.textContent = label;
+    return el;
+  }
+
+  function composeForm() {
+    var form = document.getElementById("postit-form");
+    return form && !form.classList.contains("editing") ? form : null;
+  }
+
+  function snapshot(form) {
+    var data = new FormData(form);
+    return {
+      client_id: data.get("client_id") || newClientId(),
+      kind: data.get("kind") || "offer",
+      text: data.get("text") || "",
+      theme: data.get("theme") || "",
+      csrf: data.get("csrfmiddlewaretoken") || "",
+      state: "waiting",
+    };
+  }
+
+  // The write moves from the form to the list; the form gets an id of its own for the next one.
+  function enqueue(form, item) {
+    var box = list();
+    if (!box || !item.text.trim()) return false;
+    var items = load(box);
+    if (!items.some(function (queued) { return queued.client_id === item.client_id; })) items.push(item);
+    save(box, items);
+    var textarea = form.querySelector("textarea[name=text]");
+    if (textarea && textarea.value === item.text) {
+      textarea.value = "";
+      textarea.dispatchEvent(new Event("input", { bubbles: true }));  // the counter follows
+    }
+    var id = form.querySelector("input[name=client_id]");
+    if (id && id.value === item.client_id) id.value = newClientId();
+    return true;
+  }
+
+  function waiting(box) {
+    return load(box).some(function (item) { return item.state === "waiting"; });
+  }
+
+  // Offline, or with older writes still waiting (they leave first, in order): queue it.
+  document.addEventListener("htmx:beforeRequest", function (event) {
+    var form = composeForm();
+    var box = list();
+    if (!form || !box || event.detail.elt !== form) return;
+    var item = snapshot(form);
+    if (!item.text.trim()) return;
+    if (navigator.onLine === false || waiting(box)) {
+      event.preventDefault();
+      enqueue(form, item);
+      flush();
+      return;
+    }
+    if (event.detail.xhr) snapshots.set(event.detail.xhr, item);
+  });
+
+  // Sent, but no answer came (the network dropped): it may or may not have arrived, and
+  // its client_id makes sending it again safe. Refusals (409, 422, 429) are not queued:
+  // the form comes back from the server with its text and the reason.
+  document.addEventListener("htmx:sendError", function (event) {
+    var item = event.detail.xhr && snapshots.get(event.detail.xhr);
+    var form = composeForm();
+    if (!item || !form) return;
+    if (enqueue(form, item)) {
+      var banner = document.getElementById("request-problem");
+      if (banner) banner.hidden = true;  // the list says it better: it will leave by itself
+    }
+  });
+
+  function refusalReason(html) {
+    var doc = new DOMParser().parseFromString(html, "text/html");
+    var said = doc.querySelector("#postit-form .errors, #postit-form .errorlist, #postit-form .gate-message:not([hidden])");
+    return said ? said.textContent.replace(/\s+/g, " ").trim() : "";
+  }
+
+  function send(box, item) {
+    var body = new URLSearchParams();
+    body.set("csrfmiddlewaretoken", csrfToken() || item.csrf);
+    body.set("client_id", item.client_id);
+    body.set("kind", item.kind);
+    body.set("text", item.text);
+    body.set("theme", item.theme);
+    return window.fetch(box.dataset.action, {
+      method: "POST",
+      body: body,
+      credentials: "same-origin",
+      redirect: "manual",  // a redirect (to the join page) is not "saved"
+      headers: { "HX-Request": "true", "X-CSRFToken": csrfToken() || item.csrf },
+    });
+  }
+
+  function update(box, clientId, change) {
+    var items = load(box);
+    var next = [];
+    items.forEach(function (item) {
+      if (item.client_id !== clientId) next.push(item);
+      else if (change) next.push(Object.assign(item, change));
+    });
+    save(box, next);
+  }
+
+  // One at a time, in order. Saved: it leaves the list (the live cell or the board
+  // fetched on open shows it). Refused: it stays, marked, with the server's reason.
+  // No network or a server in trouble: it stays waiting for the next open.
+  function flush() {
+    var box = list();
+    if (!box) return;
+    if (flushing) { flushAgain = true; return; }
+    var item = load(box).filter(function (queued) { return queued.state === "waiting"; })[0];
+    if (!item || navigator.onLine === false) {
+      resync();
+      return;
+    }
+    flushing = true;
+    send(box, item).then(function (response) {
+      if (response.status === SENT && response.type !== "opaqueredirect") {
+        update(box, item.client_id, null);
+        sentSinceSync = true;
+        return true;
+      }
+      if (response.status >= 500) return false;
+      return response.text().then(function (html) {
+        update(box, item.client_id, { state: "refused", reason: refusalReason(html) });
+        return true;
+      });
+    }, function () { return false; }).then(function (goOn) {
+      flushing = false;
+      var again = flushAgain;
+      flushAgain = false;
+      if (goOn || again) flush();
+      else resync();
+    });
+  }
+
+  // The board fetched when the socket opened may have been drawn before these writes
+  // committed, and land after their live cells: once the list is sent, fetch it again
+  // (#board listens for paniers:outbox-sent, phone.html).
+  function resync() {
+    if (!sentSinceSync) return;
+    sentSinceSync = false;
+    document.body.dispatchEvent(new CustomEvent("paniers:outbox-sent"));
+  }
+
+  document.addEventListener("click", function (event) {
+    var target = event.target.closest && event.target.closest("[data-outbox-action]");
+    var box = list();
+    if (!target || !box || event.defaultPrevented) return;
+    var clientId = target.closest(".outbox-item").dataset.clientId;
+    if (target.dataset.outboxAction === "retry") {
+      update(box, clientId, { state: "waiting", reason: "" });
+      flush();
+      return;
+    }
+    // Back into the form, to change it or send it as a new write; nothing typed there is lost.
+    var form = composeForm();
+    var item = load(box).filter(function (queued) { return queued.client_id === clientId; })[0];
+    if (!form || !item) return;
+    var textarea = form.querySelector("textarea[name=text]");
+    textarea.value = textarea.value.trim() ? textarea.value + "\n" + item.text : item.text;
+    var kind = form.querySelector("input[name=kind][value=" + item.kind + "]");
+    if (kind) kind.checked = true;
+    var theme = form.querySelector("select[name=theme]");
+    if (theme && item.theme) theme.value = item.theme;
+    textarea.dispatchEvent(new Event("input", { bubbles: true }));
+    update(box, clientId, null);
+    textarea.focus();
+  });
+
+  document.addEventListener("DOMContentLoaded", function () {
+    var box = list();
+    if (!box) return;
+    render(box, load(box));
+    flush();
+  });
+  document.addEventListener("htmx:wsOpen", flush);
+  window.addEventListener("online", flush);
+  // Another tab of the same phone changed the list.
+  window.addEventListener("storage", function (event) {
+    var box = list();
+    if (box && event.key === storageKey(box)) render(box, load(box));
+  });
+})();
