@@ -57,6 +57,7 @@ def projector(request: HttpRequest, pk: int) -> HttpResponse:
         "workshop": workshop,
         "focused_table": table,
         "boards": selectors.workshop_board(workshop, table=table),
+        "joined_count": workshop.participants.count(),
         **_join_context(request, workshop),
         **_screen_context(workshop),
     }
