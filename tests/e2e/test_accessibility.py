@@ -9,11 +9,9 @@ The room is test_csp.py's: the open workshop with phase 1 running. Elements are 
 name, id and data attributes, never by interface text.
 """
 
-import re
-
 import pytest
 
-from tests.e2e.screens import ACTION_TIMEOUT_MS, OWNER_PASSWORD, PHONE
+from tests.e2e.screens import ACTION_TIMEOUT_MS, PHONE, fill_join_form, sign_in
 from tests.e2e.test_csp import room  # noqa: F401 -- the fixture, shared with the CSP test
 from workshops.models import Workshop
 
@@ -55,22 +53,8 @@ def new_page(browser, base_url: str, **options):
 def join(page, code: str, first_name: str, seat) -> None:
     """Joins the table through the join form, with clicks (the keyboard test comes later)."""
     page.goto(f"/j/{code}/")
-    page.fill("input[name=first_name]", first_name)
     table_id, territory_id, _subgroup_id = seat
-    for name, value in (("table", table_id), ("territory", territory_id)):
-        radio = page.locator(f"input[name={name}][value='{value}']")
-        page.locator("label", has=radio).click()
-    page.locator("form:has(input[name=first_name]) [type=submit]").click()
-    expect(page.locator("#postit-form")).to_be_visible()
-    expect(page.locator("body")).to_have_attribute("data-live", "on")
-
-
-def sign_in(page) -> None:
-    page.goto("/login/")
-    page.fill("#id_username", "owner")
-    page.fill("#id_password", OWNER_PASSWORD)
-    page.locator("form:has(#id_password) [type=submit]").click()
-    expect(page).to_have_url(re.compile(r"/w/$"))
+    fill_join_form(page, first_name, table_id, territory_id)
 
 
 @pytest.fixture
@@ -129,7 +113,7 @@ def test_it_has_no_serious_violation_on_any_page(
     laptop.fill("#id_password", "not the password")
     laptop.locator("form:has(#id_password) [type=submit]").click()
     check(laptop, "login, refused")
-    sign_in(laptop)
+    sign_in(laptop, "/w/")
     workshop, territory = f"/w/{room.pk}", f"/territories/{room.territory_pk}"
     for path in (
         "/w/",
@@ -247,7 +231,7 @@ def test_it_pauses_and_resumes_the_clock_from_the_console_with_the_keyboard_alon
     browser,
 ):
     laptop = new_page(browser, daphne.url, **LAPTOP, locale="fr-FR")
-    sign_in(laptop)
+    sign_in(laptop, "/w/")
     laptop.goto(f"/w/{room.pk}/console/")
     expect(laptop.locator("body")).to_have_attribute("data-live", "on")
     bar = laptop.locator(".phase-bar")

@@ -18,7 +18,7 @@ from urllib.request import Request, urlopen
 import pytest
 
 from tests.conftest import subgroup_of
-from tests.e2e.screens import ACTION_TIMEOUT_MS, OWNER_PASSWORD, PHONE
+from tests.e2e.screens import ACTION_TIMEOUT_MS, OWNER_PASSWORD, PHONE, fill_join_form
 from workshops import phases, services
 from workshops.models import Workshop
 
@@ -131,16 +131,9 @@ class Watched:
 
 
 def join_table(phone: Watched, code: str, first_name: str, seat) -> None:
-    page = phone.page
-    page.goto(f"/j/{code}/")
-    page.fill("input[name=first_name]", first_name)
+    phone.page.goto(f"/j/{code}/")
     table_id, territory_id, _subgroup_id = seat
-    for name, value in (("table", table_id), ("territory", territory_id)):
-        radio = page.locator(f"input[name={name}][value='{value}']")
-        page.locator("label", has=radio).click()
-    page.locator("form:has(input[name=first_name]) [type=submit]").click()
-    expect(page.locator("#postit-form")).to_be_visible()
-    expect(page.locator("body")).to_have_attribute("data-live", "on")
+    fill_join_form(phone.page, first_name, table_id, territory_id)
 
 
 def test_every_page_runs_under_the_policy_without_a_violation(
