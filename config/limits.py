@@ -9,24 +9,18 @@ costs nothing, and are served in order of arrival.
 """
 
 import asyncio
-import weakref
+
+from workshops.loops import PerLoop
 
 
 class ConcurrencyLimit:
     def __init__(self, app, limit: int):
         self.app = app
         self.limit = limit
-        self._semaphores: weakref.WeakKeyDictionary = weakref.WeakKeyDictionary()
-
-    def _semaphore(self) -> asyncio.Semaphore:
-        loop = asyncio.get_running_loop()  # one per loop: tests run several in turn
-        semaphore = self._semaphores.get(loop)
-        if semaphore is None:
-            semaphore = self._semaphores[loop] = asyncio.Semaphore(self.limit)
-        return semaphore
+        self._slots = PerLoop(lambda: asyncio.Semaphore(limit))
 
     async def __call__(self, scope, receive, send):
         if scope["type"] != "http":
             return await self.app(scope, receive, send)
-        async with self._semaphore():
+        async with self._slots.get():
             return await self.app(scope, receive, send)

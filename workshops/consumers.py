@@ -8,7 +8,6 @@ and its presence row: see ``FragmentConsumer.__call__``.
 
 import asyncio
 import logging
-import weakref
 
 from channels.db import database_sync_to_async
 from channels.generic.websocket import AsyncWebsocketConsumer
@@ -22,6 +21,7 @@ from workshops.broadcast import (
     table_group,
     workshop_group,
 )
+from workshops.loops import PerLoop
 
 logger = logging.getLogger(__name__)
 
@@ -37,16 +37,7 @@ _leaving: set[asyncio.Task] = set()
 # 300 sockets dropped at once, their discards failed with MaxConnectionsError and left
 # hundreds of members behind. Past this bound they wait their turn instead.
 MEMBERSHIP_CONCURRENCY = 32
-_membership: "weakref.WeakKeyDictionary[asyncio.AbstractEventLoop, asyncio.Semaphore]" = (
-    weakref.WeakKeyDictionary()
-)
-
-
-def membership_slot() -> asyncio.Semaphore:
-    loop = asyncio.get_running_loop()
-    if loop not in _membership:
-        _membership[loop] = asyncio.Semaphore(MEMBERSHIP_CONCURRENCY)
-    return _membership[loop]
+_membership = PerLoop(lambda: asyncio.Semaphore(MEMBERSHIP_CONCURRENCY))
 
 
 class FragmentConsumer(AsyncWebsocketConsumer):
@@ -72,7 +63,7 @@ class FragmentConsumer(AsyncWebsocketConsumer):
             return
         self.live_groups = groups  # before adding: a cancelled handshake leaves them too
         try:
-            async with membership_slot():
+            async with _membership.get():
                 for group in groups:
                     await self.channel_layer.group_add(group, self.channel_name)
         except Exception:
@@ -100,7 +91,7 @@ class FragmentConsumer(AsyncWebsocketConsumer):
 
     async def _discard(self, groups: list[str]) -> None:
         try:
-            async with membership_slot():
+            async with _membership.get():
                 for group in groups:
                     await self.channel_layer.group_discard(group, self.channel_name)
         except Exception:

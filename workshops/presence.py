@@ -14,7 +14,6 @@ import asyncio
 import datetime
 import logging
 import time
-import weakref
 from dataclasses import dataclass, field
 from itertools import islice
 
@@ -25,6 +24,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from workshops import broadcast, stats
+from workshops.loops import PerLoop
 from workshops.models import Connection, Participant
 from workshops.selectors import presence_cutoff
 
@@ -80,20 +80,15 @@ class Ledger:
         self.wake.set()
 
 
-_ledgers: "weakref.WeakKeyDictionary[asyncio.AbstractEventLoop, Ledger]" = (
-    weakref.WeakKeyDictionary()
-)
+_ledgers = PerLoop(Ledger)
 
 
 def ledger() -> Ledger:
     """This event loop's ledger, its writer started on first use."""
-    loop = asyncio.get_running_loop()
-    book = _ledgers.get(loop)
-    if book is None:
-        book = _ledgers[loop] = Ledger()
+    book = _ledgers.get()
     if book.task is None or book.task.done():
         book.stopping = False
-        book.task = loop.create_task(_writer(book))
+        book.task = asyncio.get_running_loop().create_task(_writer(book))
     return book
 
 
