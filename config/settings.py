@@ -140,6 +140,7 @@ INSTALLED_APPS = [
     "django_htmx",
     "territories",
     "workshops",
+    "baskets",
 ]
 
 MIDDLEWARE = [
@@ -157,6 +158,7 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
+    "workshops.gate.PhaseClosedMiddleware",
 ]
 
 ROOT_URLCONF = "config.urls"

@@ -1,12 +1,18 @@
 """The gate: the one place that says whether a participant may do something right now.
 
-Views call ``closed_reason`` before any participant write; screens get
-``OPEN_ACTIONS`` of the current phase with the clock so phones close on time too.
+Every participant write goes through a service that calls ``require_open`` with the
+participant who writes (post-its in ``workshops/services.py``, baskets in
+``baskets/services.py``): no view checks the gate by hand, so none can forget it.
+Views turn ``PhaseClosed`` into a 409 with the form and the text as typed (and
+``config/middleware`` does, for a view that did not). Facilitators' writes (and the
+demo's) pass no participant: the gate is the room's, not theirs. Screens get
+``OPEN_ACTIONS`` of the current phase with the clock, so phones close on time too.
 """
 
 import datetime
 from enum import StrEnum
 
+from django.template.response import TemplateResponse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -97,3 +103,43 @@ def closed_reason(
             "facilitator gives more time."
         )
     return None
+
+
+class PhaseClosed(Exception):
+    """A participant's write that the gate refuses; ``reason`` says why, for them."""
+
+    def __init__(self, reason: str):
+        super().__init__(reason)
+        self.reason = reason
+
+
+def require_open(
+    workshop: Workshop, action: Action, participant=None, now: datetime.datetime | None = None
+) -> None:
+    """Raise ``PhaseClosed`` when ``participant`` may not do ``action`` now.
+
+    ``participant`` None is a facilitator's (or the demo's) write: not gated.
+    """
+    if participant is None:
+        return
+    if reason := closed_reason(workshop, action, now):
+        raise PhaseClosed(reason)
+
+
+class PhaseClosedMiddleware:
+    """A ``PhaseClosed`` that a view let through is still a refusal, not a 500: 409, and
+    the reason in the page's problem banner (the phone keeps what was typed)."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        return self.get_response(request)
+
+    def process_exception(self, request, exception):
+        if not isinstance(exception, PhaseClosed):
+            return None
+        context = {"message": exception.reason, "oob": True}
+        return TemplateResponse(
+            request, "workshops/_request_problem.html", context, status=409
+        ).render()

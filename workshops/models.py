@@ -10,6 +10,7 @@ FIRST_NAME_MAX_LENGTH = 40
 INSTRUCTIONS_MAX_LENGTH = 2000
 MAX_GRACE_SECONDS = 600
 MAX_PHASE_MINUTES = 240
+MAX_BALANCE_TOLERANCE = 20
 
 DEFAULT_THEMES = [
     _("Energy"),
@@ -67,6 +68,15 @@ class Workshop(models.Model):
         default=60,
         validators=[MaxValueValidator(MAX_GRACE_SECONDS)],
         help_text=_("How long phones may still send once a phase's time is up. 0 closes at once."),
+    )
+    balance_tolerance = models.PositiveSmallIntegerField(
+        _("balance tolerance"),
+        default=2,
+        validators=[MaxValueValidator(MAX_BALANCE_TOLERANCE)],
+        help_text=_(
+            "A basket is shown as balanced while the two territories' gains (value received "
+            "minus effort given) differ by no more than this."
+        ),
     )
     # The room's clock, as timestamps (see workshops/clock.py): it survives a restart.
     current_phase = models.ForeignKey(

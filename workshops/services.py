@@ -15,9 +15,10 @@ from django.db import IntegrityError, transaction
 from django.utils.translation import gettext as _
 
 from territories.models import Territory
-from workshops import selectors
+from workshops import selectors, signals
 from workshops.broadcast import after_commit, broadcast_cell, withdraw_facilitator
 from workshops.codes import new_join_code
+from workshops.gate import Action, require_open
 from workshops.models import Participant, PostIt, SubGroup, Table, Workshop, default_themes
 from workshops.phases import announce_state, create_default_phases
 
@@ -107,6 +108,7 @@ def _seat(workshop: Workshop, territories: list[Territory], table_count: int) ->
         for territory in territories
         if (table.pk, territory.pk) not in present
     )
+    signals.seating_changed.send(sender=Workshop, workshop=workshop)
 
 
 def clean_themes(themes: list[str]) -> list[str]:
@@ -223,7 +225,8 @@ def postit_create(
     """Write a post-it, once per ``client_id``: the same compose form sent again gets
     the post-it it already wrote, unchanged and not announced again."""
     if author is not None and (written := selectors.postit_written_by(author, client_id)):
-        return written
+        return written  # answered as saved, whatever the gate says now: it was
+    require_open(subgroup.table.workshop, Action.POSTITS, author)
     postit = PostIt(
         subgroup=subgroup, author=author, kind=kind, text=text, theme=theme, client_id=client_id
     )
@@ -238,17 +241,24 @@ def postit_create(
 
 
 @transaction.atomic
-def postit_update(*, postit: PostIt, kind: str, text: str, theme: str = "") -> PostIt:
+def postit_update(
+    *, postit: PostIt, kind: str, text: str, theme: str = "", by: Participant | None
+) -> PostIt:
+    """``by``: the participant who edits (the gate applies), or None: a facilitator."""
+    require_open(postit.subgroup.table.workshop, Action.POSTITS, by)
     previous_kind = postit.kind
     postit.kind, postit.text, postit.theme = kind, text, theme
     _clean_postit(postit, postit.subgroup.table.workshop)
+    signals.postit_changing.send(sender=PostIt, postit=postit, previous_kind=previous_kind)
     postit.save()
     _announce(postit.subgroup_id, previous_kind, postit.kind)
+    signals.postit_changed.send(sender=PostIt, postit=postit)
     return postit
 
 
 @transaction.atomic
-def postit_delete(*, postit: PostIt) -> None:
+def postit_delete(*, postit: PostIt, by: Participant | None) -> None:
+    require_open(postit.subgroup.table.workshop, Action.POSTITS, by)
     subgroup_id, kind = postit.subgroup_id, postit.kind
     postit.delete()
     _announce(subgroup_id, kind)

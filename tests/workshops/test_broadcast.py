@@ -67,7 +67,7 @@ def test_it_sends_both_cells_when_an_edit_moves_a_postit_to_the_other_kind(
     table = listen(table_group(alice.subgroup.table_id))
 
     with django_capture_on_commit_callbacks(execute=True):
-        services.postit_update(postit=postit, kind="need", text=postit.text)
+        services.postit_update(postit=postit, kind="need", text=postit.text, by=None)
 
     offers, needs = table.html()
     assert f'id="cell-{alice.subgroup_id}-offer"' in offers
@@ -83,7 +83,7 @@ def test_it_sends_the_emptied_cell_when_a_postit_is_deleted(
     table = listen(table_group(alice.subgroup.table_id))
 
     with django_capture_on_commit_callbacks(execute=True):
-        services.postit_delete(postit=postit)
+        services.postit_delete(postit=postit, by=None)
 
     [cell] = table.html()
     assert f'id="cell-{alice.subgroup_id}-need"' in cell

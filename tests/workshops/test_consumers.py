@@ -134,7 +134,7 @@ async def test_it_sends_both_cells_when_an_edit_changes_the_kind(ws, phone_heade
     postit = await create_postit(alice, kind="offer")
     async with ws(f"/ws/j/{alice.workshop.code}/", await phone_headers(bruno)) as bruno_phone:
         await database_sync_to_async(services.postit_update)(
-            postit=postit, kind="need", text="Maintenant un besoin"
+            postit=postit, kind="need", text="Maintenant un besoin", by=None
         )
 
         offers = await bruno_phone.receive_from()
@@ -148,7 +148,7 @@ async def test_it_sends_both_cells_when_an_edit_changes_the_kind(ws, phone_heade
 async def test_it_sends_the_emptied_cell_when_a_postit_is_deleted(ws, laptop_headers, alice, owner):
     postit = await create_postit(alice, kind="need")
     async with ws(f"/ws/w/{alice.workshop_id}/screen/", await laptop_headers(owner)) as projector:
-        await database_sync_to_async(services.postit_delete)(postit=postit)
+        await database_sync_to_async(services.postit_delete)(postit=postit, by=None)
 
         cell = await projector.receive_from()
         assert f'id="cell-{alice.subgroup_id}-need"' in cell

@@ -287,7 +287,7 @@ def test_it_counts_one_broadcast_per_changed_cell(
     before = stats.snapshot().get("broadcasts", 0)
     with django_capture_on_commit_callbacks(execute=True):
         postit = make_postit(alice, kind="offer")
-        services.postit_update(postit=postit, kind="need", text="Changé")
+        services.postit_update(postit=postit, kind="need", text="Changé", by=None)
     assert stats.snapshot()["broadcasts"] - before == 3
 
 

@@ -198,13 +198,15 @@ def test_it_refuses_without_javascript_too(participant_client, alice, workshop, 
     assert not PostIt.objects.exists()
 
 
-def test_it_checks_the_phase_before_the_form(phone, workshop):
-    """An empty form sent in the wrong phase gets the phase's reason, not a form error."""
+def test_an_empty_form_in_the_wrong_phase_still_says_why_it_is_closed(phone, workshop):
+    """The gate is the service's (workshops/gate.py): an invalid form never reaches it,
+    but the form that comes back says why post-its are closed, above its error."""
     reason = in_phase(Phase.Kind.PLENARY)(workshop)
 
     response = phone.post(f"/j/{workshop.code}/postits/", {"kind": "offer", "text": ""})
 
-    assert response.status_code == 409
+    assert response.status_code == 422
+    assert not PostIt.objects.exists()
     assert gate_message(response.content.decode()) == escape(reason)
 
 

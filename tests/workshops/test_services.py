@@ -211,7 +211,9 @@ def test_it_updates_a_postit_and_announces_its_one_cell(
     theme = alice.workshop.themes[1]
 
     with django_capture_on_commit_callbacks() as callbacks:
-        services.postit_update(postit=postit, kind="offer", text=" Nouveau texte ", theme=theme)
+        services.postit_update(
+            postit=postit, kind="offer", text=" Nouveau texte ", theme=theme, by=None
+        )
 
     postit.refresh_from_db()
     assert (postit.kind, postit.text, postit.theme) == ("offer", "Nouveau texte", theme)
@@ -224,7 +226,7 @@ def test_it_announces_both_cells_when_an_update_changes_the_kind(
     postit = make_postit(alice, kind="offer")
 
     with django_capture_on_commit_callbacks() as callbacks:
-        services.postit_update(postit=postit, kind="need", text=postit.text)
+        services.postit_update(postit=postit, kind="need", text=postit.text, by=None)
 
     assert announced(callbacks) == [(alice.subgroup_id, "offer"), (alice.subgroup_id, "need")]
 
@@ -243,7 +245,7 @@ def test_it_refuses_an_invalid_update_and_keeps_the_postit_as_it_was(
 
     with django_capture_on_commit_callbacks() as callbacks:
         with pytest.raises(ValidationError):
-            services.postit_update(postit=PostIt.objects.get(pk=postit.pk), **arguments)
+            services.postit_update(postit=PostIt.objects.get(pk=postit.pk), **arguments, by=None)
 
     postit.refresh_from_db()
     assert (postit.kind, postit.text, postit.theme) == ("offer", "Avant", theme)
@@ -259,7 +261,7 @@ def test_it_deletes_a_postit_and_announces_the_cell_it_was_in(
     postit = make_postit(alice, kind="need")
 
     with django_capture_on_commit_callbacks() as callbacks:
-        services.postit_delete(postit=postit)
+        services.postit_delete(postit=postit, by=None)
 
     assert not PostIt.objects.exists()
     assert announced(callbacks) == [(alice.subgroup_id, "need")]
@@ -277,7 +279,7 @@ def test_it_announces_nothing_when_the_surrounding_transaction_rolls_back(
         with pytest.raises(RuntimeError):
             with transaction.atomic():
                 make_postit(alice, text="Annulé")
-                services.postit_update(postit=kept, kind="need", text="Modifié")
+                services.postit_update(postit=kept, kind="need", text="Modifié", by=None)
                 raise RuntimeError("the request failed further on")
 
     assert callbacks == []

@@ -6,6 +6,7 @@ from functools import wraps
 from django.conf import settings
 from django.contrib import messages
 from django.core.exceptions import ValidationError
+from django.db.models import ProtectedError
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -15,7 +16,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from workshops import access, selectors, services
 from workshops.forms import JoinCodeForm, JoinForm, PostItForm
-from workshops.gate import Action, closed_reason
+from workshops.gate import Action, PhaseClosed, closed_reason
 from workshops.models import Participant, PostIt, Workshop
 from workshops.ratelimit import client_address, over_limit, seconds_left
 
@@ -213,6 +214,7 @@ def _too_many_writes() -> str:
 # form comes back with the text as typed (htmx swaps 409 and 429, see base.html).
 PHASE_CLOSED = 409
 TOO_MANY = 429
+IN_USE = 409  # a post-it a basket shows: it stays (baskets/models.py)
 
 
 @require_POST
@@ -224,8 +226,6 @@ def postit_create(request: HttpRequest, workshop: Workshop) -> HttpResponse:
         # The same form again (a retry after a lost answer, a queued write): it was
         # saved, so it is answered as saved, whatever the phase or the budget say now.
         return _written(request, participant, written)
-    if closed_reason(participant.workshop, Action.POSTITS):
-        return _render_form(request, participant, form, status=PHASE_CLOSED)
     if not form.is_valid():
         return _render_form(request, participant, form, status=422)
     if _over_write_budget(participant):
@@ -235,6 +235,8 @@ def postit_create(request: HttpRequest, workshop: Workshop) -> HttpResponse:
         postit = services.postit_create(
             subgroup=participant.subgroup, author=participant, **form.cleaned_data
         )
+    except PhaseClosed:
+        return _render_form(request, participant, form, status=PHASE_CLOSED)
     except ValidationError as error:
         form.add_error(None, error)
         return _render_form(request, participant, form, status=422)
@@ -259,8 +261,6 @@ def postit_edit(request: HttpRequest, pk: int) -> HttpResponse:
         )
         return _render_form(request, participant, form, postit=postit)
     form = PostItForm(request.POST, themes=themes)
-    if closed_reason(participant.workshop, Action.POSTITS):
-        return _render_form(request, participant, form, postit=postit, status=PHASE_CLOSED)
     if not form.is_valid():
         return _render_form(request, participant, form, postit=postit, status=422)
     if _over_write_budget(participant):
@@ -268,7 +268,9 @@ def postit_edit(request: HttpRequest, pk: int) -> HttpResponse:
         return _render_form(request, participant, form, postit=postit, status=TOO_MANY)
     previous_kind = postit.kind
     try:
-        services.postit_update(postit=postit, **form.postit_fields())
+        services.postit_update(postit=postit, by=participant, **form.postit_fields())
+    except PhaseClosed:
+        return _render_form(request, participant, form, postit=postit, status=PHASE_CLOSED)
     except ValidationError as error:
         form.add_error(None, error)
         return _render_form(request, participant, form, postit=postit, status=422)
@@ -278,6 +280,14 @@ def postit_edit(request: HttpRequest, pk: int) -> HttpResponse:
     return _render_form(
         request, participant, _fresh_form(participant), changed=[previous_kind, postit.kind]
     )
+
+
+def _in_baskets(error: ProtectedError) -> str:
+    """The post-it is in baskets (what protected it says which; see baskets/models.py)."""
+    names = sorted({str(obj) for obj in error.protected_objects})
+    return _("This post-it is in a basket (%(baskets)s): take it out of the basket first.") % {
+        "baskets": "; ".join(names)
+    }
 
 
 def _refuse_delete(request, participant: Participant, message: str, status: int):
@@ -292,13 +302,16 @@ def _refuse_delete(request, participant: Participant, message: str, status: int)
 @require_POST
 def postit_delete(request: HttpRequest, pk: int) -> HttpResponse:
     postit, participant = access.get_postit_for_writing(request, pk)
-    if reason := closed_reason(participant.workshop, Action.POSTITS):
-        return _refuse_delete(request, participant, reason, PHASE_CLOSED)
     if _over_write_budget(participant):
         message = _("Too many post-its at once: wait a minute, then delete it again.")
         return _refuse_delete(request, participant, message, TOO_MANY)
     kind = postit.kind
-    services.postit_delete(postit=postit)
+    try:
+        services.postit_delete(postit=postit, by=participant)
+    except PhaseClosed as closed:
+        return _refuse_delete(request, participant, closed.reason, PHASE_CLOSED)
+    except ProtectedError as error:
+        return _refuse_delete(request, participant, _in_baskets(error), IN_USE)
     if not request.htmx:
         messages.success(request, _("Post-it deleted."))
         return redirect(reverse("workshops:join", args=[participant.workshop.code]))

@@ -1,0 +1,121 @@
+"""Bilateral baskets: what two territories of a table give each other.
+
+A basket exists for every pair of sub-groups at a table (``services.ensure_baskets``),
+as soon as the table is seated. A transaction is one thing one side gives the other:
+one of the giver's offer post-its, the receiver's need post-its it answers, a note, and
+two numbers each side sets for itself (value for the receiver, effort for the giver).
+"""
+
+from django.core.validators import MaxLengthValidator, MaxValueValidator, MinValueValidator
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+from workshops.models import Participant, PostIt, SubGroup, Table
+
+NOTE_MAX_LENGTH = 280
+SCORE_MIN, SCORE_MAX = 1, 5
+MAX_TRANSACTIONS_PER_BASKET = 40
+MAX_NEEDS_PER_TRANSACTION = 10
+
+
+def _score(verbose_name):
+    return models.PositiveSmallIntegerField(
+        verbose_name,
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(SCORE_MIN), MaxValueValidator(SCORE_MAX)],
+    )
+
+
+class Basket(models.Model):
+    """The two sub-groups of one table that trade: side A and side B, A's territory
+    first by name, so that a pair reads the same at every table."""
+
+    table = models.ForeignKey(Table, on_delete=models.CASCADE, related_name="baskets")
+    side_a = models.ForeignKey(SubGroup, on_delete=models.CASCADE, related_name="+")
+    side_b = models.ForeignKey(SubGroup, on_delete=models.CASCADE, related_name="+")
+
+    class Meta:
+        ordering = ["table__number", "side_a__territory__name", "side_b__territory__name"]
+        constraints = [
+            models.UniqueConstraint(fields=["side_a", "side_b"], name="one_basket_per_pair")
+        ]
+        verbose_name = _("basket")
+        verbose_name_plural = _("baskets")
+
+    def __str__(self) -> str:
+        return _("Table %(table)s: %(a)s ↔ %(b)s") % {
+            "table": self.table.number,
+            "a": self.side_a.territory.short_name or self.side_a.territory.name,
+            "b": self.side_b.territory.short_name or self.side_b.territory.name,
+        }
+
+    def side_of(self, subgroup_id: int | None) -> str | None:
+        """ "a", "b", or None for a sub-group that is not in this basket."""
+        if subgroup_id == self.side_a_id:
+            return "a"
+        if subgroup_id == self.side_b_id:
+            return "b"
+        return None
+
+    def other_side(self, subgroup_id: int) -> int:
+        return self.side_b_id if subgroup_id == self.side_a_id else self.side_a_id
+
+
+class Transaction(models.Model):
+    basket = models.ForeignKey(Basket, on_delete=models.CASCADE, related_name="transactions")
+    giver = models.ForeignKey(SubGroup, on_delete=models.CASCADE, related_name="+")
+    # PROTECT: a post-it that a basket shows cannot disappear from it (the phone says which).
+    offer = models.ForeignKey(
+        PostIt, on_delete=models.PROTECT, related_name="given_in", verbose_name=_("offer")
+    )
+    needs = models.ManyToManyField(
+        PostIt, through="AnsweredNeed", related_name="answered_by", verbose_name=_("needs")
+    )
+    note = models.TextField(
+        _("terms or counterpart"),
+        blank=True,
+        max_length=NOTE_MAX_LENGTH,
+        validators=[MaxLengthValidator(NOTE_MAX_LENGTH)],
+    )
+    value = _score(_("value for the receiver"))
+    effort = _score(_("effort for the giver"))
+    # Raised by every change: an edit based on an older version is refused (services).
+    version = models.PositiveIntegerField(default=1)
+    author = models.ForeignKey(
+        Participant, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    client_id = models.UUIDField(null=True, blank=True, editable=False)
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["created_at", "id"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["author", "client_id"],
+                condition=models.Q(client_id__isnull=False),
+                name="transaction_written_once_per_client_id",
+            )
+        ]
+        verbose_name = _("transaction")
+        verbose_name_plural = _("transactions")
+
+    def __str__(self) -> str:
+        # What a refused post-it deletion names: the basket, not the transaction.
+        return str(self.basket)
+
+
+class AnsweredNeed(models.Model):
+    """A need post-it of the receiver that a transaction answers."""
+
+    transaction = models.ForeignKey(Transaction, on_delete=models.CASCADE)
+    need = models.ForeignKey(PostIt, on_delete=models.PROTECT, related_name="+")
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["transaction", "need"], name="need_answered_once")
+        ]
+
+    def __str__(self) -> str:
+        return str(self.transaction.basket)

@@ -1,0 +1,18 @@
+"""What the room tells the apps built on it (baskets, plenary…), which workshops never
+imports: they connect receivers here (docs/architecture.md, "Which app imports which").
+
+Sent with ``send``, not ``send_robust``: a receiver that raises ``ValidationError`` in
+``postit_changing`` refuses the change, with its message.
+"""
+
+from django.dispatch import Signal
+
+# A workshop's tables or territories were set: workshop=.
+seating_changed = Signal()
+
+# A post-it is about to be saved with new fields: postit= (not yet saved), previous_kind=.
+postit_changing = Signal()
+
+# A post-it's text, theme or kind changed, inside its transaction: postit=. Receivers
+# announce with ``workshops.broadcast.after_commit``.
+postit_changed = Signal()
