@@ -1,0 +1,48 @@
+"""What the apps built on the room add to its screens, without workshops importing them.
+
+An app registers a ``Panel`` for a screen in its ``AppConfig.ready`` ("phone",
+"projector", "console"); the room's views render the registered panels and place
+the HTML where the screen shows them. A panel's ``context`` gets the screen's
+objects as keywords and returns None when it has nothing to show now.
+
+    phone:     participant=, workshop=
+    projector: workshop=, table= (None: every table)
+    console:   workshop=
+"""
+
+from collections.abc import Callable
+from dataclasses import dataclass
+
+from django.http import HttpRequest
+from django.template.loader import render_to_string
+
+SCREENS = ("phone", "projector", "console")
+
+
+@dataclass(frozen=True)
+class Panel:
+    name: str
+    template: str
+    context: Callable[..., dict | None]
+
+
+_registry: dict[str, dict[str, Panel]] = {screen: {} for screen in SCREENS}
+
+
+def register(screen: str, panel: Panel) -> None:
+    """Registering the same name again replaces it (``ready`` may run twice in tests)."""
+    _registry[screen][panel.name] = panel
+
+
+def registered(screen: str) -> list[Panel]:
+    return list(_registry[screen].values())
+
+
+def render_panels(screen: str, request: HttpRequest | None = None, **objects) -> list[str]:
+    """The HTML of every panel of ``screen`` that has something to show."""
+    rendered = []
+    for panel in registered(screen):
+        context = panel.context(**objects)
+        if context is not None:
+            rendered.append(render_to_string(panel.template, context, request=request))
+    return rendered
