@@ -204,3 +204,47 @@ def test_it_closes_everything_once_the_clock_is_stopped(owner, territories):
     workshop = command(started(owner, territories), "stop", at(5))
 
     assert open_set(workshop, at(5)) == set()
+
+
+# Enforced in the services, whatever view calls them ---------------------------------
+
+
+def test_every_participant_postit_write_asks_the_gate(alice, workshop):
+    """In the plenary post-its are closed: the three post-it services refuse Alice, and
+    write nothing; the same calls for a facilitator (no participant) go through."""
+    from workshops.gate import PhaseClosed
+    from workshops.models import Participant, PostIt
+
+    plenary = workshop.phases.get(kind=Phase.Kind.PLENARY)
+    phases.clock_command(workshop, phases.ClockCommand.GOTO, phase=plenary)
+    alice = Participant.objects.select_related("subgroup__table__workshop").get(pk=alice.pk)
+    postit = services.postit_create(
+        subgroup=alice.subgroup, author=None, kind="offer", text="Écrit par l'animateur"
+    )
+
+    with pytest.raises(PhaseClosed):
+        services.postit_create(subgroup=alice.subgroup, author=alice, kind="offer", text="Non")
+    with pytest.raises(PhaseClosed):
+        services.postit_update(postit=postit, kind="need", text="Changé", by=alice)
+    with pytest.raises(PhaseClosed):
+        services.postit_delete(postit=postit, by=alice)
+
+    postit.refresh_from_db()
+    assert (PostIt.objects.count(), postit.kind, postit.text) == (
+        1,
+        "offer",
+        "Écrit par l'animateur",
+    )
+    services.postit_delete(postit=postit, by=None)
+    assert not PostIt.objects.exists()
+
+
+def test_a_phase_closed_that_a_view_let_through_is_a_409_not_a_500(rf):
+    from workshops.gate import PhaseClosed, PhaseClosedMiddleware
+
+    middleware = PhaseClosedMiddleware(lambda request: None)
+    refused = middleware.process_exception(rf.post("/"), PhaseClosed("Le temps est écoulé."))
+
+    assert refused.status_code == 409
+    assert "Le temps est écoulé." in refused.content.decode()
+    assert middleware.process_exception(rf.post("/"), ValueError("other")) is None
