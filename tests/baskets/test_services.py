@@ -16,6 +16,7 @@ from workshops import services as room
 from workshops.broadcast import broadcast_cell
 from workshops.gate import PhaseClosed
 from workshops.models import PostIt
+from workshops.selectors import cell_postits
 
 pytestmark = pytest.mark.django_db
 
@@ -186,9 +187,8 @@ def test_a_new_offer_written_in_the_basket_shows_on_the_grid(
     offer = PostIt.objects.get(text="Ingénierie urbanisme")
     assert created.offer == offer
     assert (offer.subgroup, offer.kind, offer.author) == (alice.subgroup, "offer", alice)
-    assert sent(callbacks, broadcast_cell) == [
-        (alice.subgroup_id, "offer")
-    ]  # the grid's cell, sent live
+    assert offer in cell_postits(alice.subgroup, "offer")  # on the grid, in its cell
+    assert sent(callbacks, broadcast_cell) == [(alice.subgroup_id, "offer")]  # sent live
     assert sent(callbacks) == [(basket.pk,)]
 
 

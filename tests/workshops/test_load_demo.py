@@ -268,6 +268,10 @@ def test_table_1_carries_the_three_baskets_of_the_seed_report(load_demo):
         "Présence d'une filière solaire dynamique (installateurs RGE).",
         "Présence de services de santé spécialisés (pôle hospitalier).",
     ]
+    # And the transport problem the report calls common and hard to solve: unanswered.
+    assert [need.text for need in entry.unanswered_needs] == [
+        "Étendre le réseau de transport de Brest Métropole au Pays."
+    ]
     assert not demo_workshop().tables.get(number=2).baskets.filter(transactions__isnull=False)
 
 

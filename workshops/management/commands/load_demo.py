@@ -136,6 +136,8 @@ TABLE_1_POSTITS = [
     ("PdB", "offer", "Offre de mobilité alternative structurée (covoiturage, train).", "Mobilité"),
     ("PdB", "offer", "Offre touristique et culturelle labellisée et reconnue.", "Tourisme"),
     ("PdB", "need", "Développer les EnR : besoin d'ingénierie.", "Énergie"),
+    # The report's "problème commun sur l'offre de transport": nobody answers it yet.
+    ("PdB", "need", "Étendre le réseau de transport de Brest Métropole au Pays.", "Mobilité"),
     ("COB", "offer", "Potentiel foncier pour le développement des EnR.", "Énergie"),
     (
         "COB",
