@@ -21,8 +21,9 @@ table must receive nothing.
 **What is measured, honestly.** The phones' basket views are not in the product yet,
 so the writes do not come through HTTP: a helper process calls ``baskets.services``
 (``transaction_create`` / ``transaction_update``, ``by`` = a participant of the giving
-territory, the gate included) against the same database, one call at a time on one
-thread as Daphne runs Django's sync views, and ``on_commit`` broadcasts through the
+territory, the gate included) against the same database, each call in a thread of a
+pool of ``--writer-threads`` (Daphne gives each request a thread of its own, Django's
+``ThreadSensitiveContext``), and ``on_commit`` broadcasts through the
 same Redis channel layer to the sockets Daphne holds. The figures are thus the real
 write + render + fan-out path minus the HTTP request around it (parsing, session,
 CSRF, the view's own response: see the post-it figures of ``fanout.py`` for that
@@ -47,6 +48,7 @@ import os
 import re
 import sys
 import time
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -82,6 +84,9 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
     parser.add_argument("--growth", type=int, default=20, help="transactions of the grown basket")
     parser.add_argument("--cap", type=int, default=20, help="transactions per basket, at most")
     parser.add_argument("--drain-seconds", type=float, default=5.0)
+    parser.add_argument(
+        "--writer-threads", type=int, default=4, help="concurrent writes, as Daphne's requests"
+    )
     parser.add_argument("--writer-helper", action="store_true", help=argparse.SUPPRESS)
     add_server_args(parser)
     args = parser.parse_args(argv)
@@ -170,7 +175,7 @@ def basket_map(fixture) -> list[BasketInfo]:
 
 
 def writer_helper_main() -> None:
-    """Paced service calls, one at a time on one thread; send times and counters out."""
+    """Paced service calls, in a pool of threads; send times and counters out."""
     plan = json.load(sys.stdin)
     sys.path.insert(0, str(ROOT))
     import django
@@ -224,7 +229,9 @@ def writer_helper_main() -> None:
         return "create"
 
     async def run() -> dict:
-        call = sync_to_async(write, thread_sensitive=True)
+        loop = asyncio.get_running_loop()
+        loop.set_default_executor(ThreadPoolExecutor(max_workers=plan["threads"]))
+        call = sync_to_async(write, thread_sensitive=False)
         send_t: dict[int, float] = {}
         done_ms: dict[int, float] = {}
         kinds: dict[int, str] = {}
@@ -262,9 +269,12 @@ def writer_helper_main() -> None:
     json.dump(asyncio.run(run()), sys.stdout)
 
 
-async def run_writer(env, baskets: list[BasketInfo], writes, rate, max_seconds, cap) -> dict:
+async def run_writer(
+    env, baskets: list[BasketInfo], writes, rate, max_seconds, cap, threads=1
+) -> dict:
     plan = {
         "warm": baskets[-1].pk,
+        "threads": threads,
         "rate": rate,
         "max_seconds": max_seconds,
         "cap": cap,
@@ -523,7 +533,9 @@ async def run_bench(args, env, fixture, procs, logs, ports) -> dict:
             basket_of = {seq: by_pk[pk] for seq, pk, _edit in writes}
             for seq, info in basket_of.items():
                 bench.table_of[seq] = info.table
-            out = await run_writer(env, baskets, writes, rate, args.seconds + 5, args.cap)
+            out = await run_writer(
+                env, baskets, writes, rate, args.seconds + 5, args.cap, args.writer_threads
+            )
             sent = out["send_t"]
             await bench.drain(
                 list(sent), {seq: basket_of[seq].table for seq in sent}, args.drain_seconds
