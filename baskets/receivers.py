@@ -4,7 +4,7 @@ from django.core.exceptions import ValidationError
 from django.dispatch import receiver
 from django.utils.translation import gettext as _
 
-from baskets import broadcast, services
+from baskets import broadcast, demo, services
 from workshops import signals
 from workshops.broadcast import after_commit
 
@@ -12,6 +12,11 @@ from workshops.broadcast import after_commit
 @receiver(signals.seating_changed)
 def create_baskets(sender, workshop, **kwargs):
     services.ensure_baskets(workshop)
+
+
+@receiver(signals.demo_loaded)
+def write_demo_baskets(sender, workshop, **kwargs):
+    demo.write_demo_baskets(workshop)
 
 
 @receiver(signals.postit_changing)

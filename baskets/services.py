@@ -15,6 +15,7 @@ import uuid
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.db.models import F
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from baskets import broadcast
@@ -96,7 +97,8 @@ def _check_content(basket: Basket, giver: SubGroup, offer: PostIt, needs: list[P
 def _check_scores(transaction_: Transaction, by: Participant | None, value, effort) -> None:
     if by is None:
         return
-    if value is not None and by.subgroup_id == transaction_.giver_id:
+    receiver_id = transaction_.basket.other_side(transaction_.giver_id)
+    if value is not None and by.subgroup_id != receiver_id:
         raise ValidationError(_("The value is set by the territory that receives."))
     if effort is not None and by.subgroup_id != transaction_.giver_id:
         raise ValidationError(_("The effort is set by the territory that gives."))
@@ -138,6 +140,9 @@ def transaction_create(
             kind=PostIt.Kind.OFFER,
             text=new_offer_text,
             theme=new_offer_theme,
+            # The same form sent again writes its new offer once too: a retry racing
+            # the first send must not leave a second copy on the grid.
+            client_id=client_id if by is not None else None,
         )
     _check_content(basket, giver, offer, needs)
     created = Transaction(
@@ -225,7 +230,12 @@ def transaction_score(
     for name, score in fields.items():
         setattr(transaction_, name, score)
     transaction_.full_clean(validate_constraints=False)
-    transaction_.save(update_fields=[*fields, "updated_at"])
+    # Only these columns, and only if the row is still there (a save() with
+    # update_fields would fail with a DatabaseError on a removed transaction).
+    if not Transaction.objects.filter(pk=transaction_.pk).update(
+        **fields, updated_at=timezone.now()
+    ):
+        raise ValidationError(_("This transaction was removed meanwhile."))
     _announce(transaction_.basket)
     return transaction_
 

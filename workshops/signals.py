@@ -16,3 +16,7 @@ postit_changing = Signal()
 # A post-it's text, theme or kind changed, inside its transaction: postit=. Receivers
 # announce with ``workshops.broadcast.after_commit``.
 postit_changed = Signal()
+
+# ``load_demo`` created the demo workshop and its table 1's post-its, inside its
+# transaction: workshop=. The apps built on the room add their part of the worked example.
+demo_loaded = Signal()

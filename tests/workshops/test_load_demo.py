@@ -217,3 +217,84 @@ def test_it_prints_a_password_that_works_when_the_stored_one_is_gone(load_demo, 
 
     assert logs_in(password)
     assert get_user_model().objects.filter(username=DEMO_USERNAME).count() == 1
+
+
+# The worked example of the negotiation ------------------------------------------------
+
+
+def demo_baskets():
+    """Table 1's baskets as the projector reads them, by pair of short names, and the
+    table's negotiation (its warnings)."""
+    from baskets import selectors
+
+    (entry,) = selectors.negotiation(demo_workshop(), table=demo_workshop().tables.get(number=1))
+    return {
+        frozenset({v.basket.side_a.territory.short_name, v.basket.side_b.territory.short_name}): v
+        for v in entry.baskets
+    }, entry
+
+
+def test_table_1_carries_the_three_baskets_of_the_seed_report(load_demo):
+    from baskets.balance import Gauge
+
+    load_demo()
+
+    views, entry = demo_baskets()
+    assert set(views) == {
+        frozenset({"PdB", "BM"}),
+        frozenset({"BM", "COB"}),
+        frozenset({"PdB", "COB"}),
+    }
+    on_condition = views[frozenset({"PdB", "BM"})]
+    rebalanced = views[frozenset({"BM", "COB"})]
+    complementary = views[frozenset({"PdB", "COB"})]
+    assert [len(v.transactions) for v in (on_condition, rebalanced, complementary)] == [5, 6, 4]
+    for view in views.values():
+        assert view.balance.gauge == Gauge.BALANCED
+        assert view.balance.a.given and view.balance.b.given  # both ways
+        assert all(t.answered or "condition" in t.note for t in view.transactions)
+    # Balanced on condition: the health transaction, its effort still to be said, tips it.
+    health = on_condition.transactions[-1]
+    assert health.note.startswith("À condition que le service de santé")
+    assert (health.value, health.effort) == (4, None)
+    assert on_condition.balance.unrated == 1
+    assert on_condition.counts_mislead  # 2 received against 3, yet balanced by value
+    # Rebalanced: the port and the investment structure, added last, level it.
+    assert all(t.note.startswith("Ajouté pour rééquilibrer") for t in rebalanced.transactions[4:])
+    assert rebalanced.balance.difference == 0
+    # What the table is warned of: the hospital and the solar installers, each promised
+    # in two baskets.
+    assert sorted(offer.text for offer, _ in entry.shared_offers) == [
+        "Présence d'une filière solaire dynamique (installateurs RGE).",
+        "Présence de services de santé spécialisés (pôle hospitalier).",
+    ]
+    # And the transport problem the report calls common and hard to solve: unanswered.
+    assert [need.text for need in entry.unanswered_needs] == [
+        "Étendre le réseau de transport de Brest Métropole au Pays."
+    ]
+    assert not demo_workshop().tables.get(number=2).baskets.filter(transactions__isnull=False)
+
+
+def test_without_its_last_transactions_a_basket_leans_as_the_report_says(load_demo):
+    from baskets.balance import Gauge, basket_balance
+    from baskets.selectors import _moves
+
+    load_demo()
+
+    views, _ = demo_baskets()
+    for pair, kept in ((frozenset({"PdB", "BM"}), 4), (frozenset({"BM", "COB"}), 4)):
+        view = views[pair]
+        metropole = "a" if view.basket.side_a.territory.short_name == "BM" else "b"
+        before = basket_balance(_moves(view.transactions[:kept], view.basket), tolerance=2)
+        assert before.gauge == (Gauge.LEANS_A if metropole == "a" else Gauge.LEANS_B)
+
+
+def test_a_second_run_writes_no_basket_twice(load_demo):
+    from baskets.models import Transaction
+
+    load_demo()
+    before = Transaction.objects.count()
+
+    load_demo()
+
+    assert Transaction.objects.count() == before == 15

@@ -11,7 +11,7 @@ from django.urls import reverse
 from django.utils import translation
 
 from territories.models import KeyFact, Territory
-from workshops import phases, services
+from workshops import phases, services, signals
 from workshops.links import is_loopback
 from workshops.models import PostIt, Workshop
 
@@ -83,7 +83,7 @@ TERRITORIES = [
     },
 ]
 
-# Table 1 after a few minutes of phase 1: (territory short name, kind, text, theme).
+# Table 1's grid: (territory short name, kind, text, theme).
 TABLE_1_POSTITS = [
     ("BM", "offer", "Extension du cadastre solaire à l'ensemble du Pays de Brest.", "Énergie"),
     (
@@ -117,6 +117,46 @@ TABLE_1_POSTITS = [
         "need",
         "Besoin d'ingénierie et de financement pour le développement des EnR.",
         "Énergie",
+    ),
+    # Written while bargaining (phase 2): what the baskets below give and answer.
+    (
+        "BM",
+        "offer",
+        "Accompagnement à la mise en place de lieux de co-working.",
+        "Mobilité",
+    ),
+    (
+        "BM",
+        "offer",
+        "Participer à une structure d'investissement pour des projets EnR voisins.",
+        "Énergie",
+    ),
+    ("BM", "need", "Besoin d'une filière solaire locale (installateurs).", "Énergie"),
+    ("BM", "need", "Augmenter la production d'électricité renouvelable.", "Énergie"),
+    ("PdB", "offer", "Offre de mobilité alternative structurée (covoiturage, train).", "Mobilité"),
+    ("PdB", "offer", "Offre touristique et culturelle labellisée et reconnue.", "Tourisme"),
+    ("PdB", "need", "Développer les EnR : besoin d'ingénierie.", "Énergie"),
+    # The report's "problème commun sur l'offre de transport": nobody answers it yet.
+    ("PdB", "need", "Étendre le réseau de transport de Brest Métropole au Pays.", "Mobilité"),
+    ("COB", "offer", "Potentiel foncier pour le développement des EnR.", "Énergie"),
+    (
+        "COB",
+        "offer",
+        "Foncier disponible : la pression foncière est faible.",
+        "Foncier et urbanisme",
+    ),
+    (
+        "COB",
+        "need",
+        "Renforcer l'export de la production agro-alimentaire à l'international.",
+        "Économie et emploi",
+    ),
+    ("COB", "need", "Soutien financier pour développer des événements culturels.", "Culture"),
+    (
+        "COB",
+        "need",
+        "Développer et faire connaître l'offre de mobilité alternative.",
+        "Mobilité",
     ),
 ]
 
@@ -222,6 +262,9 @@ class Command(BaseCommand):
                 text=text,
                 theme=theme,
             )
+        # Table 1's baskets (the seed report's): written by the baskets app, which
+        # workshops does not import.
+        signals.demo_loaded.send(sender=Workshop, workshop=workshop)
         return workshop
 
     def _create_workshop(self, user, territories) -> Workshop:
