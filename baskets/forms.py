@@ -86,6 +86,7 @@ class TransactionCreateForm(TransactionForm):
         choices=SCORES,
         coerce=int,
         required=False,
+        empty_value=None,
         widget=forms.RadioSelect,
     )
     # A new one with each blank form: see Transaction.client_id.

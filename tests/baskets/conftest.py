@@ -5,7 +5,10 @@ import pytest
 
 from baskets import services
 from baskets.models import Basket
+from tests.conftest import subgroup_of
+from tests.workshops.conftest import _fresh_rate_limits, channel_layer  # noqa: F401
 from workshops import phases
+from workshops import services as room
 from workshops.models import Phase
 
 
@@ -40,3 +43,10 @@ def make_transaction(make_postit):
         )
 
     return make
+
+
+@pytest.fixture
+def colette(workshop):
+    """A participant at table 1 playing the third territory (COB): she reads Alice's and
+    Bruno's basket, she does not change it."""
+    return room.participant_join(subgroup=subgroup_of(workshop, 1, "COB"), first_name="Colette")
