@@ -173,6 +173,17 @@ def test_two_phones_build_a_basket_by_taps_and_see_each_other_live(
     expect(first.locator(".score-button[value='4']")).to_have_attribute("aria-pressed", "true")
     expect(alice.page.locator(f"#basket-{pk} .gauge")).not_to_have_attribute("data-gauge", "empty")
 
+    # A form being filled survives the panels coming again (a reconnection, a new phase).
+    alice.page.locator(f"#transaction-slot-{pk} .add-transaction").click()
+    form = alice.page.locator(f"#transaction-form-{pk}")
+    form.locator(".offers label.choice", has_text="Débouchés").click()
+    form.locator("textarea[name=note]").fill("En contrepartie d'un appui")
+    alice.page.evaluate("document.getElementById('baskets-phone').dataset.before = 'yes'")
+    alice.page.evaluate("document.body.dispatchEvent(new CustomEvent('paniers:phase-changed'))")
+    expect(alice.page.locator("#baskets-phone[data-before]")).to_have_count(0)  # swapped
+    expect(form.locator("textarea[name=note]")).to_have_value("En contrepartie d'un appui")
+    expect(form.locator(".offers input:checked")).to_have_count(1)
+
     # Table 2 heard none of it.
     assert not any(f'id="basket-{pk}"' in frame for frame in chloe.frames)
     assert alice.page.locator(f"#basket-{pk}").count() == 1
