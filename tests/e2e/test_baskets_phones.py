@@ -13,7 +13,7 @@ import pytest
 from baskets import services as basket_services
 from baskets.models import Basket
 from tests.conftest import subgroup_of
-from tests.e2e.screens import ACTION_TIMEOUT_MS, fill_join_form
+from tests.e2e.screens import ACTION_TIMEOUT_MS, IMG_DIR, fill_join_form
 from workshops import phases
 from workshops.models import Phase, PostIt
 
@@ -173,6 +173,9 @@ def test_two_phones_build_a_basket_by_taps_and_see_each_other_live(
     expect(first.locator(".score-button[value='4']")).to_have_attribute("aria-pressed", "true")
     expect(alice.page.locator(f"#basket-{pk} .gauge")).not_to_have_attribute("data-gauge", "empty")
 
+    IMG_DIR.mkdir(parents=True, exist_ok=True)
+    bruno.page.locator(f"#basket-{pk}").screenshot(path=IMG_DIR / "phone-basket.png")
+
     # A form being filled survives the panels coming again (a reconnection, a new phase).
     alice.page.locator(f"#transaction-slot-{pk} .add-transaction").click()
     form = alice.page.locator(f"#transaction-form-{pk}")
@@ -183,6 +186,7 @@ def test_two_phones_build_a_basket_by_taps_and_see_each_other_live(
     expect(alice.page.locator("#baskets-phone[data-before]")).to_have_count(0)  # swapped
     expect(form.locator("textarea[name=note]")).to_have_value("En contrepartie d'un appui")
     expect(form.locator(".offers input:checked")).to_have_count(1)
+    form.screenshot(path=IMG_DIR / "phone-transaction-form.png")
 
     # Table 2 heard none of it.
     assert not any(f'id="basket-{pk}"' in frame for frame in chloe.frames)
