@@ -44,6 +44,7 @@ def phone_context(*, participant: Participant, workshop: Workshop, data=None) ->
     return {
         "workshop": workshop,
         "participant": participant,
+        "us": participant.subgroup_id,  # our baskets marked, for when scripts do not run
         "entry": entry,
         "own": own,
         "others": views[len(own) :],

@@ -75,6 +75,7 @@ def _basket_context(view, participant: Participant) -> dict:
     return {
         "workshop": workshop,
         "participant": participant,
+        "us": participant.subgroup_id,
         "view": view,
         "basket": view.basket,
         "editable": panels.editable(workshop) and access.can_edit(participant, view.basket),
@@ -177,6 +178,7 @@ def _written(request, participant: Participant, basket: Basket) -> HttpResponse:
         return _back_to_basket(workshop, basket)
     view = selectors.table_negotiation(basket.table).basket(basket.pk)
     context = {"workshop": workshop, "basket": basket, "view": view, "oob": True}
+    context["us"] = participant.subgroup_id
     return render(request, "baskets/_written.html", context)
 
 

@@ -376,3 +376,30 @@ def test_it_refuses_to_delete_a_post_it_a_basket_shows_and_names_the_basket(
     assert response.status_code == 409
     assert "BM ↔ PdB" in request_problem(response.content.decode())
     assert PostIt.objects.filter(pk=alices_postit.pk).exists()
+
+
+def test_it_marks_our_side_in_the_page_for_when_scripts_do_not_run(
+    participant_client, alice, bruno, colette, basket, make_transaction
+):
+    transaction = make_transaction(basket, alice)
+    mine = rf'<section class="basket [^"]*\bmine\b[^"]*" id="basket-{basket.pk}"'
+    alices = participant_client(alice).get(url(alice, f"{basket.pk}/")).content.decode()
+    assert re.search(mine, alices)
+    assert f'<li class="transaction we-give" id="transaction-{transaction.pk}"' in alices
+    brunos = participant_client(bruno).get(url(bruno, f"{basket.pk}/")).content.decode()
+    assert f'<li class="transaction we-receive" id="transaction-{transaction.pk}"' in brunos
+    colettes = participant_client(colette).get(url(colette, f"{basket.pk}/")).content.decode()
+    assert not re.search(mine, colettes)
+    assert f'<li class="transaction" id="transaction-{transaction.pk}"' in colettes
+
+
+def test_it_sets_a_number_without_scripts(
+    participant_client, bruno, alice, basket, make_transaction
+):
+    transaction = make_transaction(basket, alice)
+    response = participant_client(bruno).post(
+        url(bruno, f"t/{transaction.pk}/score/"), {"score": 3}
+    )
+    assert response.status_code == 302
+    transaction.refresh_from_db()
+    assert transaction.value == 3
