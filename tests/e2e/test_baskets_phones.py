@@ -14,6 +14,7 @@ from baskets import services as basket_services
 from baskets.models import Basket
 from tests.conftest import subgroup_of
 from tests.e2e.screens import ACTION_TIMEOUT_MS, IMG_DIR, fill_join_form
+from tests.e2e.test_accessibility import blocking_violations
 from workshops import phases
 from workshops.models import Phase, PostIt
 
@@ -187,6 +188,10 @@ def test_two_phones_build_a_basket_by_taps_and_see_each_other_live(
     expect(form.locator("textarea[name=note]")).to_have_value("En contrepartie d'un appui")
     expect(form.locator(".offers input:checked")).to_have_count(1)
     form.screenshot(path=IMG_DIR / "phone-transaction-form.png")
+
+    # axe finds nothing serious on a phone with its baskets, a form open, the grid unfolded.
+    alice.page.locator("#basket-grid-box summary").click()
+    assert blocking_violations(alice.page) == []
 
     # Table 2 heard none of it.
     assert not any(f'id="basket-{pk}"' in frame for frame in chloe.frames)
