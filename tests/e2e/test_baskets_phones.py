@@ -13,7 +13,7 @@ import pytest
 from baskets import services as basket_services
 from baskets.models import Basket
 from tests.conftest import subgroup_of
-from tests.e2e.screens import ACTION_TIMEOUT_MS, IMG_DIR, fill_join_form
+from tests.e2e.screens import ACTION_TIMEOUT_MS, IMG_DIR, PHONE, fill_join_form, sign_in
 from tests.e2e.test_accessibility import blocking_violations
 from workshops import phases
 from workshops.models import Phase, PostIt
@@ -45,6 +45,7 @@ class Scene:
     code: str
     basket_pk: int
     seats: dict[str, Seat]
+    workshop_pk: int = 0
 
 
 @pytest.fixture
@@ -197,3 +198,43 @@ def test_two_phones_build_a_basket_by_taps_and_see_each_other_live(
     assert not any(f'id="basket-{pk}"' in frame for frame in chloe.frames)
     assert alice.page.locator(f"#basket-{pk}").count() == 1
     assert chloe.page.locator(f"#basket-{pk}").count() == 0
+
+
+@pytest.fixture
+def formulation_scene(workshop) -> Scene:
+    """The workshop in its first phase (formulation): no basket on the phones yet."""
+    basket_services.ensure_baskets(workshop)
+    bm, pdb = subgroup_of(workshop, 1, "BM"), subgroup_of(workshop, 1, "PdB")
+    basket = Basket.objects.get(side_a=bm, side_b=pdb)
+    seats = {"alice": Seat(bm.table_id, bm.territory_id, bm.pk)}
+    return Scene(workshop.code, basket.pk, seats, workshop.pk)
+
+
+def test_the_baskets_come_to_the_phone_when_the_phase_moves_on(
+    chromium_path, formulation_scene, daphne_factory, browser
+):
+    scene = formulation_scene
+    server = daphne_factory()
+    context = browser.new_context(base_url=server.url, **PHONE)
+    context.set_default_timeout(ACTION_TIMEOUT_MS)
+    phone = context.new_page()
+    phone.goto(f"/j/{scene.code}/")
+    fill_join_form(phone, "Alice", scene.seats["alice"].table_id, scene.seats["alice"].territory_id)
+    expect(phone.locator("#baskets-phone")).to_have_count(0)
+    phone.evaluate("window.__marker = 1")
+
+    console = browser.new_context(base_url=server.url).new_page()
+    console.set_default_timeout(ACTION_TIMEOUT_MS)
+    sign_in(console, f"/w/{scene.workshop_pk}/console/")
+
+    def next_phase():
+        with console.expect_response(lambda r: r.url.endswith("/clock/") and r.ok):
+            console.locator(".clock-controls button[value=next]").click()
+
+    next_phase()  # negotiation: the baskets arrive, with the way to add to ours
+    expect(phone.locator(f"#baskets-phone #basket-{scene.basket_pk}")).to_be_visible()
+    expect(phone.locator(f"#transaction-slot-{scene.basket_pk} .add-transaction")).to_be_visible()
+    next_phase()  # conditions: still there to read, no longer to change
+    expect(phone.locator(f"#transaction-slot-{scene.basket_pk}")).to_have_count(0)
+    expect(phone.locator(f"#basket-{scene.basket_pk}")).to_be_visible()
+    assert phone.evaluate("window.__marker") == 1, "the phone reloaded"
