@@ -16,7 +16,7 @@ from baskets import access, forms, panels, selectors, services
 from baskets.models import Basket, Transaction
 from workshops import access as room_access
 from workshops.gate import Action, PhaseClosed, closed_reason
-from workshops.models import Participant, Workshop
+from workshops.models import Participant, SubGroup, Workshop
 from workshops.ratelimit import over_limit
 from workshops.views.participant import with_workshop
 
@@ -95,7 +95,7 @@ def slot(request: HttpRequest, workshop: Workshop, pk: int) -> HttpResponse:
 # Building a transaction ------------------------------------------------------
 
 
-def _giver(basket: Basket, participant: Participant, sent) -> object:
+def _giver(basket: Basket, participant: Participant, sent) -> SubGroup:
     """The giving side: as chosen, or the participant's own by default."""
     chosen = {str(basket.side_a_id): basket.side_a, str(basket.side_b_id): basket.side_b}
     own = basket.side_a if basket.side_of(participant.subgroup_id) == "a" else basket.side_b
