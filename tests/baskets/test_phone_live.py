@@ -64,3 +64,27 @@ async def test_it_sends_the_basket_with_a_post_it_s_new_text_to_its_table_only(
         assert len(baskets) == 1
         assert "Texte nouveau" in baskets[0]
         assert await chloes_phone.receive_nothing(timeout=0.1)
+
+
+async def test_it_sends_a_tapped_number_to_the_whole_table_and_no_other(
+    ws, phone_headers, participant_client, alice, bruno, colette, chloe, basket, make_transaction
+):
+    transaction = await database_sync_to_async(make_transaction)(basket, alice)
+    code = alice.workshop.code
+    async with (
+        ws(await phone_headers(alice), code) as alices_phone,
+        ws(await phone_headers(colette), code) as colettes_phone,
+        ws(await phone_headers(chloe), code) as chloes_phone,
+    ):
+
+        def tap():
+            client = participant_client(bruno)
+            path = f"/j/{code}/baskets/t/{transaction.pk}/score/"
+            return client.post(path, {"score": 4}, HTTP_HX_REQUEST="true").status_code
+
+        assert await database_sync_to_async(tap)() == 200
+
+        sent = await alices_phone.receive_from()
+        assert f'id="basket-{basket.pk}"' in sent and 'data-value="4"' in sent
+        assert await colettes_phone.receive_from() == sent  # the same HTML for everyone
+        assert await chloes_phone.receive_nothing(timeout=0.1)
