@@ -10,7 +10,8 @@ from baskets.balance import Balance, Move, TableWarnings, basket_balance, counts
 from baskets.balance import table_warnings as warnings_of
 from baskets.models import Basket, Transaction
 from workshops import stats
-from workshops.models import PostIt, Table, Workshop
+from workshops.models import Participant, PostIt, Table, Workshop
+from workshops.selectors import Column, TableBoard, workshop_board
 
 BASKET_TEMPLATE = "baskets/_basket.html"
 WARNINGS_TEMPLATE = "baskets/_table_warnings.html"
@@ -94,6 +95,8 @@ def negotiation(workshop: Workshop, table: Table | None = None) -> list[TableNeg
         .select_related("table", "side_a__territory", "side_b__territory")
         .order_by("table__number", "side_a__territory__name", "side_b__territory__name")
     )
+    for basket in baskets:  # the fragments' URLs carry the workshop's code: no query each
+        basket.table.workshop = workshop
     transactions: dict[int, list[Transaction]] = {basket.pk: [] for basket in baskets}
     for t in (
         Transaction.objects.filter(basket__in=baskets)
@@ -165,3 +168,38 @@ def render_basket(view: BasketView, *, oob: bool = False) -> str:
 
 def render_table_warnings(entry: TableNegotiation, *, oob: bool = False) -> str:
     return render_to_string(WARNINGS_TEMPLATE, {"entry": entry, "oob": oob})
+
+
+# The phone ---------------------------------------------------------------------
+
+
+def own_first(entry: TableNegotiation, participant: Participant) -> list[BasketView]:
+    """The table's baskets, the participant's own sub-group's first."""
+    return sorted(entry.baskets, key=lambda v: v.basket.side_of(participant.subgroup_id) is None)
+
+
+def table_grid(table: Table) -> TableBoard:
+    """The table's grid, as the projector shows it: three queries."""
+    return workshop_board(table.workshop, table=table)[0]
+
+
+def filter_grid(board: TableBoard, *, territory_id: int | None = None, theme: str = ""):
+    """Only one territory's column, only one theme's post-its, when asked."""
+    columns = [c for c in board.columns if territory_id in (None, c.subgroup.territory_id)]
+    if theme:
+        columns = [
+            Column(
+                c.subgroup,
+                [p for p in c.offers if p.theme == theme],
+                [p for p in c.needs if p.theme == theme],
+            )
+            for c in columns
+        ]
+    return TableBoard(board.table, columns)
+
+
+def transaction_written_by(author: Participant, client_id) -> Transaction | None:
+    """The transaction a form already wrote, when the same form comes again."""
+    if client_id is None:
+        return None
+    return Transaction.objects.filter(author=author, client_id=client_id).first()

@@ -9,6 +9,7 @@ urlpatterns = [
     path("j/<str:code>/", participant.join, name="join"),
     path("j/<str:code>/board/", participant.phone_board, name="phone_board"),
     path("j/<str:code>/state/", participant.phone_state, name="phone_state"),
+    path("j/<str:code>/panels/", participant.phone_panels, name="phone_panels"),
     path("j/<str:code>/leave/", participant.leave, name="leave"),
     path("j/<str:code>/postits/", participant.postit_create, name="postit_create"),
     path("j/<str:code>/postits/new/", participant.compose_form, name="compose_form"),

@@ -99,7 +99,7 @@
   // config/settings.py): what differs per territory or per page comes as data attributes,
   // set here as CSS variables. And the board is the same HTML for everyone at a table:
   // my own post-its (data-participant on the phone's <body>) get their buttons here.
-  var DRESSED = "[data-territory-color], [data-columns], .postit[data-author]";
+  var DRESSED = "[data-territory-color], [data-columns], .postit[data-author], .basket[data-side-a], .transaction[data-giver]";
   function dress(root) {
     if (!root.querySelectorAll) return;
     var me = document.body.dataset.participant;
@@ -109,6 +109,27 @@
       if (el.dataset.territoryColor) el.style.setProperty("--territory", el.dataset.territoryColor);
       if (el.dataset.columns) el.style.setProperty("--columns", el.dataset.columns);
       if (el.dataset.author !== undefined) el.classList.toggle("mine", Boolean(me) && el.dataset.author === me);
+      if (el.dataset.sideA !== undefined) el.classList.toggle("mine", ourBasket(el));
+      if (el.dataset.giver !== undefined) dressTransaction(el);
+    });
+  }
+
+  // Baskets: the same HTML for every screen. On a phone of one of the basket's two
+  // sub-groups (data-subgroup on <body>), its transactions show our side's number to set:
+  // the effort if we give, the value if we receive, with the one we set pressed.
+  function ourBasket(basket) {
+    var us = document.body.dataset.subgroup;
+    return Boolean(us) && (basket.dataset.sideA === us || basket.dataset.sideB === us);
+  }
+  function dressTransaction(el) {
+    var basket = el.closest(".basket");
+    var ours = Boolean(basket) && ourBasket(basket);
+    var weGive = ours && el.dataset.giver === document.body.dataset.subgroup;
+    el.classList.toggle("we-give", weGive);
+    el.classList.toggle("we-receive", ours && !weGive);
+    var number = weGive ? el.dataset.effort : el.dataset.value;
+    el.querySelectorAll(".score-button").forEach(function (button) {
+      button.setAttribute("aria-pressed", String(ours && button.value === number));
     });
   }
   document.addEventListener("DOMContentLoaded", function () { dress(document.body); });
@@ -118,6 +139,28 @@
   document.addEventListener("click", function (event) {
     var button = event.target.closest && event.target.closest("button[data-confirm]");
     if (button && !window.confirm(button.dataset.confirm)) event.preventDefault();
+  });
+
+  // The phone's panels come again when the phase changes (hx-trigger="paniers:phase-changed"),
+  // and the baskets' grid when a cell of the table's post-its changed (paniers:cells-changed).
+  var shownPhase = null;
+  function phaseKey() {
+    var state = document.getElementById("phase-state");
+    return state ? [state.dataset.status, state.dataset.phase].join(" ") : null;
+  }
+  document.addEventListener("DOMContentLoaded", function () { shownPhase = phaseKey(); });
+  ["htmx:afterSwap", "htmx:oobAfterSwap", "htmx:wsAfterMessage"].forEach(function (name) {
+    document.addEventListener(name, function (event) {
+      var key = phaseKey();
+      if (shownPhase !== null && key !== null && key !== shownPhase) {
+        document.body.dispatchEvent(new CustomEvent("paniers:phase-changed"));
+      }
+      if (key !== null) shownPhase = key;
+      var target = event.detail.target;
+      if (name === "htmx:oobAfterSwap" && target && target.id && target.id.indexOf("cell-") === 0) {
+        document.body.dispatchEvent(new CustomEvent("paniers:cells-changed"));
+      }
+    });
   });
 
   // The console's tables refresh soon after the server says they changed

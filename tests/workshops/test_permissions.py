@@ -56,6 +56,7 @@ def calls(workshop, postit, cofacilitator) -> dict[str, Call]:
         "projector": Call("get", f"/w/{pk}/projector/"),
         "projector_board": Call("get", f"/w/{pk}/projector/board/"),
         "phone_state": Call("get", f"/j/{code}/state/"),
+        "phone_panels": Call("get", f"/j/{code}/panels/"),
         "projector_sheet": Call("get", f"/w/{pk}/projector/sheets/{territories[0].pk}/"),
         "screen_state": Call("get", f"/w/{pk}/state/"),
         "console": Call("get", f"/w/{pk}/console/"),
@@ -140,6 +141,10 @@ EXPECTED: dict[str, dict[str, int | str]] = {
     "postit_edit": {**dict.fromkeys(NOT_AUTHOR, 403), "alice": 200},
     "postit_edit_post": {**dict.fromkeys(NOT_AUTHOR, 403), "alice": 200},
     "postit_delete": {**dict.fromkeys(NOT_AUTHOR, 403), "alice": 200},
+    "phone_panels": {
+        **dict.fromkeys(NOT_PARTICIPANTS_HERE, 403),
+        **dict.fromkeys(PARTICIPANTS_HERE, 200),
+    },
     "phone_state": {
         **dict.fromkeys(NOT_PARTICIPANTS_HERE, 403),
         **dict.fromkeys(PARTICIPANTS_HERE, 200),

@@ -18,6 +18,7 @@ from workshops import access, selectors, services
 from workshops.forms import JoinCodeForm, JoinForm, PostItForm
 from workshops.gate import Action, PhaseClosed, closed_reason
 from workshops.models import Participant, PostIt, Workshop
+from workshops.panels import render_panels
 from workshops.ratelimit import client_address, over_limit, seconds_left
 
 
@@ -141,8 +142,18 @@ def _phone_page(request: HttpRequest, participant: Participant) -> HttpResponse:
         "gate_reason": _gate_form(form, workshop),
         "state": selectors.phase_state(workshop),
         "state_url": reverse("workshops:phone_state", args=[workshop.code]),
+        "panels": render_panels("phone", request, participant=participant, workshop=workshop),
     }
     return render(request, "workshops/phone.html", context)
+
+
+@with_workshop
+def phone_panels(request: HttpRequest, workshop: Workshop) -> HttpResponse:
+    """What other apps add to the phone (workshops/panels.py), fetched again whenever the
+    socket (re)opens and the phase changes."""
+    participant = access.require_participant(request, workshop)
+    panels = render_panels("phone", request, participant=participant, workshop=workshop)
+    return HttpResponse("".join(panels))
 
 
 @with_workshop

@@ -1,0 +1,54 @@
+"""What the baskets add to the room's screens (registered in ``apps.py``)."""
+
+from baskets import forms, selectors
+from workshops.gate import Action, closed_reason
+from workshops.models import Participant, Phase, Workshop
+
+
+def shows_baskets(workshop: Workshop) -> bool:
+    """From the negotiation phase on: to build them, then to read them."""
+    phase = workshop.current_phase
+    if phase is None:
+        return False
+    return workshop.phases.filter(
+        kind=Phase.Kind.NEGOTIATION, position__lte=phase.position
+    ).exists()
+
+
+def editable(workshop: Workshop) -> bool:
+    """The phase is one where baskets are built (the phone's clock closes them on time)."""
+    return (
+        workshop.status == Workshop.Status.OPEN
+        and workshop.current_phase is not None
+        and workshop.current_phase.kind == Phase.Kind.NEGOTIATION
+    )
+
+
+def grid_context(participant: Participant, data=None) -> dict:
+    workshop = participant.workshop
+    board = selectors.table_grid(participant.subgroup.table)
+    filters = forms.GridFilterForm(
+        data,
+        territories=[column.subgroup.territory for column in board.columns],
+        themes=workshop.themes,
+    )
+    return {"grid": selectors.filter_grid(board, **filters.filters()), "filters": filters}
+
+
+def phone_context(*, participant: Participant, workshop: Workshop, data=None) -> dict | None:
+    if not shows_baskets(workshop):
+        return None
+    entry = selectors.table_negotiation(participant.subgroup.table)
+    views = selectors.own_first(entry, participant)
+    own = [v for v in views if v.basket.side_of(participant.subgroup_id)]
+    return {
+        "workshop": workshop,
+        "participant": participant,
+        "us": participant.subgroup_id,  # our baskets marked, for when scripts do not run
+        "entry": entry,
+        "own": own,
+        "others": views[len(own) :],
+        "editable": editable(workshop),
+        "gate_reason": closed_reason(workshop, Action.BASKETS),
+        **grid_context(participant, data),
+    }
