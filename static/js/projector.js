@@ -268,20 +268,79 @@
   ["htmx:afterSettle", "htmx:oobAfterSwap"].forEach(function (name) {
     document.addEventListener(name, schedule);
   });
-  // Space pauses the paging; → and ← (or a presenter's PageDown and PageUp) turn the page.
+  // What the projector shows is chosen on the console or with this keyboard and stored on
+  // the workshop (workshops/projector.py). A newer choice arrives as #projector-view, live
+  // over the socket or fetched again when it reopens: the page loads again, and shows it.
+  function live() { return document.getElementById("live"); }
+  var leaving = false;
+  function followChoice() {
+    var main = live();
+    var marker = document.getElementById("projector-view");
+    if (leaving || !main || !marker || !main.dataset.projectorUrl) return;
+    if (marker.dataset.version !== main.dataset.viewVersion) {
+      leaving = true;
+      window.location.assign(main.dataset.projectorUrl);
+    }
+  }
+  ["htmx:oobAfterSwap", "htmx:afterSettle"].forEach(function (name) {
+    document.addEventListener(name, followChoice);
+  });
+
+  function csrfToken() {
+    try { return JSON.parse(document.body.getAttribute("hx-headers") || "{}")["X-CSRFToken"] || ""; } catch (error) { return ""; }
+  }
+  // The keyboard asks the server, as the console does: every screen and the console agree.
+  function choose(view) {
+    var main = live();
+    if (!main || !main.dataset.viewUrl) return;
+    var body = new URLSearchParams({ view: view });
+    window.fetch(main.dataset.viewUrl, {
+      method: "POST", body: body, credentials: "same-origin",
+      headers: { "X-CSRFToken": csrfToken(), "HX-Request": "true" },
+    }).then(function (response) {
+      // The socket brings the change too; without it, go and fetch it.
+      if (response.ok && !leaving) {
+        leaving = true;
+        window.location.assign(main.dataset.projectorUrl);
+      }
+    });
+  }
+  var VIEWS = { a: "all", f: "follow", j: "join" };
+
+  function toggleHelp(show) {
+    var help = document.getElementById("projector-keys");
+    if (help) help.hidden = show === undefined ? !help.hidden : !show;
+  }
+
+  // Space pauses the paging; → and ← (or a presenter's PageDown and PageUp) turn the page;
+  // F, A, 1–9 and J choose what shows; ? shows the keys.
   document.addEventListener("keydown", function (event) {
-    if (!board() || event.ctrlKey || event.metaKey || event.altKey) return;
+    if (!live() || event.ctrlKey || event.metaKey || event.altKey) return;
     if (event.target.closest && event.target.closest("a, button, input, textarea, select")) return;
-    var step = { ArrowRight: 1, PageDown: 1, ArrowLeft: -1, PageUp: -1 }[event.key];
-    if (event.key === " ") {
-      state.paused = !state.paused;
-    } else if (step && state.pages.length > 1) {
-      state.page = (state.page + step + state.pages.length) % state.pages.length;
-      restartRotation();
-    } else {
+    var key = event.key.length === 1 ? event.key.toLowerCase() : event.key;
+    if (key === "?") {
+      toggleHelp();
+    } else if (key === "Escape") {
+      toggleHelp(false);
       return;
+    } else if (VIEWS[key]) {
+      choose(VIEWS[key]);
+    } else if (/^[1-9]$/.test(key)) {
+      choose("table:" + key);
+    } else if (!board()) {
+      return;
+    } else {
+      var step = { ArrowRight: 1, PageDown: 1, ArrowLeft: -1, PageUp: -1 }[key];
+      if (key === " ") {
+        state.paused = !state.paused;
+      } else if (step && state.pages.length > 1) {
+        state.page = (state.page + step + state.pages.length) % state.pages.length;
+        restartRotation();
+      } else {
+        return;
+      }
+      showPage();
     }
     event.preventDefault();
-    showPage();
   });
 })();
