@@ -158,11 +158,12 @@ def check_page(m, width, height, floor, where) -> None:
 
 
 def settle(page) -> None:
-    """The board fetched again when the socket opened, then laid out."""
+    """The board and the view marker fetched again when the socket opened, then laid out."""
     expect(page.locator("body")).to_have_attribute("data-live", "on")
     expect(page.locator("#board")).to_have_attribute("data-pages", re.compile(r"\d+"))
-    page.wait_for_timeout(300)
+    page.wait_for_load_state("networkidle")
     page.wait_for_function("document.getElementById('board').dataset.page")
+    page.evaluate("() => new Promise((done) => requestAnimationFrame(() => setTimeout(done)))")
 
 
 def every_page(page, width, height, floor, where) -> tuple[set[str], list[dict]]:
@@ -171,7 +172,7 @@ def every_page(page, width, height, floor, where) -> tuple[set[str], list[dict]]
     first = page.evaluate(MEASURE)
     for turn in range(first["pages"]):
         m = page.evaluate(MEASURE)
-        assert m["page"] == turn + 1, where
+        assert (m["page"], m["pages"]) == (turn + 1, first["pages"]), where
         check_page(m, width, height, floor, f"{where}, page {turn + 1}")
         seen |= {postit["id"] for postit in m["postits"]}
         measures.append(m)
