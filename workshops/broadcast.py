@@ -17,10 +17,11 @@ from asgiref.sync import async_to_sync
 from channels.layers import get_channel_layer
 from django.conf import settings
 from django.db import transaction
+from django.template.loader import render_to_string
 from django.utils import translation
 
 from workshops import selectors, stats
-from workshops.models import SubGroup, Workshop
+from workshops.models import Participant, SubGroup, Workshop
 
 
 def table_group(table_id: int) -> str:
@@ -61,6 +62,10 @@ def after_commit(announce, *args, **kwargs) -> None:
 # burst of changes costs one constant string per change and one overview fetch (five
 # queries) per burst.
 CONSOLE_STALE = '<div id="console-stale" hx-swap-oob="true"></div>'
+# The projector's marker of what it should show (projector.js compares its version), and
+# the number on its join screen.
+PROJECTOR_VIEW_TEMPLATE = "workshops/_projector_view.html"
+JOIN_COUNT = '<strong id="join-count" hx-swap-oob="true">{count}</strong>'
 
 
 async def _group_send_all(messages: list[tuple[list[str], dict]]) -> None:
@@ -128,6 +133,23 @@ def broadcast_phase_state(workshop_id: int, *, consoles_too: bool = False) -> No
         deliveries.append(([console_group(workshop_id)], CONSOLE_STALE))
     send_fragments(*deliveries)
     stats.count("state_broadcasts")
+
+
+def broadcast_projector_view(workshop_id: int) -> None:
+    """Tell the projectors what to show now (workshops/projector.py), and the consoles."""
+    workshop = Workshop.objects.only("pk", "projector_view", "projector_view_version").get(
+        pk=workshop_id
+    )
+    html = render_to_string(PROJECTOR_VIEW_TEMPLATE, {"workshop": workshop, "oob": True})
+    send_fragments(
+        ([screens_group(workshop_id)], html), ([console_group(workshop_id)], CONSOLE_STALE)
+    )
+
+
+def broadcast_join_count(workshop_id: int) -> None:
+    """The join screen's count of participants, as a number only: any language reads it."""
+    count = Participant.objects.filter(workshop_id=workshop_id).count()
+    send_fragment([screens_group(workshop_id)], JOIN_COUNT.format(count=count))
 
 
 def withdraw_facilitator(workshop_id: int, user_id: int) -> None:

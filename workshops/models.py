@@ -86,6 +86,10 @@ class Workshop(models.Model):
     deadline = models.DateTimeField(null=True, blank=True)
     paused_at = models.DateTimeField(null=True, blank=True)
     clock_version = models.PositiveIntegerField(default=0)
+    # What the projector shows, chosen from the console (workshops/projector.py): "" follows
+    # the workshop by itself; the version tells a projector that the choice changed.
+    projector_view = models.CharField(max_length=20, blank=True, default="")
+    projector_view_version = models.PositiveIntegerField(default=0)
 
     class Meta:
         ordering = ["-date", "-created_at"]

@@ -16,7 +16,12 @@ from django.utils.translation import gettext as _
 
 from territories.models import Territory
 from workshops import selectors, signals
-from workshops.broadcast import after_commit, broadcast_cell, withdraw_facilitator
+from workshops.broadcast import (
+    after_commit,
+    broadcast_cell,
+    broadcast_join_count,
+    withdraw_facilitator,
+)
 from workshops.codes import new_join_code
 from workshops.gate import Action, require_open
 from workshops.models import Participant, PostIt, SubGroup, Table, Workshop, default_themes
@@ -195,6 +200,7 @@ def participant_join(*, subgroup: SubGroup, first_name: str) -> Participant:
     )
     participant.full_clean()
     participant.save()
+    after_commit(broadcast_join_count, participant.workshop_id)  # the projector's join screen
     return participant
 
 

@@ -20,6 +20,7 @@ urlpatterns = [
     path("w/<int:pk>/", facilitator.workshop_detail, name="detail"),
     path("w/<int:pk>/projector/", facilitator.projector, name="projector"),
     path("w/<int:pk>/projector/board/", facilitator.projector_board, name="projector_board"),
+    path("w/<int:pk>/projector/view/", facilitator.projector_view, name="projector_view"),
     path(
         "w/<int:pk>/projector/sheets/<int:territory_pk>/",
         facilitator.projector_sheet,

@@ -2,13 +2,16 @@
 // No build step: plain ES2017. The fonts have floors in CSS (paniers.css, "The projector
 // fits its screen"); this script never shrinks text, it only chooses how many tables share
 // the screen, in how many columns, and whether a table lies on its side (territories as
-// rows) when its columns are too narrow for its words. Hidden tables stay in the page
-// (the `hidden` attribute only): live cells are still swapped into them by id.
+// rows) when its columns are too narrow for its words. A table too full to fit even alone
+// is split: its post-its continue on the next page ("Table 2 (suite)"). Hidden tables and
+// post-its stay in the page (the `hidden` attribute only): live cells are still swapped
+// into them by id, and the layout is measured again.
 (function () {
   "use strict";
 
   var ROTATE_MS = 20000;
-  var state = { perPage: 0, page: 0, paused: false, scheduled: false };
+  // pages: [{first, count, part, parts}]; part/parts > 1 when one table is split.
+  var state = { pages: [], page: 0, paused: false, scheduled: false, timer: 0 };
 
   function board() {
     var el = document.getElementById("board");
@@ -19,31 +22,77 @@
       return child.classList.contains("table-grid");
     });
   }
+  function postitsOf(table) {
+    return Array.prototype.slice.call(table.querySelectorAll(".postit"));
+  }
+  function visible(el) { return !el.hidden && !el.closest(".postit[hidden]"); }
 
-  // A table fits when nothing spills out of its box and no word is wider than its post-it.
-  function fits(section) {
-    if (section.scrollHeight > section.clientHeight + 1 || section.scrollWidth > section.clientWidth + 1) return false;
-    var box = section.getBoundingClientRect();
-    var items = section.querySelectorAll(".postit, .postit-text, .grid-head, .grid-row-head, .cell");
+  // Nothing spills out of the table's box (words aside).
+  function fitsHeight(section) {
+    if (section.scrollHeight > section.clientHeight + 1) return false;
+    var bottom = section.getBoundingClientRect().bottom;
+    var items = section.querySelectorAll(".postit:not([hidden]), .grid-head, .grid-row-head, .cell");
     for (var i = 0; i < items.length; i += 1) {
-      var item = items[i];
-      if (item.scrollWidth > item.clientWidth + 1) return false;
-      var rect = item.getBoundingClientRect();
-      if (rect.bottom > box.bottom + 1 || rect.right > box.right + 1) return false;
+      if (items[i].getBoundingClientRect().bottom > bottom + 1) return false;
     }
     return true;
   }
+  // No word is wider than its post-it, no column spills out sideways.
+  function fitsWidth(section) {
+    if (section.scrollWidth > section.clientWidth + 1) return false;
+    var right = section.getBoundingClientRect().right;
+    var items = section.querySelectorAll(".postit, .postit-text, .grid-head, .grid-row-head, .cell");
+    for (var i = 0; i < items.length; i += 1) {
+      var item = items[i];
+      if (!visible(item)) continue;
+      if (item.scrollWidth > item.clientWidth + 1) return false;
+      if (item.getBoundingClientRect().right > right + 1) return false;
+    }
+    return true;
+  }
+  function fits(section) { return fitsWidth(section) && fitsHeight(section); }
 
   function show(tables, first, count) {
     tables.forEach(function (table, index) {
       table.hidden = index < first || index >= first + count;
     });
   }
+  // A table's territories: each one's heading, offers cell and needs cell.
+  function territoriesOf(table) {
+    var heads = table.querySelectorAll(".grid-head");
+    var cells = table.querySelectorAll(".cell");
+    return Array.prototype.map.call(heads, function (head, index) {
+      return [head, cells[index], cells[heads.length + index]].filter(Boolean);
+    });
+  }
+  function showTerritories(table, first, count) {
+    var territories = territoriesOf(table);
+    territories.forEach(function (parts, index) {
+      parts.forEach(function (el) { el.hidden = index < first || index >= first + count; });
+    });
+    var grid = table.querySelector(".grid");
+    if (count >= territories.length) grid.style.removeProperty("--columns");
+    else grid.style.setProperty("--columns", Math.min(count, territories.length - first));
+  }
+  function unsplit(table) {
+    delete table.dataset.split;
+    showTerritories(table, 0, Infinity);
+    postitsOf(table).forEach(function (postit) {
+      postit.hidden = false;
+      delete postit.dataset.part;
+    });
+    var more = table.querySelector(".table-cont");
+    if (more) more.hidden = true;
+  }
+
+  function setGrid(el, perPage, columns) {
+    el.style.setProperty("--page-columns", columns);
+    el.style.setProperty("--page-rows", Math.ceil(perPage / columns));
+  }
 
   // Each table lies on its side only if it does not fit upright.
   function arrange(el, tables, perPage, columns) {
-    el.style.setProperty("--page-columns", columns);
-    el.style.setProperty("--page-rows", Math.ceil(perPage / columns));
+    setGrid(el, perPage, columns);
     for (var first = 0; first < tables.length; first += perPage) {
       show(tables, first, perPage);
       var shown = tables.slice(first, first + perPage);
@@ -55,6 +104,73 @@
     return true;
   }
 
+  // The post-its of the territories on show, page after page: the lowest on screen wait
+  // for the next page. Each carries its page in data-part ("group.page"). Returns how many
+  // pages, negative when a page does not fit even with a single post-it.
+  function splitPostits(table, group) {
+    var left = postitsOf(table).filter(function (postit) { return !postit.closest(".cell[hidden]"); });
+    var mine = left.slice();
+    var part = 0;
+    var ok = true;
+    while (left.length) {
+      mine.forEach(function (postit) { postit.hidden = left.indexOf(postit) < 0; });
+      var shown = left.slice();
+      while (shown.length > 1 && !fitsHeight(table)) {
+        var lowest = shown.reduce(function (low, postit) {
+          return postit.getBoundingClientRect().bottom >= low.getBoundingClientRect().bottom ? postit : low;
+        });
+        lowest.hidden = true;
+        shown.splice(shown.indexOf(lowest), 1);
+      }
+      if (!fitsHeight(table)) ok = false;
+      shown.forEach(function (postit) { postit.dataset.part = group + "." + part; });
+      left = left.filter(function (postit) { return shown.indexOf(postit) < 0; });
+      part += 1;
+    }
+    if (!part) ok = fitsHeight(table);
+    return ok ? Math.max(part, 1) : -Math.max(part, 1);
+  }
+
+  // One table, alone on the screen and still too full: its post-its go over several pages,
+  // with every territory (upright, else on its side), or, when even the territories' names
+  // do not fit, with fewer territories a page (upright, their columns wider).
+  function split(table, index) {
+    var count = territoriesOf(table).length;
+    var pages = [];
+    var plan = function (size, orientation, force) {
+      pages = [];
+      table.classList.toggle("sideways", orientation === "sideways");
+      table.dataset.split = orientation;
+      for (var first = 0; first < count; first += size) {
+        showTerritories(table, first, size);
+        postitsOf(table).forEach(function (postit) { postit.hidden = false; });
+        if (!fitsWidth(table) && !force) return false;
+        var parts = splitPostits(table, first);
+        if (parts < 0 && !force) return false;
+        for (var part = 0; part < Math.abs(parts); part += 1) {
+          pages.push({ first: index, count: 1, part: part, parts: parts, key: first + "." + part, territory: first, territories: size });
+        }
+      }
+      return true;
+    };
+    var done = plan(count, "upright") || plan(count, "sideways");
+    for (var size = count - 1; size >= 1 && !done; size -= 1) done = plan(size, "upright");
+    if (!done) plan(1, "upright", true);  // nothing fits at the floors: the least bad
+    pages.forEach(function (page, part) {
+      page.part = part;
+      page.parts = pages.length;
+    });
+    return pages;
+  }
+
+  function pagesOf(tables, perPage) {
+    var pages = [];
+    for (var first = 0; first < tables.length; first += perPage) {
+      pages.push({ first: first, count: perPage, part: 0, parts: 1 });
+    }
+    return pages;
+  }
+
   // The most tables per screen first; for each, every column count, then tables on their side.
   function layout() {
     state.scheduled = false;
@@ -62,39 +178,66 @@
     if (!el || !el.offsetParent) return;  // the join screen is up: nothing to measure
     var tables = tablesOf(el);
     if (!tables.length) return;
+    tables.forEach(unsplit);
     var chosen = null;
     for (var perPage = tables.length; perPage >= 1 && !chosen; perPage -= 1) {
       for (var columns = perPage; columns >= 1 && !chosen; columns -= 1) {
         if (Math.ceil(perPage / columns) * columns - perPage >= columns) continue;  // an empty row
-        if (arrange(el, tables, perPage, columns)) chosen = [perPage, columns];
+        if (arrange(el, tables, perPage, columns)) chosen = perPage;
       }
     }
-    if (!chosen) {  // nothing fits at the floor sizes: one table at a time, as large as it gets
-      chosen = [1, 1];
-      arrange(el, tables, 1, 1);
+    var pages;
+    if (chosen) {
+      pages = pagesOf(tables, chosen);
+    } else {  // a table too full even alone: one table at a time, split over pages
+      chosen = 1;
+      setGrid(el, 1, 1);
+      pages = [];
+      tables.forEach(function (table, index) {
+        show(tables, index, 1);
+        table.classList.remove("sideways");
+        if (!fits(table)) table.classList.add("sideways");
+        if (fits(table)) pages.push({ first: index, count: 1, part: 0, parts: 1 });
+        else pages = pages.concat(split(table, index));
+      });
     }
-    el.dataset.perPage = chosen[0];
-    state.perPage = chosen[0];
-    var pages = Math.ceil(tables.length / state.perPage);
-    if (state.page >= pages) state.page = 0;
+    el.dataset.perPage = chosen;
+    el.dataset.pages = pages.length;
+    state.pages = pages;
+    if (state.page >= pages.length) state.page = 0;
     showPage();
   }
 
   function showPage() {
     var el = board();
-    if (!el || !state.perPage) return;
+    var page = state.pages[state.page];
+    if (!el || !page) return;
     var tables = tablesOf(el);
-    var first = state.page * state.perPage;
-    show(tables, first, state.perPage);
+    show(tables, page.first, page.count);
+    el.dataset.page = state.page + 1;
+    if (page.key) {  // a page of a split table
+      var table = tables[page.first];
+      table.classList.toggle("sideways", table.dataset.split === "sideways");
+      showTerritories(table, page.territory, page.territories);
+      postitsOf(table).forEach(function (postit) { postit.hidden = postit.dataset.part !== page.key; });
+      var more = table.querySelector(".table-cont");
+      if (more) more.hidden = page.part === 0;
+    }
     var pager = document.getElementById("board-pager");
     if (!pager) return;
-    var paging = tables.length > state.perPage;
+    var paging = state.pages.length > 1;
     pager.hidden = !paging;
     if (!paging) return;
-    var last = Math.min(first + state.perPage, tables.length);
-    var template = last - first === 1 ? pager.dataset.one : pager.dataset.many;
-    pager.textContent = template.replace("{first}", first + 1).replace("{last}", last)
-      .replace("{count}", tables.length) + (state.paused ? " · " + pager.dataset.paused : "");
+    var last = Math.min(page.first + page.count, tables.length);
+    var text = "";
+    if (tables.length > 1) {
+      text = (last - page.first === 1 ? pager.dataset.one : pager.dataset.many)
+        .replace("{first}", page.first + 1).replace("{last}", last).replace("{count}", tables.length);
+    }
+    if (page.parts > 1) {
+      text += (text ? " · " : "") + pager.dataset.part.replace("{part}", page.part + 1).replace("{parts}", page.parts);
+    }
+    pager.textContent = text + (state.paused ? " · " + pager.dataset.paused : "");
   }
 
   function schedule() {
@@ -104,28 +247,100 @@
   }
 
   function rotate() {
-    var el = board();
-    if (!el || state.paused || !state.perPage) return;
-    var pages = Math.ceil(tablesOf(el).length / state.perPage);
-    if (pages < 2) return;
-    state.page = (state.page + 1) % pages;
+    if (!board() || state.paused || state.pages.length < 2) return;
+    state.page = (state.page + 1) % state.pages.length;
     showPage();
+  }
+
+  // A page turned by hand stays its full time too.
+  function restartRotation() {
+    window.clearInterval(state.timer);
+    state.timer = window.setInterval(rotate, ROTATE_MS);
   }
 
   document.addEventListener("DOMContentLoaded", function () {
     if (!board()) return;
     schedule();
-    window.setInterval(rotate, ROTATE_MS);
+    restartRotation();
   });
   window.addEventListener("resize", schedule);
   // A new post-it, a re-fetched board, a new phase (the join screen gives way): measure again.
   ["htmx:afterSettle", "htmx:oobAfterSwap"].forEach(function (name) {
     document.addEventListener(name, schedule);
   });
+  // What the projector shows is chosen on the console or with this keyboard and stored on
+  // the workshop (workshops/projector.py). A newer choice arrives as #projector-view, live
+  // over the socket or fetched again when it reopens: the page loads again, and shows it.
+  function live() { return document.getElementById("live"); }
+  var leaving = false;
+  function followChoice() {
+    var main = live();
+    var marker = document.getElementById("projector-view");
+    if (leaving || !main || !marker || !main.dataset.projectorUrl) return;
+    if (marker.dataset.version !== main.dataset.viewVersion) {
+      leaving = true;
+      window.location.assign(main.dataset.projectorUrl);
+    }
+  }
+  ["htmx:oobAfterSwap", "htmx:afterSettle"].forEach(function (name) {
+    document.addEventListener(name, followChoice);
+  });
+
+  function csrfToken() {
+    try { return JSON.parse(document.body.getAttribute("hx-headers") || "{}")["X-CSRFToken"] || ""; } catch (error) { return ""; }
+  }
+  // The keyboard asks the server, as the console does: every screen and the console agree.
+  function choose(view) {
+    var main = live();
+    if (!main || !main.dataset.viewUrl) return;
+    var body = new URLSearchParams({ view: view });
+    window.fetch(main.dataset.viewUrl, {
+      method: "POST", body: body, credentials: "same-origin",
+      headers: { "X-CSRFToken": csrfToken(), "HX-Request": "true" },
+    }).then(function (response) {
+      // The socket brings the change too; without it, go and fetch it.
+      if (response.ok && !leaving) {
+        leaving = true;
+        window.location.assign(main.dataset.projectorUrl);
+      }
+    });
+  }
+  var VIEWS = { a: "all", f: "follow", j: "join" };
+
+  function toggleHelp(show) {
+    var help = document.getElementById("projector-keys");
+    if (help) help.hidden = show === undefined ? !help.hidden : !show;
+  }
+
+  // Space pauses the paging; → and ← (or a presenter's PageDown and PageUp) turn the page;
+  // F, A, 1–9 and J choose what shows; ? shows the keys.
   document.addEventListener("keydown", function (event) {
-    if (event.key !== " " || !board() || (event.target.closest && event.target.closest("a, button, input, textarea, select"))) return;
+    if (!live() || event.ctrlKey || event.metaKey || event.altKey) return;
+    if (event.target.closest && event.target.closest("a, button, input, textarea, select")) return;
+    var key = event.key.length === 1 ? event.key.toLowerCase() : event.key;
+    if (key === "?") {
+      toggleHelp();
+    } else if (key === "Escape") {
+      toggleHelp(false);
+      return;
+    } else if (VIEWS[key]) {
+      choose(VIEWS[key]);
+    } else if (/^[1-9]$/.test(key)) {
+      choose("table:" + key);
+    } else if (!board()) {
+      return;
+    } else {
+      var step = { ArrowRight: 1, PageDown: 1, ArrowLeft: -1, PageUp: -1 }[key];
+      if (key === " ") {
+        state.paused = !state.paused;
+      } else if (step && state.pages.length > 1) {
+        state.page = (state.page + step + state.pages.length) % state.pages.length;
+        restartRotation();
+      } else {
+        return;
+      }
+      showPage();
+    }
     event.preventDefault();
-    state.paused = !state.paused;
-    showPage();
   });
 })();

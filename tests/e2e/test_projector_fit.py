@@ -21,9 +21,13 @@ except ImportError:  # the `browser` fixture says how to install it
 
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
 
-SIZES = [(2, 1), (3, 3), (4, 4), (6, 6)]  # territories × tables
+SIZES = [(2, 1), (2, 4), (3, 3), (4, 4), (6, 6)]  # territories × tables
 VIEWPORTS = [(1920, 1080), (1280, 720), (1024, 768)]
+# Smaller screens show more than one table when they fit legibly.
+SEVERAL_A_PAGE = {((2, 4), (1280, 720)), ((3, 3), (1280, 720)), ((2, 4), (1024, 768))}
 POSTIT_FLOOR_PX = 20  # every table on screen (paniers.css); one table: 28 px
+FOCUSED_FLOOR_PX = 28  # one table (?table=N)
+PHASE_FLOOR_PX = 32  # the phase name and its instructions
 COUNTDOWN_FLOOR_PX = 96
 JOIN_CODE_FLOOR_PX = 72
 TERRITORIES = [
@@ -50,13 +54,17 @@ NEEDS = [
 MEASURE = """() => {
   const visible = (el) => el.offsetParent !== null;
   const box = (el) => el.getBoundingClientRect().toJSON();
-  const postits = [...document.querySelectorAll("#board .table-grid:not([hidden]) .postit")];
+  const postits = [...document.querySelectorAll("#board .table-grid:not([hidden]) .postit:not([hidden])")];
   return {
     scrollHeight: document.documentElement.scrollHeight, innerHeight: window.innerHeight,
     scrollWidth: document.documentElement.scrollWidth, innerWidth: window.innerWidth,
     tables: document.querySelectorAll("#board .table-grid").length,
     shownTables: document.querySelectorAll("#board .table-grid:not([hidden])").length,
     pager: document.getElementById("board-pager").hidden ? "" : document.getElementById("board-pager").textContent,
+    pages: +document.getElementById("board").dataset.pages, page: +document.getElementById("board").dataset.page,
+    allPostits: [...document.querySelectorAll("#board .postit")].map((el) => el.id),
+    cont: [...document.querySelectorAll("#board .table-grid:not([hidden]) .table-cont")].some((el) => !el.hidden),
+    instructions: [...document.querySelectorAll(".phase-instructions")].filter(visible).map((el) => parseFloat(getComputedStyle(el).fontSize)),
     countdown: parseFloat(getComputedStyle(document.querySelector(".countdown")).fontSize),
     phaseName: parseFloat(getComputedStyle(document.querySelector(".phase-name")).fontSize),
     postits: postits.map((el) => ({
@@ -69,7 +77,11 @@ MEASURE = """() => {
 }"""
 
 
-def make_workshop(owner, territories, table_count: int, *, started: bool = True) -> int:
+def make_workshop(
+    owner, territories, table_count: int, *, started: bool = True, per_cell: int = 0
+) -> int:
+    """``per_cell``: that many post-its of each kind in every cell of table 1 (a table too
+    full for any screen); otherwise one or two."""
     workshop = services.workshop_create(
         created_by=owner,
         title=f"Atelier {len(territories)} × {table_count}",
@@ -83,6 +95,8 @@ def make_workshop(owner, territories, table_count: int, *, started: bool = True)
     for table in workshop.tables.all():
         for index, subgroup in enumerate(table.subgroups.order_by("territory__name")):
             spread = (table.number + index) % 2  # 1 or 2 post-its of each kind
+            if per_cell and table.number == 1:
+                spread = per_cell - 1
             for offset in range(spread + 1):
                 for kind, texts in (("offer", OFFERS), ("need", NEEDS)):
                     services.postit_create(
@@ -101,7 +115,8 @@ def workshops(owner):
         for name, short in TERRITORIES
     ]
     return {size: make_workshop(owner, territories[: size[0]], size[1]) for size in SIZES} | {
-        "join": make_workshop(owner, territories[:3], 3, started=False)
+        "join": make_workshop(owner, territories[:3], 3, started=False),
+        "crowded": make_workshop(owner, territories, 2, per_cell=6),
     }
 
 
@@ -119,6 +134,50 @@ def overlap(a, b) -> bool:
         min(a["right"], b["right"]) - max(a["left"], b["left"]) > 1
         and min(a["bottom"], b["bottom"]) - max(a["top"], b["top"]) > 1
     )
+
+
+def check_page(m, width, height, floor, where) -> None:
+    """No scrolling, nothing outside the screen or its box, no overlap, type above its floors."""
+    assert m["scrollHeight"] <= m["innerHeight"], where
+    assert m["scrollWidth"] <= m["innerWidth"], where
+    assert m["countdown"] >= COUNTDOWN_FLOOR_PX, where
+    assert m["phaseName"] >= PHASE_FLOOR_PX, where
+    assert all(px >= PHASE_FLOOR_PX for px in m["instructions"]), where
+    viewport = {"left": 0, "top": 0, "right": width, "bottom": height}
+    for postit in m["postits"]:
+        assert postit["visible"], (where, postit["id"])
+        assert inside(postit["box"], viewport), (where, postit["id"])
+        assert inside(postit["box"], postit["cell"]), (where, postit["id"])
+        assert inside(postit["box"], postit["section"]), (where, postit["id"])
+        assert postit["font"] >= floor, (where, postit["font"])
+        assert postit["wordFits"], (where, postit["id"])
+    boxes = [postit["box"] for postit in m["postits"]]
+    for i, a in enumerate(boxes):
+        for b in boxes[i + 1 :]:
+            assert not overlap(a, b), where
+
+
+def settle(page) -> None:
+    """The board and the view marker fetched again when the socket opened, then laid out."""
+    expect(page.locator("body")).to_have_attribute("data-live", "on")
+    expect(page.locator("#board")).to_have_attribute("data-pages", re.compile(r"\d+"))
+    page.wait_for_load_state("networkidle")
+    page.wait_for_function("document.getElementById('board').dataset.page")
+    page.evaluate("() => new Promise((done) => requestAnimationFrame(() => setTimeout(done)))")
+
+
+def every_page(page, width, height, floor, where) -> tuple[set[str], list[dict]]:
+    """Turns every page by hand (→) and checks each: the post-its seen, and each page's measure."""
+    seen, measures = set(), []
+    first = page.evaluate(MEASURE)
+    for turn in range(first["pages"]):
+        m = page.evaluate(MEASURE)
+        assert (m["page"], m["pages"]) == (turn + 1, first["pages"]), where
+        check_page(m, width, height, floor, f"{where}, page {turn + 1}")
+        seen |= {postit["id"] for postit in m["postits"]}
+        measures.append(m)
+        page.keyboard.press("ArrowRight")
+    return seen, measures
 
 
 def test_the_projector_fits_every_screen_and_shows_the_join_screen_first(
@@ -143,41 +202,29 @@ def test_the_projector_fits_every_screen_and_shows_the_join_screen_first(
         assert qr["y"] + qr["height"] <= height and qr["x"] + qr["width"] <= width
         report.append(f"{width}×{height} join: code {code_px:.0f}px, QR {qr['width']:.0f}px")
 
-        for size in SIZES:
-            where = f"{size[0]} territories × {size[1]} tables at {width}×{height}"
-            page.goto(f"/w/{workshops[size]}/projector/")
-            expect(page.locator("body")).to_have_attribute("data-live", "on")
-            expect(page.locator("#board")).to_have_attribute("data-per-page", re.compile(r"\d+"))
-            page.wait_for_timeout(300)  # the board fetched again when the socket opened
-            page.wait_for_function(
-                "document.querySelectorAll('#board > .table-grid:not([hidden])').length"
-                " === +document.getElementById('board').dataset.perPage"
-                " || document.querySelectorAll('#board > .table-grid').length"
-                " < +document.getElementById('board').dataset.perPage"
-            )
-            m = page.evaluate(MEASURE)
-            assert m["scrollHeight"] <= m["innerHeight"], where
-            assert m["scrollWidth"] <= m["innerWidth"], where
-            assert m["countdown"] >= COUNTDOWN_FLOOR_PX, where
-            assert m["phaseName"] >= 32, where
-            assert m["shownTables"] >= 1, where
-            assert (m["shownTables"] < m["tables"]) == bool(m["pager"]), (where, m["pager"])
-            viewport = {"left": 0, "top": 0, "right": width, "bottom": height}
-            for postit in m["postits"]:
-                assert postit["visible"], (where, postit["id"])
-                assert inside(postit["box"], viewport), (where, postit["id"])
-                assert inside(postit["box"], postit["cell"]), (where, postit["id"])
-                assert inside(postit["box"], postit["section"]), (where, postit["id"])
-                assert postit["font"] >= POSTIT_FLOOR_PX, (where, postit["font"])
-                assert postit["wordFits"], (where, postit["id"])
-            boxes = [postit["box"] for postit in m["postits"]]
-            for i, a in enumerate(boxes):
-                for b in boxes[i + 1 :]:
-                    assert not overlap(a, b), where
-            fonts = {postit["font"] for postit in m["postits"]}
-            report.append(
-                f"{where}: {m['shownTables']}/{m['tables']} tables, post-its"
-                f" {min(fonts):.1f}px, countdown {m['countdown']:.0f}px, {m['pager']}"
-            )
+        for size in [*SIZES, "crowded"]:
+            for focused in (False, True):
+                name = f"{size[0]} territories × {size[1]} tables" if size != "crowded" else size
+                where = f"{name}{' table 1' if focused else ''} at {width}×{height}"
+                page.goto(f"/w/{workshops[size]}/projector/{'?table=1' if focused else ''}")
+                settle(page)
+                floor = FOCUSED_FLOOR_PX if focused else POSTIT_FLOOR_PX
+                seen, measures = every_page(page, width, height, floor, where)
+                m = measures[0]
+                assert m["shownTables"] >= 1, where
+                if not focused and (size, (width, height)) in SEVERAL_A_PAGE:
+                    assert m["shownTables"] >= 2, where
+                assert (m["pages"] > 1) == bool(m["pager"]), (where, m["pager"])
+                # Every post-it of the table(s) on show appears on some page.
+                assert seen == set(m["allPostits"]), (where, set(m["allPostits"]) - seen)
+                split = any(measure["cont"] for measure in measures)
+                if size == "crowded":  # too full for any screen: continued on a next page
+                    assert split and m["pages"] > 1, where
+                fonts = {p["font"] for measure in measures for p in measure["postits"]}
+                report.append(
+                    f"{where}: {m['shownTables']}/{m['tables']} tables a page, {m['pages']}"
+                    f" pages{' (split)' if split else ''}, post-its {min(fonts):.1f}px,"
+                    f" countdown {m['countdown']:.0f}px, {m['pager']}"
+                )
         context.close()
     print("\n".join(report))

@@ -55,6 +55,8 @@ def calls(workshop, postit, cofacilitator) -> dict[str, Call]:
         "detail": Call("get", f"/w/{pk}/"),
         "projector": Call("get", f"/w/{pk}/projector/"),
         "projector_board": Call("get", f"/w/{pk}/projector/board/"),
+        "projector_view": Call("post", f"/w/{pk}/projector/view/", {"view": "table:1"}),
+        "projector_view_get": Call("get", f"/w/{pk}/projector/view/"),
         "phone_state": Call("get", f"/j/{code}/state/"),
         "phone_panels": Call("get", f"/j/{code}/panels/"),
         "projector_sheet": Call("get", f"/w/{pk}/projector/sheets/{territories[0].pk}/"),
@@ -93,6 +95,7 @@ def _facilitators(workshop: Workshop) -> set[str]:
 # What each writing view changes, read again from the database around the request.
 EFFECTS: dict[str, Callable[[Workshop], object]] = {
     "clock": _workshop_row("paused_at", "clock_version"),
+    "projector_view": _workshop_row("projector_view", "projector_view_version"),
     "status": _workshop_row("status"),
     "setup_post": _workshop_row("title", "grace_seconds", "themes"),
     "phase_add_post": _phases,
@@ -154,6 +157,8 @@ EXPECTED: dict[str, dict[str, int | str]] = {
     "detail": facilitators_only(200),
     "projector": facilitators_only(200),
     "projector_board": facilitators_only(200),
+    "projector_view": facilitators_only(200),  # htmx: the console's switch, pressed
+    "projector_view_get": facilitators_only(200),
     "projector_sheet": facilitators_only(200),
     "screen_state": facilitators_only(200),
     "console": facilitators_only(200),

@@ -11,12 +11,13 @@ from workshops import access, phases, selectors
 from workshops.forms import ClockCommandForm
 from workshops.links import is_loopback, join_url
 from workshops.models import Workshop
-from workshops.views.facilitator import screen_state_context
+from workshops.views.facilitator import projector_switch_context, screen_state_context
 
 
 def _tables_context(workshop: Workshop) -> dict:
-    """The overview of the tables and the list of phases, as the console shows them."""
+    """The overview of the tables, the list of phases and what the projector shows."""
     return {
+        **projector_switch_context(workshop),
         "overview": selectors.console_overview(workshop),
         "territories": workshop.territories.order_by("name"),
         "phases": workshop.phases.all(),

@@ -1,12 +1,16 @@
 """Laptop views for facilitators: their workshops, creating one, the projector."""
 
+from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ValidationError
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
 from workshops import access, selectors, services
+from workshops import projector as screen
 from workshops.forms import WorkshopForm
 from workshops.links import is_loopback, join_url
 from workshops.qr import qr_svg
@@ -49,12 +53,35 @@ def _focused_table(request: HttpRequest, workshop):
     return get_object_or_404(workshop.tables, number=int(number))
 
 
+def _chosen_view(request: HttpRequest, workshop) -> screen.View:
+    """What this projector page shows: ?table=N or ?view=all|join|follow when a link asked
+    for it, else the choice stored on the workshop (workshops/projector.py)."""
+    table = _focused_table(request, workshop)
+    if table is not None:
+        return screen.View(screen.TABLE, table.number)
+    if "table" in request.GET:  # ?table=deux: every table, as before
+        return screen.View(screen.ALL)
+    asked = request.GET.get("view", "")
+    if asked in (screen.FOLLOW, screen.ALL, screen.JOIN):
+        return screen.View(asked)
+    view = screen.current(workshop)
+    try:
+        screen.check(workshop, view)
+    except ValidationError:  # the table or territory has gone since: follow the workshop
+        return screen.View(screen.FOLLOW)
+    return view
+
+
 @login_required
 def projector(request: HttpRequest, pk: int) -> HttpResponse:
     workshop = access.get_workshop_for_facilitator(request, pk)
-    table = _focused_table(request, workshop)
+    view = _chosen_view(request, workshop)
+    if view.kind == screen.SHEET:
+        return _render_sheet(request, workshop, view.number)
+    table = workshop.tables.get(number=view.number) if view.kind == screen.TABLE else None
     context = {
         "workshop": workshop,
+        "view": view,
         "focused_table": table,
         "boards": selectors.workshop_board(workshop, table=table),
         "joined_count": workshop.participants.count(),
@@ -62,6 +89,61 @@ def projector(request: HttpRequest, pk: int) -> HttpResponse:
         **_screen_context(workshop),
     }
     return render(request, "workshops/projector.html", context)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def projector_view(request: HttpRequest, pk: int) -> HttpResponse:
+    """GET: the marker of what the projectors should show (fetched when their socket opens).
+    POST ``view``: switch what they show, from the console or the projector's keyboard."""
+    workshop = access.get_workshop_for_facilitator(request, pk)
+    if request.method == "GET":
+        return render(request, "workshops/_projector_view.html", {"workshop": workshop})
+    error = ""
+    try:
+        workshop = screen.set_view(workshop=workshop, value=request.POST.get("view", ""))
+    except ValidationError as refusal:
+        error = " ".join(refusal.messages)
+    if not request.htmx:
+        if error:
+            messages.error(request, error)
+        return redirect("workshops:console", pk=workshop.pk)
+    context = {**projector_switch_context(workshop), "message": error}
+    return render(
+        request, "workshops/_console_projector.html", context, status=422 if error else 200
+    )
+
+
+def projector_switch_context(workshop) -> dict:
+    """The console's buttons that choose what the projector shows."""
+    chosen = screen.current(workshop)
+    views = [
+        (screen.View(screen.FOLLOW), _("Follow the workshop"), ""),
+        (screen.View(screen.ALL), _("All tables"), ""),
+        *(
+            (screen.View(screen.TABLE, number), _("Table %(number)s") % {"number": number}, "")
+            for number in workshop.tables.order_by("number").values_list("number", flat=True)
+        ),
+        *(
+            (
+                screen.View(screen.SHEET, territory.pk),
+                territory.short_name or territory.name,
+                _("Territory sheet: %(name)s") % {"name": territory.name},
+            )
+            for territory in workshop.territories.order_by("name")
+        ),
+        (screen.View(screen.JOIN), _("Join screen"), ""),
+    ]
+    choices = [
+        {
+            "value": view.value or screen.FOLLOW,
+            "label": label,
+            "title": title,
+            "pressed": view == chosen,
+        }
+        for view, label, title in views
+    ]
+    return {"workshop": workshop, "projector_choices": choices}
 
 
 def screen_state_context(workshop) -> dict:
@@ -86,6 +168,10 @@ def _screen_context(workshop) -> dict:
 def projector_sheet(request: HttpRequest, pk: int, territory_pk: int) -> HttpResponse:
     """One territory sheet, large, for the room to read."""
     workshop = access.get_workshop_for_facilitator(request, pk)
+    return _render_sheet(request, workshop, territory_pk)
+
+
+def _render_sheet(request: HttpRequest, workshop, territory_pk: int) -> HttpResponse:
     territory = get_object_or_404(
         workshop.territories.prefetch_related("key_facts"), pk=territory_pk
     )
