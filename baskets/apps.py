@@ -7,5 +7,8 @@ class BasketsConfig(AppConfig):
     verbose_name = _("Baskets")
 
     def ready(self):
-        # The app answers the room's signals (workshops/signals.py): workshops never imports it.
-        from baskets import receivers  # noqa: F401
+        # The app answers the room's signals (workshops/signals.py) and adds its panels to
+        # the room's screens (workshops/panels.py): workshops never imports it.
+        from baskets import panels, receivers  # noqa: F401
+
+        panels.register_panels()

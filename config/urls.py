@@ -34,6 +34,7 @@ urlpatterns = [
     path("logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("i18n/", include("django.conf.urls.i18n")),
     path("territories/", include("territories.urls")),
+    path("w/<int:pk>/baskets/", include("baskets.screen_urls")),
     path("", include("workshops.urls")),
 ]
 

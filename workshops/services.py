@@ -19,7 +19,15 @@ from workshops import selectors, signals
 from workshops.broadcast import after_commit, broadcast_cell, withdraw_facilitator
 from workshops.codes import new_join_code
 from workshops.gate import Action, require_open
-from workshops.models import Participant, PostIt, SubGroup, Table, Workshop, default_themes
+from workshops.models import (
+    DEFAULT_BALANCE_TOLERANCE,
+    Participant,
+    PostIt,
+    SubGroup,
+    Table,
+    Workshop,
+    default_themes,
+)
 from workshops.phases import announce_state, create_default_phases
 
 MAX_TABLES = 20
@@ -47,6 +55,7 @@ def workshop_create(
     place: str = "",
     themes: list[str] | None = None,
     grace_seconds: int = 60,
+    balance_tolerance: int = DEFAULT_BALANCE_TOLERANCE,
 ) -> Workshop:
     _check_sizes(territories, table_count)
     workshop = Workshop(
@@ -58,6 +67,7 @@ def workshop_create(
         created_by=created_by,
         themes=clean_themes(themes) if themes is not None else default_themes(),
         grace_seconds=grace_seconds,
+        balance_tolerance=balance_tolerance,
     )
     workshop.full_clean()
     try:

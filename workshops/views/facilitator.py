@@ -9,6 +9,7 @@ from django.views.decorators.http import require_http_methods
 from workshops import access, selectors, services
 from workshops.forms import WorkshopForm
 from workshops.links import is_loopback, join_url
+from workshops.panels import render_panels
 from workshops.qr import qr_svg
 
 
@@ -58,6 +59,7 @@ def projector(request: HttpRequest, pk: int) -> HttpResponse:
         "focused_table": table,
         "boards": selectors.workshop_board(workshop, table=table),
         "joined_count": workshop.participants.count(),
+        "panels": render_panels("projector", request, workshop=workshop, table=table),
         **_join_context(request, workshop),
         **_screen_context(workshop),
     }
