@@ -7,7 +7,7 @@ from workshops.panels import Panel, register
 
 def projector_links(*, workshop, table=None, **objects) -> dict | None:
     """Shown from the start (links only): the projector's page is not drawn again when the
-    phase changes, so CSS shows them once the negotiation is on (baskets/screens.css)."""
+    phase changes, so CSS shows them once the negotiation is on (static/css/paniers.css)."""
     if not screen_selectors.has_baskets(workshop):
         return None
     return {

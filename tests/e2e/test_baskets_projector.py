@@ -148,7 +148,14 @@ def test_the_projector_follows_the_baskets_live_and_fits_its_screen(
         )
         context.set_default_timeout(ACTION_TIMEOUT_MS)
         page = context.new_page()
-        sign_in(page, table_url)
+        if index == 0:  # from the room's projector, by its link (shown in the negotiation)
+            sign_in(page, f"/w/{scene.pk}/projector/")
+            link = page.locator(f".baskets-links a[href='{table_url}']")
+            expect(link).to_be_visible()
+            link.click()
+            expect(page).to_have_url(re.compile(re.escape(table_url) + "$"))
+        else:
+            sign_in(page, table_url)
         settle(page)
         gauge = page.locator(f"#basket-{scene.basket_1} .gauge")
         if index == 0:
