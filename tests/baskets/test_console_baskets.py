@@ -9,6 +9,7 @@ import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
+from django.utils.html import escape
 
 from baskets.screen_selectors import console_baskets
 from tests.baskets.screen_helpers import basket_of, give, negotiating
@@ -143,7 +144,7 @@ def test_the_baskets_part_of_the_overview_costs_a_fixed_number_of_queries(
 def test_the_facilitator_sets_the_balance_tolerance_in_the_set_up(laptop, workshop):
     page = laptop.get(f"/w/{workshop.pk}/setup/").content.decode()
     assert 'name="balance_tolerance"' in page
-    assert fr("Balance tolerance of the baskets") in page
+    assert escape(fr("Balance tolerance of the baskets")) in page
 
     territories = list(workshop.territories.values_list("pk", flat=True))
     response = laptop.post(
