@@ -153,7 +153,7 @@ def workshop_update(
     _check_sizes(territories, table_count)
     if "themes" in fields:
         fields["themes"] = clean_themes(fields["themes"])
-    grace_before = workshop.grace_seconds
+    grace_before, tolerance_before = workshop.grace_seconds, workshop.balance_tolerance
     for name, value in fields.items():
         setattr(workshop, name, value)
     workshop.full_clean()
@@ -162,6 +162,8 @@ def workshop_update(
     workshop.save(update_fields=list(fields))
     if workshop.grace_seconds != grace_before:  # phones close their forms by it
         announce_state(workshop)
+    if workshop.balance_tolerance != tolerance_before:
+        signals.balance_tolerance_changed.send(sender=Workshop, workshop=workshop)
 
     removed_tables = workshop.tables.filter(number__gt=table_count)
     removed_territories = workshop.territories.exclude(pk__in=[t.pk for t in territories])

@@ -16,3 +16,7 @@ postit_changing = Signal()
 # A post-it's text, theme or kind changed, inside its transaction: postit=. Receivers
 # announce with ``workshops.broadcast.after_commit``.
 postit_changed = Signal()
+
+# The workshop's balance tolerance changed (set-up form), inside its transaction:
+# workshop=. The gauges drawn with the old one are sent again.
+balance_tolerance_changed = Signal()

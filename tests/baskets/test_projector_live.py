@@ -109,3 +109,34 @@ async def test_the_projector_receives_the_basket_and_a_phone_of_another_table_no
         for socket in (projector, other_phone):
             await socket.disconnect(timeout=DISCONNECT_TIMEOUT)
         await close_database_thread()
+
+
+@pytest.mark.django_db
+def test_a_new_tolerance_sends_every_gauge_again_one_message_per_table(
+    workshop,
+    django_capture_on_commit_callbacks,
+    listen,  # noqa: F811
+):
+    from workshops import services
+
+    workshop = negotiating(workshop, at(0))
+    basket = basket_of(workshop, 1, "BM", "PdB")
+    give(basket, "BM", value=5, effort=2)  # gains -2 and 5: leans to PdB at tolerance 2
+    screens = listen(screens_group(workshop.pk))
+    table_1 = listen(table_group(basket.table_id))
+    fields = {"territories": list(workshop.territories.all()), "table_count": 3}
+
+    with django_capture_on_commit_callbacks(execute=True):
+        services.workshop_update(workshop, **fields, title=workshop.title)  # unchanged
+    assert screens.html() == []
+
+    with counting_basket_renders() as renders:
+        with django_capture_on_commit_callbacks(execute=True):
+            services.workshop_update(workshop, **fields, balance_tolerance=8)
+
+    sent = screens.html()
+    assert len(sent) == 3  # one per table
+    assert renders["stats"] == 9  # each basket once
+    mine = next(html for html in sent if f'id="basket-{basket.pk}" ' in html)
+    assert 'data-gauge="balanced"' in mine.split(f'id="basket-{basket.pk}"')[1]
+    assert table_1.html() == [mine]
