@@ -159,6 +159,11 @@ def test_the_projector_follows_the_baskets_live_and_fits_its_screen(
         settle(page)
         gauge = page.locator(f"#basket-{scene.basket_1} .gauge")
         if index == 0:
+            console = context.new_page()  # the facilitator's laptop, beside the projector
+            console.goto(f"/w/{scene.pk}/console/")
+            expect(console.locator("body")).to_have_attribute("data-live", "on")
+            in_console = console.locator(f"#console-baskets [data-basket='{scene.basket_1}']")
+            expect(in_console).to_have_attribute("data-gauge", "empty")
             expect(gauge).to_have_attribute("data-gauge", "empty")
             # BM gives (effort 1), PdB receives (value 5): gains -1 and 5, it leans to PdB.
             give_elsewhere(server, scene.basket_1, "a", "Bois-énergie local", 5, 1)
@@ -169,6 +174,11 @@ def test_the_projector_follows_the_baskets_live_and_fits_its_screen(
             expect(gauge).to_have_attribute("data-gauge", "balanced")
             give_elsewhere(server, scene.basket_1, "b", "Ingénierie foncière", 2, 4)
             expect(gauge).to_have_attribute("data-gauge", "leans_a")
+            # The console fetched its overview again on the nudge: the basket's count, its gauge.
+            expect(in_console).to_have_attribute("data-gauge", "leans_a")
+            expect(in_console.locator(".console-basket-count")).to_contain_text("3")
+            console.locator("#console-baskets").screenshot(path=IMG_DIR / "console-baskets.png")
+            console.close()
         else:
             expect(gauge).to_have_attribute("data-gauge", "leans_a")
         assert_fits(page, f"table 1 at {width}×{height}", report)
