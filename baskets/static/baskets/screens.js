@@ -16,8 +16,18 @@
     });
   }
 
+  // A basket fits when nothing spills out of its box and no word is wider than its place.
   function fits(slot) {
-    return slot.scrollHeight <= slot.clientHeight + 1 && slot.scrollWidth <= slot.clientWidth + 1;
+    if (slot.scrollHeight > slot.clientHeight + 1 || slot.scrollWidth > slot.clientWidth + 1) return false;
+    var box = slot.getBoundingClientRect();
+    var items = slot.querySelectorAll(".basket, .basket-title, .gauge-verdict, .gauge-figures, .gauge-figures th, .gauge-figures td");
+    for (var i = 0; i < items.length; i += 1) {
+      var item = items[i];
+      if (item.scrollWidth > item.clientWidth + 1) return false;
+      var rect = item.getBoundingClientRect();
+      if (rect.right > box.right + 1 || rect.bottom > box.bottom + 1) return false;
+    }
+    return true;
   }
 
   function show(slots, first, count) {
