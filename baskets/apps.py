@@ -9,7 +9,6 @@ class BasketsConfig(AppConfig):
     def ready(self):
         # The app answers the room's signals (workshops/signals.py) and adds its panels to
         # the room's screens (workshops/panels.py): workshops never imports it.
-        from baskets import panels, receivers  # noqa: F401
-        from workshops.panels import Panel, register
+        from baskets import panels, receivers, screen_receivers  # noqa: F401
 
-        register("phone", Panel("baskets", "baskets/_phone_panel.html", panels.phone_context))
+        panels.register_panels()

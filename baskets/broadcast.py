@@ -14,6 +14,7 @@ from workshops.broadcast import (
     send_fragments,
     table_group,
 )
+from workshops.models import Workshop
 
 
 def broadcast_basket(basket_id: int) -> None:
@@ -33,3 +34,18 @@ def broadcast_basket(basket_id: int) -> None:
         ([console_group(workshop_id)], CONSOLE_STALE),
     )
     stats.count("basket_broadcasts")
+
+
+def broadcast_workshop_baskets(workshop_id: int) -> None:
+    """Every basket of the workshop again, one message per table (the tolerance changed:
+    every gauge may read otherwise); the same four queries as one table's."""
+    workshop = Workshop.objects.filter(pk=workshop_id).first()
+    if workshop is None:
+        return
+    deliveries = []
+    with translation.override(settings.LANGUAGE_CODE):
+        for entry in selectors.negotiation(workshop):
+            html = "".join(selectors.render_basket(view, oob=True) for view in entry.baskets)
+            html += selectors.render_table_warnings(entry, oob=True)
+            deliveries.append(([table_group(entry.table.pk), screens_group(workshop_id)], html))
+    send_fragments(*deliveries, ([console_group(workshop_id)], CONSOLE_STALE))

@@ -1,8 +1,11 @@
-"""What the baskets add to the room's screens (registered in ``apps.py``)."""
+"""What baskets adds to the room's screens (workshops/panels.py, registered from
+``apps.py``): on phones, the table's grid and baskets; on the projector, links to the
+negotiation and pair views; in the console, each table's baskets."""
 
-from baskets import forms, selectors
+from baskets import forms, screen_selectors, selectors
 from workshops.gate import Action, closed_reason
 from workshops.models import Participant, Phase, Workshop
+from workshops.panels import Panel, register
 
 
 def shows_baskets(workshop: Workshop) -> bool:
@@ -52,3 +55,32 @@ def phone_context(*, participant: Participant, workshop: Workshop, data=None) ->
         "gate_reason": closed_reason(workshop, Action.BASKETS),
         **grid_context(participant, data),
     }
+
+
+def projector_links(*, workshop, table=None, **objects) -> dict | None:
+    """Shown from the start (links only): the projector's page is not drawn again when the
+    phase changes, so CSS shows them once the negotiation is on (static/css/paniers.css)."""
+    if not screen_selectors.has_baskets(workshop):
+        return None
+    return {
+        "workshop": workshop,
+        "table_numbers": list(workshop.tables.values_list("number", flat=True)),
+        "focused": table,
+        "pairs": screen_selectors.pairs(workshop),
+    }
+
+
+def console_baskets(*, workshop, **objects) -> dict | None:
+    if not screen_selectors.negotiation_reached(workshop):
+        return None
+    tables, minutes = screen_selectors.console_baskets(workshop)
+    return {"workshop": workshop, "tables": tables, "idle_minutes": minutes}
+
+
+def register_panels() -> None:
+    register("phone", Panel("baskets", "baskets/_phone_panel.html", phone_context))
+    register(
+        "projector",
+        Panel("baskets", "baskets/_projector_panel.html", projector_links),
+    )
+    register("console", Panel("baskets", "baskets/_console_panel.html", console_baskets))

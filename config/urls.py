@@ -35,6 +35,7 @@ urlpatterns = [
     path("i18n/", include("django.conf.urls.i18n")),
     path("territories/", include("territories.urls")),
     path("", include("baskets.urls")),
+    path("w/<int:pk>/baskets/", include("baskets.screen_urls")),
     path("", include("workshops.urls")),
 ]
 

@@ -5,7 +5,9 @@ from django.utils.translation import gettext_lazy as _
 
 from territories.models import Territory
 from workshops.models import (
+    DEFAULT_BALANCE_TOLERANCE,
     FIRST_NAME_MAX_LENGTH,
+    MAX_BALANCE_TOLERANCE,
     MAX_GRACE_SECONDS,
     POSTIT_MAX_LENGTH,
     Phase,
@@ -50,6 +52,18 @@ class WorkshopForm(forms.Form):
         initial=60,
         help_text=_("Phones may still send for this long once a phase's time is up. 0: none."),
     )
+    balance_tolerance = forms.IntegerField(
+        label=_("Balance tolerance of the baskets"),
+        min_value=0,
+        max_value=MAX_BALANCE_TOLERANCE,
+        initial=DEFAULT_BALANCE_TOLERANCE,
+        required=False,
+        help_text=_(
+            "Each territory's gain is the value it receives minus the effort it gives; a "
+            "basket shows as balanced while the two gains differ by no more than this. "
+            "0: only equal gains balance."
+        ),
+    )
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
@@ -60,6 +74,12 @@ class WorkshopForm(forms.Form):
         territories = self.cleaned_data["territories"]
         check_territory_count(len(territories))  # beside the field, not at the form's top
         return list(territories)
+
+    def clean(self):
+        cleaned = super().clean()
+        if cleaned.get("balance_tolerance") is None:  # left empty: keep what is saved
+            cleaned.pop("balance_tolerance", None)
+        return cleaned
 
     def clean_themes(self):
         return self.cleaned_data["themes"].splitlines()
@@ -75,6 +95,7 @@ class WorkshopForm(forms.Form):
             "table_count": workshop.tables.count(),
             "themes": "\n".join(workshop.themes),
             "grace_seconds": workshop.grace_seconds,
+            "balance_tolerance": workshop.balance_tolerance,
         }
 
 

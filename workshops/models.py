@@ -11,6 +11,7 @@ INSTRUCTIONS_MAX_LENGTH = 2000
 MAX_GRACE_SECONDS = 600
 MAX_PHASE_MINUTES = 240
 MAX_BALANCE_TOLERANCE = 20
+DEFAULT_BALANCE_TOLERANCE = 2
 
 DEFAULT_THEMES = [
     _("Energy"),
@@ -71,7 +72,7 @@ class Workshop(models.Model):
     )
     balance_tolerance = models.PositiveSmallIntegerField(
         _("balance tolerance"),
-        default=2,
+        default=DEFAULT_BALANCE_TOLERANCE,
         validators=[MaxValueValidator(MAX_BALANCE_TOLERANCE)],
         help_text=_(
             "A basket is shown as balanced while the two territories' gains (value received "

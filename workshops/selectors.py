@@ -166,7 +166,7 @@ class TableStatus:
         return sum(len(status.connected) for status in self.subgroups)
 
 
-def _stuck_threshold(phase: Phase) -> datetime.timedelta:
+def stuck_threshold(phase: Phase) -> datetime.timedelta:
     """Ten minutes, or half the phase when it is shorter than twenty."""
     return min(STUCK_AFTER, datetime.timedelta(minutes=phase.duration_minutes) / 2)
 
@@ -214,7 +214,7 @@ def console_overview(workshop: Workshop, now: datetime.datetime | None = None) -
         watching
         and phase.kind == Phase.Kind.FORMULATION
         and elapsed is not None
-        and elapsed >= _stuck_threshold(phase)
+        and elapsed >= stuck_threshold(phase)
     )
     overview = []
     for table in tables:

@@ -24,7 +24,15 @@ from workshops.broadcast import (
 )
 from workshops.codes import new_join_code
 from workshops.gate import Action, require_open
-from workshops.models import Participant, PostIt, SubGroup, Table, Workshop, default_themes
+from workshops.models import (
+    DEFAULT_BALANCE_TOLERANCE,
+    Participant,
+    PostIt,
+    SubGroup,
+    Table,
+    Workshop,
+    default_themes,
+)
 from workshops.phases import announce_state, create_default_phases
 
 MAX_TABLES = 20
@@ -52,6 +60,7 @@ def workshop_create(
     place: str = "",
     themes: list[str] | None = None,
     grace_seconds: int = 60,
+    balance_tolerance: int = DEFAULT_BALANCE_TOLERANCE,
 ) -> Workshop:
     _check_sizes(territories, table_count)
     workshop = Workshop(
@@ -63,6 +72,7 @@ def workshop_create(
         created_by=created_by,
         themes=clean_themes(themes) if themes is not None else default_themes(),
         grace_seconds=grace_seconds,
+        balance_tolerance=balance_tolerance,
     )
     workshop.full_clean()
     try:
@@ -148,7 +158,7 @@ def workshop_update(
     _check_sizes(territories, table_count)
     if "themes" in fields:
         fields["themes"] = clean_themes(fields["themes"])
-    grace_before = workshop.grace_seconds
+    grace_before, tolerance_before = workshop.grace_seconds, workshop.balance_tolerance
     for name, value in fields.items():
         setattr(workshop, name, value)
     workshop.full_clean()
@@ -157,6 +167,8 @@ def workshop_update(
     workshop.save(update_fields=list(fields))
     if workshop.grace_seconds != grace_before:  # phones close their forms by it
         announce_state(workshop)
+    if workshop.balance_tolerance != tolerance_before:
+        signals.balance_tolerance_changed.send(sender=Workshop, workshop=workshop)
 
     removed_tables = workshop.tables.filter(number__gt=table_count)
     removed_territories = workshop.territories.exclude(pk__in=[t.pk for t in territories])

@@ -20,3 +20,7 @@ postit_changed = Signal()
 # ``load_demo`` created the demo workshop and its table 1's post-its, inside its
 # transaction: workshop=. The apps built on the room add their part of the worked example.
 demo_loaded = Signal()
+
+# The workshop's balance tolerance changed (set-up form), inside its transaction:
+# workshop=. The gauges drawn with the old one are sent again.
+balance_tolerance_changed = Signal()

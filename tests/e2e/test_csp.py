@@ -197,6 +197,7 @@ def test_every_page_runs_under_the_policy_without_a_violation(
     for path in (
         f"{workshop}/projector/?table=1",
         f"{workshop}/projector/sheets/{room.territory_pk}/",
+        f"{workshop}/baskets/tables/1/",
     ):
         laptop.visit(path, live=True)
     console = laptop.page

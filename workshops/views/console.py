@@ -11,6 +11,7 @@ from workshops import access, phases, selectors
 from workshops.forms import ClockCommandForm
 from workshops.links import is_loopback, join_url
 from workshops.models import Workshop
+from workshops.panels import render_panels
 from workshops.views.facilitator import projector_switch_context, screen_state_context
 
 
@@ -21,6 +22,7 @@ def _tables_context(workshop: Workshop) -> dict:
         "overview": selectors.console_overview(workshop),
         "territories": workshop.territories.order_by("name"),
         "phases": workshop.phases.all(),
+        "panels": render_panels("console", workshop=workshop),
     }
 
 

@@ -13,6 +13,7 @@ from workshops import access, selectors, services
 from workshops import projector as screen
 from workshops.forms import WorkshopForm
 from workshops.links import is_loopback, join_url
+from workshops.panels import render_panels
 from workshops.qr import qr_svg
 
 
@@ -85,6 +86,7 @@ def projector(request: HttpRequest, pk: int) -> HttpResponse:
         "focused_table": table,
         "boards": selectors.workshop_board(workshop, table=table),
         "joined_count": workshop.participants.count(),
+        "panels": render_panels("projector", request, workshop=workshop, table=table),
         **_join_context(request, workshop),
         **_screen_context(workshop),
     }

@@ -1,0 +1,14 @@
+"""The negotiation's facilitator screens, under a workshop: /w/<pk>/baskets/..."""
+
+from django.urls import path
+
+from baskets import screen_views
+
+app_name = "baskets_screens"
+
+urlpatterns = [
+    path("tables/<int:number>/", screen_views.table_screen, name="table"),
+    path("tables/<int:number>/content/", screen_views.table_screen_content, name="table_content"),
+    path("pairs/<int:a>/<int:b>/", screen_views.pair_screen, name="pair"),
+    path("pairs/<int:a>/<int:b>/content/", screen_views.pair_screen_content, name="pair_content"),
+]

@@ -1,0 +1,144 @@
+"""The projector follows the baskets live: one render per change, the same HTML as the
+phones', sent to the screens and to that table only."""
+
+from contextlib import contextmanager
+
+import pytest
+from channels.db import database_sync_to_async
+from channels.testing import WebsocketCommunicator
+from django.test.signals import template_rendered
+
+from baskets.selectors import BASKET_TEMPLATE
+from config.asgi import application
+from tests.baskets.screen_helpers import basket_of, give, negotiating
+from tests.conftest import at, close_database_thread, session_key, ws_headers
+from tests.workshops.conftest import channel_layer, listen  # noqa: F401 (fixtures)
+from workshops import stats
+from workshops.broadcast import screens_group, table_group
+
+
+@contextmanager
+def counting_basket_renders():
+    """The basket template's renders, by Django's signal and by workshops.stats."""
+    counts = {"signal": 0, "stats": 0}
+
+    def on_render(sender, template, **kwargs):
+        if template.name == BASKET_TEMPLATE:
+            counts["signal"] += 1
+
+    before = stats.snapshot().get("basket_renders", 0)
+    template_rendered.connect(on_render)
+    try:
+        yield counts
+    finally:
+        template_rendered.disconnect(on_render)
+        counts["stats"] = stats.snapshot().get("basket_renders", 0) - before
+
+
+@pytest.mark.django_db
+@pytest.mark.usefixtures("channel_layer")
+def test_it_renders_a_changed_basket_once_for_the_table_and_every_screen(
+    workshop, django_capture_on_commit_callbacks
+):
+    workshop = negotiating(workshop, at(0))
+    basket = basket_of(workshop, 1, "BM", "PdB")
+    with django_capture_on_commit_callbacks() as callbacks:
+        give(basket, "BM", value=3, effort=2)
+
+    with counting_basket_renders() as renders:
+        for callback in callbacks:
+            callback()
+
+    assert renders == {"signal": 1, "stats": 1}
+
+
+@pytest.mark.django_db
+def test_it_sends_the_same_html_to_the_table_and_to_the_screens_not_to_other_tables(
+    workshop,
+    django_capture_on_commit_callbacks,
+    listen,  # noqa: F811
+):
+    workshop = negotiating(workshop, at(0))
+    basket = basket_of(workshop, 1, "BM", "PdB")
+    table = listen(table_group(basket.table_id))
+    screens = listen(screens_group(workshop.pk))
+    other_table = listen(table_group(workshop.tables.get(number=2).pk))
+    with django_capture_on_commit_callbacks(execute=True):
+        give(basket, "BM", value=3, effort=2)
+
+    sent = [html for html in screens.html() if f'id="basket-{basket.pk}" ' in html]
+    assert len(sent) == 1
+    assert f'id="table-warnings-{basket.table_id}"' in sent[0]
+    assert sent[0] in table.html()
+    assert other_table.html() == []
+
+
+# Through the sockets ---------------------------------------------------------------------
+
+DISCONNECT_TIMEOUT = 0.1
+
+
+async def open_socket(path, headers):
+    communicator = WebsocketCommunicator(application, path, headers=headers)
+    connected, _ = await communicator.connect()
+    assert connected, path
+    return communicator
+
+
+@pytest.mark.django_db(transaction=True)
+@pytest.mark.usefixtures("channel_layer")
+async def test_the_projector_receives_the_basket_and_a_phone_of_another_table_nothing(
+    workshop, owner, chloe, user_client, participant_client
+):
+    workshop = await database_sync_to_async(negotiating)(workshop, at(0))
+    basket = await database_sync_to_async(basket_of)(workshop, 1, "BM", "PdB")
+    laptop = await database_sync_to_async(user_client)(owner)
+    phone = await database_sync_to_async(participant_client)(chloe)  # table 2
+    projector = await open_socket(f"/ws/w/{workshop.pk}/screen/", ws_headers(session_key(laptop)))
+    other_phone = await open_socket(f"/ws/j/{workshop.code}/", ws_headers(session_key(phone)))
+    try:
+        await database_sync_to_async(give)(basket, "BM", "Bois-énergie", value=4, effort=2)
+
+        await projector.receive_from()  # the new offer's cell, for the grid
+        html = await projector.receive_from()
+        assert f'id="basket-{basket.pk}" ' in html
+        assert 'hx-swap-oob="true"' in html
+        assert "Bois-énergie" in html
+        assert await other_phone.receive_nothing(timeout=0.2)
+    finally:
+        for socket in (projector, other_phone):
+            await socket.disconnect(timeout=DISCONNECT_TIMEOUT)
+        await close_database_thread()
+
+
+@pytest.mark.django_db
+def test_a_new_tolerance_sends_every_gauge_again_one_message_per_table(
+    workshop,
+    django_capture_on_commit_callbacks,
+    listen,  # noqa: F811
+):
+    from workshops import services
+
+    workshop = negotiating(workshop, at(0))
+    basket = basket_of(workshop, 1, "BM", "PdB")
+    give(basket, "BM", value=5, effort=2)  # gains -2 and 5: leans to PdB at tolerance 2
+    fields = {"territories": list(workshop.territories.all()), "table_count": 3}
+    # Each listener is read once: on Redis, a channel read from a finished event loop
+    # may not hear the next messages.
+    unchanged = listen(screens_group(workshop.pk))
+    with django_capture_on_commit_callbacks(execute=True):
+        services.workshop_update(workshop, **fields, title=workshop.title)
+    assert unchanged.html() == []
+
+    screens = listen(screens_group(workshop.pk))
+    table_1 = listen(table_group(basket.table_id))
+    with counting_basket_renders() as renders:
+        with django_capture_on_commit_callbacks(execute=True):
+            services.workshop_update(workshop, **fields, balance_tolerance=8)
+
+    sent = screens.html()
+    assert len(sent) == 3  # one per table
+    assert renders["stats"] == 9  # each basket once
+    mine = next(html for html in sent if f'id="basket-{basket.pk}" ' in html)
+    assert 'data-gauge="balanced"' in mine.split(f'id="basket-{basket.pk}"')[1]
+    assert table_1.html() == [mine]

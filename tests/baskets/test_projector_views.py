@@ -1,0 +1,148 @@
+"""The projector's negotiation view (a table's baskets) and pair view (one pair of
+territories at every table): who sees them, what they show, what they cost."""
+
+import re
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.urls import URLPattern
+
+from baskets import screen_urls
+from tests.baskets.screen_helpers import basket_of, give, negotiating
+from tests.conftest import at
+
+pytestmark = pytest.mark.django_db
+
+
+def territory(workshop, short_name):
+    return workshop.territories.get(short_name=short_name)
+
+
+def urls(workshop) -> dict[str, str]:
+    """Every URL of baskets/screen_urls.py, by name."""
+    pk = workshop.pk
+    bm, cob = territory(workshop, "BM"), territory(workshop, "COB")
+    return {
+        "table": f"/w/{pk}/baskets/tables/1/",
+        "table_content": f"/w/{pk}/baskets/tables/1/content/",
+        "pair": f"/w/{pk}/baskets/pairs/{bm.pk}/{cob.pk}/",
+        "pair_content": f"/w/{pk}/baskets/pairs/{bm.pk}/{cob.pk}/content/",
+    }
+
+
+# Who ---------------------------------------------------------------------------------
+
+
+def test_it_has_permission_cases_for_every_url(workshop):
+    names = {p.name for p in screen_urls.urlpatterns if isinstance(p, URLPattern)}
+    assert names == set(urls(workshop))
+
+
+def test_it_shows_the_screens_to_the_workshop_s_facilitators_only(
+    client, workshop, cofacilitator, other_facilitator, alice, participant_client, user_client
+):
+    for name, url in urls(workshop).items():
+        assert user_client(workshop.created_by).get(url).status_code == 200, name
+        assert user_client(cofacilitator).get(url).status_code == 200, name
+        assert user_client(other_facilitator).get(url).status_code == 404, name
+        anonymous = client.get(url)
+        assert anonymous.status_code == 302 and anonymous["Location"].startswith("/login/"), name
+        phone = participant_client(alice).get(url)  # a participant has no account
+        assert phone.status_code == 302 and phone["Location"].startswith("/login/"), name
+
+
+def test_it_answers_404_for_a_table_or_pair_that_is_not_the_workshop_s(
+    laptop, workshop, other_workshop, territories
+):
+    from territories.models import Territory
+
+    stranger = Territory.objects.create(name="Ailleurs", short_name="AIL", kind="pays")
+    bm = territory(workshop, "BM")
+    pk = workshop.pk
+    for url in (
+        f"/w/{pk}/baskets/tables/9/",
+        f"/w/{pk}/baskets/pairs/{bm.pk}/{stranger.pk}/",
+        f"/w/{pk}/baskets/pairs/{bm.pk}/{bm.pk}/",
+        f"/w/{other_workshop.pk}/baskets/tables/1/",
+        f"/w/{pk}/baskets/tables/1x/",
+    ):
+        assert laptop.get(url).status_code == 404, url
+
+
+# What ----------------------------------------------------------------------------------
+
+
+def basket_ids(html: str) -> set[int]:
+    return {int(pk) for pk in re.findall(r'id="basket-(\d+)"', html)}
+
+
+def test_the_table_view_shows_that_table_s_baskets_side_by_side_and_its_warnings(laptop, workshop):
+    workshop = negotiating(workshop, at(0))
+    basket = basket_of(workshop, 1, "BM", "PdB")
+    give(basket, "BM", "Bois-énergie", value=5, effort=2)
+    table = workshop.tables.get(number=1)
+
+    html = laptop.get(f"/w/{workshop.pk}/baskets/tables/1/").content.decode()
+
+    assert basket_ids(html) == set(table.baskets.values_list("pk", flat=True))
+    assert len(basket_ids(html)) == 3
+    assert f'id="table-warnings-{table.pk}"' in html
+    assert "Bois-énergie" in html
+    assert f'ws-connect="/ws/w/{workshop.pk}/screen/"' in html
+    assert "baskets/screens.js" in html
+    # The one sentence of the formula, once, at the foot of the screen.
+    assert html.count('class="baskets-rule"') == 1
+
+
+def test_the_pair_view_shows_the_pair_at_every_table_with_its_gauge(laptop, workshop):
+    workshop = negotiating(workshop, at(0))
+    give(basket_of(workshop, 2, "BM", "COB"), "COB", value=4, effort=1)
+    bm, cob = territory(workshop, "BM"), territory(workshop, "COB")
+
+    # Either order of the territories leads to the same view, A first as in the baskets.
+    html = laptop.get(f"/w/{workshop.pk}/baskets/pairs/{cob.pk}/{bm.pk}/").content.decode()
+
+    expected = {basket_of(workshop, n, "BM", "COB").pk for n in (1, 2, 3)}
+    assert basket_ids(html) == expected
+    assert re.findall(r'data-table="(\d)"><p class="slot-caption">', html) == ["1", "2", "3"]
+    assert html.count('class="gauge"') == 3
+    # BM receives a value of 4 (gain 4), COB gives an effort of 1 (gain -1): leans to BM.
+    assert html.count('data-gauge="leans_a"') == 1
+    assert html.count('data-gauge="empty"') == 2
+
+
+def test_the_projector_links_to_the_baskets_of_each_table_and_to_each_pair(laptop, workshop):
+    html = laptop.get(f"/w/{workshop.pk}/projector/").content.decode()
+
+    for number in (1, 2, 3):
+        assert f'href="/w/{workshop.pk}/baskets/tables/{number}/"' in html
+    assert len(re.findall(rf'href="/w/{workshop.pk}/baskets/pairs/\d+/\d+/"', html)) == 3
+
+
+# Cost ----------------------------------------------------------------------------------
+
+
+def queries(client, url) -> int:
+    with CaptureQueriesContext(connection) as captured:
+        assert client.get(url).status_code == 200
+    return len(captured)
+
+
+@pytest.mark.parametrize("name", ["table", "table_content", "pair", "pair_content"])
+def test_the_screens_cost_the_same_queries_whatever_the_number_of_transactions(
+    laptop, workshop, name, django_assert_max_num_queries
+):
+    workshop = negotiating(workshop, at(0))
+    url = urls(workshop)[name]
+    baskets = [basket_of(workshop, n, "BM", "COB") for n in (1, 2, 3)]
+    give(baskets[0], "BM")
+    few = queries(laptop, url)
+
+    for basket in baskets:
+        for n in range(8):
+            give(basket, "BM" if n % 2 else "COB", f"Offre {n}", value=n % 5 + 1, effort=2)
+
+    with django_assert_max_num_queries(few):
+        laptop.get(url)
+    assert few <= 16, few
