@@ -10,5 +10,6 @@ class BasketsConfig(AppConfig):
         # The app answers the room's signals (workshops/signals.py) and adds its panels to
         # the room's screens (workshops/panels.py): workshops never imports it.
         from baskets import panels, receivers, screen_receivers  # noqa: F401
+        from baskets.conditions import receivers as condition_receivers  # noqa: F401
 
         panels.register_panels()

@@ -119,3 +119,139 @@ class AnsweredNeed(models.Model):
 
     def __str__(self) -> str:
         return str(self.transaction.basket)
+
+
+# Conditions ------------------------------------------------------------------
+# After the negotiation, each basket's two sub-groups say whether it is balanced, what it
+# would take to carry it out (a checklist whose items the facilitator sets per workshop),
+# and describe the alliance with the card families of "Cartes sur table".
+
+CONDITION_TEXT_MAX_LENGTH = 280
+CONDITION_ITEM_TITLE_MAX_LENGTH = 120
+CONDITION_HINT_MAX_LENGTH = 300
+ALLIANCE_LABEL_MAX_LENGTH = 80
+MAX_CONDITION_ITEMS = 15
+MAX_ALLIANCE_CHOICES = 12
+
+
+class ConditionItem(models.Model):
+    """One line of a workshop's checklist of implementation conditions."""
+
+    workshop = models.ForeignKey(
+        "workshops.Workshop", on_delete=models.CASCADE, related_name="condition_items"
+    )
+    position = models.PositiveSmallIntegerField(default=0)
+    title = models.CharField(_("condition"), max_length=CONDITION_ITEM_TITLE_MAX_LENGTH)
+    hint = models.CharField(_("hint"), max_length=CONDITION_HINT_MAX_LENGTH, blank=True)
+
+    class Meta:
+        ordering = ["position", "id"]
+        verbose_name = _("implementation condition")
+        verbose_name_plural = _("implementation conditions")
+
+    def __str__(self) -> str:
+        return self.title
+
+
+class AllianceChoice(models.Model):
+    """A preset card of one family, chosen to describe a basket's alliance."""
+
+    class Family(models.TextChoices):
+        PURPOSE = "purpose", _("Purpose")
+        CARRIER = "carrier", _("Carrier")
+        HORIZON = "horizon", _("Time horizon")
+        INTENSITY = "intensity", _("Intensity")
+
+    workshop = models.ForeignKey(
+        "workshops.Workshop", on_delete=models.CASCADE, related_name="alliance_choices"
+    )
+    family = models.CharField(_("family"), max_length=12, choices=Family.choices)
+    position = models.PositiveSmallIntegerField(default=0)
+    label = models.CharField(_("card"), max_length=ALLIANCE_LABEL_MAX_LENGTH)
+
+    class Meta:
+        ordering = ["family", "position", "id"]
+        verbose_name = _("alliance card")
+        verbose_name_plural = _("alliance cards")
+
+    def __str__(self) -> str:
+        return self.label
+
+
+def _card(family: str):
+    return models.ForeignKey(
+        AllianceChoice,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        limit_choices_to={"family": family},
+        verbose_name=AllianceChoice.Family(family).label,
+    )
+
+
+class BasketConditions(models.Model):
+    """What a basket's two sub-groups say of it once built: their verdict beside the
+    computed gauge, how to rebalance it, the alliance's cards, the conditions."""
+
+    class Verdict(models.TextChoices):
+        BALANCED = "balanced", _("Balanced")
+        UNBALANCED = "unbalanced", _("Unbalanced")
+        CONDITIONAL = "conditional", _("Balanced on condition")
+
+    basket = models.OneToOneField(Basket, on_delete=models.CASCADE, related_name="conditions")
+    verdict = models.CharField(_("verdict"), max_length=12, choices=Verdict.choices, blank=True)
+    condition = models.TextField(
+        _("on condition that"),
+        blank=True,
+        max_length=CONDITION_TEXT_MAX_LENGTH,
+        validators=[MaxLengthValidator(CONDITION_TEXT_MAX_LENGTH)],
+    )
+    rebalancing = models.TextField(
+        _("how it was or could be rebalanced"),
+        blank=True,
+        max_length=CONDITION_TEXT_MAX_LENGTH,
+        validators=[MaxLengthValidator(CONDITION_TEXT_MAX_LENGTH)],
+    )
+    purpose = _card(AllianceChoice.Family.PURPOSE)
+    carrier = _card(AllianceChoice.Family.CARRIER)
+    horizon = _card(AllianceChoice.Family.HORIZON)
+    intensity = _card(AllianceChoice.Family.INTENSITY)
+    # Raised by every save: a form drawn from an older version is refused (services).
+    version = models.PositiveIntegerField(default=1)
+    author = models.ForeignKey(
+        Participant, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    # The last save's: the same form sent again is answered as saved, not as stale.
+    client_id = models.UUIDField(null=True, blank=True, editable=False)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        verbose_name = _("basket conditions")
+        verbose_name_plural = _("basket conditions")
+
+    def __str__(self) -> str:
+        return str(self.basket)
+
+
+class ConditionAnswer(models.Model):
+    """One checklist item for one basket: ticked, with an optional short text."""
+
+    conditions = models.ForeignKey(
+        BasketConditions, on_delete=models.CASCADE, related_name="answers"
+    )
+    item = models.ForeignKey(ConditionItem, on_delete=models.CASCADE, related_name="+")
+    checked = models.BooleanField(default=False)
+    text = models.TextField(
+        blank=True,
+        max_length=CONDITION_TEXT_MAX_LENGTH,
+        validators=[MaxLengthValidator(CONDITION_TEXT_MAX_LENGTH)],
+    )
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["conditions", "item"], name="one_answer_per_item")
+        ]
+
+    def __str__(self) -> str:
+        return str(self.conditions)

@@ -3,6 +3,8 @@
 negotiation and pair views; in the console, each table's baskets."""
 
 from baskets import forms, screen_selectors, selectors
+from baskets.conditions import panels as condition_panels
+from baskets.conditions import selectors as condition_selectors
 from workshops.gate import Action, closed_reason
 from workshops.models import Participant, Phase, Workshop
 from workshops.panels import Panel, register
@@ -54,6 +56,7 @@ def phone_context(*, participant: Participant, workshop: Workshop, data=None) ->
         "editable": editable(workshop),
         "gate_reason": closed_reason(workshop, Action.BASKETS),
         **grid_context(participant, data),
+        **condition_panels.phone_context(participant=participant, workshop=workshop, views=views),
     }
 
 
@@ -74,6 +77,15 @@ def console_baskets(*, workshop, **objects) -> dict | None:
     if not screen_selectors.negotiation_reached(workshop):
         return None
     tables, minutes = screen_selectors.console_baskets(workshop)
+    if condition_panels.shows_conditions(
+        workshop
+    ):  # each basket's progress: verdict given, N/M conditions
+        items = [item for row in tables for item in row.baskets]
+        found = condition_selectors.conditions_by_basket(
+            workshop, [item.view.basket for item in items]
+        )
+        for item in items:
+            item.conditions = found[item.view.basket.pk]
     return {"workshop": workshop, "tables": tables, "idle_minutes": minutes}
 
 

@@ -3,6 +3,7 @@
 from django.urls import path
 
 from baskets import screen_views
+from baskets.conditions import views as conditions
 
 app_name = "baskets_screens"
 
@@ -11,4 +12,16 @@ urlpatterns = [
     path("tables/<int:number>/content/", screen_views.table_screen_content, name="table_content"),
     path("pairs/<int:a>/<int:b>/", screen_views.pair_screen, name="pair"),
     path("pairs/<int:a>/<int:b>/content/", screen_views.pair_screen_content, name="pair_content"),
+    path("conditions/", conditions.setup, name="conditions_setup"),
+    path("conditions/<int:basket_pk>/", conditions.screen, name="conditions"),
+    path(
+        "conditions/<int:basket_pk>/content/",
+        conditions.screen_content,
+        name="conditions_content",
+    ),
+    path(
+        "conditions/<int:basket_pk>/edit/",
+        conditions.facilitator_edit,
+        name="conditions_edit",
+    ),
 ]

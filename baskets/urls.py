@@ -1,6 +1,7 @@
 from django.urls import path
 
 from baskets import views
+from baskets.conditions import views as conditions
 
 app_name = "baskets"
 
@@ -18,5 +19,11 @@ urlpatterns = [
     ),
     path(
         "j/<str:code>/baskets/t/<int:pk>/score/", views.transaction_score, name="transaction_score"
+    ),
+    path("j/<str:code>/baskets/<int:pk>/conditions/", conditions.edit, name="conditions"),
+    path(
+        "j/<str:code>/baskets/<int:pk>/conditions/slot/",
+        conditions.slot,
+        name="conditions_slot",
     ),
 ]

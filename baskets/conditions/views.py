@@ -1,0 +1,205 @@
+"""Conditions views. On a phone: the form for the basket's two sub-groups, in the slot
+under the live fragment. For facilitators: the same form for any basket, the checklist
+and cards of the workshop, and one basket's conditions full-screen for the projector.
+
+Who may: ``baskets/access.py``. Writes: ``services.py``; a gate refusal answers 409 with
+the form as typed, a stale version 409 with what is there now and the typed text kept.
+"""
+
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ValidationError
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET, require_http_methods
+
+from baskets import access
+from baskets import selectors as basket_selectors
+from baskets import views as basket_views
+from baskets.conditions import forms, selectors, services
+from baskets.models import Basket
+from workshops import access as room_access
+from workshops.gate import Action, PhaseClosed, closed_reason
+from workshops.models import Participant, Workshop
+from workshops.views.facilitator import screen_state_context
+from workshops.views.participant import with_workshop
+
+PHASE_CLOSED = STALE = 409
+INVALID = 422
+TOO_MANY = 429
+
+
+def _views(basket: Basket):
+    """The basket with its gauge, and its conditions."""
+    view = basket_selectors.table_negotiation(basket.table).basket(basket.pk)
+    return view, selectors.conditions_by_basket(basket.table.workshop, [basket])[basket.pk]
+
+
+def _form(basket: Basket, conditions, data=None, version=None) -> forms.ConditionsForm:
+    if data is not None and version is not None:
+        data = data.copy()
+        data["version"] = version  # "save" again: mine replaces what it says now
+    choices = selectors.card_choices(basket.table.workshop)
+    return forms.ConditionsForm(data, conditions=conditions, choices=choices)
+
+
+def _context(workshop, basket, form, *, action, cancel, stale=None, gate_reason=None) -> dict:
+    return {
+        "workshop": workshop,
+        "basket": basket,
+        "form": form,
+        "action": action,
+        "cancel": cancel,
+        "stale": stale,
+        "gate_reason": gate_reason,
+    }
+
+
+def _save(request, basket: Basket, by: Participant | None, context: dict, render_form):
+    """Save the sent form; None when saved, else the answer that says why not."""
+    form = context["form"]
+    if not form.is_valid():
+        return render_form(context, INVALID)
+    try:
+        services.conditions_save(basket=basket, by=by, **form.content())
+    except services.StaleConditions:
+        view, current = _views(basket)
+        context["form"] = _form(basket, current, request.POST, version=current.version)
+        context["stale"] = (view, current)
+        return render_form(context, STALE)
+    except PhaseClosed as closed:
+        context["gate_reason"] = closed.reason
+        return render_form(context, PHASE_CLOSED)
+    except ValidationError as error:
+        form.add_error(None, error)
+        return render_form(context, INVALID)
+    return None
+
+
+# On a phone -------------------------------------------------------------------
+
+
+def _phone_form(request, context: dict, status: int = 200) -> HttpResponse:
+    return basket_views._page_or_fragment(
+        request, "baskets/_conditions_form.html", context, status=status
+    )
+
+
+@require_http_methods(["GET", "POST"])
+@with_workshop
+def edit(request: HttpRequest, workshop: Workshop, pk: int) -> HttpResponse:
+    basket, participant = access.basket_for_writing(request, workshop, pk)
+    action = reverse("baskets:conditions", args=[workshop.code, basket.pk])
+    cancel = reverse("baskets:conditions_slot", args=[workshop.code, basket.pk])
+    gate_reason = closed_reason(workshop, Action.CONDITIONS)
+    if request.method == "GET":
+        form = _form(basket, _views(basket)[1])
+        context = _context(
+            workshop, basket, form, action=action, cancel=cancel, gate_reason=gate_reason
+        )
+        return _phone_form(request, context)
+    form = _form(basket, _views(basket)[1], request.POST)
+    context = _context(workshop, basket, form, action=action, cancel=cancel)
+    if form.is_valid() and basket_views._over_write_budget(participant):
+        form.add_error(None, _("Too many changes at once: wait a minute, your text is kept."))
+        return _phone_form(request, context, TOO_MANY)
+    refused = _save(request, basket, participant, context, lambda c, s: _phone_form(request, c, s))
+    return refused or _written(request, workshop, basket)
+
+
+@require_GET
+@with_workshop
+def slot(request: HttpRequest, workshop: Workshop, pk: int) -> HttpResponse:
+    """The "fill in" button again (cancel), with the conditions as they are now."""
+    basket, _participant = access.basket_for_writing(request, workshop, pk)
+    return _written(request, workshop, basket)
+
+
+def _written(request, workshop: Workshop, basket: Basket) -> HttpResponse:
+    if not request.htmx:
+        return redirect(reverse("workshops:join", args=[workshop.code]))
+    view, conditions = _views(basket)
+    html = render(
+        request, "baskets/_conditions_button.html", {"workshop": workshop, "basket": basket}
+    ).content.decode()
+    return HttpResponse(html + selectors.render_conditions(view, conditions, oob=True))
+
+
+# Facilitators -------------------------------------------------------------------------
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def facilitator_edit(request: HttpRequest, pk: int, basket_pk: int) -> HttpResponse:
+    """A facilitator fills in or corrects a basket's conditions (no gate: the room's)."""
+    basket = access.basket_for_facilitator(request, pk, basket_pk)
+    workshop = basket.table.workshop
+    screen = reverse("baskets_screens:conditions", args=[pk, basket.pk])
+    action = reverse("baskets_screens:conditions_edit", args=[pk, basket.pk])
+
+    def render_form(context, status=200):
+        return render(request, "baskets/conditions_edit.html", context, status=status)
+
+    form = _form(basket, _views(basket)[1], request.POST if request.method == "POST" else None)
+    context = _context(workshop, basket, form, action=action, cancel=screen)
+    if request.method == "GET":
+        return render_form(context)
+    return _save(request, basket, None, context, render_form) or redirect(screen)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def setup(request: HttpRequest, pk: int) -> HttpResponse:
+    """The workshop's checklist and cards."""
+    workshop = room_access.get_workshop_for_facilitator(request, pk)
+    items = list(workshop.condition_items.all())
+    choices = selectors.card_choices(workshop)
+    form = forms.SetupForm(
+        request.POST if request.method == "POST" else None,
+        initial=forms.SetupForm.initial_for(items, choices),
+    )
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.condition_items_set(workshop=workshop, items=form.cleaned_data["items"])
+            for family, _label in selectors.CARD_FAMILIES:
+                services.alliance_choices_set(
+                    workshop=workshop, family=family, labels=form.cleaned_data[family]
+                )
+        except ValidationError as error:
+            form.add_error(None, error)
+        else:
+            return redirect("baskets_screens:conditions_setup", pk=workshop.pk)
+    status = INVALID if form.errors else 200
+    context = {"workshop": workshop, "form": form, "saved": request.GET.get("saved")}
+    return render(request, "baskets/conditions_setup.html", context, status=status)
+
+
+def _screen_views(request: HttpRequest, pk: int, basket_pk: int):
+    basket = access.basket_for_facilitator(request, pk, basket_pk)
+    view, conditions = _views(basket)
+    return basket.table.workshop, view, conditions
+
+
+@login_required
+@require_GET
+def screen(request: HttpRequest, pk: int, basket_pk: int) -> HttpResponse:
+    """One basket's conditions full-screen: the gauge beside the verdict."""
+    workshop, view, conditions = _screen_views(request, pk, basket_pk)
+    context = {
+        "workshop": workshop,
+        "view": view,
+        "conditions": conditions,
+        "content_url": reverse("baskets_screens:conditions_content", args=[pk, basket_pk]),
+        "sound_default": "on",
+        **screen_state_context(workshop),
+    }
+    return render(request, "baskets/conditions_screen.html", context)
+
+
+@login_required
+@require_GET
+def screen_content(request: HttpRequest, pk: int, basket_pk: int) -> HttpResponse:
+    """Fetched again whenever the screen's socket (re)opens: what it missed meanwhile."""
+    _workshop, view, conditions = _screen_views(request, pk, basket_pk)
+    return HttpResponse(selectors.render_conditions(view, conditions))
