@@ -44,6 +44,9 @@ def calls(code: str, basket, transaction) -> dict[str, Call]:
             "post", f"/j/{code}/baskets/t/{t}/delete/", {"version": transaction.version}
         ),
         "transaction_score": Call("post", f"/j/{code}/baskets/t/{t}/score/", {"score": 4}),
+        # Their POST, in the conditions phase: tests/baskets/test_conditions_views.py.
+        "conditions": Call("get", f"/j/{code}/baskets/{b}/conditions/"),
+        "conditions_slot": Call("get", f"/j/{code}/baskets/{b}/conditions/slot/"),
     }
 
 
@@ -81,6 +84,8 @@ EXPECTED: dict[str, dict[str, int]] = {
             "transaction_edit_post",
             "transaction_delete",
             "transaction_score",
+            "conditions",
+            "conditions_slot",
         )
     },
 }

@@ -9,6 +9,7 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import URLPattern
 
 from baskets import screen_urls
+from baskets.models import Basket
 from tests.baskets.screen_helpers import basket_of, give, negotiating
 from tests.conftest import at
 
@@ -28,6 +29,20 @@ def urls(workshop) -> dict[str, str]:
         "table_content": f"/w/{pk}/baskets/tables/1/content/",
         "pair": f"/w/{pk}/baskets/pairs/{bm.pk}/{cob.pk}/",
         "pair_content": f"/w/{pk}/baskets/pairs/{bm.pk}/{cob.pk}/content/",
+        **condition_urls(workshop),
+    }
+
+
+def condition_urls(workshop) -> dict[str, str]:
+    """Conditions' facilitator pages (tests/baskets/test_conditions_views.py)."""
+    pk = workshop.pk
+    basket = Basket.objects.filter(table__workshop=workshop).first()
+    b = basket.pk if basket else 0
+    return {
+        "conditions_setup": f"/w/{pk}/baskets/conditions/",
+        "conditions": f"/w/{pk}/baskets/conditions/{b}/",
+        "conditions_content": f"/w/{pk}/baskets/conditions/{b}/content/",
+        "conditions_edit": f"/w/{pk}/baskets/conditions/{b}/edit/",
     }
 
 
