@@ -8,8 +8,10 @@ from workshops.models import Participant, Phase, Workshop
 def shows_conditions(workshop: Workshop) -> bool:
     """From the conditions phase on: to fill them in, then to read them."""
     phase = workshop.current_phase
-    if phase is None:
-        return False
+    if phase is None or phase.kind == Phase.Kind.NEGOTIATION:
+        return False  # while bargaining, only the baskets (and no query to say so)
+    if phase.kind == Phase.Kind.CONDITIONS:
+        return True
     return workshop.phases.filter(kind=Phase.Kind.CONDITIONS, position__lte=phase.position).exists()
 
 

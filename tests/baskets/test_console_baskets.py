@@ -124,8 +124,9 @@ def len_queries(laptop, workshop) -> int:
 @pytest.mark.parametrize(
     ("phase", "expected"),
     # Baskets, transactions, their needs, the tables' needs; after the negotiation, first
-    # whether one came before.
-    [("negotiation", 4), ("conditions", 5)],
+    # whether one came before; in the conditions phase, the checklist and the verdicts
+    # too (and their answers, once there are some: test_conditions_views.py).
+    [("negotiation", 4), ("conditions", 7)],
 )
 def test_the_baskets_part_of_the_overview_costs_a_fixed_number_of_queries(
     workshop, phase, expected, django_assert_num_queries
