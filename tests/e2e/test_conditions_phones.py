@@ -13,6 +13,7 @@ from baskets import services as basket_services
 from baskets.models import Basket
 from tests.conftest import subgroup_of
 from tests.e2e.screens import ACTION_TIMEOUT_MS, IMG_DIR, fill_join_form, sign_in
+from tests.e2e.test_accessibility import blocking_violations
 from workshops import phases
 from workshops.models import Phase
 
@@ -125,8 +126,10 @@ def test_two_phones_fill_in_the_conditions_seen_live_on_the_other_and_the_projec
     form.locator("label.choice:has(input[name=verdict][value=balanced])").click()
     financing = scene["items"][5]
     form.locator(f"textarea[name=item_{financing}_text]").fill("Un fonds commun")
+    assert blocking_violations(bruno) == []  # the form open
     form.locator("button[type=submit].primary").click()
     expect(bruno.locator(f"#conditions-slot-{pk} .conditions-fill")).to_be_visible()
+    assert blocking_violations(projector) == []
 
     for page in (alice, projector):
         fragment = page.locator(f"#conditions-{pk}")
