@@ -186,10 +186,15 @@ def _screen_views(request: HttpRequest, pk: int, basket_pk: int):
 def screen(request: HttpRequest, pk: int, basket_pk: int) -> HttpResponse:
     """One basket's conditions full-screen: the gauge beside the verdict."""
     workshop, view, conditions = _screen_views(request, pk, basket_pk)
+    order = list(Basket.objects.filter(table__workshop=workshop).values_list("pk", flat=True))
+    at = order.index(view.basket.pk)
     context = {
         "workshop": workshop,
         "view": view,
         "conditions": conditions,
+        "previous": order[at - 1] if at > 0 else None,
+        "next": order[at + 1] if at + 1 < len(order) else None,
+        "position": (at + 1, len(order)),
         "content_url": reverse("baskets_screens:conditions_content", args=[pk, basket_pk]),
         "sound_default": "on",
         **screen_state_context(workshop),

@@ -268,6 +268,7 @@ def test_the_projector_shows_one_basket_s_gauge_beside_the_verdict(laptop, alice
     html = html.decode()
     assert 'class="gauge"' in html and 'data-verdict="conditional"' in html
     assert "Le port" in html and "ws-connect" in html
+    assert 'rel="next"' in html  # to the table's next basket, and so on across the tables
     content = laptop.get(f"/w/{basket.table.workshop.pk}/baskets/conditions/{basket.pk}/content/")
     assert f'id="conditions-{basket.pk}"' in content.content.decode()
 
