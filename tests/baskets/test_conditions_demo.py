@@ -1,0 +1,28 @@
+"""The demo's table 1 comes with the report's three verdicts and some conditions."""
+
+import pytest
+
+from baskets.conditions import demo
+from baskets.models import BasketConditions
+from tests.workshops.conftest import channel_layer  # noqa: F401
+from tests.workshops.test_load_demo import _demo_settings, demo_workshop, load_demo  # noqa: F401
+
+pytestmark = pytest.mark.django_db
+
+
+def test_the_demo_s_table_1_has_the_report_s_verdicts(load_demo):  # noqa: F811
+    load_demo()
+    workshop = demo_workshop()
+    verdicts = {
+        tuple(
+            sorted((c.basket.side_a.territory.short_name, c.basket.side_b.territory.short_name))
+        ): c.verdict
+        for c in BasketConditions.objects.filter(basket__table__workshop=workshop)
+    }
+    assert verdicts == {pair: d.verdict for pair, d in demo.DEMO_CONDITIONS.items()}
+    conditional = BasketConditions.objects.get(verdict="conditional")
+    assert "santé" in conditional.condition and conditional.horizon.label == "10 ans"
+    assert conditional.answers.count() == 3
+
+    load_demo()  # a second run changes nothing
+    assert BasketConditions.objects.filter(version=1).count() == 3
