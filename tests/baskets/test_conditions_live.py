@@ -60,6 +60,25 @@ def test_a_save_is_rendered_once_for_the_table_and_every_screen(
 
 
 @pytest.mark.django_db
+@pytest.mark.usefixtures("channel_layer")
+def test_a_broadcast_costs_the_same_queries_however_full_the_basket(
+    workshop, alice, bruno, django_capture_on_commit_callbacks, django_assert_num_queries
+):
+    from baskets.conditions.broadcast import broadcast_conditions
+
+    basket = basket_of(to_conditions(workshop), 1, "BM", "PdB")
+    items = {item.pk: (True, "Oui") for item in workshop.condition_items.all()}
+    with django_capture_on_commit_callbacks():
+        services.conditions_save(
+            basket=basket, by=alice, version=0, verdict="balanced", answers=items
+        )
+    # The basket, the table's baskets and transactions, the checklist, the verdict and
+    # its answers: a fixed number, whatever is written.
+    with django_assert_num_queries(7):
+        broadcast_conditions(basket.pk)
+
+
+@pytest.mark.django_db
 def test_the_same_html_goes_to_the_table_and_the_screens_not_another_table(
     workshop,
     alice,

@@ -7,7 +7,13 @@ import pytest
 from django.core.exceptions import ValidationError
 
 from baskets.conditions import selectors, services
-from baskets.models import AllianceChoice, BasketConditions, ConditionAnswer, ConditionItem
+from baskets.models import (
+    AllianceChoice,
+    Basket,
+    BasketConditions,
+    ConditionAnswer,
+    ConditionItem,
+)
 from tests.baskets.conftest import basket_of
 from workshops import phases
 from workshops.gate import PhaseClosed
@@ -205,9 +211,7 @@ def test_reading_every_basket_s_conditions_costs_three_queries(
 ):
     workshop = basket.table.workshop
     services.conditions_save(basket=basket, by=alice, version=0, verdict="balanced")
-    baskets = list(
-        __import__("baskets.models").models.Basket.objects.filter(table__workshop=workshop)
-    )
+    baskets = list(Basket.objects.filter(table__workshop=workshop))
     with django_assert_num_queries(3):
         found = selectors.conditions_by_basket(workshop, baskets)
     assert found[basket.pk].verdict == "balanced"
