@@ -408,6 +408,19 @@ def plan_rate(baskets: list[BasketInfo], rate: float, seconds: float, skip: set[
     ]
 
 
+def cpu_seconds(pids) -> float:
+    """User + system CPU the processes used so far (Linux): a cost per write that other
+    programs on the machine slow down much less than they do latencies."""
+    total = 0
+    for pid in pids:
+        try:
+            fields = open(f"/proc/{pid}/stat").read().rsplit(")", 1)[1].split()
+        except OSError:
+            return float("nan")
+        total += int(fields[11]) + int(fields[12])  # utime, stime
+    return total / os.sysconf("SC_CLK_TCK")
+
+
 def count(values) -> dict:
     out: dict = {}
     for value in values:
@@ -557,8 +570,10 @@ async def run_bench(args, fixture, procs, logs, ports) -> dict:
                 records.append(await bench.write(http, basket, f"Contrepartie n°{k}"))
 
             before = await bench.stats(http)
+            cpu0 = cpu_seconds(p.pid for p in procs), time.process_time()
             sent, seconds = await paced(len(plan), rate, args.seconds + 5, send)
             await drain(bench, records, args.drain_seconds)
+            cpu = cpu_seconds(p.pid for p in procs) - cpu0[0], time.process_time() - cpu0[1]
             after = await bench.stats(http)
             lat = bench.latencies(records)
             counters = {
@@ -588,6 +603,11 @@ async def run_bench(args, fixture, procs, logs, ports) -> dict:
                 f"{post_ms['p95']:.1f} ms, p99 {post_ms['p99']:.1f} ms; {waits} waited for "
                 f"the previous write to their basket; load average {load()}"
             )
+            print(
+                f"    CPU per write: Daphne {cpu[0] / sent * 1000:.1f} ms (the request, its "
+                f"broadcast and the sends to the sockets), this bench's client "
+                f"{cpu[1] / sent * 1000:.1f} ms"
+            )
             print_latencies("POST start -> first message with the basket's new state", lat)
             print(
                 f"    renders per broadcast: ({counters['basket_renders']} basket renders - "
@@ -608,6 +628,8 @@ async def run_bench(args, fixture, procs, logs, ports) -> dict:
                     "renders_per_broadcast": per_broadcast,
                     "message_bytes": projector_bytes,
                     "load": os.getloadavg(),
+                    "daphne_cpu_ms_per_write": cpu[0] / sent * 1000,
+                    "client_cpu_ms_per_write": cpu[1] / sent * 1000,
                 }
             )
             await asyncio.sleep(0.5)
