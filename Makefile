@@ -45,7 +45,8 @@ format: $(VENV)/.test-deps
 bench: $(VENV)/.test-deps
 	$(PY) bench/fanout.py $(BENCH_ARGS)
 
-# Needs Redis: BENCH_ARGS="--redis-url redis://127.0.0.1:6379/0" (see docs/performance.md).
+# SQLite, in-memory layer, 1 Daphne; PostgreSQL + Redis + 2 Daphne through BENCH_ARGS
+# (see docs/performance.md, "Baskets").
 bench-baskets: $(VENV)/.test-deps
 	$(PY) bench/baskets.py $(BENCH_ARGS)
 

@@ -61,7 +61,9 @@ def basket_for_writing(request: HttpRequest, workshop: Workshop, pk: int):
 
 def transaction_for_writing(request: HttpRequest, workshop: Workshop, pk: int):
     transaction = get_object_or_404(
-        Transaction.objects.select_related("basket"), pk=pk, basket__table__workshop=workshop
+        Transaction.objects.select_related("basket", "giver"),
+        pk=pk,
+        basket__table__workshop=workshop,
     )
     basket, participant = basket_for_writing(request, workshop, transaction.basket_id)
     transaction.basket = basket

@@ -76,6 +76,15 @@ def _announce(basket: Basket) -> None:
     after_commit(broadcast.broadcast_basket, basket.pk)
 
 
+# The rows a transaction points to were read by this very write, and the database
+# checks its foreign keys: full_clean would query each one again (four per write).
+READ_ALREADY = ["basket", "giver", "offer", "author"]
+
+
+def _full_clean(transaction_: Transaction) -> None:
+    transaction_.full_clean(exclude=READ_ALREADY, validate_constraints=False)
+
+
 def _gate(basket: Basket, by: Participant | None) -> None:
     require_open(basket.table.workshop, Action.BASKETS, by)
 
@@ -156,7 +165,7 @@ def transaction_create(
         client_id=client_id,
     )
     _check_scores(created, by, value, effort)
-    created.full_clean(validate_constraints=False)
+    _full_clean(created)
     try:
         with transaction.atomic():
             created.save()
@@ -198,7 +207,7 @@ def transaction_update(
     _check_content(basket, transaction_.giver, offer, needs)
     _claim(transaction_, version)
     transaction_.offer, transaction_.note = offer, note.strip()
-    transaction_.full_clean(validate_constraints=False)
+    _full_clean(transaction_)
     transaction_.save(update_fields=["offer", "note", "updated_at"])
     AnsweredNeed.objects.filter(transaction=transaction_).exclude(need__in=needs).delete()
     kept = set(
@@ -229,7 +238,7 @@ def transaction_score(
         raise ValidationError(_("Choose a number from 1 to 5."))
     for name, score in fields.items():
         setattr(transaction_, name, score)
-    transaction_.full_clean(validate_constraints=False)
+    _full_clean(transaction_)
     # Only these columns, and only if the row is still there (a save() with
     # update_fields would fail with a DatabaseError on a removed transaction).
     if not Transaction.objects.filter(pk=transaction_.pk).update(

@@ -188,11 +188,12 @@ def _written(request, participant: Participant, basket: Basket) -> HttpResponse:
 def _edit_form(transaction: Transaction, data=None, version=None) -> forms.TransactionEditForm:
     initial = {
         "offer": transaction.offer_id,
-        "needs": [need.pk for need in transaction.needs.all()],
         "note": transaction.note,
         "version": transaction.version,
     }
-    if data is not None and version is not None:
+    if data is None:  # a sent form shows what was sent: no query for what it was
+        initial["needs"] = [need.pk for need in transaction.needs.all()]
+    elif version is not None:
         data = data.copy()
         data["version"] = version  # "save" again: mine replaces what it says now
     return forms.TransactionEditForm(

@@ -1,56 +1,53 @@
-"""Live baskets against a real Daphne on loopback: from a basket write to every socket.
+"""Live baskets against a real Daphne on loopback: from a phone's POST to every socket.
 
 It reuses bench/fanout.py's room (throwaway database, Daphne processes, phones joining
-over HTTP with their own sessions, a logged-in facilitator's projector socket): T
-tables x 3 territories x P phones per territory (10 x 3 x 3 = 90 phone sockets), the
-workshop moved to its negotiation phase, a few offers and needs per territory, and one
-basket per pair of territories at each table (3 per table). Then:
+over HTTP with their own sessions and CSRF cookies, a logged-in facilitator's projector
+socket): T tables x 3 territories x P phones per territory (10 x 3 x 3 = 90 phone
+sockets), the workshop moved to its negotiation phase, a few offers and needs per
+territory, one basket per pair of territories at each table (3 per table). Every write
+is an htmx POST from a joined phone to the phone views (``baskets/urls.py``), as a
+phone sends it: CSRF header, session cookie, ``HX-Request``. Then:
 
-1. **growth**: one basket gets 20 transactions, one every half second; the bytes of
-   the message each socket receives are printed against the basket's size;
-2. **rates**: writes spread over every basket of the room, round robin across tables,
-   at each ``--rates`` (5 and 15 per second by default): a new transaction with a note,
-   or every third write an edit of a basket's last transaction (its note, from its
-   current version), baskets capped at ``--cap`` transactions.
+1. **growth**: one basket gets ``--growth`` new transactions, one every half second;
+   the bytes of the message each socket receives are printed against the basket's size;
+2. **rates**: writes spread over every other basket of the room, round robin across
+   tables, at each ``--rates`` (5 and 15 per second by default). Each basket cycles
+   through: new transaction (the giver's side, its effort), the receiver's value on it
+   (score), new transaction, edit of the newest (note, from its version), new
+   transaction, delete of the oldest (from its version); at ``--cap`` transactions a
+   new one becomes a delete.
 
-Every note carries a token ``bnchb<seq>z``; the time it first reaches each socket, minus
-the time the write started, is the latency per audience: the basket's two territories'
-phones, the third territory's phones at that table, the projector; a phone of another
-table must receive nothing.
+Matching a message to its write: the basket's transactions, versions, values and
+efforts (``id="transaction-…" data-version data-value data-effort``) make a state; the
+POST's answer carries the basket as it is after the write, and every write changes that
+state to one the basket never had before (the cycle above sees to it). Writes to the
+same basket wait for the previous one's answer (a phone does too), so each broadcast
+is one write's state. Latency = first arrival at a socket of the message with that state
+- the start of the POST; the audiences are the basket's two territories' phones, the
+third territory's phones at that table, the projector; a phone of another table must
+receive nothing. A state arriving twice at a socket is a duplicate; a write whose
+state never arrives is missing.
 
-**What is measured, honestly.** The phones' basket views are not in the product yet,
-so the writes do not come through HTTP: a helper process calls ``baskets.services``
-(``transaction_create`` / ``transaction_update``, ``by`` = a participant of the giving
-territory, the gate included) against the same database, each call in a thread of a
-pool of ``--writer-threads`` (Daphne gives each request a thread of its own, Django's
-``ThreadSensitiveContext``), and ``on_commit`` broadcasts through the
-same Redis channel layer to the sockets Daphne holds. The figures are thus the real
-write + render + fan-out path minus the HTTP request around it (parsing, session,
-CSRF, the view's own response: see the post-it figures of ``fanout.py`` for that
-cost). That needs Redis: with the in-memory layer the helper could not reach Daphne's
-sockets, so ``--redis-url`` is required. Renders per broadcast are the helper's
-``workshops.stats`` counters (``basket_renders`` / ``basket_broadcasts``).
+    python bench/baskets.py                      # (a) SQLite, in-memory layer, 1 Daphne
+    python bench/baskets.py --workers 2 --redis-url redis://127.0.0.1:6379/0 \\
+        --database-url postgres://postgres@127.0.0.1:5432/paniers_bench
 
-    python bench/baskets.py --redis-url redis://127.0.0.1:6379/0
-    python bench/baskets.py --redis-url redis://127.0.0.1:6379/0 \\
-        --database-url postgres://postgres@127.0.0.1:5432/paniers_bench --rates 5,15
-
-Everything is bounded: ``--seconds`` of writing per rate, ``--drain-seconds`` of
-waiting for late messages, HTTP timeouts. Figures: docs/performance.md, "Baskets".
+Renders per broadcast: the Daphnes' ``workshops.stats`` counters (``/__stats__/``),
+``basket_renders`` minus the score answers' own render, over ``basket_broadcasts``.
+Everything is bounded: ``--seconds`` of writing per rate, ``--drain-seconds`` of waiting
+for late messages, HTTP timeouts. Figures: docs/performance.md, "Baskets".
 """
 
 from __future__ import annotations
 
 import argparse
 import asyncio
-import json
 import os
 import re
 import sys
 import time
-from concurrent.futures import ThreadPoolExecutor
+import uuid
 from dataclasses import dataclass, field
-from pathlib import Path
 
 import aiohttp
 from fanout import (
@@ -62,6 +59,7 @@ from fanout import (
     check_server_args,
     describe_machine,
     join_phone,
+    log_tail,
     login_projector,
     paced,
     servers,
@@ -69,10 +67,14 @@ from fanout import (
     wait_ready,
 )
 
-ROOT = Path(__file__).resolve().parent.parent
-TOKEN = re.compile(r"bnchb(\d+)z")
-GROWTH_SEQ0 = 1_000_000  # growth tokens, apart from the rates' ones
 TERRITORIES_PER_TABLE = 3
+BASKET = re.compile(r'id="basket-(\d+)"')
+TRANSACTION = re.compile(
+    r'id="transaction-(\d+)" data-giver="\d+" data-version="(\d+)" '
+    r'data-value="(\d*)" data-effort="(\d*)"'
+)
+# A basket's cycle of writes (see the module docstring).
+CYCLE = ("create", "score", "create", "edit", "create", "delete")
 
 
 def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
@@ -84,17 +86,9 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
     parser.add_argument("--growth", type=int, default=20, help="transactions of the grown basket")
     parser.add_argument("--cap", type=int, default=20, help="transactions per basket, at most")
     parser.add_argument("--drain-seconds", type=float, default=5.0)
-    parser.add_argument(
-        "--writer-threads", type=int, default=4, help="concurrent writes, as Daphne's requests"
-    )
-    parser.add_argument("--writer-helper", action="store_true", help=argparse.SUPPRESS)
     add_server_args(parser)
     args = parser.parse_args(argv)
-    if args.writer_helper:
-        return args
     check_server_args(parser, args)
-    if not args.redis_url:
-        parser.error("--redis-url is needed: the writer reaches Daphne's sockets through Redis")
     args.rates = [float(r) for r in args.rates.split(",") if r.strip()]
     return args
 
@@ -102,14 +96,18 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
 # --- setup, in this process once the servers' database exists ----------------------
 
 
-@dataclass
+@dataclass(eq=False)
 class BasketInfo:
     pk: int
     table: int  # table index
     sides: tuple[int, int]  # territory indexes
-    givers: tuple[int, int]  # participant ids, one per side
-    offers: dict[int, list[int]] = field(default_factory=dict)  # side index -> offer ids
-    needs: dict[int, list[int]] = field(default_factory=dict)
+    offers: dict[int, list[int]]  # side index -> the side's offer post-it ids
+    needs: dict[int, list[int]]
+    # What the bench knows of it, from the POST answers: id -> (version, value, effort).
+    state: dict[int, tuple[int, str, str]] = field(default_factory=dict)
+    giver_side: dict[int, int] = field(default_factory=dict)  # transaction id -> side index
+    lock: asyncio.Lock = field(default_factory=asyncio.Lock)
+    writes: int = 0
 
 
 def negotiation_setup(fixture) -> None:
@@ -137,17 +135,13 @@ def negotiation_setup(fixture) -> None:
 
 
 def basket_map(fixture) -> list[BasketInfo]:
-    """Every basket, once the phones joined (a write's author is a participant)."""
     from django.db import connections
 
     from baskets.models import Basket
-    from workshops.models import Participant, PostIt
+    from workshops.models import PostIt
 
     tables = {pk: i for i, pk in enumerate(fixture.table_ids)}
     territories = {pk: i for i, pk in enumerate(fixture.territory_ids)}
-    first_participant = {}
-    for p in Participant.objects.filter(workshop_id=fixture.workshop_id).order_by("pk"):
-        first_participant.setdefault(p.subgroup_id, p.pk)
     postits: dict[tuple[int, str], list[int]] = {}
     for p in PostIt.objects.filter(subgroup__table__workshop_id=fixture.workshop_id).order_by("pk"):
         postits.setdefault((p.subgroup_id, p.kind), []).append(p.pk)
@@ -162,7 +156,6 @@ def basket_map(fixture) -> list[BasketInfo]:
                 pk=b.pk,
                 table=tables[b.table_id],
                 sides=tuple(territories[s.territory_id] for s in sides),
-                givers=tuple(first_participant[s.pk] for s in sides),
                 offers={i: postits[(s.pk, "offer")] for i, s in enumerate(sides)},
                 needs={i: postits[(s.pk, "need")] for i, s in enumerate(sides)},
             )
@@ -171,139 +164,14 @@ def basket_map(fixture) -> list[BasketInfo]:
     return out
 
 
-# --- the writer helper: a process of its own, like another Django worker ------------
-
-
-def writer_helper_main() -> None:
-    """Paced service calls, in a pool of threads; send times and counters out."""
-    plan = json.load(sys.stdin)
-    sys.path.insert(0, str(ROOT))
-    import django
-
-    django.setup()
-    from asgiref.sync import sync_to_async
-
-    from baskets import services
-    from baskets.broadcast import broadcast_basket
-    from baskets.models import Basket, Transaction
-    from workshops import stats
-    from workshops.models import Participant, PostIt
-
-    baskets = {b["pk"]: b for b in plan["baskets"]}
-
-    def write(seq: int, basket_id: int, edit: bool) -> str:
-        info = baskets[basket_id]
-        basket = Basket.objects.select_related("table__workshop").get(pk=basket_id)
-        note = f"En contrepartie de la coopération bnchb{seq}z"
-        last = (
-            Transaction.objects.filter(basket=basket).select_related("giver").last()
-            if edit or basket.transactions.count() >= plan["cap"]
-            else None
-        )
-        if last is not None:
-            side = 0 if last.giver_id == basket.side_a_id else 1
-            by = Participant.objects.select_related("subgroup").get(pk=info["givers"][side])
-            needs = PostIt.objects.filter(pk__in=info["needs"][str(1 - side)][:1])
-            services.transaction_update(
-                transaction_=last,
-                by=by,
-                version=last.version,
-                offer=last.offer,
-                needs=list(needs),
-                note=note,
-            )
-            return "edit"
-        side = seq % 2
-        by = Participant.objects.select_related("subgroup").get(pk=info["givers"][side])
-        offers = info["offers"][str(side)]
-        needs = info["needs"][str(1 - side)]
-        services.transaction_create(
-            basket=basket,
-            by=by,
-            giver=by.subgroup,
-            offer=PostIt.objects.get(pk=offers[seq % len(offers)]),
-            needs=list(PostIt.objects.filter(pk__in=needs[seq % len(needs) :][:2])),
-            note=note,
-            effort=1 + seq % 5,
-        )
-        return "create"
-
-    async def run() -> dict:
-        loop = asyncio.get_running_loop()
-        loop.set_default_executor(ThreadPoolExecutor(max_workers=plan["threads"]))
-        call = sync_to_async(write, thread_sensitive=False)
-        send_t: dict[int, float] = {}
-        done_ms: dict[int, float] = {}
-        kinds: dict[int, str] = {}
-        errors: list[str] = []
-        writes = plan["writes"]
-        # Untimed: this process's first render, query and group_send pay for cold code
-        # and connections (the warm-up basket's broadcast, which no timed write is in).
-        for _ in range(3):
-            await sync_to_async(broadcast_basket, thread_sensitive=True)(plan["warm"])
-        before = stats.snapshot()
-
-        async def send(k: int) -> None:
-            seq, basket_id, edit = writes[k]
-            t0 = send_t[seq] = time.monotonic()
-            try:
-                kinds[seq] = await call(seq, basket_id, edit)
-            except Exception as error:  # noqa: BLE001 — reported, the run goes on
-                errors.append(f"{seq}: {error!r}")
-            done_ms[seq] = (time.monotonic() - t0) * 1000
-
-        _sent, seconds = await paced(len(writes), plan["rate"], plan["max_seconds"], send)
-        after = stats.snapshot()
-        return {
-            "send_t": send_t,
-            "done_ms": done_ms,
-            "kinds": kinds,
-            "errors": errors,
-            "seconds": seconds,
-            "counters": {
-                name: after.get(name, 0) - before.get(name, 0)
-                for name in ("basket_renders", "basket_broadcasts", "broadcast_failures")
-            },
-        }
-
-    json.dump(asyncio.run(run()), sys.stdout)
-
-
-async def run_writer(
-    env, baskets: list[BasketInfo], writes, rate, max_seconds, cap, threads=1
-) -> dict:
-    plan = {
-        "warm": baskets[-1].pk,
-        "threads": threads,
-        "rate": rate,
-        "max_seconds": max_seconds,
-        "cap": cap,
-        "writes": writes,
-        "baskets": [b.__dict__ for b in baskets],
-    }
-    proc = await asyncio.create_subprocess_exec(
-        sys.executable,
-        str(Path(__file__).resolve()),
-        "--writer-helper",
-        cwd=ROOT,
-        env=env,
-        stdin=asyncio.subprocess.PIPE,
-        stdout=asyncio.subprocess.PIPE,
+def basket_state(html: str) -> tuple[int, frozenset] | None:
+    """(basket id, its transactions' (id, version, value, effort)) in a message or answer."""
+    found = BASKET.search(html)
+    if found is None:
+        return None
+    return int(found.group(1)), frozenset(
+        (int(t), int(v), value, effort) for t, v, value, effort in TRANSACTION.findall(html)
     )
-    try:
-        out, _ = await asyncio.wait_for(
-            proc.communicate(json.dumps(plan).encode()), timeout=max_seconds + 120
-        )
-    except TimeoutError:
-        proc.kill()
-        await proc.wait()
-        raise
-    if proc.returncode != 0:
-        raise RuntimeError(f"writer helper exited with {proc.returncode}")
-    result = json.loads(out)
-    for key in ("send_t", "done_ms", "kinds"):
-        result[key] = {int(k): v for k, v in result[key].items()}
-    return result
 
 
 # --- sockets ------------------------------------------------------------------------
@@ -314,9 +182,10 @@ class Socket:
     name: str
     table: int  # -1: the projector
     territory: int
-    first: dict[int, float] = field(default_factory=dict)
-    sizes: dict[int, int] = field(default_factory=dict)  # newest token -> bytes
-    leaks: int = 0
+    worker: int
+    # state -> [first arrival, how many times, bytes]
+    seen: dict[tuple, list] = field(default_factory=dict)
+    other_baskets: int = 0  # messages about another table's basket (phones: must be 0)
     untokened: int = 0
     ws: aiohttp.ClientWebSocketResponse | None = None
 
@@ -326,75 +195,182 @@ class Bench:
         self.args, self.fixture, self.ports = args, fixture, ports
         self.sockets: list[Socket] = []
         self.projector: Socket | None = None
-        self.table_of: dict[int, int] = {}  # seq -> table index
+        self.phones: list[Phone] = []
+        self.by_side: dict[tuple[int, int], list[Phone]] = {}  # (table, territory) -> phones
+        self.table_of_basket: dict[int, int] = {}
         self.readers: list[asyncio.Task] = []
+        self.post_k = 0
 
-    def base(self) -> str:
-        return f"http://127.0.0.1:{self.ports[0]}"
+    def base(self, worker: int = 0) -> str:  # what fanout.join_phone reads
+        return f"http://127.0.0.1:{self.ports[worker]}"
 
     async def read(self, sock: Socket) -> None:
         async for msg in sock.ws:
             if msg.type != aiohttp.WSMsgType.TEXT:
                 break
             now = time.monotonic()
-            seqs = [int(m) for m in TOKEN.findall(msg.data)]
-            if not seqs:
+            state = basket_state(msg.data)
+            if state is None:
                 sock.untokened += 1
                 continue
-            newest = max(seqs)
-            sock.sizes.setdefault(newest, len(msg.data.encode()))
-            for seq in seqs:
-                table = self.table_of.get(seq)
-                if sock.table >= 0 and table is not None and table != sock.table:
-                    sock.leaks += 1
-                    break
-                sock.first.setdefault(seq, now)
+            if sock.table >= 0 and self.table_of_basket.get(state[0]) != sock.table:
+                sock.other_baskets += 1
+                continue
+            seen = sock.seen.get(state)
+            if seen is None:
+                sock.seen[state] = [now, 1, len(msg.data.encode())]
+            else:
+                seen[1] += 1
 
     async def open(self, http, sock: Socket, path: str, cookie: str) -> None:
         sock.ws = await http.ws_connect(
-            f"ws://127.0.0.1:{self.ports[0]}{path}",
-            headers={"Cookie": cookie, "Origin": self.base()},
+            f"ws://127.0.0.1:{self.ports[sock.worker]}{path}",
+            headers={"Cookie": cookie, "Origin": self.base(sock.worker)},
             heartbeat=None,
             compress=0,
         )
         self.readers.append(asyncio.create_task(self.read(sock)))
 
-    async def drain(self, seqs, baskets_of, seconds: float) -> None:
-        deadline = time.monotonic() + seconds
-        while time.monotonic() < deadline:
-            if all(seq in self.projector.first for seq in seqs) and all(
-                seq in s.first for seq in seqs for s in self.sockets if s.table == baskets_of[seq]
-            ):
-                return
-            await asyncio.sleep(0.05)
+    async def stats(self, http) -> dict[str, int]:
+        total: dict[str, int] = {}
+        for worker in range(len(self.ports)):
+            async with http.get(f"{self.base(worker)}/__stats__/") as response:
+                response.raise_for_status()
+                for name, value in (await response.json()).items():
+                    if isinstance(value, int):
+                        total[name] = total.get(name, 0) + value
+        return total
 
-    def latencies(self, sent: dict[int, float], basket_of: dict[int, BasketInfo]) -> dict:
+    # --- one write: a phone's POST ---
+
+    def phone_of(self, basket: BasketInfo, side: int) -> Phone:
+        phones = self.by_side[(basket.table, basket.sides[side])]
+        return phones[basket.writes % len(phones)]
+
+    async def write(self, http, basket: BasketInfo, note: str, op: str | None = None) -> dict:
+        """One write to ``basket``, after the previous one's answer; returns its record."""
+        async with basket.lock:
+            j = basket.writes
+            op = op or CYCLE[j % len(CYCLE)]
+            ids = sorted(basket.state)
+            if op == "create" and len(ids) >= self.args.cap:
+                op = "delete"
+            if op != "create" and not ids:
+                op = "create"
+            giver = j % 2
+            code = self.fixture.code
+            if op == "create":
+                offers, needs = basket.offers[giver], basket.needs[1 - giver]
+                phone = self.phone_of(basket, giver)
+                path = f"/j/{code}/baskets/{basket.pk}/add/"
+                data = [
+                    ("offer", str(offers[j % len(offers)])),
+                    *(("needs", str(n)) for n in needs[j % len(needs) :][:2]),
+                    ("note", note),
+                    ("score", str(1 + j % 5)),
+                    ("client_id", str(uuid.uuid4())),
+                ]
+            else:
+                tid = ids[-1] if op in {"score", "edit"} else ids[0]
+                version = basket.state[tid][0]
+                if op == "score":  # the receiver's value on the newest (it has none yet)
+                    phone = self.phone_of(basket, 1 - basket.giver_side.get(tid, 0))
+                    path = f"/j/{code}/baskets/t/{tid}/score/"
+                    data = [("score", str(1 + j % 5))]
+                else:
+                    phone = self.phone_of(basket, basket.giver_side.get(tid, 0))
+                    side = basket.giver_side.get(tid, 0)
+                    if op == "edit":
+                        path = f"/j/{code}/baskets/t/{tid}/edit/"
+                        offers, needs = basket.offers[side], basket.needs[1 - side]
+                        data = [
+                            ("offer", str(offers[(j + 1) % len(offers)])),
+                            ("needs", str(needs[j % len(needs)])),
+                            ("note", note),
+                            ("version", str(version)),
+                        ]
+                    else:
+                        path = f"/j/{code}/baskets/t/{tid}/delete/"
+                        data = [("version", str(version))]
+            worker = self.post_k % len(self.ports)  # cross-worker delivery too
+            self.post_k += 1
+            base = self.base(worker)
+            headers = {
+                "Cookie": phone.cookie(),
+                "X-CSRFToken": phone.csrf,
+                "HX-Request": "true",
+                "Origin": base,
+            }
+            t0 = time.monotonic()
+            status, state = -1, None
+            try:
+                async with http.post(f"{base}{path}", data=data, headers=headers) as r:
+                    status = r.status
+                    html = await r.text()
+                if status == 200:
+                    state = basket_state(html)
+            except (TimeoutError, aiohttp.ClientError):
+                pass
+            ms = (time.monotonic() - t0) * 1000
+            basket.writes += 1
+            if state is not None and state[0] == basket.pk:
+                before = set(basket.state)
+                basket.state = {t: (v, value, effort) for t, v, value, effort in state[1]}
+                for tid in set(basket.state) - before:
+                    basket.giver_side[tid] = giver
+            return {
+                "op": op,
+                "basket": basket,
+                "t0": t0,
+                "ms": ms,
+                "status": status,
+                "state": state,
+            }
+
+    def latencies(self, records: list[dict]) -> dict:
         same, rest, projector = [], [], []
         missing = {"same_basket": 0, "rest_of_table": 0, "projector": 0}
-        for seq, t0 in sent.items():
-            info = basket_of[seq]
-            for sock in self.sockets:
-                if sock.table != info.table:
+        duplicates = 0
+        expected = set()
+        for rec in records:
+            state, info = rec["state"], rec["basket"]
+            if state is None:
+                continue
+            expected.add(state)
+            for sock in [*self.sockets, self.projector]:
+                if sock.table not in (info.table, -1):
                     continue
-                audience, key = (
-                    (same, "same_basket")
-                    if sock.territory in info.sides
-                    else (rest, "rest_of_table")
-                )
-                if seq in sock.first:
-                    audience.append((sock.first[seq] - t0) * 1000)
+                if sock.table < 0:
+                    audience, key = projector, "projector"
+                elif sock.territory in info.sides:
+                    audience, key = same, "same_basket"
                 else:
+                    audience, key = rest, "rest_of_table"
+                seen = sock.seen.get(state)
+                if seen is None:
                     missing[key] += 1
-            if seq in self.projector.first:
-                projector.append((self.projector.first[seq] - t0) * 1000)
-            else:
-                missing["projector"] += 1
+                else:
+                    audience.append((seen[0] - rec["t0"]) * 1000)
+                    duplicates += seen[1] - 1
+        baskets = {rec["basket"].pk for rec in records}
+        unexpected = sum(
+            n
+            for sock in [*self.sockets, self.projector]
+            for state, (_t, n, _b) in sock.seen.items()
+            if state[0] in baskets and state not in expected
+        )
         return {
             "same_basket": {**summary(same), "missing": missing["same_basket"]},
             "rest_of_table": {**summary(rest), "missing": missing["rest_of_table"]},
             "projector": {**summary(projector), "missing": missing["projector"]},
-            "other_tables": sum(s.leaks for s in self.sockets),
+            "duplicates": duplicates,
+            "unmatched": unexpected,
+            "other_tables": sum(s.other_baskets for s in self.sockets),
         }
+
+
+def fmt(value: float) -> str:
+    return f"{value:>8.1f}" if value == value else "       -"
 
 
 def print_latencies(title: str, lat: dict) -> None:
@@ -408,30 +384,67 @@ def print_latencies(title: str, lat: dict) -> None:
         row = lat[key]
         print(
             f"    {label:<22}{row['n']:>8}{row['missing']:>8}"
-            f"{row['p50']:>8.1f}{row['p95']:>8.1f}{row['p99']:>8.1f}"
+            f"{fmt(row['p50'])}{fmt(row['p95'])}{fmt(row['p99'])}"
         )
-    print(f"    phones of other tables: {lat['other_tables']} message(s) (must be 0)")
+    print(
+        f"    duplicated deliveries {lat['duplicates']}, messages matching no write "
+        f"{lat['unmatched']}, messages at phones of other tables {lat['other_tables']} "
+        "(all must be 0)"
+    )
 
 
-def plan_rate(baskets: list[BasketInfo], rate: float, seconds: float, seq0: int, skip: int):
-    """Round robin over tables, then over each table's baskets; every third write of a
-    basket edits its last transaction."""
+def plan_rate(baskets: list[BasketInfo], rate: float, seconds: float, skip: set[int]):
+    """Round robin over tables, then over each table's baskets."""
     by_table: dict[int, list[BasketInfo]] = {}
     for b in baskets:
-        if b.pk != skip:
+        if b.pk not in skip:
             by_table.setdefault(b.table, []).append(b)
     tables = sorted(by_table)
-    writes, seen = [], {}
-    for k in range(round(rate * seconds)):
-        table = by_table[tables[k % len(tables)]]
-        basket = table[(k // len(tables)) % len(table)]
-        j = seen[basket.pk] = seen.get(basket.pk, -1) + 1
-        writes.append((seq0 + k, basket.pk, j % 3 == 2))
-    return writes
+    return [
+        by_table[tables[k % len(tables)]][
+            (k // len(tables)) % len(by_table[tables[k % len(tables)]])
+        ]
+        for k in range(round(rate * seconds))
+    ]
 
 
-async def run_bench(args, env, fixture, procs, logs, ports) -> dict:
+def cpu_seconds(pids) -> float:
+    """User + system CPU the processes used so far (Linux): a cost per write that other
+    programs on the machine slow down much less than they do latencies."""
+    total = 0
+    for pid in pids:
+        try:
+            fields = open(f"/proc/{pid}/stat").read().rsplit(")", 1)[1].split()
+        except OSError:
+            return float("nan")
+        total += int(fields[11]) + int(fields[12])  # utime, stime
+    return total / os.sysconf("SC_CLK_TCK")
+
+
+def count(values) -> dict:
+    out: dict = {}
+    for value in values:
+        out[value] = out.get(value, 0) + 1
+    return dict(sorted(out.items(), key=str))
+
+
+async def drain(bench: Bench, records: list[dict], seconds: float) -> None:
+    deadline = time.monotonic() + seconds
+    while time.monotonic() < deadline:
+        if all(
+            rec["state"] in sock.seen
+            for rec in records
+            if rec["state"] is not None
+            for sock in [*bench.sockets, bench.projector]
+            if sock.table in (rec["basket"].table, -1)
+        ):
+            return
+        await asyncio.sleep(0.1)
+
+
+async def run_bench(args, fixture, procs, logs, ports) -> dict:
     bench = Bench(args, fixture, ports)
+    workers = len(ports)
     async with aiohttp.ClientSession(
         connector=aiohttp.TCPConnector(limit=0),
         cookie_jar=aiohttp.DummyCookieJar(),
@@ -440,83 +453,100 @@ async def run_bench(args, env, fixture, procs, logs, ports) -> dict:
         for port, proc, log in zip(ports, procs, logs, strict=True):
             await wait_ready(http, port, proc, log)
         per_table = TERRITORIES_PER_TABLE * args.phones
-        phones = [
-            Phone(index=i, table=i // per_table, territory=(i % per_table) % 3, worker=0)
+        bench.phones = [
+            Phone(index=i, table=i // per_table, territory=(i % per_table) % 3, worker=i % workers)
             for i in range(args.tables * per_table)
         ]
-
-        class _Room:  # what fanout.join_phone reads
-            def __init__(self):
-                self.fixture = fixture
-
-            def base(self, worker):
-                return bench.base()
-
-        room = _Room()
-        await bounded(16, (join_phone(http, room, p) for p in phones))
-        session = await login_projector(http, room)
-        bench.projector = Socket("projector", -1, -1)
+        for phone in bench.phones:
+            bench.by_side.setdefault((phone.table, phone.territory), []).append(phone)
+        await bounded(16, (join_phone(http, bench, p) for p in bench.phones))
+        session = await login_projector(http, bench)
+        bench.projector = Socket("projector", -1, -1, 0)
         await bench.open(
             http, bench.projector, f"/ws/w/{fixture.workshop_id}/screen/", f"sessionid={session}"
         )
-        for phone in phones:
-            sock = Socket(f"phone{phone.index}", phone.table, phone.territory)
+        for phone in bench.phones:
+            sock = Socket(f"phone{phone.index}", phone.table, phone.territory, phone.worker)
             bench.sockets.append(sock)
         await bounded(
             50,
             (
                 bench.open(http, sock, f"/ws/j/{fixture.code}/", phone.cookie())
-                for sock, phone in zip(bench.sockets, phones, strict=True)
+                for sock, phone in zip(bench.sockets, bench.phones, strict=True)
             ),
         )
         baskets = await asyncio.to_thread(basket_map, fixture)
-        by_pk = {b.pk: b for b in baskets}
+        for b in baskets:
+            bench.table_of_basket[b.pk] = b.table
         print(
-            f"setup: {len(phones)} phones joined, {len(bench.sockets) + 1} sockets, "
-            f"{len(baskets)} baskets",
+            f"setup: {len(bench.phones)} phones joined over HTTP, {len(bench.sockets) + 1} "
+            f"sockets on {workers} Daphne, {len(baskets)} baskets",
             flush=True,
         )
         await asyncio.sleep(1.0)  # every group_add settled
 
-        # Warm-up: a few untimed writes on another basket pay for cold code and connections.
+        # Warm-up, untimed: each worker's first requests, renders and sends pay for cold
+        # code and connections.
         warm = baskets[-1]
-        await run_writer(env, baskets, [(900_000 + k, warm.pk, False) for k in range(3)], 5, 5, 40)
+        for k in range(3 * workers):
+            await bench.write(http, warm, f"Échauffement {k}", op="create")
         await asyncio.sleep(0.5)
 
-        results: dict = {"machine": describe_machine(), "sockets": len(bench.sockets) + 1}
+        database = "PostgreSQL" if args.database_url else "SQLite"
+        layer = f"Redis {args.layer}" if args.redis_url else "in-memory"
+        results: dict = {
+            "machine": describe_machine(),
+            "database": database,
+            "layer": layer,
+            "workers": workers,
+            "sockets": len(bench.sockets) + 1,
+        }
+        print()
+        print(
+            f"== baskets over HTTP: {args.tables} tables x 3 territories x {args.phones} phones "
+            f"= {len(bench.sockets)} phone sockets + 1 projector; {database} + {layer} layer; "
+            f"{workers} Daphne =="
+        )
+        print(f"  machine: {describe_machine()}; the client and the servers share these CPUs")
+
+        def load() -> str:
+            return ", ".join(f"{x:.1f}" for x in os.getloadavg())
+
+        print(f"  load average before: {load()}")
+        results["load_before"] = os.getloadavg()
 
         # 1. growth: one basket, 1 -> N transactions, bytes per message.
         grown = baskets[0]
-        writes = [(GROWTH_SEQ0 + k, grown.pk, False) for k in range(args.growth)]
-        for seq, _pk, _edit in writes:
-            bench.table_of[seq] = grown.table
-        growth = await run_writer(env, baskets, writes, 2.0, args.growth, args.growth)
-        await bench.drain([w[0] for w in writes], {w[0]: grown.table for w in writes}, 3)
+        records = []
+
+        async def grow(k: int) -> None:
+            records.append(await bench.write(http, grown, f"Croissance n°{k}", op="create"))
+
+        await paced(args.growth, 2.0, args.growth, grow)
+        await drain(bench, records, 3)
         sizes = []
-        for n, (seq, _pk, _edit) in enumerate(writes, start=1):
-            phone_sizes = [s.sizes.get(seq) for s in bench.sockets if s.table == grown.table]
+        for rec in sorted(records, key=lambda r: len(r["state"][1]) if r["state"] else 0):
+            if rec["state"] is None:
+                continue
+            phone_sizes = [
+                s.seen[rec["state"]][2]
+                for s in bench.sockets
+                if s.table == grown.table and rec["state"] in s.seen
+            ]
+            projector = bench.projector.seen.get(rec["state"])
             sizes.append(
                 {
-                    "transactions": n,
-                    "projector_bytes": bench.projector.sizes.get(seq),
-                    "phone_bytes": max(filter(None, phone_sizes), default=None),
+                    "transactions": len(rec["state"][1]),
+                    "projector_bytes": projector[2] if projector else None,
+                    "phone_bytes": max(phone_sizes, default=None),
                 }
             )
-        results["growth"] = {"sizes": sizes, "counters": growth["counters"]}
-        print()
-        database = "PostgreSQL" if args.database_url else "SQLite"
+        results["growth"] = sizes
+        growth_statuses = count(rec["status"] for rec in records)
         print(
-            f"== baskets: {args.tables} tables x 3 territories x {args.phones} phones = "
-            f"{len(bench.sockets)} phone sockets + 1 projector; {database} + Redis "
-            f"{args.layer} layer; {args.workers} Daphne =="
+            f"  bytes per message as one basket grows (basket + the table's warnings; "
+            f"HTTP statuses {growth_statuses}):"
         )
-        load = ", ".join(f"{x:.1f}" for x in os.getloadavg())
-        print(
-            f"  machine: {describe_machine()}; client, writer and servers share these CPUs; "
-            f"load average {load}"
-        )
-        results["load_average"] = os.getloadavg()
-        print("  bytes per message as one basket grows (basket + the table's warnings):")
         for row in sizes:
             if row["transactions"] in (1, 2, 5, 10, 15, 20) or row is sizes[-1]:
                 print(
@@ -525,63 +555,86 @@ async def run_bench(args, env, fixture, procs, logs, ports) -> dict:
                 )
 
         # 2. the rates.
-        seq0 = 0
         results["rates"] = []
         for rate in args.rates:
-            writes = plan_rate(baskets, rate, args.seconds, seq0, skip=warm.pk)
-            seq0 += len(writes) + 1000
-            basket_of = {seq: by_pk[pk] for seq, pk, _edit in writes}
-            for seq, info in basket_of.items():
-                bench.table_of[seq] = info.table
-            out = await run_writer(
-                env, baskets, writes, rate, args.seconds + 5, args.cap, args.writer_threads
-            )
-            sent = out["send_t"]
-            await bench.drain(
-                list(sent), {seq: basket_of[seq].table for seq in sent}, args.drain_seconds
-            )
-            lat = bench.latencies(sent, basket_of)
-            counters = out["counters"]
+            plan = plan_rate(baskets, rate, args.seconds, skip={grown.pk, warm.pk})
+            records = []
+            waits = 0
+            for sock in [*bench.sockets, bench.projector]:  # this rate's messages only
+                sock.seen, sock.other_baskets = {}, 0
+
+            async def send(k: int, plan=plan, records=records) -> None:
+                nonlocal waits
+                basket = plan[k]
+                waits += basket.lock.locked()
+                records.append(await bench.write(http, basket, f"Contrepartie n°{k}"))
+
+            before = await bench.stats(http)
+            cpu0 = cpu_seconds(p.pid for p in procs), time.process_time()
+            sent, seconds = await paced(len(plan), rate, args.seconds + 5, send)
+            await drain(bench, records, args.drain_seconds)
+            cpu = cpu_seconds(p.pid for p in procs) - cpu0[0], time.process_time() - cpu0[1]
+            after = await bench.stats(http)
+            lat = bench.latencies(records)
+            counters = {
+                name: after.get(name, 0) - before.get(name, 0)
+                for name in ("basket_renders", "basket_broadcasts", "broadcast_failures")
+            }
+            statuses = count(rec["status"] for rec in records)
+            ops = count(rec["op"] for rec in records)
+            score_answers = sum(1 for r in records if r["op"] == "score" and r["status"] == 200)
+            broadcast_renders = counters["basket_renders"] - score_answers
             per_broadcast = (
-                counters["basket_renders"] / counters["basket_broadcasts"]
+                broadcast_renders / counters["basket_broadcasts"]
                 if counters["basket_broadcasts"]
                 else float("nan")
             )
-            kinds = {k: list(out["kinds"].values()).count(k) for k in ("create", "edit")}
-            message_bytes = summary(
-                [bench.projector.sizes[seq] for seq in sent if seq in bench.projector.sizes]
+            post_ms = summary([rec["ms"] for rec in records])
+            projector_bytes = summary(
+                [
+                    bench.projector.seen[r["state"]][2]
+                    for r in records
+                    if r["state"] in bench.projector.seen
+                ]
             )
-            service_ms = summary(list(out["done_ms"].values()))
             print(
-                f"  rate {rate:g}/s: {len(sent)} writes in {out['seconds']:.1f} s "
-                f"({kinds['create']} new transactions, {kinds['edit']} edits), "
-                f"{len(out['errors'])} errors; service call incl. render and group_send "
-                f"p50 {service_ms['p50']:.1f} ms, p95 {service_ms['p95']:.1f} ms"
+                f"  rate {rate:g}/s: {sent} POSTs in {seconds:.1f} s {ops}, HTTP statuses "
+                f"{statuses}; POST round trip p50 {post_ms['p50']:.1f} ms, p95 "
+                f"{post_ms['p95']:.1f} ms, p99 {post_ms['p99']:.1f} ms; {waits} waited for "
+                f"the previous write to their basket; load average {load()}"
             )
-            for error in out["errors"][:3]:
-                print(f"    error: {error}")
-            print_latencies("write -> first message with its note, per socket", lat)
             print(
-                f"    renders per broadcast: {counters['basket_renders']} / "
-                f"{counters['basket_broadcasts']} = {per_broadcast:.2f} (must be 1.00); "
-                f"broadcast failures {counters['broadcast_failures']}; message bytes at the "
-                f"projector p50 {message_bytes['p50']:.0f}, max {message_bytes['max']:.0f}"
+                f"    CPU per write: Daphne {cpu[0] / sent * 1000:.1f} ms (the request, its "
+                f"broadcast and the sends to the sockets), this bench's client "
+                f"{cpu[1] / sent * 1000:.1f} ms"
+            )
+            print_latencies("POST start -> first message with the basket's new state", lat)
+            print(
+                f"    renders per broadcast: ({counters['basket_renders']} basket renders - "
+                f"{score_answers} score answers) / {counters['basket_broadcasts']} broadcasts "
+                f"= {per_broadcast:.2f} (must be 1.00); broadcast failures "
+                f"{counters['broadcast_failures']}; message bytes at the projector p50 "
+                f"{projector_bytes['p50']:.0f}, max {projector_bytes['max']:.0f}"
             )
             results["rates"].append(
                 {
                     "rate": rate,
-                    "writes": len(sent),
-                    "kinds": kinds,
-                    "errors": len(out["errors"]),
+                    "writes": sent,
+                    "ops": ops,
+                    "statuses": statuses,
+                    "post_ms": post_ms,
                     "latency": lat,
-                    "service_ms": service_ms,
+                    "counters": counters,
                     "renders_per_broadcast": per_broadcast,
-                    "message_bytes": message_bytes,
+                    "message_bytes": projector_bytes,
+                    "load": os.getloadavg(),
+                    "daphne_cpu_ms_per_write": cpu[0] / sent * 1000,
+                    "client_cpu_ms_per_write": cpu[1] / sent * 1000,
                 }
             )
             await asyncio.sleep(0.5)
-        untokened = sum(s.untokened for s in bench.sockets)
-        print(f"  messages without a token (cells, state): {untokened}")
+        untokened = sum(s.untokened for s in [*bench.sockets, bench.projector])
+        print(f"  messages without a basket (consoles' nudges do not reach these): {untokened}")
         await asyncio.gather(
             *(s.ws.close() for s in [bench.projector, *bench.sockets]), return_exceptions=True
         )
@@ -591,16 +644,13 @@ async def run_bench(args, env, fixture, procs, logs, ports) -> dict:
 
 def main() -> int:
     args = parse_args()
-    if args.writer_helper:
-        writer_helper_main()
-        return 0
     with servers(args, prefix="paniers-bench-baskets-") as s:
         negotiation_setup(s.fixture)
-        result = asyncio.run(run_bench(args, s.env, s.fixture, s.procs, s.logs, s.ports))
+        result = asyncio.run(run_bench(args, s.fixture, s.procs, s.logs, s.ports))
         append_json(args.json_out, result)
         for proc, log in zip(s.procs, s.logs, strict=True):
             if proc.poll() is not None:
-                print(f"Daphne exited early:\n{log}")
+                print(f"Daphne exited early:\n{log_tail(log)}")
     return 0
 
 
