@@ -2,10 +2,11 @@
 
 The choice lives on the workshop (``projector_view``), so that a projector reloaded or
 reconnected shows it again: "" follows the workshop by itself (the join screen until
-phase 1, then every table), "all" every table, "join" the join screen, "table:N" table
-number N, "sheet:PK" the sheet of territory PK. Every change bumps
-``projector_view_version`` and, once committed, tells the projectors (``screens_group``),
-which load their page again if the version they show is older.
+phase 1, then every table, or the view an app registered for the phase's kind), "all"
+every table, "join" the join screen, "table:N" table number N, "sheet:PK" the sheet of
+territory PK. Every change bumps ``projector_view_version`` and, once committed, tells
+the projectors (``screens_group``), which load their page again if the version they show
+is older.
 
 Apps built on the room add their own views (``register``, from their ``AppConfig.ready``:
 workshops never imports them): a ``Kind`` names its view ("baskets", "baskets:2",
