@@ -1,13 +1,24 @@
 """What baskets adds to the room's screens (workshops/panels.py, registered from
 ``apps.py``): on phones, the table's grid and baskets; on the projector, links to the
-negotiation and pair views; in the console, each table's baskets."""
+negotiation and pair views; in the console, each table's baskets. And the projector's
+views (workshops/projector.py): every table's baskets or one table's ("baskets",
+"baskets:N", key B, shown by itself while following the workshop in the negotiation and
+conditions phases) and one pair at every table ("pair:A-B", key P)."""
+
+from django.core.exceptions import ValidationError
+from django.urls import reverse
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from baskets import forms, screen_selectors, selectors
 from baskets.conditions import panels as condition_panels
 from baskets.conditions import selectors as condition_selectors
+from workshops import projector
 from workshops.gate import Action, closed_reason
 from workshops.models import Participant, Phase, Workshop
 from workshops.panels import Panel, register
+
+BASKETS, PAIR = "baskets", "pair"
 
 
 def shows_baskets(workshop: Workshop) -> bool:
@@ -89,7 +100,85 @@ def console_baskets(*, workshop, **objects) -> dict | None:
     return {"workshop": workshop, "tables": tables, "idle_minutes": minutes}
 
 
+def _check_baskets(workshop: Workshop, view: projector.View) -> None:
+    if view.number is not None and not workshop.tables.filter(number=view.number).exists():
+        raise ValidationError(_("This workshop has no table %(number)s.") % {"number": view.number})
+
+
+def _check_pair(workshop: Workshop, view: projector.View) -> None:
+    pks = {view.number, view.second}
+    if len(pks) != 2 or workshop.territories.filter(pk__in=pks).count() != 2:
+        raise ValidationError(_("These two territories do not both play in this workshop."))
+
+
+def _baskets_url(workshop: Workshop, view: projector.View) -> str:
+    if view.number is None:
+        return reverse("baskets_screens:tables", args=[workshop.pk])
+    return reverse("baskets_screens:table", args=[workshop.pk, view.number])
+
+
+def _pair_url(workshop: Workshop, view: projector.View) -> str:
+    return reverse("baskets_screens:pair", args=[workshop.pk, view.number, view.second])
+
+
+def _negotiates(workshop: Workshop) -> bool:
+    return workshop.phases.filter(kind=Phase.Kind.NEGOTIATION).exists()
+
+
+def baskets_choices(workshop: Workshop) -> list[tuple[projector.View, str, str]]:
+    if not _negotiates(workshop):
+        return []
+    numbers = workshop.tables.order_by("number").values_list("number", flat=True)
+    return [
+        (projector.View(BASKETS), _("Baskets of every table"), ""),
+        *(
+            (
+                projector.View(BASKETS, number),
+                _("Baskets %(number)s") % {"number": number},
+                _("Baskets of table %(number)s") % {"number": number},
+            )
+            for number in numbers
+        ),
+    ]
+
+
+def pair_choices(workshop: Workshop) -> list[tuple[projector.View, str, str]]:
+    if not _negotiates(workshop):
+        return []
+    return [
+        (
+            projector.View(PAIR, a.pk, b.pk),
+            f"{a.short_name or a.name} ↔ {b.short_name or b.name}",
+            _("This pair at every table: %(a)s ↔ %(b)s") % {"a": a.name, "b": b.name},
+        )
+        for a, b in screen_selectors.pairs(workshop)
+    ]
+
+
 def register_panels() -> None:
+    projector.register(
+        projector.Kind(
+            name=BASKETS,
+            numbers=(0, 1),
+            check=_check_baskets,
+            url=_baskets_url,
+            choices=baskets_choices,
+            key="b",
+            key_help=gettext_lazy("Baskets: every table, then table by table"),
+            follows=(Phase.Kind.NEGOTIATION.value, Phase.Kind.CONDITIONS.value),
+        )
+    )
+    projector.register(
+        projector.Kind(
+            name=PAIR,
+            numbers=(2,),
+            check=_check_pair,
+            url=_pair_url,
+            choices=pair_choices,
+            key="p",
+            key_help=gettext_lazy("One pair of territories at every table, pair after pair"),
+        )
+    )
     register("phone", Panel("baskets", "baskets/_phone_panel.html", phone_context))
     register(
         "projector",

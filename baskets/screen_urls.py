@@ -8,6 +8,8 @@ from baskets.conditions import views as conditions
 app_name = "baskets_screens"
 
 urlpatterns = [
+    path("tables/", screen_views.tables_screen, name="tables"),
+    path("tables/content/", screen_views.tables_screen_content, name="tables_content"),
     path("tables/<int:number>/", screen_views.table_screen, name="table"),
     path("tables/<int:number>/content/", screen_views.table_screen_content, name="table_content"),
     path("pairs/<int:a>/<int:b>/", screen_views.pair_screen, name="pair"),

@@ -1,6 +1,9 @@
-"""The facilitator's screens of the negotiation: a table's baskets side by side, and one
-pair of territories across every table. Facilitators only (404 for the others, as the
-room's projector does); the live fragments come through the screens' socket."""
+"""The facilitator's screens of the negotiation: every table's baskets (a table a page),
+a table's baskets side by side, and one pair of territories across every table.
+Facilitators only (404 for the others, as the room's projector does); the live fragments
+come through the screens' socket. They are the projector's registered views
+(baskets/panels.py): they follow what the console or the keys choose next, and, reached by
+following the workshop (?follow=1), the phase."""
 
 from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpRequest, HttpResponse
@@ -8,18 +11,41 @@ from django.shortcuts import get_object_or_404, render
 from django.urls import reverse
 
 from baskets import screen_selectors, selectors
+from baskets.panels import BASKETS, PAIR
 from workshops import access
-from workshops.views.facilitator import screen_state_context
+from workshops.projector import View
+from workshops.views.facilitator import projector_live_context, screen_state_context
 
 
-def _screen_context(workshop) -> dict:
+def _screen_context(request: HttpRequest, workshop, view: View) -> dict:
+    following = view == View(BASKETS) and "follow" in request.GET
     return {
         "workshop": workshop,
         "table_numbers": list(workshop.tables.values_list("number", flat=True)),
         "pairs": screen_selectors.pairs(workshop),
         "sound_default": "on",
         **screen_state_context(workshop),
+        **projector_live_context(workshop, view, follow=BASKETS if following else ""),
     }
+
+
+@login_required
+def tables_screen(request: HttpRequest, pk: int) -> HttpResponse:
+    workshop = access.get_workshop_for_facilitator(request, pk)
+    context = {
+        **_screen_context(request, workshop, View(BASKETS)),
+        "entries": selectors.negotiation(workshop),
+        "all_tables": True,
+        "content_url": reverse("baskets_screens:tables_content", args=[pk]),
+    }
+    return render(request, "baskets/screen_tables.html", context)
+
+
+@login_required
+def tables_screen_content(request: HttpRequest, pk: int) -> HttpResponse:
+    workshop = access.get_workshop_for_facilitator(request, pk)
+    context = {"workshop": workshop, "entries": selectors.negotiation(workshop)}
+    return render(request, "baskets/_screen_tables_content.html", context)
 
 
 def _table(request: HttpRequest, pk: int, number: int):
@@ -43,7 +69,7 @@ def _pair(request: HttpRequest, pk: int, a: int, b: int):
 def table_screen(request: HttpRequest, pk: int, number: int) -> HttpResponse:
     workshop, table = _table(request, pk, number)
     context = {
-        **_screen_context(workshop),
+        **_screen_context(request, workshop, View(BASKETS, table.number)),
         "entry": selectors.table_negotiation(table),
         "table": table,
         "content_url": reverse("baskets_screens:table_content", args=[pk, number]),
@@ -63,7 +89,7 @@ def table_screen_content(request: HttpRequest, pk: int, number: int) -> HttpResp
 def pair_screen(request: HttpRequest, pk: int, a: int, b: int) -> HttpResponse:
     workshop, first, second = _pair(request, pk, a, b)
     context = {
-        **_screen_context(workshop),
+        **_screen_context(request, workshop, View(PAIR, first.pk, second.pk)),
         "pair": (first, second),
         "views": screen_selectors.pair_view(workshop, first, second),
         "content_url": reverse("baskets_screens:pair_content", args=[pk, first.pk, second.pk]),

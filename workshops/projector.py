@@ -2,12 +2,19 @@
 
 The choice lives on the workshop (``projector_view``), so that a projector reloaded or
 reconnected shows it again: "" follows the workshop by itself (the join screen until
-phase 1, then every table), "all" every table, "join" the join screen, "table:N" table
-number N, "sheet:PK" the sheet of territory PK. Every change bumps
-``projector_view_version`` and, once committed, tells the projectors (``screens_group``),
-which load their page again if the version they show is older.
+phase 1, then every table, or the view an app registered for the phase's kind), "all"
+every table, "join" the join screen, "table:N" table number N, "sheet:PK" the sheet of
+territory PK. Every change bumps ``projector_view_version`` and, once committed, tells
+the projectors (``screens_group``), which load their page again if the version they show
+is older.
+
+Apps built on the room add their own views (``register``, from their ``AppConfig.ready``:
+workshops never imports them): a ``Kind`` names its view ("baskets", "baskets:2",
+"pair:4-7"), checks it against the workshop, gives the page that shows it, the console's
+buttons, a key of the projector, and the phases during which following the workshop shows it.
 """
 
+from collections.abc import Callable
 from dataclasses import dataclass
 
 from django.core.exceptions import ValidationError
@@ -22,15 +29,65 @@ FOLLOW, ALL, JOIN, TABLE, SHEET = "follow", "all", "join", "table", "sheet"
 
 @dataclass(frozen=True)
 class View:
-    kind: str  # FOLLOW, ALL, JOIN, TABLE or SHEET
+    kind: str  # FOLLOW, ALL, JOIN, TABLE, SHEET or a registered kind's name
     number: int | None = None  # the table's number, or the territory's pk
+    second: int | None = None  # a registered kind's second number (a pair's other territory)
 
     @property
     def value(self) -> str:
         """As stored on the workshop, and sent by the console's buttons."""
         if self.kind == FOLLOW:
             return ""
-        return f"{self.kind}:{self.number}" if self.number is not None else self.kind
+        if self.number is None:
+            return self.kind
+        if self.second is None:
+            return f"{self.kind}:{self.number}"
+        return f"{self.kind}:{self.number}-{self.second}"
+
+
+@dataclass(frozen=True)
+class Kind:
+    """A view an app adds to the projector."""
+
+    name: str
+    numbers: tuple[int, ...]  # how many numbers its value may carry: (0, 1) or (2,)
+    check: Callable[[Workshop, View], None]  # raises ValidationError when it cannot be shown
+    url: Callable[[Workshop, View], str]  # the page that shows it
+    choices: Callable[[Workshop], list[tuple[View, str, str]]]  # console: view, label, title
+    key: str = ""  # the projector's key that goes through ``choices``, one a press
+    key_help: str = ""  # what that key does, for the projector's "?" (translated when shown)
+    follows: tuple[str, ...] = ()  # phase kinds during which following the workshop shows it
+
+
+_kinds: dict[str, Kind] = {}
+
+
+def register(kind: Kind) -> None:
+    """Registering the same name again replaces it (``ready`` may run twice in tests)."""
+    if kind.name in (FOLLOW, ALL, JOIN, TABLE, SHEET):
+        raise ValueError(f"{kind.name!r} is a view of the room itself")
+    _kinds[kind.name] = kind
+
+
+def registered() -> list[Kind]:
+    return list(_kinds.values())
+
+
+def kind_of(view: View) -> Kind | None:
+    """The registered kind that shows ``view``, None for the room's own views."""
+    return _kinds.get(view.kind)
+
+
+def followed(phase_kind: str) -> Kind | None:
+    """The registered view that following the workshop shows during a phase of this kind."""
+    return next((kind for kind in _kinds.values() if phase_kind in kind.follows), None)
+
+
+def _numbers(text: str) -> list[int] | None:
+    parts = text.split("-") if text else []
+    if all(part.isdecimal() and len(part) <= 9 for part in parts):
+        return [int(part) for part in parts]
+    return None
 
 
 def parse(value: str) -> View | None:
@@ -40,9 +97,13 @@ def parse(value: str) -> View | None:
         return View(FOLLOW)
     if value in (ALL, JOIN):
         return View(value)
-    kind, _sep, number = value.partition(":")
+    kind, sep, number = value.partition(":")
     if kind in (TABLE, SHEET) and number.isdecimal() and len(number) <= 9:
         return View(kind, int(number))
+    registered_kind = _kinds.get(kind)
+    numbers = _numbers(number) if number or not sep else None
+    if registered_kind and numbers is not None and len(numbers) in registered_kind.numbers:
+        return View(kind, *numbers)
     return None
 
 
@@ -56,6 +117,9 @@ def check(workshop: Workshop, view: View) -> None:
         raise ValidationError(_("This workshop has no table %(number)s.") % {"number": view.number})
     if view.kind == SHEET and not workshop.territories.filter(pk=view.number).exists():
         raise ValidationError(_("This territory does not play in this workshop."))
+    registered_kind = kind_of(view)
+    if registered_kind is not None:
+        registered_kind.check(workshop, view)
 
 
 @transaction.atomic

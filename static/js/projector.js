@@ -282,9 +282,28 @@
       window.location.assign(main.dataset.projectorUrl);
     }
   }
+  // Following the workshop (#live[data-follow]: what this page shows, "board" or a view an
+  // app registered, e.g. "baskets"), a phase that asks for another page loads the projector
+  // again, which sends this window where the phase is shown (workshops/views/facilitator.py).
+  function followPhase() {
+    var main = live();
+    var phase = document.getElementById("phase-state");
+    if (leaving || !main || !phase || !main.dataset.follow || !main.dataset.projectorUrl) return;
+    var wanted = "board";
+    (main.dataset.followKinds || "").split(" ").forEach(function (pair) {
+      var parts = pair.split(":");
+      if (parts.length === 2 && parts[0] === phase.dataset.kind) wanted = parts[1];
+    });
+    if (wanted !== main.dataset.follow) {
+      leaving = true;
+      window.location.assign(main.dataset.projectorUrl + "?view=follow");
+    }
+  }
   ["htmx:oobAfterSwap", "htmx:afterSettle"].forEach(function (name) {
     document.addEventListener(name, followChoice);
+    document.addEventListener(name, followPhase);
   });
+  document.addEventListener("DOMContentLoaded", followPhase);
 
   function csrfToken() {
     try { return JSON.parse(document.body.getAttribute("hx-headers") || "{}")["X-CSRFToken"] || ""; } catch (error) { return ""; }
@@ -306,6 +325,15 @@
     });
   }
   var VIEWS = { a: "all", f: "follow", j: "join" };
+  // A key of a view an app registered (#live[data-cycle-b]="baskets baskets:1 …") goes
+  // through its values, one a press, from the one on show.
+  function cycled(key) {
+    var main = live();
+    var values = main && main.getAttribute("data-cycle-" + key);
+    if (!values) return null;
+    values = values.split(" ");
+    return values[(values.indexOf(main.dataset.view || "") + 1) % values.length];
+  }
 
   function toggleHelp(show) {
     var help = document.getElementById("projector-keys");
@@ -313,7 +341,7 @@
   }
 
   // Space pauses the paging; → and ← (or a presenter's PageDown and PageUp) turn the page;
-  // F, A, 1–9 and J choose what shows; ? shows the keys.
+  // F, A, 1–9, J and the keys of registered views (B, P) choose what shows; ? shows the keys.
   document.addEventListener("keydown", function (event) {
     if (!live() || event.ctrlKey || event.metaKey || event.altKey) return;
     if (event.target.closest && event.target.closest("a, button, input, textarea, select")) return;
@@ -325,6 +353,8 @@
       return;
     } else if (VIEWS[key]) {
       choose(VIEWS[key]);
+    } else if (cycled(key)) {
+      choose(cycled(key));
     } else if (/^[1-9]$/.test(key)) {
       choose("table:" + key);
     } else if (!board()) {

@@ -25,6 +25,8 @@ def urls(workshop) -> dict[str, str]:
     pk = workshop.pk
     bm, cob = territory(workshop, "BM"), territory(workshop, "COB")
     return {
+        "tables": f"/w/{pk}/baskets/tables/",
+        "tables_content": f"/w/{pk}/baskets/tables/content/",
         "table": f"/w/{pk}/baskets/tables/1/",
         "table_content": f"/w/{pk}/baskets/tables/1/content/",
         "pair": f"/w/{pk}/baskets/pairs/{bm.pk}/{cob.pk}/",
@@ -144,7 +146,9 @@ def queries(client, url) -> int:
     return len(captured)
 
 
-@pytest.mark.parametrize("name", ["table", "table_content", "pair", "pair_content"])
+@pytest.mark.parametrize(
+    "name", ["tables", "tables_content", "table", "table_content", "pair", "pair_content"]
+)
 def test_the_screens_cost_the_same_queries_whatever_the_number_of_transactions(
     laptop, workshop, name, django_assert_max_num_queries
 ):

@@ -133,6 +133,7 @@ def test_it_has_no_serious_violation_on_any_page(
         f"{workshop}/projector/",
         f"{workshop}/projector/?table=1",
         f"{workshop}/projector/sheets/{room.territory_pk}/",
+        f"{workshop}/baskets/tables/",
     ):
         visit(laptop, path, live=True)
     laptop.goto("/w/new/")

@@ -149,8 +149,9 @@ def test_the_projector_follows_the_baskets_live_and_fits_its_screen(
         )
         context.set_default_timeout(ACTION_TIMEOUT_MS)
         page = context.new_page()
-        if index == 0:  # from the room's projector, by its link (shown in the negotiation)
-            sign_in(page, f"/w/{scene.pk}/projector/")
+        if index == 0:  # from the room's grids, by its link (shown in the negotiation; the
+            # projector following the workshop would show every table's baskets by itself)
+            sign_in(page, f"/w/{scene.pk}/projector/?view=all")
             link = page.locator(f".baskets-links a[href='{table_url}']")
             expect(link).to_be_visible()
             link.click()

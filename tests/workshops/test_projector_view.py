@@ -4,7 +4,7 @@ import pytest
 from django.core.exceptions import ValidationError
 
 from territories.models import Territory
-from tests.conftest import subgroup_of
+from tests.conftest import at, command, subgroup_of
 from workshops import projector, services
 from workshops.broadcast import console_group, screens_group, table_group, workshop_group
 from workshops.models import Workshop
@@ -188,3 +188,79 @@ def test_the_projector_follows_the_workshop_when_the_stored_table_has_gone(lapto
 def test_the_projector_page_counts_who_joined_where_the_live_count_lands(laptop, workshop, alice):
     content = laptop.get(f"/w/{workshop.pk}/projector/").content.decode()
     assert '<strong id="join-count">1</strong>' in content
+
+
+# Views the apps add (the registry of workshops/projector.py), with a view of the test's own.
+
+
+@pytest.fixture
+def extra_kind():
+    def check(workshop, view):
+        if view.number == 13:
+            raise ValidationError("Not this one.")
+
+    kind = projector.Kind(
+        name="extra",
+        numbers=(0, 1),
+        check=check,
+        url=lambda workshop, view: f"/w/{workshop.pk}/extra/{view.number or ''}",
+        choices=lambda workshop: [(projector.View("extra"), "Extra", "")],
+        key="x",
+        key_help="Extra view",
+        follows=("plenary",),
+    )
+    projector.register(kind)
+    yield kind
+    projector._kinds.pop("extra")
+
+
+def test_an_app_s_view_is_read_checked_and_stored_like_the_room_s(workshop, extra_kind):
+    assert projector.parse("extra") == projector.View("extra")
+    assert projector.parse("extra:4") == projector.View("extra", 4)
+    assert projector.parse("extra:4-5") is None
+    assert projector.parse("extra:") is None
+
+    projector.set_view(workshop=workshop, value="extra:4")
+    assert Workshop.objects.get(pk=workshop.pk).projector_view == "extra:4"
+    with pytest.raises(ValidationError):
+        projector.set_view(workshop=workshop, value="extra:13")
+
+
+def test_an_app_cannot_take_the_name_of_a_view_of_the_room():
+    with pytest.raises(ValueError):
+        projector.register(
+            projector.Kind(
+                name="table", numbers=(1,), check=None, url=None, choices=lambda workshop: []
+            )
+        )
+
+
+def test_the_projector_sends_a_stored_app_view_to_its_page(laptop, workshop, extra_kind):
+    projector.set_view(workshop=workshop, value="extra:4")
+
+    response = laptop.get(f"/w/{workshop.pk}/projector/")
+
+    assert response.status_code == 302
+    assert response["Location"] == f"/w/{workshop.pk}/extra/4"
+
+
+def test_following_the_workshop_the_projector_shows_the_view_the_phase_calls_for(
+    laptop, workshop, extra_kind
+):
+    plenary = workshop.phases.get(kind="plenary")
+    workshop = command(workshop, "goto", at(0), phase=plenary)
+
+    response = laptop.get(f"/w/{workshop.pk}/projector/")
+
+    assert response.status_code == 302
+    assert response["Location"] == f"/w/{workshop.pk}/extra/?follow=1"
+
+
+def test_the_console_and_the_keys_offer_an_app_s_view(laptop, workshop, extra_kind):
+    console = laptop.get(f"/w/{workshop.pk}/console/").content.decode()
+    projector_page = laptop.get(f"/w/{workshop.pk}/projector/").content.decode()
+
+    assert 'value="extra" aria-pressed="false"' in console
+    assert 'data-cycle-x="extra"' in projector_page
+    assert "<kbd>X</kbd></dt><dd>Extra view</dd>" in projector_page
+    assert "plenary:extra" in projector_page

@@ -77,6 +77,14 @@ def _chosen_view(request: HttpRequest, workshop) -> screen.View:
 def projector(request: HttpRequest, pk: int) -> HttpResponse:
     workshop = access.get_workshop_for_facilitator(request, pk)
     view = _chosen_view(request, workshop)
+    registered = screen.kind_of(view)
+    if registered is not None:  # a view an app adds (the baskets): its own page
+        return redirect(registered.url(workshop, view))
+    if view.kind == screen.FOLLOW:
+        phase = workshop.current_phase
+        shown = screen.followed(phase.kind) if phase else None
+        if shown is not None:  # e.g. the negotiation: its page, which follows the phase on
+            return redirect(shown.url(workshop, screen.View(shown.name)) + "?follow=1")
     if view.kind == screen.SHEET:
         return _render_sheet(request, workshop, view.number)
     table = workshop.tables.get(number=view.number) if view.kind == screen.TABLE else None
@@ -89,6 +97,9 @@ def projector(request: HttpRequest, pk: int) -> HttpResponse:
         "panels": render_panels("projector", request, workshop=workshop, table=table),
         **_join_context(request, workshop),
         **_screen_context(workshop),
+        **projector_live_context(
+            workshop, view, follow="board" if view.kind == screen.FOLLOW else ""
+        ),
     }
     return render(request, "workshops/projector.html", context)
 
@@ -134,6 +145,7 @@ def projector_switch_context(workshop) -> dict:
             )
             for territory in workshop.territories.order_by("name")
         ),
+        *(choice for kind in screen.registered() for choice in kind.choices(workshop)),
         (screen.View(screen.JOIN), _("Join screen"), ""),
     ]
     choices = [
@@ -146,6 +158,35 @@ def projector_switch_context(workshop) -> dict:
         for view, label, title in views
     ]
     return {"workshop": workshop, "projector_choices": choices}
+
+
+def projector_live_context(workshop, view: screen.View, *, follow: str = "") -> dict:
+    """What a projector page tells static/js/projector.js (``_projector_live.html``): the
+    stored choice's version, where to go when it changes; when following the workshop,
+    what this page shows (``follow``: "board" or a registered kind's name), so that a phase
+    asking for another page loads the projector again; and the keys of the views apps add."""
+    registered = screen.registered()
+    return {
+        "projector_live": {
+            "projector_url": reverse("workshops:projector", args=[workshop.pk]),
+            "view_url": reverse("workshops:projector_view", args=[workshop.pk]),
+            "version": workshop.projector_view_version,
+            "view": view.value,
+            "follow": follow,
+            "follow_kinds": " ".join(
+                f"{phase_kind}:{kind.name}" for kind in registered for phase_kind in kind.follows
+            ),
+            "cycles": [
+                (
+                    kind.key,
+                    " ".join(choice.value for choice, _label, _title in kind.choices(workshop)),
+                )
+                for kind in registered
+                if kind.key
+            ],
+            "keys": [(kind.key, str(kind.key_help)) for kind in registered if kind.key],
+        }
+    }
 
 
 def screen_state_context(workshop) -> dict:
@@ -177,7 +218,12 @@ def _render_sheet(request: HttpRequest, workshop, territory_pk: int) -> HttpResp
     territory = get_object_or_404(
         workshop.territories.prefetch_related("key_facts"), pk=territory_pk
     )
-    context = {"workshop": workshop, "territory": territory, **_screen_context(workshop)}
+    context = {
+        "workshop": workshop,
+        "territory": territory,
+        **_screen_context(workshop),
+        **projector_live_context(workshop, screen.View(screen.SHEET, territory.pk)),
+    }
     return render(request, "workshops/projector_sheet.html", context)
 
 

@@ -1,4 +1,5 @@
-// The negotiation on the projector: as many baskets as fit legibly, with their transactions
+// The negotiation on the projector: a table at a time on the page of every table, and of
+// each table as many baskets as fit legibly, with their transactions
 // when there is room and only their gauges (.compact) when not, paging through the rest by
 // itself (the conventions of static/js/projector.js: 20 s a page, Space pauses, ← → turn).
 // Text never shrinks: the floors are in screens.css. Hidden baskets stay in the page (the
@@ -7,9 +8,21 @@
   "use strict";
 
   var ROTATE_MS = 20000;
-  var state = { perPage: 0, page: 0, paused: false, scheduled: false };
+  // pages: [{group, first, count}]: a group is a table's section on the page of every
+  // table (.screen-table, shown one at a time), else the whole screen.
+  var state = { pages: [], page: 0, paused: false, scheduled: false };
 
-  function area() { return document.querySelector("body.baskets-screen .screen-baskets"); }
+  function root() {
+    return document.body.classList.contains("baskets-screen") ? document.getElementById("baskets-screen") : null;
+  }
+  function groupsOf(el) {
+    var tables = el.querySelectorAll(".screen-table");
+    return tables.length ? Array.prototype.slice.call(tables) : [el];
+  }
+  function showGroup(groups, index) {
+    if (groups.length < 2 && !groups[0].classList.contains("screen-table")) return;
+    groups.forEach(function (group, at) { group.hidden = at !== index; });
+  }
   function slotsOf(el) {
     return Array.prototype.filter.call(el.children, function (child) {
       return child.classList.contains("screen-slot");
@@ -46,46 +59,70 @@
   }
 
   // The most baskets per screen first, side by side before stacked, in detail before compact.
-  function layout() {
-    state.scheduled = false;
-    var el = area();
-    if (!el) return;
-    var slots = slotsOf(el);
-    if (!slots.length) return;
-    var chosen = null;
-    for (var perPage = slots.length; perPage >= 1 && !chosen; perPage -= 1) {
-      for (var columns = perPage; columns >= 1 && !chosen; columns -= 1) {
+  // The arrangement chosen stays on the element (its grid and .compact) for showPage.
+  function fit(el, slots) {
+    for (var perPage = slots.length; perPage >= 1; perPage -= 1) {
+      for (var columns = perPage; columns >= 1; columns -= 1) {
         if (Math.ceil(perPage / columns) * columns - perPage >= columns) continue;  // an empty row
-        if (arrange(el, slots, perPage, columns, false)) chosen = [perPage, columns, false];
-        else if (arrange(el, slots, perPage, columns, true)) chosen = [perPage, columns, true];
+        if (arrange(el, slots, perPage, columns, false) || arrange(el, slots, perPage, columns, true)) return perPage;
       }
     }
-    if (!chosen) {  // nothing fits at the floor sizes: one basket at a time, its gauge only
-      chosen = [1, 1, true];
-      arrange(el, slots, 1, 1, true);
-    }
-    el.dataset.perPage = chosen[0];
-    el.dataset.compact = chosen[2] ? "yes" : "no";
-    state.perPage = chosen[0];
-    if (state.page >= Math.ceil(slots.length / state.perPage)) state.page = 0;
+    arrange(el, slots, 1, 1, true);  // nothing fits at the floor sizes: one basket at a time, its gauge only
+    return 1;
+  }
+
+  function layout() {
+    state.scheduled = false;
+    var el = root();
+    if (!el) return;
+    var groups = groupsOf(el);
+    var pages = [];
+    groups.forEach(function (group, index) {
+      showGroup(groups, index);
+      var area = group.querySelector(".screen-baskets");
+      var slots = area ? slotsOf(area) : [];
+      if (!slots.length) {
+        pages.push({ group: index, first: 0, count: 0 });
+        return;
+      }
+      var perPage = fit(area, slots);
+      area.dataset.perPage = perPage;
+      area.dataset.compact = area.classList.contains("compact") ? "yes" : "no";
+      for (var first = 0; first < slots.length; first += perPage) {
+        pages.push({ group: index, first: first, count: perPage });
+      }
+    });
+    state.pages = pages;
+    if (state.page >= pages.length) state.page = 0;
     showPage();
   }
 
   function showPage() {
-    var el = area();
-    if (!el || !state.perPage) return;
-    var slots = slotsOf(el);
-    var first = state.page * state.perPage;
-    show(slots, first, state.perPage);
+    var el = root();
+    var page = state.pages[state.page];
+    if (!el || !page) return;
+    var groups = groupsOf(el);
+    var group = groups[page.group];
+    if (!group) return;
+    showGroup(groups, page.group);
+    var area = group.querySelector(".screen-baskets");
+    var slots = area ? slotsOf(area) : [];
+    show(slots, page.first, page.count);
     var pager = document.getElementById("baskets-pager");
     if (!pager) return;
-    var paging = slots.length > state.perPage;
-    pager.hidden = !paging;
-    if (!paging) return;
-    var last = Math.min(first + state.perPage, slots.length);
-    var template = last - first === 1 ? pager.dataset.one : pager.dataset.many;
-    pager.textContent = template.replace("{first}", first + 1).replace("{last}", last)
-      .replace("{count}", slots.length) + (state.paused ? " · " + pager.dataset.paused : "");
+    pager.hidden = state.pages.length < 2;
+    if (pager.hidden) return;
+    var parts = [];
+    if (groups.length > 1) {
+      parts.push(pager.dataset.table.replace("{table}", group.dataset.table || page.group + 1).replace("{tables}", groups.length));
+    }
+    if (slots.length > page.count) {
+      var last = Math.min(page.first + page.count, slots.length);
+      var template = last - page.first === 1 ? pager.dataset.one : pager.dataset.many;
+      parts.push(template.replace("{first}", page.first + 1).replace("{last}", last).replace("{count}", slots.length));
+    }
+    if (state.paused) parts.push(pager.dataset.paused);
+    pager.textContent = parts.join(" · ");
   }
 
   function schedule() {
@@ -95,16 +132,14 @@
   }
 
   function turn(step) {
-    var el = area();
-    if (!el || !state.perPage) return;
-    var pages = Math.ceil(slotsOf(el).length / state.perPage);
+    var pages = state.pages.length;
     if (pages < 2) return;
     state.page = (state.page + step + pages) % pages;
     showPage();
   }
 
   document.addEventListener("DOMContentLoaded", function () {
-    if (!area()) return;
+    if (!root()) return;
     schedule();
     window.setInterval(function () { if (!state.paused) turn(1); }, ROTATE_MS);
   });
@@ -114,7 +149,7 @@
     document.addEventListener(name, schedule);
   });
   document.addEventListener("keydown", function (event) {
-    if (!area() || (event.target.closest && event.target.closest("a, button, input, textarea, select"))) return;
+    if (!root() || (event.target.closest && event.target.closest("a, button, input, textarea, select"))) return;
     if (event.key === " ") {
       event.preventDefault();
       state.paused = !state.paused;
