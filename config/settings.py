@@ -141,6 +141,7 @@ INSTALLED_APPS = [
     "territories",
     "workshops",
     "baskets",
+    "plenary",
 ]
 
 MIDDLEWARE = [
