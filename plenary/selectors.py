@@ -257,7 +257,7 @@ class PhoneItem:
 class PhoneDots:
     plenary: Plenary
     left: int
-    tables: list  # (table, [PhoneItem]) for every table of the workshop
+    tables: list  # (table, [PhoneItem], open) for every table of the workshop
 
     @property
     def marks(self) -> str:
@@ -286,5 +286,8 @@ def phone_dots(participant: Participant, plenary: Plenary | None = None) -> Phon
             items.append(PhoneItem(value, view.basket, None, mine[value]))
             for t in view.transactions:
                 items.append(PhoneItem(f"t{t.pk}", view.basket, t, mine[f"t{t.pk}"]))
-        tables.append((entry.table, items))
+        # Folded, unless it is our table or holds our dots: a phone redrawn after a dot
+        # keeps the table it voted in open.
+        unfolded = entry.table.pk == participant.subgroup.table_id or any(i.mine for i in items)
+        tables.append((entry.table, items, unfolded))
     return PhoneDots(plenary, left, tables)

@@ -110,3 +110,13 @@ def test_voting_and_results_from_the_console(plenary, laptop, workshop):
     laptop.post(f"/w/{workshop.pk}/plenary/results/", {"shown": "1"})
     plenary.refresh_from_db()
     assert plenary.voting_open and plenary.results_shown
+
+
+def test_an_item_s_place_button_is_disabled_at_its_cap(voting, built, phone, workshop):
+    basket, _, _ = built
+    for _ in range(2):
+        html = phone.post(f"/j/{workshop.code}/plenary/dot/", {"item": f"b{basket.pk}"})
+    html = html.content.decode()
+    item = html[html.index(f'data-item="b{basket.pk}"') :]
+    item = item[: item.index("</li>")]
+    assert "dot-place" not in item and "dot-take" in item
