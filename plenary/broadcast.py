@@ -8,6 +8,11 @@
 - the presenter's slide: to the screens, and a nudge to the consoles.
 """
 
+import asyncio
+import logging
+
+from asgiref.sync import async_to_sync
+from channels.db import database_sync_to_async
 from django.conf import settings
 from django.urls import reverse
 from django.utils import translation
@@ -16,12 +21,16 @@ from plenary import selectors
 from workshops import stats
 from workshops.broadcast import (
     CONSOLE_STALE,
+    asend_fragments,
     console_group,
     screens_group,
     send_fragments,
     workshop_group,
 )
+from workshops.loops import PerLoop
 from workshops.models import Workshop
+
+logger = logging.getLogger(__name__)
 
 PHONE_SIGNAL = (
     '<div id="plenary-signal" hx-swap-oob="true" hx-get="{url}" hx-trigger="load" '
@@ -49,14 +58,63 @@ def broadcast_wall(workshop_id: int) -> None:
     stats.count("plenary_wall_broadcasts")
 
 
-def broadcast_chart(workshop_id: int) -> None:
+def _chart_html(workshop_id: int) -> str:
     workshop = _workshop(workshop_id)
     if workshop is None:
-        return
+        return ""
     with translation.override(settings.LANGUAGE_CODE):
-        html = selectors.render_chart(workshop, oob=True)
-    send_fragments(([screens_group(workshop_id)], html))
-    stats.count("plenary_chart_broadcasts")
+        return selectors.render_chart(workshop, oob=True)
+
+
+def broadcast_chart(workshop_id: int) -> None:
+    """Render the chart and send it now: one render, one message."""
+    html = _chart_html(workshop_id)
+    if html:
+        send_fragments(([screens_group(workshop_id)], html))
+        stats.count("plenary_chart_broadcasts")
+
+
+def chart_changed(workshop_id: int) -> None:
+    """A dot was placed or taken back (after commit, from the request's thread).
+
+    Coalesced (``PLENARY_CHART_COALESCE``): the request only marks the chart stale on the
+    process's event loop and returns; one task per workshop renders it and sends it, then
+    again if more dots came meanwhile, each render reading every dot committed so far. A
+    burst of dots costs one render per render's time, not one per dot, and the last dot
+    is always in the last chart."""
+    if not settings.PLENARY_CHART_COALESCE:
+        broadcast_chart(workshop_id)
+        return
+    async_to_sync(chart_stale)(workshop_id)
+
+
+_stale: PerLoop[dict] = PerLoop(dict)  # workshop id -> still to render (a task runs)
+_tasks: set[asyncio.Task] = set()
+
+
+async def chart_stale(workshop_id: int) -> None:
+    stale = _stale.get()
+    if workshop_id in stale:
+        stale[workshop_id] = True  # the running task renders once more
+        return
+    stale[workshop_id] = True
+    task = asyncio.get_running_loop().create_task(_render_while_stale(workshop_id, stale))
+    _tasks.add(task)
+    task.add_done_callback(_tasks.discard)
+
+
+async def _render_while_stale(workshop_id: int, stale: dict) -> None:
+    try:
+        while stale[workshop_id]:
+            stale[workshop_id] = False
+            html = await database_sync_to_async(_chart_html)(workshop_id)
+            if html:
+                await asend_fragments(([screens_group(workshop_id)], html))
+                stats.count("plenary_chart_broadcasts")
+    except Exception:
+        logger.warning("dots chart not sent; screens catch up when they reconnect", exc_info=True)
+    finally:
+        del stale[workshop_id]
 
 
 def broadcast_voting(workshop_id: int) -> None:

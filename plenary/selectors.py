@@ -291,3 +291,31 @@ def phone_dots(participant: Participant, plenary: Plenary | None = None) -> Phon
         unfolded = entry.table.pk == participant.subgroup.table_id or any(i.mine for i in items)
         tables.append((entry.table, items, unfolded))
     return PhoneDots(plenary, left, tables)
+
+
+def phone_item(participant: Participant, value: str) -> tuple[PhoneDots, PhoneItem | None]:
+    """One item as a phone shows it, and the voter's dots left: what a dot's answer
+    redraws (six queries, whatever the size of the room)."""
+    plenary = plenary_of(participant.workshop)
+    mine = Counter()
+    for basket_id, transaction_id in Dot.objects.filter(participant=participant).values_list(
+        "basket_id", "transaction_id"
+    ):
+        mine[f"b{basket_id}" if basket_id else f"t{transaction_id}"] += 1
+    left = max(plenary.dots_per_participant - sum(mine.values()), 0)
+    dots = PhoneDots(plenary, left, [])
+    kind, pk = value[:1], value[1:]
+    workshop = participant.workshop
+    if kind == "b":
+        basket = (
+            Basket.objects.filter(pk=pk, table__workshop=workshop)
+            .select_related("side_a__territory", "side_b__territory")
+            .first()
+        )
+        return dots, basket and PhoneItem(value, basket, None, mine[value])
+    found = (
+        Transaction.objects.filter(pk=pk, basket__table__workshop=workshop)
+        .select_related("offer", "giver__territory", "basket")
+        .first()
+    )
+    return dots, found and PhoneItem(value, found.basket, found, mine[value])

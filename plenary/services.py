@@ -202,7 +202,7 @@ def dot_place(*, participant: Participant, item: Item) -> Dot:
             _("At most %(max)s dots on one item.") % {"max": plenary.dots_per_item}
         )
     dot = Dot.objects.create(participant=participant, **item.dot_filter())
-    after_commit(broadcast.broadcast_chart, participant.workshop_id)
+    after_commit(broadcast.chart_changed, participant.workshop_id)
     return dot
 
 
@@ -214,7 +214,7 @@ def dot_take_back(*, participant: Participant, item: Item) -> None:
     if dot is None:
         raise ValidationError(_("You have no dot on this item."))
     dot.delete()
-    after_commit(broadcast.broadcast_chart, participant.workshop_id)
+    after_commit(broadcast.chart_changed, participant.workshop_id)
 
 
 # Presenter ---------------------------------------------------------------------

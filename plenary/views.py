@@ -7,9 +7,10 @@ The voter is always the session's participant (``access.voter``). Writes go thro
 from django.core.exceptions import ValidationError
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.template.loader import render_to_string
 from django.views.decorators.http import require_GET, require_POST
 
-from plenary import access, forms, panels, services
+from plenary import access, forms, panels, selectors, services
 from workshops.gate import PhaseClosed
 from workshops.models import Workshop
 from workshops.views.participant import with_workshop
@@ -60,6 +61,19 @@ def answer(request: HttpRequest, workshop: Workshop) -> HttpResponse:
     return _panel(request, participant, workshop)
 
 
+def _dot_answer(request, participant, workshop, value: str, *, status=200, problem=""):
+    """The item redrawn, the dots left and the problem line (out of band): a few
+    queries, not the whole room's list; without scripts, the phone's page again."""
+    if not request.htmx:
+        return redirect("workshops:join", code=workshop.code)
+    dots, item = selectors.phone_item(participant, value)
+    context = {"workshop": workshop, "dots": dots, "item": item, "problem": problem, "oob": True}
+    html = render_to_string("plenary/_dot_item.html", context, request=request) if item else ""
+    html += render_to_string("plenary/_dots_left.html", context)
+    html += render_to_string("plenary/_phone_problem.html", context)
+    return HttpResponse(html, status=status)
+
+
 @require_POST
 @with_workshop
 def dot(request: HttpRequest, workshop: Workshop) -> HttpResponse:
@@ -74,9 +88,16 @@ def dot(request: HttpRequest, workshop: Workshop) -> HttpResponse:
         else:
             services.dot_place(participant=participant, item=item)
     except PhaseClosed as closed:
-        return _panel(request, participant, workshop, status=PHASE_CLOSED, problem=closed.reason)
-    except ValidationError as error:
-        return _panel(
-            request, participant, workshop, status=INVALID, problem=" ".join(error.messages)
+        return _dot_answer(
+            request, participant, workshop, item.value, status=PHASE_CLOSED, problem=closed.reason
         )
-    return _panel(request, participant, workshop)
+    except ValidationError as error:
+        return _dot_answer(
+            request,
+            participant,
+            workshop,
+            item.value,
+            status=INVALID,
+            problem=" ".join(error.messages),
+        )
+    return _dot_answer(request, participant, workshop, item.value)

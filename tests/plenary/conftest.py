@@ -63,3 +63,10 @@ def fresh(participant):
     return Participant.objects.select_related(
         "workshop__current_phase", "subgroup__table", "subgroup__territory"
     ).get(pk=participant.pk)
+
+
+@pytest.fixture(autouse=True)
+def _one_chart_per_dot(settings):
+    """A chart rendered and sent within the dot's own commit, so that a test sees it at
+    once; the coalescing path has its own test (test_live.py)."""
+    settings.PLENARY_CHART_COALESCE = False

@@ -182,3 +182,39 @@ async def test_a_hidden_answer_never_reaches_the_projector_s_socket(
         for socket in (projector, console):
             await socket.disconnect(timeout=0.1)
         await close_database_thread()
+
+
+@pytest.mark.django_db(transaction=True)
+async def test_a_burst_of_dots_is_rendered_once_per_render_not_once_per_dot(
+    voting, built, alice, bruno, workshop, channel_layer
+):
+    import asyncio
+
+    from plenary import broadcast
+
+    basket, first, second = built
+    for who, item in ((alice, Item("b", basket.pk)), (bruno, Item("t", first.pk))):
+        await database_sync_to_async(services.dot_place)(
+            participant=await database_sync_to_async(fresh)(who), item=item
+        )
+    channel = await channel_layer.new_channel()
+    await channel_layer.group_add(screens_group(workshop.pk), channel)
+    before = renders("plenary_chart_renders")
+    try:
+        for _ in range(5):  # five dots' commits, before the chart's task could run
+            await broadcast.chart_stale(workshop.pk)
+        await asyncio.gather(*broadcast._tasks)
+        rendered = renders("plenary_chart_renders") - before
+        sent = []
+        while True:
+            try:
+                async with asyncio.timeout(0.2):
+                    sent.append((await channel_layer.receive(channel))["html"])
+            except TimeoutError:
+                break
+        assert rendered == len(sent) == 1  # one render reads every dot committed so far
+        assert 'data-total="2"' in sent[-1]
+        assert not broadcast._tasks and not broadcast._stale.get()  # nothing left behind
+    finally:
+        await channel_layer.group_discard(screens_group(workshop.pk), channel)
+        await close_database_thread()
