@@ -26,10 +26,10 @@ def answer(participant, text="Oui, deux paniers", question=0, **kwargs):
 
 
 def test_default_questions_come_from_the_method(plenary):
-    assert plenary.questions == [
-        "Did you manage to build baskets?",
-        "What was difficult?",
-        "Was the data you were given enough?",
+    assert plenary.questions == [  # in the site's language (French), editable afterwards
+        "Avez-vous réussi à construire des paniers ?",
+        "Qu'est-ce qui a été difficile ?",
+        "Les données fournies étaient-elles suffisantes ?",
     ]
 
 

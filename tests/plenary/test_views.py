@@ -12,7 +12,7 @@ pytestmark = pytest.mark.django_db
 def test_the_phone_shows_the_questions_and_its_dots_in_the_plenary(voting, phone, workshop):
     html = phone.get(f"/j/{workshop.code}/").content.decode()
     assert 'id="plenary-phone"' in html
-    assert "Did you manage to build baskets?" in html
+    assert "Avez-vous réussi à construire des paniers ?" in html
     assert 'data-left="3"' in html
 
 
@@ -40,7 +40,8 @@ def test_a_dot_over_the_budget_says_why(voting, built, phone, workshop):
         phone.post(f"/j/{workshop.code}/plenary/dot/", {"item": item})
     refused = phone.post(f"/j/{workshop.code}/plenary/dot/", {"item": f"b{basket.pk}"})
     assert refused.status_code == 422
-    assert "no dots left" in refused.content.decode()
+    assert 'id="plenary-problem" role="alert" hx-swap-oob="true">' in refused.content.decode()
+    assert "gommette" in refused.content.decode()
 
 
 def test_a_dot_while_voting_is_closed_is_409(plenary, built, phone, workshop):
