@@ -4,8 +4,10 @@ the presenter's slides, the anonymous wall, the dots' chart, a phone's dots."""
 from collections import Counter
 from dataclasses import dataclass
 
+from django.conf import settings
 from django.db import IntegrityError, transaction
 from django.template.loader import render_to_string
+from django.utils import translation
 
 from baskets import selectors as baskets
 from baskets.models import Basket, Transaction
@@ -28,7 +30,8 @@ def plenary_of(workshop: Workshop) -> Plenary:
     if found is not None:
         return found
     try:
-        with transaction.atomic():
+        # The default questions in the site's language, whoever's request comes first.
+        with transaction.atomic(), translation.override(settings.LANGUAGE_CODE):
             return Plenary.objects.create(workshop=workshop)
     except IntegrityError:  # made by a parallel request meanwhile
         return Plenary.objects.get(workshop=workshop)
