@@ -18,7 +18,7 @@ from workshops.models import Participant, Workshop
 
 # A slide holds this many transactions at most: a longer basket continues on the next
 # slide rather than shrink below the projector's type size (28 px).
-SLIDE_TRANSACTIONS = 6
+SLIDE_TRANSACTIONS = 3
 SLIDE_TEMPLATE = "plenary/_slide.html"
 WALL_TEMPLATE = "plenary/_wall.html"
 CHART_TEMPLATE = "plenary/_chart.html"

@@ -51,12 +51,21 @@ def scene(workshop) -> Scene:
     basket_services.ensure_baskets(workshop)
     bm, pdb, cob = (subgroup_of(workshop, 1, name) for name in ("BM", "PdB", "COB"))
     first, second = basket_of(workshop, 1, "BM", "COB"), basket_of(workshop, 1, "BM", "PdB")
+    third = basket_of(workshop, 1, "COB", "PdB")  # five transactions: two slides
     items = {"basket_cob": f"b{first.pk}", "basket_pdb": f"b{second.pk}"}
+    long_texts = [
+        "Méthanisation des effluents d'élevage pour le réseau de chaleur du bourg",
+        "Accueil de stagiaires des lycées agricoles dans les exploitations",
+        "Plateforme logistique partagée pour les circuits courts alimentaires",
+        "Ingénierie commune pour le plan de mobilité rurale et les aires de covoiturage",
+        "Formation des élus aux marchés publics de restauration collective",
+    ]
     for basket, giver, text in [
         (first, cob, "Circuits courts"),
         (first, bm, "Ingénierie de projet"),
         (second, pdb, "Bois-énergie"),
         (second, bm, "Accès aux soins"),
+        *((third, cob if n % 2 else pdb, text) for n, text in enumerate(long_texts)),
     ]:
         offer = room.postit_create(subgroup=giver, author=None, kind="offer", text=text)
         created = basket_services.transaction_create(
@@ -124,6 +133,15 @@ def test_presenter_dots_and_moderated_feedback(chromium_path, scene, daphne_fact
     expect(slide).to_contain_text("Bois-énergie")
     projector.keyboard.press("ArrowRight")
     expect(slide).to_have_attribute("data-slide", "3")
+    # A long basket continues on the next slide, and fits a small projector too.
+    expect(slide.locator(".slide-part")).to_be_visible()
+    for size in ({"width": 1024, "height": 768}, {"width": 1920, "height": 1080}):
+        projector.set_viewport_size(size)
+        fits = projector.evaluate(FITS)
+        if size["width"] == 1024:
+            projector.screenshot(path=IMG_DIR / "projector-presenter-1024x768.png")
+        assert fits["scrollHeight"] <= fits["innerHeight"], (size, fits)
+        assert min(fits["texts"]) >= TEXT_FLOOR_PX, (size, fits)
     projector.keyboard.press("ArrowLeft")
     expect(slide).to_have_attribute("data-slide", "2")
     expect(console.locator("#console-slide")).to_contain_text("2 /")
