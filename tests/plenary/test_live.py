@@ -218,3 +218,21 @@ async def test_a_burst_of_dots_is_rendered_once_per_render_not_once_per_dot(
     finally:
         await channel_layer.group_discard(screens_group(workshop.pk), channel)
         await close_database_thread()
+
+
+@pytest.mark.django_db
+def test_a_phone_s_plenary_and_the_console_box_cost_the_same_whatever_the_room(
+    plenary, workshop, alice, make_postit
+):
+    from plenary import panels
+
+    def cost():
+        with CaptureQueriesContext(connection) as queries:
+            assert panels.phone_context(participant=fresh(alice), workshop=fresh(alice).workshop)
+            assert panels.console_plenary(workshop=fresh(alice).workshop)
+        return len(queries)
+
+    _grow(workshop, alice, make_postit, 2)
+    few = cost()
+    _grow(workshop, alice, make_postit, 8)
+    assert cost() == few
