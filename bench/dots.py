@@ -302,11 +302,14 @@ def main() -> int:
         "lost",
         "double_counted",
         "over_budget",
+        "timeouts",
+        "chart_vs_database",
         "votes_never_on_chart",
         "charts_received",
         "renders",
         "broadcasts",
         "renders_per_broadcast",
+        "votes_per_broadcast",
     ):
         print(f"{key}: {result[key]}")
     for key in ("http_ms", "vote_to_chart_ms"):

@@ -10,8 +10,9 @@
 
 import asyncio
 import logging
+import os
 
-from asgiref.sync import async_to_sync
+from asgiref.sync import SyncToAsync, async_to_sync
 from channels.db import database_sync_to_async
 from django.conf import settings
 from django.urls import reverse
@@ -82,10 +83,19 @@ def chart_changed(workshop_id: int) -> None:
     again if more dots came meanwhile, each render reading every dot committed so far. A
     burst of dots costs one render per render's time, not one per dot, and the last dot
     is always in the last chart."""
-    if not settings.PLENARY_CHART_COALESCE:
+    if not settings.PLENARY_CHART_COALESCE or not _in_server_thread():
         broadcast_chart(workshop_id)
         return
     async_to_sync(chart_stale)(workshop_id)
+
+
+def _in_server_thread() -> bool:
+    """A request's thread under Daphne (sync_to_async): its event loop outlives the
+    request, so a task made there runs on. Elsewhere (a script, a shell) async_to_sync
+    would make a loop for the call only, and the task would die with it."""
+    loop = getattr(SyncToAsync.threadlocal, "main_event_loop", None)
+    pid = getattr(SyncToAsync.threadlocal, "main_event_loop_pid", None)
+    return loop is not None and pid == os.getpid() and loop.is_running()
 
 
 _stale: PerLoop[dict] = PerLoop(dict)  # workshop id -> still to render (a task runs)

@@ -236,3 +236,16 @@ def test_a_phone_s_plenary_and_the_console_box_cost_the_same_whatever_the_room(
     few = cost()
     _grow(workshop, alice, make_postit, 8)
     assert cost() == few
+
+
+@pytest.mark.django_db
+def test_a_dot_outside_a_server_s_loop_still_sends_its_chart(
+    voting, built, workshop, alice, listen, settings, django_capture_on_commit_callbacks
+):
+    """A script or a shell has no lasting event loop: no coalescing, the chart goes now."""
+    settings.PLENARY_CHART_COALESCE = True
+    basket, _, _ = built
+    screens = listen(screens_group(workshop.pk))
+    with django_capture_on_commit_callbacks(execute=True):
+        services.dot_place(participant=fresh(alice), item=Item("b", basket.pk))
+    assert [html for html in screens.html() if 'data-total="1"' in html]
