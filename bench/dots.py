@@ -285,12 +285,15 @@ def main() -> int:
         items = plenary_setup(s.fixture)
         result = asyncio.run(run_bench(args, s.fixture, items, s.procs, s.logs, s.ports))
         result.update(database_check(s.fixture, args.dots))
-    result["lost"] = (
-        result["answered_200"] - result["dots"] if result["dots"] <= result["answered_200"] else 0
-    )
-    result["double_counted"] = max(result["dots"] - result["answered_200"], 0) + max(
-        result["last_chart_total"] - result["dots"], 0
-    )
+    # A vote whose answer never came (client timeout) may or may not be in: neither lost
+    # nor double-counted, and counted apart.
+    timeouts = result["statuses"].get("-1", 0)
+    result["timeouts"] = timeouts
+    result["lost"] = max(result["answered_200"] - result["dots"], 0)
+    result["double_counted"] = max(result["dots"] - result["answered_200"] - timeouts, 0)
+    result["chart_vs_database"] = result["last_chart_total"] - result["dots"]
+    sent = result["broadcasts"]
+    result["votes_per_broadcast"] = round(result["answered_200"] / sent, 1) if sent else None
     for key in (
         "phones",
         "votes",
