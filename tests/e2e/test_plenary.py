@@ -16,6 +16,7 @@ import pytest
 from baskets import services as basket_services
 from tests.conftest import subgroup_of
 from tests.e2e.screens import ACTION_TIMEOUT_MS, IMG_DIR, PHONE, fill_join_form, sign_in
+from tests.e2e.test_csp import READ_VIOLATIONS, WATCH_VIOLATIONS
 from tests.plenary.conftest import basket_of, goto
 from workshops import services as room
 from workshops.models import Phase
@@ -88,6 +89,7 @@ def scene(workshop) -> Scene:
 def join(browser, base_url, scene, name):
     context = browser.new_context(base_url=base_url, **PHONE)
     context.set_default_timeout(ACTION_TIMEOUT_MS)
+    context.add_init_script(WATCH_VIOLATIONS)
     page = context.new_page()
     page.goto(f"/j/{scene.code}/")
     fill_join_form(page, name.capitalize(), *scene.seats[name])
@@ -106,6 +108,7 @@ def test_presenter_dots_and_moderated_feedback(chromium_path, scene, daphne_fact
         base_url=server.url, viewport={"width": 1920, "height": 1080}, locale="fr-FR"
     )
     laptop.set_default_timeout(ACTION_TIMEOUT_MS)
+    laptop.add_init_script(WATCH_VIOLATIONS)  # the Content-Security-Policy holds throughout
     console = laptop.new_page()
     sign_in(console, f"/w/{scene.pk}/console/")
     expect(console.locator("body")).to_have_attribute("data-live", "on")
@@ -210,3 +213,5 @@ def test_presenter_dots_and_moderated_feedback(chromium_path, scene, daphne_fact
     assert "Réponse de alice" not in html and "Réponse de chloe" not in html
     assert "Alice" not in html and "Chloe" not in html
     assert re.search(r"Réponse de bruno", html)
+    for page in (console, projector, wall, *phones.values()):
+        assert page.evaluate(READ_VIOLATIONS) == [], page.url
