@@ -275,6 +275,8 @@ async def run_bench(args, fixture, items, procs, logs, ports) -> dict:
         "renders": renders,
         "broadcasts": broadcasts,
         "renders_per_broadcast": round(renders / broadcasts, 2) if broadcasts else None,
+        "broadcast_failures": after.get("broadcast_failures", 0)
+        - before.get("broadcast_failures", 0),
         "machine": describe_machine(),
     }
 
@@ -313,6 +315,7 @@ def main() -> int:
         "broadcasts",
         "renders_per_broadcast",
         "votes_per_broadcast",
+        "broadcast_failures",
     ):
         print(f"{key}: {result[key]}")
     for key in ("http_ms", "vote_to_chart_ms"):

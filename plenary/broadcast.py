@@ -116,15 +116,26 @@ async def chart_stale(workshop_id: int) -> None:
 async def _render_while_stale(workshop_id: int, stale: dict) -> None:
     try:
         while stale[workshop_id]:
-            stale[workshop_id] = False
-            html = await database_sync_to_async(_chart_html)(workshop_id)
-            if html:
-                await asend_fragments(([screens_group(workshop_id)], html))
-                stats.count("plenary_chart_broadcasts")
+            while stale[workshop_id]:
+                stale[workshop_id] = False
+                await _send_chart(workshop_id)
+            # Once the burst is over, the chart once more: another worker's chart may have
+            # reached the screens after this one's last (Redis keeps each sender's order,
+            # not theirs between them), or a send may have timed out. This one is last.
+            await asyncio.sleep(settings.PLENARY_CHART_SETTLE_SECONDS)
+            if not stale[workshop_id]:
+                await _send_chart(workshop_id)
     except Exception:
         logger.warning("dots chart not sent; screens catch up when they reconnect", exc_info=True)
     finally:
         del stale[workshop_id]
+
+
+async def _send_chart(workshop_id: int) -> None:
+    html = await database_sync_to_async(_chart_html)(workshop_id)
+    if html:
+        await asend_fragments(([screens_group(workshop_id)], html))
+        stats.count("plenary_chart_broadcasts")
 
 
 def broadcast_voting(workshop_id: int) -> None:
