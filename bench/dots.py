@@ -277,7 +277,12 @@ async def run_bench(args, fixture, items, procs, logs, ports) -> dict:
         "renders_per_broadcast": round(renders / broadcasts, 2) if broadcasts else None,
         "broadcast_failures": after.get("broadcast_failures", 0)
         - before.get("broadcast_failures", 0),
+        "chart_failures": after.get("plenary_chart_failures", 0)
+        - before.get("plenary_chart_failures", 0),
         "machine": describe_machine(),
+        "failure_kinds": {
+            k: v for k, v in after.items() if k.startswith("plenary_chart_failures:")
+        },
     }
 
 
@@ -316,6 +321,7 @@ def main() -> int:
         "renders_per_broadcast",
         "votes_per_broadcast",
         "broadcast_failures",
+        "chart_failures",
     ):
         print(f"{key}: {result[key]}")
     for key in ("http_ms", "vote_to_chart_ms"):

@@ -9,6 +9,7 @@
 """
 
 import asyncio
+import contextvars
 import logging
 import os
 
@@ -108,34 +109,50 @@ async def chart_stale(workshop_id: int) -> None:
         stale[workshop_id] = True  # the running task renders once more
         return
     stale[workshop_id] = True
-    task = asyncio.get_running_loop().create_task(_render_while_stale(workshop_id, stale))
+    # A context of its own: the request that made it ends, and with it the request's
+    # thread-sensitive executor, which the task's database calls would otherwise use
+    # ("CurrentThreadExecutor already quit").
+    task = asyncio.get_running_loop().create_task(
+        _render_while_stale(workshop_id, stale), context=contextvars.Context()
+    )
     _tasks.add(task)
     task.add_done_callback(_tasks.discard)
 
 
 async def _render_while_stale(workshop_id: int, stale: dict) -> None:
+    loop = asyncio.get_running_loop()
     try:
-        while stale[workshop_id]:
+        while True:
             while stale[workshop_id]:
                 stale[workshop_id] = False
                 await _send_chart(workshop_id)
             # Once the burst is over, the chart once more: another worker's chart may have
             # reached the screens after this one's last (Redis keeps each sender's order,
-            # not theirs between them), or a send may have timed out. This one is last.
-            await asyncio.sleep(settings.PLENARY_CHART_SETTLE_SECONDS)
+            # not theirs between them), or a send may have failed. More dots meanwhile
+            # wake it at once.
+            settled = loop.time() + settings.PLENARY_CHART_SETTLE_SECONDS
+            while not stale[workshop_id] and loop.time() < settled:
+                await asyncio.sleep(0.05)
+            if stale[workshop_id]:
+                continue
+            await _send_chart(workshop_id)
             if not stale[workshop_id]:
-                await _send_chart(workshop_id)
-    except Exception:
-        logger.warning("dots chart not sent; screens catch up when they reconnect", exc_info=True)
+                return
     finally:
         del stale[workshop_id]
 
 
 async def _send_chart(workshop_id: int) -> None:
-    html = await database_sync_to_async(_chart_html)(workshop_id)
-    if html:
-        await asend_fragments(([screens_group(workshop_id)], html))
-        stats.count("plenary_chart_broadcasts")
+    """One render, one send; a failure is logged and the next render tries again."""
+    try:
+        html = await database_sync_to_async(_chart_html)(workshop_id)
+        if html:
+            await asend_fragments(([screens_group(workshop_id)], html))
+            stats.count("plenary_chart_broadcasts")
+    except Exception as error:
+        stats.count("plenary_chart_failures")
+        stats.count(f"plenary_chart_failures:{type(error).__name__}")
+        logger.warning("dots chart not sent; the next one carries it", exc_info=True)
 
 
 def broadcast_voting(workshop_id: int) -> None:
