@@ -141,6 +141,7 @@ INSTALLED_APPS = [
     "territories",
     "workshops",
     "baskets",
+    "plenary",
 ]
 
 MIDDLEWARE = [
@@ -351,6 +352,12 @@ PRESENCE_HEARTBEAT_SECONDS = env_int("PRESENCE_HEARTBEAT_SECONDS", 60)
 BROADCAST_TIMEOUT_SECONDS = env_float("BROADCAST_TIMEOUT_SECONDS", 1.0)
 # Presence rows are written in batches, this long after the first change of a burst.
 PRESENCE_FLUSH_SECONDS = env_float("PRESENCE_FLUSH_SECONDS", 0.2)
+# Sticky dots come in bursts: a process renders the dots' chart again once the render
+# under way is sent, for every dot that came meanwhile (plenary/broadcast.py), rather
+# than once per dot. Off: one render per dot.
+PLENARY_CHART_COALESCE = env_bool("PLENARY_CHART_COALESCE", True)
+# Once a burst of dots is over, a process sends its chart once more after this long.
+PLENARY_CHART_SETTLE_SECONDS = env_float("PLENARY_CHART_SETTLE_SECONDS", 1.0)
 # HTTP requests inside Django at once, per process; the others queue (config/asgi.py).
 HTTP_CONCURRENCY = env_int("HTTP_CONCURRENCY", 4)
 

@@ -36,6 +36,7 @@ urlpatterns = [
     path("territories/", include("territories.urls")),
     path("", include("baskets.urls")),
     path("w/<int:pk>/baskets/", include("baskets.screen_urls")),
+    path("", include("plenary.urls")),
     path("", include("workshops.urls")),
 ]
 

@@ -1,0 +1,14 @@
+from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
+
+
+class PlenaryConfig(AppConfig):
+    name = "plenary"
+    verbose_name = _("Plenary")
+
+    def ready(self):
+        # Adds its panels to the room's screens (workshops/panels.py): neither workshops
+        # nor baskets import this app.
+        from plenary import panels
+
+        panels.register_panels()

@@ -1,0 +1,126 @@
+"""The facilitator's plenary: the settings page, the presenter and the wall on the
+projector, and the console's commands (moderation, voting, results, slides).
+Facilitators only: 404 for anyone else, as the room's projector."""
+
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ValidationError
+from django.http import HttpRequest, HttpResponse, HttpResponseBadRequest
+from django.shortcuts import redirect, render
+from django.views.decorators.http import require_http_methods, require_POST
+
+from plenary import access, forms, selectors, services
+from workshops.views.facilitator import screen_state_context
+
+
+def _done(request: HttpRequest, pk: int) -> HttpResponse:
+    """The console redraws itself (CONSOLE_STALE); without scripts, back to it."""
+    if request.htmx:
+        return HttpResponse(status=204)
+    return redirect("workshops:console", pk=pk)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def settings_page(request: HttpRequest, pk: int) -> HttpResponse:
+    workshop = access.facilitated(request, pk)
+    plenary = selectors.plenary_of(workshop)
+    form = forms.SettingsForm(request.POST) if request.method == "POST" else None
+    if form is not None and form.is_valid():
+        try:
+            services.settings_update(
+                workshop=workshop,
+                questions=form.cleaned_data["questions"].splitlines(),
+                dots_per_participant=form.cleaned_data["dots_per_participant"],
+                dots_per_item=form.cleaned_data["dots_per_item"],
+                order=form.cleaned_data["order"],
+            )
+        except ValidationError as error:
+            form.add_error(None, error)
+        else:
+            return redirect("workshops:console", pk=pk)
+    form = form or forms.SettingsForm.of(plenary)
+    status = 422 if form.errors else 200
+    return render(
+        request, "plenary/settings.html", {"workshop": workshop, "form": form}, status=status
+    )
+
+
+def _screen_context(workshop) -> dict:
+    return {"workshop": workshop, "sound_default": "on", **screen_state_context(workshop)}
+
+
+@login_required
+def present(request: HttpRequest, pk: int) -> HttpResponse:
+    workshop = access.facilitated(request, pk)
+    context = {
+        **_screen_context(workshop),
+        "page": "present",
+        "slide_html": selectors.render_slide(workshop),
+    }
+    return render(request, "plenary/present.html", context)
+
+
+@login_required
+def slide(request: HttpRequest, pk: int) -> HttpResponse:
+    """Fetched again whenever the projector's socket (re)opens."""
+    workshop = access.facilitated(request, pk)
+    return HttpResponse(selectors.render_slide(workshop))
+
+
+@login_required
+@require_POST
+def move(request: HttpRequest, pk: int) -> HttpResponse:
+    workshop = access.facilitated(request, pk)
+    order = request.POST.get("order") or None
+    try:
+        services.presenter_move(workshop=workshop, to=request.POST.get("to", ""), order=order)
+    except ValidationError:
+        return HttpResponseBadRequest()
+    return _done(request, pk)
+
+
+@login_required
+def wall(request: HttpRequest, pk: int) -> HttpResponse:
+    workshop = access.facilitated(request, pk)
+    context = {
+        **_screen_context(workshop),
+        "page": "wall",
+        "wall_html": selectors.render_wall(workshop),
+        "chart_html": selectors.render_chart(workshop),
+    }
+    return render(request, "plenary/wall.html", context)
+
+
+@login_required
+def wall_content(request: HttpRequest, pk: int) -> HttpResponse:
+    workshop = access.facilitated(request, pk)
+    return HttpResponse(selectors.render_wall(workshop) + selectors.render_chart(workshop))
+
+
+@login_required
+@require_POST
+def show(request: HttpRequest, pk: int) -> HttpResponse:
+    """Show (shown=1) or hide (shown=0) one answer (answer=<pk>) or every one (answer=all)."""
+    workshop = access.facilitated(request, pk)
+    target = request.POST.get("answer", "")
+    if target != "all" and not target.isdecimal():
+        return HttpResponseBadRequest()
+    ids = None if target == "all" else [int(target)]
+    services.answers_show(workshop=workshop, answer_ids=ids, shown=request.POST.get("shown") == "1")
+    return _done(request, pk)
+
+
+@login_required
+@require_POST
+def voting(request: HttpRequest, pk: int) -> HttpResponse:
+    workshop = access.facilitated(request, pk)
+    services.voting_set(workshop=workshop, open_=request.POST.get("open") == "1")
+    return _done(request, pk)
+
+
+@login_required
+@require_POST
+def results(request: HttpRequest, pk: int) -> HttpResponse:
+    workshop = access.facilitated(request, pk)
+    services.results_set(workshop=workshop, shown=request.POST.get("shown") == "1")
+    return _done(request, pk)

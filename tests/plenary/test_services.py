@@ -1,0 +1,231 @@
+"""The plenary's writes: feedback and its moderation, dot budgets, voting, results,
+the presenter's slide."""
+
+import uuid
+
+import pytest
+from django.core.exceptions import ValidationError
+
+from plenary import selectors, services
+from plenary.models import Answer, Dot
+from plenary.services import Item
+from tests.plenary.conftest import fresh, goto
+from workshops.gate import PhaseClosed
+from workshops.models import Phase
+
+pytestmark = pytest.mark.django_db
+
+
+def answer(participant, text="Oui, deux paniers", question=0, **kwargs):
+    return services.answer_create(
+        participant=fresh(participant), question=question, text=text, **kwargs
+    )
+
+
+# Feedback --------------------------------------------------------------------------
+
+
+def test_default_questions_come_from_the_method(plenary):
+    assert plenary.questions == [  # in the site's language (French), editable afterwards
+        "Avez-vous réussi à construire des paniers ?",
+        "Qu'est-ce qui a été difficile ?",
+        "Les données fournies étaient-elles suffisantes ?",
+    ]
+
+
+def test_an_answer_is_hidden_until_shown_and_the_wall_never_names_its_author(
+    plenary, workshop, alice
+):
+    written = answer(alice, "Valoriser les post-its")
+    assert not written.shown
+    assert selectors.wall(workshop)[0].answers == []
+    assert "Valoriser" not in selectors.render_wall(workshop)
+
+    assert services.answers_show(workshop=workshop, answer_ids=[written.pk], shown=True) == 1
+    html = selectors.render_wall(workshop)
+    assert "Valoriser les post-its" in html
+    assert "Alice" not in html
+
+    services.answers_show(workshop=workshop, answer_ids=[written.pk], shown=False)
+    assert "Valoriser" not in selectors.render_wall(workshop)
+
+
+def test_show_all_and_hide_all(plenary, workshop, alice, bruno):
+    answer(alice, "Un")
+    answer(bruno, "Deux", question=1)
+    assert services.answers_show(workshop=workshop, answer_ids=None, shown=True) == 2
+    assert [len(q.answers) for q in selectors.wall(workshop)] == [1, 1, 0]
+    assert services.answers_show(workshop=workshop, answer_ids=None, shown=False) == 2
+    assert [len(q.answers) for q in selectors.wall(workshop)] == [0, 0, 0]
+
+
+def test_an_answer_is_written_once_per_client_id(plenary, alice):
+    client_id = uuid.uuid4()
+    first = answer(alice, "Oui", client_id=client_id)
+    again = answer(alice, "Oui", client_id=client_id)
+    assert first.pk == again.pk
+    assert Answer.objects.count() == 1
+
+
+def test_answers_are_refused_outside_the_plenary(plenary, workshop, alice):
+    goto(workshop, Phase.Kind.CONDITIONS)
+    with pytest.raises(PhaseClosed):
+        answer(alice)
+
+
+@pytest.mark.parametrize(
+    ("question", "text"),
+    [(7, "Oui"), (0, "   "), (0, "x" * 501)],
+    ids=["question", "blank", "long"],
+)
+def test_answers_are_checked(plenary, alice, question, text):
+    with pytest.raises(ValidationError):
+        answer(alice, text, question=question)
+
+
+def test_facilitators_edit_the_questions_and_the_budgets(plenary, workshop):
+    services.settings_update(
+        workshop=workshop,
+        questions=["Qu'avez-vous appris ?", "", "Et après ?"],
+        dots_per_participant=5,
+        dots_per_item=3,
+    )
+    plenary.refresh_from_db()
+    assert plenary.questions == ["Qu'avez-vous appris ?", "Et après ?"]
+    assert (plenary.dots_per_participant, plenary.dots_per_item) == (5, 3)
+    with pytest.raises(ValidationError):
+        services.settings_update(
+            workshop=workshop, questions=[""], dots_per_participant=3, dots_per_item=2
+        )
+
+
+# Dots ------------------------------------------------------------------------------
+
+
+def place(participant, item):
+    return services.dot_place(participant=fresh(participant), item=item)
+
+
+def take(participant, item):
+    return services.dot_take_back(participant=fresh(participant), item=item)
+
+
+def test_no_dot_while_voting_is_closed(plenary, built, alice):
+    basket, _, _ = built
+    with pytest.raises(PhaseClosed):
+        place(alice, Item("b", basket.pk))
+
+
+def test_at_most_n_dots_per_participant(voting, built, alice):
+    basket, first, second = built
+    place(alice, Item("b", basket.pk))
+    place(alice, Item("t", first.pk))
+    place(alice, Item("t", second.pk))
+    with pytest.raises(ValidationError):
+        place(alice, Item("t", first.pk))
+    assert Dot.objects.filter(participant=alice).count() == 3
+
+
+def test_at_most_m_dots_on_one_item(voting, built, alice):
+    basket, _, _ = built
+    place(alice, Item("b", basket.pk))
+    place(alice, Item("b", basket.pk))
+    with pytest.raises(ValidationError):
+        place(alice, Item("b", basket.pk))
+    assert selectors.phone_dots(fresh(alice)).left == 1
+
+
+def test_budgets_are_per_participant(voting, built, alice, bruno):
+    basket, first, _ = built
+    for who in (alice, bruno):
+        place(who, Item("b", basket.pk))
+        place(who, Item("b", basket.pk))
+        place(who, Item("t", first.pk))
+    assert Dot.objects.count() == 6
+
+
+def test_a_dot_taken_back_can_be_placed_elsewhere_while_voting_is_open(
+    voting, built, alice, workshop
+):
+    basket, first, second = built
+    place(alice, Item("b", basket.pk))
+    place(alice, Item("t", first.pk))
+    place(alice, Item("t", second.pk))
+    take(alice, Item("t", first.pk))
+    place(alice, Item("b", basket.pk))
+    with pytest.raises(ValidationError):
+        take(alice, Item("t", first.pk))  # none left there
+    services.voting_set(workshop=workshop, open_=False)
+    with pytest.raises(PhaseClosed):
+        take(alice, Item("b", basket.pk))
+    assert Dot.objects.filter(participant=alice).count() == 3
+
+
+def test_a_dot_on_another_workshop_s_item_is_refused(voting, other_workshop, alice):
+    with pytest.raises(ValidationError):
+        place(alice, Item("b", 999999))
+
+
+def test_the_chart_ranks_items_by_dots(voting, built, alice, bruno, workshop):
+    basket, first, second = built
+    place(alice, Item("t", second.pk))
+    place(bruno, Item("t", second.pk))
+    place(bruno, Item("b", basket.pk))
+    chart = selectors.chart(workshop)
+    assert [(bar.kind, bar.pk, bar.dots, bar.percent) for bar in chart.bars] == [
+        ("t", second.pk, 2, 100),
+        ("b", basket.pk, 1, 50),
+    ]
+    assert (chart.total, chart.voters) == (3, 2)
+    assert chart.bars[0].label == "PdB → Bois-énergie"
+
+
+def test_results_are_hidden_until_revealed(voting, built, alice, workshop):
+    basket, _, _ = built
+    place(alice, Item("b", basket.pk))
+    hidden = selectors.render_chart(workshop)
+    assert "chart-bar " not in hidden and "BM ↔ PdB" not in hidden
+    services.results_set(workshop=workshop, shown=True)
+    assert "BM ↔ PdB" in selectors.render_chart(workshop)
+    services.results_set(workshop=workshop, shown=False)
+    assert "BM ↔ PdB" not in selectors.render_chart(workshop)
+
+
+# Presenter -------------------------------------------------------------------------
+
+
+def test_the_presenter_steps_through_the_baskets_and_stops_at_both_ends(plenary, workshop):
+    count = selectors.slide_count(workshop, "tables")
+    assert count == 9  # three tables of three baskets
+    assert services.presenter_move(workshop=workshop, to="prev").slide == 0
+    assert services.presenter_move(workshop=workshop, to="next").slide == 1
+    for _ in range(20):
+        services.presenter_move(workshop=workshop, to="next")
+    assert selectors.plenary_of(workshop).slide == count - 1
+    assert services.presenter_move(workshop=workshop, to="first").slide == 0
+
+
+def test_pair_by_pair_orders_the_same_pair_across_tables(plenary, workshop):
+    services.presenter_move(workshop=workshop, to="first", order="pairs")
+    slides = selectors.slides(workshop, "pairs")
+    pairs = [
+        (s.basket.side_a.territory.short_name, s.basket.side_b.territory.short_name) for s in slides
+    ]
+    assert pairs[:3] == [pairs[0]] * 3
+    assert [s.basket.table.number for s in slides[:3]] == [1, 2, 3]
+
+
+def test_a_long_basket_continues_on_a_second_slide(plenary, built, workshop, alice, make_postit):
+    from baskets import services as basket_services
+
+    basket, _, _ = built
+    goto(workshop, Phase.Kind.NEGOTIATION)
+    for i in range(4):  # six in all: three on each slide
+        offer = make_postit(fresh(alice), text=f"Offre {i}", kind="offer")
+        basket_services.transaction_create(
+            basket=basket, by=fresh(alice), giver=alice.subgroup, offer=offer
+        )
+    slides = [s for s in selectors.slides(workshop, "tables") if s.basket.pk == basket.pk]
+    assert [(s.part, s.parts) for s in slides] == [(1, 2), (2, 2)]
+    shown = [t.pk for s in slides for _side, given, _g, _r in s.sides for t in given]
+    assert len(shown) == len(set(shown)) == 6

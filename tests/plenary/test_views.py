@@ -1,0 +1,123 @@
+"""The plenary from the phone and the facilitator's screens."""
+
+import pytest
+
+from plenary import selectors, services
+from plenary.models import Answer, Dot
+from tests.plenary.conftest import fresh
+
+pytestmark = pytest.mark.django_db
+
+
+def test_the_phone_shows_the_questions_and_its_dots_in_the_plenary(voting, phone, workshop):
+    html = phone.get(f"/j/{workshop.code}/").content.decode()
+    assert 'id="plenary-phone"' in html
+    assert "Avez-vous réussi à construire des paniers ?" in html
+    assert 'data-left="3"' in html
+
+
+def test_the_phone_answers_and_places_a_dot(voting, built, phone, workshop, alice):
+    basket, _, _ = built
+    answered = phone.post(
+        f"/j/{workshop.code}/plenary/answer/",
+        {"question": "1", "q1-question": "1", "q1-text": "Valoriser", "q1-client_id": ""},
+    )
+    assert answered.status_code == 200, answered.content
+    assert Answer.objects.get().text == "Valoriser"
+    placed = phone.post(f"/j/{workshop.code}/plenary/dot/", {"item": f"b{basket.pk}"})
+    assert placed.status_code == 200
+    assert 'data-left="2"' in placed.content.decode()
+    taken = phone.post(
+        f"/j/{workshop.code}/plenary/dot/", {"item": f"b{basket.pk}", "action": "take"}
+    )
+    assert 'data-left="3"' in taken.content.decode()
+    assert not Dot.objects.exists()
+
+
+def test_a_dot_over_the_budget_says_why(voting, built, phone, workshop):
+    basket, first, second = built
+    for item in (f"b{basket.pk}", f"t{first.pk}", f"t{second.pk}"):
+        phone.post(f"/j/{workshop.code}/plenary/dot/", {"item": item})
+    refused = phone.post(f"/j/{workshop.code}/plenary/dot/", {"item": f"b{basket.pk}"})
+    assert refused.status_code == 422
+    assert 'id="plenary-problem" role="alert" hx-swap-oob="true">' in refused.content.decode()
+    assert "gommette" in refused.content.decode()
+
+
+def test_a_dot_while_voting_is_closed_is_409(plenary, built, phone, workshop):
+    basket, _, _ = built
+    refused = phone.post(f"/j/{workshop.code}/plenary/dot/", {"item": f"b{basket.pk}"})
+    assert refused.status_code == 409
+
+
+def test_a_too_long_answer_keeps_the_text(plenary, phone, workshop):
+    text = "x" * 501
+    refused = phone.post(
+        f"/j/{workshop.code}/plenary/answer/",
+        {"question": "0", "q0-question": "0", "q0-text": text},
+    )
+    assert refused.status_code == 422
+    assert text in refused.content.decode()
+
+
+def test_the_console_moderates_and_the_projector_shows_only_what_was_shown(
+    plenary, laptop, workshop, alice, bruno
+):
+    shown = services.answer_create(participant=fresh(alice), question=0, text="Montrée")
+    services.answer_create(participant=fresh(bruno), question=0, text="Cachée")
+    console = laptop.get(f"/w/{workshop.pk}/console/").content.decode()
+    assert "Montrée" in console and "Cachée" in console and "Alice" in console
+    laptop.post(f"/w/{workshop.pk}/plenary/answers/show/", {"answer": shown.pk, "shown": "1"})
+    for path in (f"/w/{workshop.pk}/plenary/wall/", f"/w/{workshop.pk}/plenary/wall/content/"):
+        page = laptop.get(path).content.decode()
+        assert "Montrée" in page
+        assert "Cachée" not in page and "Alice" not in page and "Bruno" not in page
+
+
+def test_the_presenter_page_shows_the_current_basket(plenary, laptop, workshop):
+    page = laptop.get(f"/w/{workshop.pk}/plenary/present/").content.decode()
+    assert 'id="presenter-slide"' in page and "1 / 9" in page
+    laptop.post(f"/w/{workshop.pk}/plenary/present/move/", {"to": "next"})
+    assert "2 / 9" in laptop.get(f"/w/{workshop.pk}/plenary/present/slide/").content.decode()
+
+
+def test_the_slide_shows_the_territories_transactions_and_gauge(plenary, laptop, workshop):
+    services.presenter_move(workshop=workshop, to="next")  # BM ↔ COB first, then BM ↔ PdB
+    html = selectors.render_slide(workshop)
+    assert "Brest Métropole" in html and "Pays de Brest" in html
+    assert "Port de Brest" in html and "Bois-énergie" in html
+    assert 'class="gauge"' in html
+
+
+def test_the_settings_page_changes_the_questions(plenary, laptop, workshop):
+    assert laptop.get(f"/w/{workshop.pk}/plenary/settings/").status_code == 200
+    saved = laptop.post(
+        f"/w/{workshop.pk}/plenary/settings/",
+        {
+            "questions": "Première ?\nSeconde ?",
+            "dots_per_participant": 4,
+            "dots_per_item": 1,
+            "order": "pairs",
+        },
+    )
+    assert saved.status_code == 302
+    plenary.refresh_from_db()
+    assert plenary.questions == ["Première ?", "Seconde ?"]
+    assert (plenary.dots_per_participant, plenary.dots_per_item, plenary.order) == (4, 1, "pairs")
+
+
+def test_voting_and_results_from_the_console(plenary, laptop, workshop):
+    laptop.post(f"/w/{workshop.pk}/plenary/voting/", {"open": "1"})
+    laptop.post(f"/w/{workshop.pk}/plenary/results/", {"shown": "1"})
+    plenary.refresh_from_db()
+    assert plenary.voting_open and plenary.results_shown
+
+
+def test_an_item_s_place_button_is_disabled_at_its_cap(voting, built, phone, workshop):
+    basket, _, _ = built
+    for _ in range(2):
+        html = phone.post(f"/j/{workshop.code}/plenary/dot/", {"item": f"b{basket.pk}"})
+    html = html.content.decode()
+    item = html[html.index(f'data-item="b{basket.pk}"') :]
+    item = item[: item.index("</li>")]
+    assert "dot-place" not in item and "dot-take" in item
