@@ -116,7 +116,9 @@ def render_slide(workshop: Workshop, *, oob: bool = False) -> str:
     parts = []
     if shown.slide is not None:
         view = shown.slide.view
-        parts = slide_parts.render_parts(view=view, basket=view.basket, workshop=workshop)
+        parts = slide_parts.render_parts(
+            view=view, basket=view.basket, workshop=workshop, slide=shown.slide
+        )
     context = {"workshop": workshop, "presenter": shown, "parts": parts, "oob": oob}
     return render_to_string(SLIDE_TEMPLATE, context)
 

@@ -121,3 +121,32 @@ def test_an_item_s_place_button_is_disabled_at_its_cap(voting, built, phone, wor
     item = html[html.index(f'data-item="b{basket.pk}"') :]
     item = item[: item.index("</li>")]
     assert "dot-place" not in item and "dot-take" in item
+
+
+def test_the_slide_shows_the_tables_verdict_and_how_far_its_conditions_went(
+    plenary, laptop, workshop
+):
+    """The conditions phase's verdict comes on the slide (baskets/_slide_conditions.html,
+    registered as a slide part), beside the gauge that is the arithmetic."""
+    from baskets.conditions import services as conditions
+    from baskets.models import Basket
+
+    services.presenter_move(workshop=workshop, to="next")  # BM ↔ PdB at table 1
+    basket = Basket.objects.get(
+        table__workshop=workshop,
+        table__number=1,
+        side_a__territory__short_name="BM",
+        side_b__territory__short_name="PdB",
+    )
+    conditions.conditions_save(
+        basket=basket,
+        by=None,
+        version=0,
+        verdict="conditional",
+        condition="que l'offre de santé soit vraiment déployée",
+    )
+
+    html = selectors.render_slide(workshop)
+
+    assert "que l&#x27;offre de santé soit vraiment déployée" in html
+    assert 'data-verdict="conditional"' in html and 'class="gauge"' in html
