@@ -264,10 +264,18 @@
     restartRotation();
   });
   window.addEventListener("resize", schedule);
-  // A new post-it, a re-fetched board, a new phase (the join screen gives way): measure again.
-  ["htmx:afterSettle", "htmx:oobAfterSwap"].forEach(function (name) {
-    document.addEventListener(name, schedule);
+  // A new post-it, a re-fetched board, a new phase (the join screen gives way): measure again,
+  // at once when the board's content was swapped (in the swap's own task, so the room never
+  // sees, nor a test measures, new tables before they are laid out), and after settling.
+  function swapped(event) {
+    var el = board();
+    if (el && event.target && (event.target === el || el.contains(event.target))) layout();
+    else schedule();
+  }
+  ["htmx:afterSwap", "htmx:oobAfterSwap"].forEach(function (name) {
+    document.addEventListener(name, swapped);
   });
+  document.addEventListener("htmx:afterSettle", schedule);
   // What the projector shows is chosen on the console or with this keyboard and stored on
   // the workshop (workshops/projector.py). A newer choice arrives as #projector-view, live
   // over the socket or fetched again when it reopens: the page loads again, and shows it.

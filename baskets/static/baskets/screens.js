@@ -144,10 +144,17 @@
     window.setInterval(function () { if (!state.paused) turn(1); }, ROTATE_MS);
   });
   window.addEventListener("resize", schedule);
-  // A basket changed (its new HTML may be taller), the content fetched again: measure again.
-  ["htmx:afterSettle", "htmx:oobAfterSwap"].forEach(function (name) {
-    document.addEventListener(name, schedule);
+  // A basket changed (its new HTML may be taller), the content fetched again: measure again,
+  // at once for a swap inside the screen (before anything paints it unmeasured), and after
+  // settling.
+  ["htmx:afterSwap", "htmx:oobAfterSwap"].forEach(function (name) {
+    document.addEventListener(name, function (event) {
+      var el = root();
+      if (el && event.target && el.contains(event.target)) layout();
+      else schedule();
+    });
   });
+  document.addEventListener("htmx:afterSettle", schedule);
   document.addEventListener("keydown", function (event) {
     if (!root() || (event.target.closest && event.target.closest("a, button, input, textarea, select"))) return;
     if (event.key === " ") {
