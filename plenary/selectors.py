@@ -57,6 +57,11 @@ class Slide:
     def basket(self) -> Basket:
         return self.view.basket
 
+    @property
+    def conditions_only(self) -> bool:
+        """A slide of conditions alone: they take the transactions' column."""
+        return bool(self.lines) and not any(given for _side, given, _g, _r in self.sides)
+
 
 def _parts(view: baskets.BasketView, filled: list[ConditionLine]) -> list[tuple[list, list]]:
     """The basket's transactions, A's then B's, then its filled conditions, cut into
