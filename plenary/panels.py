@@ -65,7 +65,10 @@ PRESENTER, WALL = "presenter", "wall"
 
 
 def _has_plenary(workshop: Workshop) -> bool:
-    return workshop.phases.filter(kind=Phase.Kind.PLENARY).exists()
+    # Asked for both views on every projector page (the keys) and console: one query.
+    if not hasattr(workshop, "_has_plenary"):
+        workshop._has_plenary = workshop.phases.filter(kind=Phase.Kind.PLENARY).exists()
+    return workshop._has_plenary
 
 
 def _check(workshop: Workshop, view: projector.View) -> None:
