@@ -1,8 +1,17 @@
 """What the plenary adds to the room's screens (workshops/panels.py, from ``apps.py``):
 on phones, the questions and the dots; on the projector, links to the presenter and
-the wall; in the console, the moderation, voting and slide controls."""
+the wall; in the console, the moderation, voting and slide controls. And the projector's
+views (workshops/projector.py): the presenter's slides ("presenter", key S, shown by
+itself while following the workshop in the plenary phase) and the feedback wall with the
+dots' chart ("wall", key W)."""
+
+from django.core.exceptions import ValidationError
+from django.urls import reverse
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from plenary import forms, selectors, slide_parts
+from workshops import projector
 from workshops.gate import Action, closed_reason
 from workshops.models import Participant, Phase, Workshop
 from workshops.panels import Panel, register
@@ -52,7 +61,62 @@ def console_plenary(*, workshop, **objects) -> dict | None:
     }
 
 
+PRESENTER, WALL = "presenter", "wall"
+
+
+def _has_plenary(workshop: Workshop) -> bool:
+    # Asked for both views on every projector page (the keys) and console: one query.
+    if not hasattr(workshop, "_has_plenary"):
+        workshop._has_plenary = workshop.phases.filter(kind=Phase.Kind.PLENARY).exists()
+    return workshop._has_plenary
+
+
+def _check(workshop: Workshop, view: projector.View) -> None:
+    if not _has_plenary(workshop):
+        raise ValidationError(_("This workshop has no plenary."))
+
+
+def _url(workshop: Workshop, view: projector.View) -> str:
+    name = "plenary:present" if view.kind == PRESENTER else "plenary:wall"
+    return reverse(name, args=[workshop.pk])
+
+
+def presenter_choices(workshop: Workshop) -> list[tuple[projector.View, str, str]]:
+    if not _has_plenary(workshop):
+        return []
+    return [(projector.View(PRESENTER), _("Presenter"), _("The plenary's slides"))]
+
+
+def wall_choices(workshop: Workshop) -> list[tuple[projector.View, str, str]]:
+    if not _has_plenary(workshop):
+        return []
+    return [(projector.View(WALL), _("Feedback and dots"), _("The feedback wall and the dots"))]
+
+
 def register_panels() -> None:
+    projector.register(
+        projector.Kind(
+            name=PRESENTER,
+            numbers=(0,),
+            check=_check,
+            url=_url,
+            choices=presenter_choices,
+            key="s",
+            key_help=gettext_lazy("Slides of the plenary (presenter)"),
+            follows=(Phase.Kind.PLENARY.value,),
+        )
+    )
+    projector.register(
+        projector.Kind(
+            name=WALL,
+            numbers=(0,),
+            check=_check,
+            url=_url,
+            choices=wall_choices,
+            key="w",
+            key_help=gettext_lazy("Feedback wall and dots"),
+        )
+    )
     register("phone", Panel("plenary", "plenary/_phone_panel.html", phone_context))
     register("projector", Panel("plenary", "plenary/_projector_panel.html", projector_links))
     register("console", Panel("plenary", "plenary/_console_panel.html", console_plenary))

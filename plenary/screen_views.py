@@ -9,7 +9,9 @@ from django.shortcuts import redirect, render
 from django.views.decorators.http import require_http_methods, require_POST
 
 from plenary import access, forms, selectors, services
-from workshops.views.facilitator import screen_state_context
+from plenary.panels import PRESENTER, WALL
+from workshops.projector import View
+from workshops.views.facilitator import projector_live_context, screen_state_context
 
 
 def _done(request: HttpRequest, pk: int) -> HttpResponse:
@@ -45,16 +47,25 @@ def settings_page(request: HttpRequest, pk: int) -> HttpResponse:
     )
 
 
-def _screen_context(workshop) -> dict:
-    return {"workshop": workshop, "sound_default": "on", **screen_state_context(workshop)}
+def _screen_context(request: HttpRequest, workshop, name: str) -> dict:
+    """A projector's view (plenary/panels.py): it follows what the console or the keys
+    choose next and, reached by following the workshop (?follow=1), the phase."""
+    following = name == PRESENTER and "follow" in request.GET
+    return {
+        "workshop": workshop,
+        "sound_default": "on",
+        **screen_state_context(workshop),
+        **projector_live_context(workshop, View(name), follow=PRESENTER if following else ""),
+    }
 
 
 @login_required
 def present(request: HttpRequest, pk: int) -> HttpResponse:
     workshop = access.facilitated(request, pk)
     context = {
-        **_screen_context(workshop),
+        **_screen_context(request, workshop, PRESENTER),
         "page": "present",
+        "keys_slides": True,  # presenter.js: the arrows, Space and PageUp/Down turn slides
         "slide_html": selectors.render_slide(workshop),
     }
     return render(request, "plenary/present.html", context)
@@ -83,7 +94,7 @@ def move(request: HttpRequest, pk: int) -> HttpResponse:
 def wall(request: HttpRequest, pk: int) -> HttpResponse:
     workshop = access.facilitated(request, pk)
     context = {
-        **_screen_context(workshop),
+        **_screen_context(request, workshop, WALL),
         "page": "wall",
         "wall_html": selectors.render_wall(workshop),
         "chart_html": selectors.render_chart(workshop),

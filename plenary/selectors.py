@@ -2,7 +2,7 @@
 the presenter's slides, the anonymous wall, the dots' chart, a phone's dots."""
 
 from collections import Counter
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from django.conf import settings
 from django.db import IntegrityError, transaction
@@ -10,15 +10,19 @@ from django.template.loader import render_to_string
 from django.utils import translation
 
 from baskets import selectors as baskets
+from baskets.conditions.selectors import ConditionLine, ConditionsView, conditions_by_basket
 from baskets.models import Basket, Transaction
 from plenary import slide_parts
 from plenary.models import Answer, Dot, Plenary
 from workshops import stats
 from workshops.models import Participant, Workshop
 
-# A slide holds this many transactions at most: a longer basket continues on the next
-# slide rather than shrink below the projector's type size (28 px).
+# A slide holds this many lines at most, a transaction or a filled implementation
+# condition each: a longer basket continues on the next slide rather than shrink below
+# the projector's type size (28 px). Conditions that do not fit beside the last
+# transactions go on slides of their own, this many a slide.
 SLIDE_TRANSACTIONS = 3
+SLIDE_CONDITIONS = 4
 SLIDE_TEMPLATE = "plenary/_slide.html"
 WALL_TEMPLATE = "plenary/_wall.html"
 CHART_TEMPLATE = "plenary/_chart.html"
@@ -46,19 +50,36 @@ class Slide:
     part: int  # 1-based, of ``parts``
     parts: int
     sides: list  # (side, given, giver, receiver), as BasketView.sides, this part's only
+    conditions: ConditionsView | None = None  # the basket's verdict and conditions
+    lines: list[ConditionLine] = field(default_factory=list)  # filled conditions shown here
 
     @property
     def basket(self) -> Basket:
         return self.view.basket
 
+    @property
+    def conditions_only(self) -> bool:
+        """A slide of conditions alone: they take the transactions' column."""
+        return bool(self.lines) and not any(given for _side, given, _g, _r in self.sides)
 
-def _parts(view: baskets.BasketView) -> list[list]:
-    """The basket's transactions, A's then B's, cut into slides' worth."""
+
+def _parts(view: baskets.BasketView, filled: list[ConditionLine]) -> list[tuple[list, list]]:
+    """The basket's transactions, A's then B's, then its filled conditions, cut into
+    slides' worth: (transactions, conditions) a slide."""
     ordered = view.from_a + view.from_b
     chunks = [
-        ordered[i : i + SLIDE_TRANSACTIONS] for i in range(0, len(ordered), SLIDE_TRANSACTIONS)
+        (ordered[i : i + SLIDE_TRANSACTIONS], [])
+        for i in range(0, len(ordered), SLIDE_TRANSACTIONS)
+    ] or [([], [])]
+    if not filled:
+        return chunks
+    last = chunks[-1][0]
+    if len(last) + len(filled) <= SLIDE_TRANSACTIONS:
+        chunks[-1] = (last, filled)
+        return chunks
+    return chunks + [
+        ([], filled[i : i + SLIDE_CONDITIONS]) for i in range(0, len(filled), SLIDE_CONDITIONS)
     ]
-    return chunks or [[]]
 
 
 def _ordered_views(workshop: Workshop, order: str) -> list[baskets.BasketView]:
@@ -75,17 +96,22 @@ def _ordered_views(workshop: Workshop, order: str) -> list[baskets.BasketView]:
 
 
 def slides(workshop: Workshop, order: str) -> list[Slide]:
-    """Every basket of the workshop as slides: four queries."""
+    """Every basket of the workshop as slides: seven queries (the baskets' four, their
+    conditions' three)."""
     result = []
-    for view in _ordered_views(workshop, order):
-        parts = _parts(view)
-        for number, chunk in enumerate(parts, start=1):
+    views = _ordered_views(workshop, order)
+    found = conditions_by_basket(workshop, [view.basket for view in views])
+    for view in views:
+        conditions = found.get(view.basket.pk)
+        filled = [line for line in conditions.lines if line.filled] if conditions else []
+        parts = _parts(view, filled)
+        for number, (chunk, lines) in enumerate(parts, start=1):
             in_part = {t.pk for t in chunk}
             sides = [
                 (side, [t for t in given if t.pk in in_part], giver, receiver)
                 for side, given, giver, receiver in view.sides
             ]
-            result.append(Slide(view, number, len(parts), sides))
+            result.append(Slide(view, number, len(parts), sides, conditions, lines))
     return result
 
 
@@ -117,7 +143,11 @@ def render_slide(workshop: Workshop, *, oob: bool = False) -> str:
     if shown.slide is not None:
         view = shown.slide.view
         parts = slide_parts.render_parts(
-            view=view, basket=view.basket, workshop=workshop, slide=shown.slide
+            view=view,
+            basket=view.basket,
+            workshop=workshop,
+            slide=shown.slide,
+            conditions=shown.slide.conditions,
         )
     context = {"workshop": workshop, "presenter": shown, "parts": parts, "oob": oob}
     return render_to_string(SLIDE_TEMPLATE, context)

@@ -177,7 +177,7 @@ def test_following_the_workshop_the_projector_shows_the_grids_in_the_formulation
     content = response.content.decode()
     assert response.status_code == 200
     assert 'data-follow="board"' in content
-    assert 'data-follow-kinds="negotiation:baskets conditions:baskets"' in content
+    assert 'data-follow-kinds="negotiation:baskets conditions:baskets plenary:presenter"' in content
 
 
 def test_the_baskets_page_reached_by_following_knows_it_follows(laptop, workshop):

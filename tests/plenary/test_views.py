@@ -150,3 +150,62 @@ def test_the_slide_shows_the_tables_verdict_and_how_far_its_conditions_went(
 
     assert "que l&#x27;offre de santé soit vraiment déployée" in html
     assert 'data-verdict="conditional"' in html and 'class="gauge"' in html
+
+
+def test_conditions_too_many_for_the_last_transactions_get_a_slide_of_their_own(
+    plenary, built, laptop, workshop, alice, make_postit
+):
+    """Three transactions fill a slide: four filled conditions cannot share it without
+    shrinking below 28 px, so they come on the basket's next slide, with its verdict."""
+    from baskets import services as basket_services
+    from baskets.conditions import services as conditions
+    from baskets.models import ConditionItem
+    from tests.plenary.conftest import goto
+    from workshops.models import Phase
+
+    basket, _, _ = built
+    goto(workshop, Phase.Kind.NEGOTIATION)
+    offer = make_postit(fresh(alice), text="Navettes maritimes", kind="offer")
+    basket_services.transaction_create(
+        basket=basket, by=fresh(alice), giver=alice.subgroup, offer=offer
+    )
+    goto(workshop, Phase.Kind.PLENARY)
+    conditions.ensure_defaults(workshop)
+    items = list(ConditionItem.objects.filter(workshop=workshop).order_by("position")[:4])
+    conditions.conditions_save(
+        basket=basket,
+        by=None,
+        version=0,
+        verdict="balanced",
+        answers={item.pk: (True, f"Texte {n}") for n, item in enumerate(items)},
+    )
+
+    mine = [s for s in selectors.slides(workshop, "tables") if s.basket.pk == basket.pk]
+    assert [(s.part, s.parts) for s in mine] == [(1, 2), (2, 2)]
+    assert [len(s.lines) for s in mine] == [0, 4]
+    assert sum(len(given) for _side, given, _g, _r in mine[1].sides) == 0
+
+    first = selectors.slides(workshop, "tables").index(mine[0])
+    services.presenter_move(workshop=workshop, to="first")
+    for _step in range(first):
+        services.presenter_move(workshop=workshop, to="next")
+    html = selectors.render_slide(workshop)
+    assert "Navettes maritimes" in html and "slide-condition" not in html
+    services.presenter_move(workshop=workshop, to="next")
+    html = selectors.render_slide(workshop)
+    assert html.count('class="slide-condition"') == 4
+    assert f'{items[0].title}</strong> : <span dir="auto">Texte 0' in html
+    assert 'data-verdict="balanced"' in html and "Navettes maritimes" not in html
+
+
+def test_a_few_conditions_share_the_basket_s_last_slide(plenary, built, workshop):
+    from baskets.conditions import services as conditions
+    from baskets.models import ConditionItem
+
+    basket, _, _ = built  # two transactions: room for one condition beside them
+    conditions.ensure_defaults(workshop)
+    item = ConditionItem.objects.filter(workshop=workshop).order_by("position").first()
+    conditions.conditions_save(basket=basket, by=None, version=0, answers={item.pk: (False, "Oui")})
+
+    mine = [s for s in selectors.slides(workshop, "tables") if s.basket.pk == basket.pk]
+    assert [(s.part, s.parts, len(s.lines)) for s in mine] == [(1, 1, 1)]

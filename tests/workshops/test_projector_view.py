@@ -209,9 +209,14 @@ def extra_kind():
         key_help="Extra view",
         follows=("plenary",),
     )
+    # It stands in for the app that follows the plenary (plenary's presenter) meanwhile.
+    saved = dict(projector._kinds)
+    for name in [name for name, other in saved.items() if "plenary" in other.follows]:
+        projector._kinds.pop(name)
     projector.register(kind)
     yield kind
-    projector._kinds.pop("extra")
+    projector._kinds.clear()
+    projector._kinds.update(saved)
 
 
 def test_an_app_s_view_is_read_checked_and_stored_like_the_room_s(workshop, extra_kind):

@@ -1,0 +1,150 @@
+"""The projector follows the workshop into the plenary by itself (issues 8 and 10): the
+baskets in the conditions phase, the presenter's slides once the facilitator moves to the
+plenary; the console switches it to the feedback wall and back, and the projector's keys
+(W, S) too, all live, nobody touching the projector. Each screen fits 1920×1080 and
+1024×768, the basket's conditions on a slide of their own included.
+
+Elements are found by id, class, value and data attributes, not by interface text.
+Every database read happens before Playwright starts. Fixture order: ``chromium_path``
+first, ``browser`` last, after every database write.
+"""
+
+import re
+
+import pytest
+
+from baskets.conditions import services as conditions
+from baskets.models import Basket, ConditionItem
+from tests.e2e.screens import ACTION_TIMEOUT_MS, sign_in
+from tests.e2e.test_plenary import scene  # noqa: F401  (the fixture: two tables' baskets)
+from tests.e2e.test_projector_follows_baskets import (
+    VIEWPORTS,
+    assert_fits,
+    baskets_up,
+    clock,
+    switch,
+)
+from workshops.models import Workshop
+
+try:
+    from playwright.sync_api import expect
+except ImportError:  # the `browser` fixture says how to install it
+    expect = None
+
+pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
+
+CONDITIONS = [
+    "Une convention entre les deux intercommunalités, signée avant l'été",
+    "Un chargé de mission partagé, financé à parts égales",
+    "Inscrire la coopération dans le SCoT et le PCAET",
+    "Un comité de suivi qui se réunit chaque trimestre",
+]
+
+
+@pytest.fixture
+def room(scene):  # noqa: F811
+    """The scene in its conditions phase, open, and its first basket (two transactions)
+    with four filled conditions: they take a slide of their own."""
+    Workshop.objects.filter(pk=scene.pk).update(status=Workshop.Status.OPEN)
+    workshop = Workshop.objects.get(pk=scene.pk)
+    conditions.ensure_defaults(workshop)
+    items = list(ConditionItem.objects.filter(workshop=workshop).order_by("position")[:4])
+    basket = Basket.objects.get(pk=int(scene.items["basket_cob"][1:]))
+    conditions.conditions_save(
+        basket=basket,
+        by=None,
+        version=0,
+        verdict="conditional",
+        condition="que la convention soit signée",
+        answers={item.pk: (True, text) for item, text in zip(items, CONDITIONS, strict=True)},
+    )
+    return scene
+
+
+def screens(browser, base_url, pk, viewport):
+    """The console signed in first: the projector, following, leaves /projector/ at once."""
+    context = browser.new_context(base_url=base_url, viewport=viewport, locale="fr-FR")
+    context.set_default_timeout(ACTION_TIMEOUT_MS)
+    console = context.new_page()
+    sign_in(console, f"/w/{pk}/console/")
+    expect(console.locator("body")).to_have_attribute("data-live", "on")
+    projector = context.new_page()
+    projector.goto(f"/w/{pk}/projector/")
+    return projector, console
+
+
+def presenter_up(projector, pk: int, *, follow: bool) -> None:
+    suffix = r"\?follow=1$" if follow else "$"
+    expect(projector).to_have_url(re.compile(rf"/w/{pk}/plenary/present/{suffix}"))
+    live = projector.locator("#live")
+    if follow:
+        expect(live).to_have_attribute("data-follow", "presenter")
+    expect(live).to_have_attribute("data-view", "presenter")
+    expect(projector.locator("body")).to_have_attribute("data-live", "on")
+    expect(projector.locator("#presenter-slide")).to_be_visible()
+
+
+def wall_up(projector, pk: int) -> None:
+    expect(projector).to_have_url(re.compile(rf"/w/{pk}/plenary/wall/$"))
+    expect(projector.locator("#live")).to_have_attribute("data-view", "wall")
+    expect(projector.locator("body")).to_have_attribute("data-live", "on")
+
+
+@pytest.mark.parametrize("viewport", VIEWPORTS, ids=lambda v: f"{v['width']}x{v['height']}")
+def test_the_projector_follows_the_workshop_into_the_plenary_and_switches_live(
+    chromium_path, room, daphne, browser, viewport
+):
+    pk, size = room.pk, f"{viewport['width']}×{viewport['height']}"
+    projector, console = screens(browser, daphne.url, pk, viewport)
+    baskets_up(projector)  # the conditions phase: the baskets
+
+    clock(console, phase=room.plenary_phase)  # the plenary: the presenter, by itself
+    presenter_up(projector, pk, follow=True)
+    slide = projector.locator("#presenter-slide")
+    expect(slide).to_have_attribute("data-slide", "1")
+    assert_fits(projector, f"presenter, slide 1 {size}")
+    # Every slide fits, the conditions' own slide (the first basket's second) included.
+    count = int(slide.get_attribute("data-count"))
+    for number in range(2, count + 1):
+        projector.keyboard.press("ArrowRight")
+        expect(slide).to_have_attribute("data-slide", str(number))
+        assert_fits(projector, f"presenter, slide {number} {size}")
+    expect(projector.locator(".slide-condition")).to_have_count(0)
+    projector.keyboard.press("Home")
+    expect(slide).to_have_attribute("data-slide", "1")
+    projector.keyboard.press("ArrowRight")
+    expect(slide).to_have_attribute("data-slide", "2")
+    expect(slide.locator(".slide-condition")).to_have_count(4)
+    expect(slide.locator(".verdict[data-verdict=conditional]")).to_be_visible()
+
+    switch(console, "wall")
+    wall_up(projector, pk)
+    assert_fits(projector, f"wall {size}")
+
+    switch(console, "presenter")
+    presenter_up(projector, pk, follow=False)
+    expect(slide).to_have_attribute("data-slide", "2")  # the server's slide, kept
+
+    switch(console, "follow")
+    presenter_up(projector, pk, follow=True)
+
+
+def test_the_projector_s_keys_choose_the_wall_and_the_slides(chromium_path, room, daphne, browser):
+    pk = room.pk
+    projector, console = screens(browser, daphne.url, pk, VIEWPORTS[1])
+    clock(console, phase=room.plenary_phase)
+    presenter_up(projector, pk, follow=True)
+
+    projector.keyboard.press("w")
+    wall_up(projector, pk)
+    projector.keyboard.press("?")
+    expect(projector.locator("#projector-keys kbd", has_text="W")).to_be_visible()
+    projector.keyboard.press("Escape")
+
+    projector.keyboard.press("s")
+    presenter_up(projector, pk, follow=False)
+    projector.keyboard.press("ArrowRight")  # still the presenter's arrows
+    expect(projector.locator("#presenter-slide")).to_have_attribute("data-slide", "2")
+
+    projector.keyboard.press("f")
+    presenter_up(projector, pk, follow=True)
