@@ -136,3 +136,18 @@ def test_a_bad_file_is_refused_with_its_reason(workshop, laptop):
     assert "Rien n'a été importé" in page
     assert "La version de format de ce fichier (7)" in page
     assert Workshop.objects.count() == before
+
+
+def test_an_oversize_file_is_refused_by_the_page(workshop, laptop):
+    from restitution.importer import MAX_IMPORT_BYTES
+
+    before = Workshop.objects.count()
+    response = laptop.post("/w/import/", _upload(b" " * (MAX_IMPORT_BYTES + 10), "archive"))
+    assert response.status_code == 400
+    assert "Le fichier est trop lourd (5 Mo au plus)." in response.content.decode()
+    assert Workshop.objects.count() == before
+
+
+def test_no_file(workshop, laptop):
+    response = laptop.post("/w/import/", {"mode": "archive"})
+    assert "Choisissez un fichier exporté par Paniers" in response.content.decode()
