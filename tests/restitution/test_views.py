@@ -151,3 +151,13 @@ def test_an_oversize_file_is_refused_by_the_page(workshop, laptop):
 def test_no_file(workshop, laptop):
     response = laptop.post("/w/import/", {"mode": "archive"})
     assert "Choisissez un fichier exporté par Paniers" in response.content.decode()
+
+
+def test_a_refusal_that_quotes_the_file_is_escaped(full_workshop, laptop):
+    document = json.loads(exports.json_bytes(full_workshop))
+    for territory in document["territories"][:2]:
+        territory["name"] = "<script>alert(1)</script>"
+    response = laptop.post("/w/import/", _upload(json.dumps(document).encode(), "archive"))
+    page = response.content.decode()
+    assert "<script>alert(1)</script>" not in page
+    assert "&lt;script&gt;alert(1)&lt;/script&gt;" in page
