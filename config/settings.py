@@ -142,6 +142,7 @@ INSTALLED_APPS = [
     "workshops",
     "baskets",
     "plenary",
+    "restitution",
 ]
 
 MIDDLEWARE = [

@@ -37,6 +37,7 @@ urlpatterns = [
     path("", include("baskets.urls")),
     path("w/<int:pk>/baskets/", include("baskets.screen_urls")),
     path("", include("plenary.urls")),
+    path("", include("restitution.urls")),
     path("", include("workshops.urls")),
 ]
 

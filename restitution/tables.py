@@ -1,0 +1,292 @@
+"""The open exports as tables: one per kind of row, written as CSV files or as the sheets
+of one XLSX workbook. Headers are translated (the active language: French by default).
+
+A spreadsheet runs a cell that starts with ``=``, ``+``, ``-`` or ``@`` (or a tab or a
+carriage return, OWASP's list) as a formula: ``neutralise`` puts a quote in front of such
+text, in CSV and XLSX alike, so that a post-it reading ``=HYPERLINK(…)`` stays text.
+"""
+
+import csv
+import io
+from collections import Counter
+from collections.abc import Callable
+from dataclasses import dataclass
+
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy, pgettext
+
+from baskets.balance import Move, basket_balance
+from restitution.snapshot import Snapshot
+
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+
+
+def neutralise(value):
+    if isinstance(value, str) and value.startswith(FORMULA_STARTS):
+        return "'" + value
+    return value
+
+
+@dataclass
+class Sheet:
+    kind: str  # the file's name, and the key of KINDS
+    title: str
+    headers: list[str]
+    rows: list[list]
+
+
+def _territory(s) -> str:
+    return s.territory.short_name or s.territory.name
+
+
+def _postits(snap: Snapshot) -> Sheet:
+    authors = {p.pk: p.first_name for p in snap.participants}
+    kinds = {"offer": _("Offer"), "need": _("Need")}
+    return Sheet(
+        "postits",
+        pgettext("sheet", "Post-its"),
+        [_("Table"), _("Territory"), _("Kind"), _("Theme"), _("Text"), _("Author")],
+        [
+            [
+                (s := snap.subgroups[p.subgroup_id]).table.number,
+                _territory(s),
+                kinds.get(p.kind, p.kind),
+                p.theme,
+                p.text,
+                authors.get(p.author_id, ""),
+            ]
+            for p in snap.postits
+        ],
+    )
+
+
+def _basket_label(snap: Snapshot, basket) -> tuple:
+    a, b = snap.subgroups[basket.side_a_id], snap.subgroups[basket.side_b_id]
+    return a.table.number, _territory(a), _territory(b)
+
+
+def _baskets(snap: Snapshot) -> Sheet:
+    by_basket: dict[int, list] = {}
+    for t in snap.transactions:
+        by_basket.setdefault(t.basket_id, []).append(t)
+    needs_of: dict[int, list[int]] = {}
+    for p in snap.postits:
+        if p.kind == "need":
+            needs_of.setdefault(p.subgroup_id, []).append(p.pk)
+    verdicts = {c.basket_id: c.get_verdict_display() for c in snap.conditions}
+    rows = []
+    for basket in snap.baskets:
+        moves = [
+            Move(
+                giver="a" if t.giver_id == basket.side_a_id else "b",
+                value=t.value,
+                effort=t.effort,
+                needs=frozenset(snap.needs.get(t.pk, [])),
+                offer=t.offer_id,
+            )
+            for t in by_basket.get(basket.pk, [])
+        ]
+        balance = basket_balance(
+            moves,
+            needs_a=needs_of.get(basket.side_a_id, []),
+            needs_b=needs_of.get(basket.side_b_id, []),
+            tolerance=snap.workshop.balance_tolerance,
+        )
+        rows.append(
+            [
+                *_basket_label(snap, basket),
+                balance.transactions,
+                balance.a.gain,
+                balance.b.gain,
+                str(GAUGES.get(balance.gauge, balance.gauge)),
+                verdicts.get(basket.pk, ""),
+            ]
+        )
+    return Sheet(
+        "baskets",
+        pgettext("sheet", "Baskets"),
+        [
+            _("Table"),
+            _("Territory A"),
+            _("Territory B"),
+            _("Transactions"),
+            _("Gain of A"),
+            _("Gain of B"),
+            _("Gauge"),
+            _("Verdict"),
+        ],
+        rows,
+    )
+
+
+GAUGES = {
+    "empty": gettext_lazy("Empty"),
+    "balanced": gettext_lazy("Balanced"),
+    "leans_a": gettext_lazy("Leans to A"),
+    "leans_b": gettext_lazy("Leans to B"),
+}
+
+
+def _transactions(snap: Snapshot) -> Sheet:
+    postits = {p.pk: p for p in snap.postits}
+    baskets = {b.pk: b for b in snap.baskets}
+    rows = []
+    for t in snap.transactions:
+        basket = baskets[t.basket_id]
+        receiver = basket.side_b_id if t.giver_id == basket.side_a_id else basket.side_a_id
+        rows.append(
+            [
+                snap.subgroups[t.giver_id].table.number,
+                _territory(snap.subgroups[t.giver_id]),
+                _territory(snap.subgroups[receiver]),
+                postits[t.offer_id].text,
+                " / ".join(postits[n].text for n in snap.needs.get(t.pk, [])),
+                t.note,
+                t.value,
+                t.effort,
+            ]
+        )
+    return Sheet(
+        "transactions",
+        pgettext("sheet", "Transactions"),
+        [
+            _("Table"),
+            _("Giver"),
+            _("Receiver"),
+            _("Offer"),
+            _("Needs answered"),
+            _("Terms or counterpart"),
+            _("Value for the receiver"),
+            _("Effort for the giver"),
+        ],
+        rows,
+    )
+
+
+def _conditions(snap: Snapshot) -> Sheet:
+    baskets = {b.pk: b for b in snap.baskets}
+    items = {i.pk: i.title for i in snap.condition_items}
+    cards = {c.pk: c.label for c in snap.alliance_choices}
+    rows = []
+    order = {b.pk: n for n, b in enumerate(snap.baskets)}
+    for c in sorted(snap.conditions, key=lambda c: order[c.basket_id]):
+        checklist = "; ".join(
+            ("✓ " if a.checked else "✗ ") + items[a.item_id] + (f" — {a.text}" if a.text else "")
+            for a in snap.answers.get(c.pk, [])
+        )
+        rows.append(
+            [
+                *_basket_label(snap, baskets[c.basket_id]),
+                c.get_verdict_display(),
+                c.condition,
+                c.rebalancing,
+                *(
+                    cards.get(getattr(c, f"{f}_id"), "")
+                    for f in ("purpose", "carrier", "horizon", "intensity")
+                ),
+                checklist,
+            ]
+        )
+    return Sheet(
+        "conditions",
+        pgettext("sheet", "Conditions"),
+        [
+            _("Table"),
+            _("Territory A"),
+            _("Territory B"),
+            _("Verdict"),
+            _("On condition that"),
+            _("Rebalancing"),
+            _("Purpose"),
+            _("Carrier"),
+            _("Time horizon"),
+            _("Intensity"),
+            _("Checklist"),
+        ],
+        rows,
+    )
+
+
+def _feedback(snap: Snapshot) -> Sheet:
+    questions = list(snap.plenary.questions) if snap.plenary else []
+    return Sheet(
+        "feedback",
+        pgettext("sheet", "Feedback"),
+        [_("Question"), _("Answer"), _("Shown on the wall")],
+        [
+            [
+                questions[a.question] if a.question < len(questions) else a.question + 1,
+                a.text,
+                _("yes") if a.shown else _("no"),
+            ]
+            for a in snap.feedback
+        ],
+    )
+
+
+def _dots(snap: Snapshot) -> Sheet:
+    """Dots counted per item: who put them stays private, as on the projector."""
+    counts = Counter((d.basket_id, d.transaction_id) for d in snap.dots)
+    postits = {p.pk: p.text for p in snap.postits}
+    transactions = {t.pk: t for t in snap.transactions}
+    baskets = {b.pk: b for b in snap.baskets}
+    rows = []
+    for basket in snap.baskets:
+        label = _basket_label(snap, basket)
+        if counts[(basket.pk, None)]:
+            rows.append([*label, _("The whole basket"), counts[(basket.pk, None)]])
+    for t in snap.transactions:
+        if counts[(None, t.pk)]:
+            label = _basket_label(snap, baskets[t.basket_id])
+            rows.append([*label, postits[transactions[t.pk].offer_id], counts[(None, t.pk)]])
+    return Sheet(
+        "dots",
+        pgettext("sheet", "Dots"),
+        [_("Table"), _("Territory A"), _("Territory B"), _("Item"), _("Dots")],
+        rows,
+    )
+
+
+# The actions of a reciprocity contract come with the restitution editor (issue 11, later).
+KINDS: dict[str, Callable[[Snapshot], Sheet]] = {
+    "postits": _postits,
+    "baskets": _baskets,
+    "transactions": _transactions,
+    "conditions": _conditions,
+    "feedback": _feedback,
+    "dots": _dots,
+}
+
+
+def sheet(snap: Snapshot, kind: str) -> Sheet:
+    return KINDS[kind](snap)
+
+
+def to_csv(table: Sheet) -> str:
+    out = io.StringIO()
+    writer = csv.writer(out)
+    writer.writerow(table.headers)
+    for row in table.rows:
+        writer.writerow([neutralise(cell) for cell in row])
+    return out.getvalue()
+
+
+def to_xlsx(snap: Snapshot) -> bytes:
+    from openpyxl import Workbook
+    from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
+
+    def cell(value):
+        value = neutralise(value)
+        return ILLEGAL_CHARACTERS_RE.sub("", value) if isinstance(value, str) else value
+
+    book = Workbook()
+    book.remove(book.active)
+    for kind in KINDS:
+        table = sheet(snap, kind)
+        ws = book.create_sheet(title=table.title[:31])
+        ws.append(table.headers)
+        for row in table.rows:
+            ws.append([cell(value) for value in row])
+    out = io.BytesIO()
+    book.save(out)
+    return out.getvalue()

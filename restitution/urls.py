@@ -1,0 +1,13 @@
+from django.urls import path
+
+from restitution import views
+
+app_name = "restitution"
+
+urlpatterns = [
+    path("w/import/", views.import_view, name="import"),
+    path("w/<int:pk>/exports/", views.exports_page, name="exports"),
+    path("w/<int:pk>/exports/workshop.json", views.export_json, name="json"),
+    path("w/<int:pk>/exports/workshop.xlsx", views.export_xlsx, name="xlsx"),
+    path("w/<int:pk>/exports/<slug:kind>.csv", views.export_csv, name="csv"),
+]

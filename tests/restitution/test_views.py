@@ -1,0 +1,163 @@
+"""Who may use each URL of restitution/urls.py (a guard test checks that none is
+forgotten), what the pages and downloads carry, and the import form."""
+
+import io
+import json
+
+import pytest
+from django.test import Client
+from django.urls import reverse
+from openpyxl import load_workbook
+
+from restitution import exports
+from restitution import urls as restitution_urls
+from workshops.models import Workshop
+
+pytestmark = pytest.mark.django_db
+
+
+def urls(workshop) -> dict[str, tuple[str, str]]:
+    pk = workshop.pk
+    return {
+        "exports": ("get", f"/w/{pk}/exports/"),
+        "json": ("get", f"/w/{pk}/exports/workshop.json"),
+        "xlsx": ("get", f"/w/{pk}/exports/workshop.xlsx"),
+        "csv": ("get", f"/w/{pk}/exports/postits.csv"),
+        "import": ("post", "/w/import/"),
+    }
+
+
+FACILITATORS = {"owner": 200, "cofacilitator": 200}
+EXPECTED = {
+    name: {"anonymous": 302, **FACILITATORS, "other_facilitator": 404, "participant": 302}
+    for name in ("exports", "json", "xlsx", "csv")
+}
+# Any signed-in facilitator may create a workshop from a file (400: no file was sent).
+EXPECTED["import"] = {
+    "anonymous": 302,
+    "owner": 400,
+    "cofacilitator": 400,
+    "other_facilitator": 400,
+    "participant": 302,
+}
+
+
+def test_every_url_has_its_cases():
+    assert {p.name for p in restitution_urls.urlpatterns} == set(EXPECTED)
+
+
+@pytest.fixture
+def actors(
+    workshop,
+    owner,
+    cofacilitator,
+    other_facilitator,
+    other_workshop,
+    alice,
+    user_client,
+    participant_client,
+):
+    return {
+        "anonymous": Client(),
+        "owner": user_client(owner),
+        "cofacilitator": user_client(cofacilitator),
+        "other_facilitator": user_client(other_facilitator),
+        "participant": participant_client(alice),
+    }
+
+
+@pytest.mark.parametrize("name", sorted(EXPECTED))
+@pytest.mark.parametrize(
+    "actor", ["anonymous", "owner", "cofacilitator", "other_facilitator", "participant"]
+)
+def test_permissions(workshop, actors, name, actor):
+    method, url = urls(workshop)[name]
+    before = Workshop.objects.count()
+    response = getattr(actors[actor], method)(url)
+    assert response.status_code == EXPECTED[name][actor]
+    assert Workshop.objects.count() == before
+
+
+def test_an_unknown_kind_is_not_found(workshop, laptop):
+    assert laptop.get(f"/w/{workshop.pk}/exports/secrets.csv").status_code == 404
+
+
+def test_downloads(full_workshop, laptop):
+    pk = full_workshop.pk
+    page = laptop.get(f"/w/{pk}/exports/").content.decode()
+    for kind in ("postits", "baskets", "transactions", "conditions", "feedback", "dots"):
+        assert f"/w/{pk}/exports/{kind}.csv" in page
+    response = laptop.get(f"/w/{pk}/exports/transactions.csv")
+    assert response["Content-Type"] == "text/csv; charset=utf-8"
+    assert (
+        response["Content-Disposition"]
+        == f'attachment; filename="atelier-{full_workshop.code}-transactions.csv"'
+    )
+    text = response.content.decode("utf-8")
+    assert text.startswith("\ufeffTable,Donne,Reçoit")
+    book = load_workbook(io.BytesIO(laptop.get(f"/w/{pk}/exports/workshop.xlsx").content))
+    assert "Pastilles" in book.sheetnames
+    document = json.loads(laptop.get(f"/w/{pk}/exports/workshop.json").content)
+    assert document["version"] == 1
+
+
+def test_the_pages_link_to_the_exports(workshop, laptop):
+    url = reverse("restitution:exports", args=[workshop.pk])
+    assert url in laptop.get(f"/w/{workshop.pk}/").content.decode()
+    assert url in laptop.get(f"/w/{workshop.pk}/console/").content.decode()
+    assert 'action="/w/import/"' in laptop.get("/w/").content.decode()
+
+
+def _upload(raw: bytes, mode: str):
+    return {"file": io.BytesIO(raw), "mode": mode}
+
+
+def test_importing_an_archive(full_workshop, laptop, owner):
+    raw = exports.json_bytes(full_workshop)
+    response = laptop.post("/w/import/", _upload(raw, "archive"))
+    copy_ = Workshop.objects.exclude(pk=full_workshop.pk).get(title=full_workshop.title)
+    assert response.status_code == 302 and response["Location"] == f"/w/{copy_.pk}/"
+    assert copy_.tables.count() == 3 and copy_.participants.count() == 3
+
+
+def test_importing_a_template(full_workshop, laptop):
+    laptop.post("/w/import/", _upload(exports.json_bytes(full_workshop), "template"))
+    copy_ = Workshop.objects.exclude(pk=full_workshop.pk).get(title=full_workshop.title)
+    assert copy_.participants.count() == 0
+
+
+def test_a_bad_file_is_refused_with_its_reason(workshop, laptop):
+    before = Workshop.objects.count()
+    response = laptop.post(
+        "/w/import/", _upload(b'{"format": "paniers-workshop", "version": 7}', "archive")
+    )
+    assert response.status_code == 400
+    page = response.content.decode()
+    assert "Rien n'a été importé" in page
+    assert "La version de format de ce fichier (7)" in page
+    assert Workshop.objects.count() == before
+
+
+def test_an_oversize_file_is_refused_by_the_page(workshop, laptop):
+    from restitution.importer import MAX_IMPORT_BYTES
+
+    before = Workshop.objects.count()
+    response = laptop.post("/w/import/", _upload(b" " * (MAX_IMPORT_BYTES + 10), "archive"))
+    assert response.status_code == 400
+    assert "Le fichier est trop lourd (5 Mo au plus)." in response.content.decode()
+    assert Workshop.objects.count() == before
+
+
+def test_no_file(workshop, laptop):
+    response = laptop.post("/w/import/", {"mode": "archive"})
+    assert "Choisissez un fichier exporté par Paniers" in response.content.decode()
+
+
+def test_a_refusal_that_quotes_the_file_is_escaped(full_workshop, laptop):
+    document = json.loads(exports.json_bytes(full_workshop))
+    for territory in document["territories"][:2]:
+        territory["name"] = "<script>alert(1)</script>"
+    response = laptop.post("/w/import/", _upload(json.dumps(document).encode(), "archive"))
+    page = response.content.decode()
+    assert "<script>alert(1)</script>" not in page
+    assert "&lt;script&gt;alert(1)&lt;/script&gt;" in page
