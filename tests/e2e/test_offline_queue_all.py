@@ -15,6 +15,7 @@ from django.db import connection
 from baskets import services as basket_services
 from baskets.conditions import services as condition_services
 from baskets.models import Basket, BasketConditions, Transaction
+from plenary import services as plenary_services
 from plenary.models import Answer
 from tests.conftest import subgroup_of
 from tests.e2e.screens import ACTION_TIMEOUT_MS, PHONE, RECONNECT_TIMEOUT_MS, fill_join_form
@@ -249,6 +250,7 @@ def test_a_feedback_answer_written_offline_waits_and_is_written_once(
     chromium_path, room, daphne_factory, browser
 ):
     room["workshop"] = from_db(lambda: goto(room["workshop"], Phase.Kind.PLENARY))
+    from_db(lambda: plenary_services.voting_set(workshop=room["workshop"], open_=True))
     server = daphne_factory()
     context, page = join(browser, server.url, room)
     form = page.locator("#answer-form-1")
@@ -267,6 +269,15 @@ def test_a_feedback_answer_written_offline_waits_and_is_written_once(
     assert summary.endswith("…") and words.startswith(summary[:-1])
     expect(form.locator("textarea")).to_have_value("")
     kept = stored(page)
+
+    # A dot has no client id and is not queued: the phone says it was not placed.
+    page.locator(".dots-table").first.evaluate("(el) => { el.open = true; }")
+    page.locator(".dot-item .dot-place").first.click()
+    problem = page.locator("#request-problem")
+    expect(problem).to_be_visible()
+    expect(problem).to_have_text(problem.get_attribute("data-offline-dot"))
+    expect(queued(page, "answer")).to_have_count(1)
+    assert len(stored(page)) == 1
 
     page = reopen(context, page, room["workshop"].code)
     expect(page.locator("#outbox .outbox-item")).to_have_count(0)
