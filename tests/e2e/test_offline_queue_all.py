@@ -67,6 +67,8 @@ def join(browser, base_url, room):
     page.goto(f"/j/{room['workshop'].code}/")
     fill_join_form(page, "Alice", *room["seat"])
     expect(page.locator("body")).to_have_attribute("data-live", "on")
+    # The panels fetched again on the socket's open are in: no swap under the test's taps.
+    page.wait_for_load_state("networkidle")
     return context, page
 
 
