@@ -1,5 +1,8 @@
-// Post-its written with no network wait on the phone, and leave when it comes back.
+// Writes made with no network wait on the phone, and leave when it comes back.
 // Plain ES2017, no build step. The list (#outbox, phone.html) says what is waiting.
+// Post-its have their own compose form (#postit-form); any other form opts in with
+// data-outbox="<kind>" (a transaction, a basket's conditions, a feedback answer): its
+// fields are kept as they were sent and posted again to its action.
 //
 // Each queued write keeps its own client_id: sent twice (an answer lost on the way
 // back, two tabs flushing at once), the server answers it as saved and writes it once.
@@ -10,7 +13,9 @@
   var flushing = false;
   var flushAgain = false;
   var sentSinceSync = false;
+  var panelsSinceSync = false;
   var snapshots = new WeakMap();  // xhr -> the write it carries, in case it fails
+  var LABEL_LIMIT = 80;
 
   function list() { return document.getElementById("outbox"); }
 
@@ -79,7 +84,9 @@
         : box.dataset.waiting;
       li.append(kind, text, status);
       if (item.state === "refused") {
-        li.append(button("retry", box.dataset.retry), button("put-back", box.dataset.putBack));
+        // A stale save would be refused again as it is: only putting it back makes sense.
+        if (!item.stale) li.append(button("retry", box.dataset.retry));
+        li.append(button("put-back", box.dataset.putBack));
       }
       ul.append(li);
     });
@@ -133,10 +140,156 @@
     return load(box).some(function (item) { return item.state === "waiting"; });
   }
 
+  // Forms that opt in (data-outbox) ------------------------------------------------
+
+  function optedIn(elt) {
+    return elt && elt.matches && elt.matches("form[data-outbox]") ? elt : null;
+  }
+
+  function idField(form) {
+    return form.querySelector("input[name$=client_id]");
+  }
+
+  // What a field shows: a ticked choice's label, a select's option, a text as typed.
+  function shown(form, name) {
+    return Array.prototype.filter.call(form.elements, function (el) {
+      return el.name === name || el.name.slice(-name.length - 1) === "-" + name;
+    }).map(function (el) {
+      if (el.type === "radio" || el.type === "checkbox") {
+        if (!el.checked) return "";
+        var label = el.closest("label") || (el.id && form.querySelector("label[for='" + el.id + "']"));
+        return label ? label.textContent : el.value;
+      }
+      if (el.tagName === "SELECT") return el.selectedIndex >= 0 ? el.options[el.selectedIndex].text : "";
+      return el.value;
+    }).filter(Boolean).join(", ");
+  }
+
+  // data-outbox-label="{offer}{new_offer_text}": each {name} replaced by what it shows.
+  function summary(form) {
+    var text = (form.dataset.outboxLabel || "").replace(/\{([\w-]+)\}/g, function (_match, name) {
+      return shown(form, name);
+    }).replace(/\s+/g, " ").trim();
+    return text.length > LABEL_LIMIT ? text.slice(0, LABEL_LIMIT - 1).trim() + "…" : text;
+  }
+
+  function snapshotForm(form) {
+    var data = new FormData(form);
+    var fields = [];
+    data.forEach(function (value, name) {
+      if (name !== "csrfmiddlewaretoken" && typeof value === "string") fields.push([name, value]);
+    });
+    var id = idField(form);
+    return {
+      client_id: (id && id.value) || newClientId(),
+      kind: form.dataset.outbox,
+      form: form.id,
+      action: form.getAttribute("action"),
+      open: form.dataset.outboxOpen || "",
+      slot: form.dataset.outboxSlot || "",
+      target: form.getAttribute("hx-target") || "",
+      swap: form.getAttribute("hx-swap") || "innerHTML",
+      fields: fields,
+      text: summary(form),
+      csrf: data.get("csrfmiddlewaretoken") || "",
+      state: "waiting",
+    };
+  }
+
+  // A short note in the form itself: the list may be a screen away from it.
+  function noteQueued(form, box) {
+    var note = form.querySelector(".outbox-note");
+    if (!note) {
+      note = document.createElement("p");
+      note.className = "outbox-note";
+      note.setAttribute("role", "status");
+      var heading = form.querySelector("h3");
+      if (heading) heading.after(note);
+      else form.prepend(note);
+    }
+    note.textContent = box.dataset.queued;
+  }
+
+  function enqueueForm(form, item) {
+    var box = list();
+    if (!box) return false;
+    var replaces = form.hasAttribute("data-outbox-replace");
+    // A later save of the same whole form (conditions) replaces the one still waiting.
+    var items = load(box).filter(function (queued) {
+      return !(replaces && queued.state === "waiting" && queued.action === item.action && queued.client_id !== item.client_id);
+    });
+    if (!items.some(function (queued) { return queued.client_id === item.client_id; })) items.push(item);
+    save(box, items);
+    var id = idField(form);
+    if (id && id.value === item.client_id) id.value = newClientId();
+    if (!form.hasAttribute("data-outbox-keep")) {
+      form.reset();  // hidden fields keep their value, the fresh client_id too
+      form.querySelectorAll("textarea, input[type=text]").forEach(function (el) {
+        el.dispatchEvent(new Event("input", { bubbles: true }));  // counters follow
+      });
+    }
+    noteQueued(form, box);
+    return true;
+  }
+
+  // Back into its form: the choices ticked, the texts typed. Hidden fields (version,
+  // client_id, giver, question) stay the form's own, so the form sends as drawn now.
+  function fill(form, item) {
+    var values = {};
+    item.fields.forEach(function (pair) { (values[pair[0]] = values[pair[0]] || []).push(pair[1]); });
+    var first = null;
+    Array.prototype.forEach.call(form.elements, function (el) {
+      if (!el.name || el.type === "hidden" || el.type === "submit" || el.type === "button") return;
+      var sent = values[el.name] || [];
+      if (el.type === "radio" || el.type === "checkbox") {
+        el.checked = sent.indexOf(el.value) >= 0;
+        return;
+      }
+      if (!sent.length) return;
+      el.value = sent[0];
+      el.dispatchEvent(new Event("input", { bubbles: true }));
+      if (!first && el.tagName === "TEXTAREA") first = el;
+    });
+    var note = form.querySelector(".outbox-note");
+    if (note) note.remove();
+    form.scrollIntoView({ block: "start" });
+    if (first) first.focus();
+  }
+
+  function putBackForm(box, item) {
+    var form = item.form && document.getElementById(item.form);
+    // Overtaken (stale): into a form drawn again, from the version saved meanwhile.
+    if (form && form.dataset.outbox === item.kind && !(item.stale && item.open)) {
+      fill(form, item);
+      update(box, item.client_id, null);
+      return;
+    }
+    // Its form is not open: open it as the slot would, then fill it.
+    if (!item.open || !item.slot || !window.htmx) return;
+    window.htmx.ajax("GET", item.open, { target: item.slot, swap: "innerHTML" }).then(function () {
+      var opened = document.getElementById(item.form);
+      if (!opened || opened.dataset.outbox !== item.kind) return;
+      fill(opened, item);
+      update(box, item.client_id, null);
+    });
+  }
+
   // Offline, or with older writes still waiting (they leave first, in order): queue it.
   document.addEventListener("htmx:beforeRequest", function (event) {
-    var form = composeForm();
     var box = list();
+    var generic = optedIn(event.detail.elt);
+    if (generic && box) {
+      var entry = snapshotForm(generic);
+      if (navigator.onLine === false || waiting(box)) {
+        event.preventDefault();
+        enqueueForm(generic, entry);
+        flush();
+        return;
+      }
+      if (event.detail.xhr) snapshots.set(event.detail.xhr, { form: generic, item: entry, generic: true });
+      return;
+    }
+    var form = composeForm();
     if (!form || !box || event.detail.elt !== form) return;
     var item = snapshot(form);
     if (!item.text.trim()) return;
@@ -146,17 +299,19 @@
       flush();
       return;
     }
-    if (event.detail.xhr) snapshots.set(event.detail.xhr, item);
+    if (event.detail.xhr) snapshots.set(event.detail.xhr, { form: form, item: item, generic: false });
   });
 
   // Sent, but no answer came (the network dropped): it may or may not have arrived, and
   // its client_id makes sending it again safe. Refusals (409, 422, 429) are not queued:
   // the form comes back from the server with its text and the reason.
   document.addEventListener("htmx:sendError", function (event) {
-    var item = event.detail.xhr && snapshots.get(event.detail.xhr);
-    var form = composeForm();
-    if (!item || !form) return;
-    if (enqueue(form, item)) {
+    var sent = event.detail.xhr && snapshots.get(event.detail.xhr);
+    if (!sent) return;
+    var queued = sent.generic
+      ? document.body.contains(sent.form) && enqueueForm(sent.form, sent.item)
+      : composeForm() === sent.form && enqueue(sent.form, sent.item);
+    if (queued) {
       var banner = document.getElementById("request-problem");
       if (banner) banner.hidden = true;  // the list says it better: it will leave by itself
     }
@@ -168,7 +323,49 @@
     return said ? said.textContent.replace(/\s+/g, " ").trim() : "";
   }
 
+  // The form comes back with why: someone saved meanwhile (the stale notice's first
+  // line), an error under a field, or the phase's gate message.
+  function formRefusal(item, html) {
+    var doc = new DOMParser().parseFromString(html, "text/html");
+    var root = (item.form && doc.getElementById(item.form)) || doc;
+    var stale = root.querySelector(".stale-edit p");
+    if (stale) return { reason: stale.textContent.replace(/\s+/g, " ").trim(), stale: true };
+    var said = Array.prototype.filter.call(
+      root.querySelectorAll(".errors, .errorlist, .gate-message:not([hidden])"),
+      function (el) { return el.textContent.trim(); }
+    )[0];
+    return { reason: said ? said.textContent.replace(/\s+/g, " ").trim() : "", stale: false };
+  }
+
+  function sendForm(item) {
+    var body = new URLSearchParams();
+    item.fields.forEach(function (pair) { body.append(pair[0], pair[1]); });
+    body.set("csrfmiddlewaretoken", csrfToken() || item.csrf);
+    return window.fetch(item.action, {
+      method: "POST",
+      body: body,
+      credentials: "same-origin",
+      redirect: "manual",
+      headers: { "HX-Request": "true", "X-CSRFToken": csrfToken() || item.csrf },
+    });
+  }
+
+  // Sent: the form it left says so no more. A form kept as it was (conditions, in a slot
+  // the panels' refresh preserves) takes the server's answer, as if sent online, so
+  // its next save starts from the version just written.
+  function showSaved(item, html) {
+    var form = item.form && document.getElementById(item.form);
+    var note = form && form.dataset.outbox === item.kind && form.querySelector(".outbox-note");
+    if (!note) return;
+    note.remove();
+    var target = item.target && document.querySelector(item.target);
+    if (form.hasAttribute("data-outbox-keep") && target && window.htmx && window.htmx.swap) {
+      window.htmx.swap(target, html, { swapStyle: item.swap });
+    }
+  }
+
   function send(box, item) {
+    if (item.fields) return sendForm(item);
     var body = new URLSearchParams();
     body.set("csrfmiddlewaretoken", csrfToken() || item.csrf);
     body.set("client_id", item.client_id);
@@ -210,12 +407,17 @@
     send(box, item).then(function (response) {
       if (response.status === SENT && response.type !== "opaqueredirect") {
         update(box, item.client_id, null);
-        sentSinceSync = true;
-        return true;
+        if (!item.fields) {
+          sentSinceSync = true;
+          return true;
+        }
+        panelsSinceSync = true;
+        return response.text().then(function (html) { showSaved(item, html); return true; });
       }
       if (response.status >= 500) return false;
       return response.text().then(function (html) {
-        update(box, item.client_id, { state: "refused", reason: refusalReason(html) });
+        var refusal = item.fields ? formRefusal(item, html) : { reason: refusalReason(html), stale: false };
+        update(box, item.client_id, { state: "refused", reason: refusal.reason, stale: refusal.stale });
         return true;
       });
     }, function () { return false; }).then(function (goOn) {
@@ -230,10 +432,17 @@
   // The board fetched when the socket opened may have been drawn before these writes
   // committed, and land after their live cells: once the list is sent, fetch it again
   // (#board listens for paniers:outbox-sent, phone.html).
+  // The same for the panels (#phone-panels, paniers:outbox-sent-panels): the baskets,
+  // the conditions and the answers drawn as they are now, the queued forms closed.
   function resync() {
-    if (!sentSinceSync) return;
-    sentSinceSync = false;
-    document.body.dispatchEvent(new CustomEvent("paniers:outbox-sent"));
+    if (sentSinceSync) {
+      sentSinceSync = false;
+      document.body.dispatchEvent(new CustomEvent("paniers:outbox-sent"));
+    }
+    if (panelsSinceSync) {
+      panelsSinceSync = false;
+      document.body.dispatchEvent(new CustomEvent("paniers:outbox-sent-panels"));
+    }
   }
 
   document.addEventListener("click", function (event) {
@@ -247,8 +456,12 @@
       return;
     }
     // Back into the form, to change it or send it as a new write; nothing typed there is lost.
-    var form = composeForm();
     var item = load(box).filter(function (queued) { return queued.client_id === clientId; })[0];
+    if (item && item.fields) {
+      putBackForm(box, item);
+      return;
+    }
+    var form = composeForm();
     if (!form || !item) return;
     var textarea = form.querySelector("textarea[name=text]");
     textarea.value = textarea.value.trim() ? textarea.value + "\n" + item.text : item.text;

@@ -82,7 +82,11 @@
     banner.textContent = banner.dataset[kind];
     banner.hidden = false;
   }
-  document.addEventListener("htmx:sendError", function () { showProblem("offline"); });
+  // A dot needs the network (no client id, not queued): say it was not placed.
+  document.addEventListener("htmx:sendError", function (event) {
+    var elt = event.detail.elt;
+    showProblem(elt && elt.closest && elt.closest(".dot-buttons") ? "offlineDot" : "offline");
+  });
   document.addEventListener("htmx:responseError", function () { showProblem("refused"); });
   document.addEventListener("htmx:afterRequest", function (event) {
     var banner = document.getElementById("request-problem");
