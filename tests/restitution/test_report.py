@@ -12,7 +12,7 @@ from django.test.utils import CaptureQueriesContext
 
 from baskets.models import Basket, Transaction
 from plenary.models import Answer
-from restitution.pdf import render_pdf
+from restitution.pdf import render_html, render_pdf
 from restitution.report import merge, normalise, report
 from workshops.models import Workshop
 
@@ -158,3 +158,12 @@ def test_the_command_writes_the_pdf_and_the_html(full_workshop, tmp_path):
     call_command("export_restitution", full_workshop.code, str(html_path), stdout=io.StringIO())
     assert pdf_path.read_bytes().startswith(b"%PDF")
     assert 'id="synthesis"' in html_path.read_text()
+
+
+def test_hostile_text_stays_text(workshop, alice, make_postit, tmp_path):
+    make_postit(alice, text="<b>gras</b> " + "x" * 90, kind="offer")
+    make_postit(alice, text="مرحبا بكم", kind="need")
+    html = render_html(workshop, "fr")
+    assert "&lt;b&gt;gras&lt;/b&gt;" in html
+    text = pdf_text(render_pdf(workshop, "fr"), tmp_path)
+    assert "<b>gras</b>" in text
