@@ -5,7 +5,8 @@ A synthetic workshop: 15 tables x 5 territories (10 pairs per table: 150 baskets
 (600) each answering a need, every basket's conditions with the whole checklist answered,
 200 feedback answers, 3 dots per participant. Printed: the seconds and bytes of the XLSX
 workbook, of the CSV files and of the JSON document, and the seconds of importing that
-JSON as an archive (then as a template). Figures: docs/performance.md, "Exports".
+JSON as an archive (then as a template), and the seconds, pages and peak memory of the
+report's PDF (once). Figures: docs/performance.md, "Restitution".
 
     python bench/restitution.py                  # SQLite in a temporary directory
     python bench/restitution.py --database-url postgres://postgres@127.0.0.1:5432/paniers_bench
@@ -137,6 +138,17 @@ def build(tables: int, territories: int):
     return workshop, user, len(postits), len(baskets), len(moves)
 
 
+def pages_of(raw: bytes) -> int:
+    """The page count, from pdfinfo (poppler-utils)."""
+    import subprocess
+
+    with tempfile.NamedTemporaryFile(suffix=".pdf") as f:
+        f.write(raw)
+        f.flush()
+        info = subprocess.run(["pdfinfo", f.name], capture_output=True, text=True).stdout
+    return int(next(ln for ln in info.splitlines() if ln.startswith("Pages:")).split()[1])
+
+
 def timed(function, *args, **kwargs):
     start = time.perf_counter()
     result = function(*args, **kwargs)
@@ -157,6 +169,21 @@ def main() -> None:
     from restitution import exports
     from restitution.importer import import_workshop
 
+    def report_pdf():
+        import resource
+
+        from restitution.pdf import render_pdf
+
+        # ru_maxrss (kB on Linux) is the process's peak resident memory: read before and
+        # after, its growth is what the PDF needed above what the bench held already.
+        before = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+        seconds, raw = timed(render_pdf, workshop, "fr")
+        after = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+        print(
+            f"PDF       {seconds:6.3f} s  {len(raw):>9,} bytes  {pages_of(raw)} pages  "
+            f"peak RSS {after / 1024:.0f} MB (+{(after - before) / 1024:.0f} MB)"
+        )
+
     workshop, user, postits, baskets, transactions = build(args.tables, args.territories)
     print(
         f"{connection.vendor}: {args.tables} tables, {args.territories} territories, "
@@ -175,6 +202,7 @@ def main() -> None:
         print(f"CSV (x{len(files)})  {seconds:6.3f} s  {size:>9,} bytes")
         seconds, document = best(exports.json_bytes, workshop)
         print(f"JSON      {seconds:6.3f} s  {len(document):>9,} bytes")
+        report_pdf()
     seconds, _copy = timed(import_workshop, document, created_by=user, template=False)
     print(f"import (archive)   {seconds:6.3f} s")
     seconds, _copy = timed(import_workshop, document, created_by=user, template=True)

@@ -4,7 +4,7 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
-from restitution import exports, tables
+from restitution import exports, pdf, tables
 from restitution.importer import MAX_IMPORT_BYTES, ImportRefused, import_workshop
 from workshops import access
 
@@ -24,6 +24,25 @@ def exports_page(request: HttpRequest, pk: int) -> HttpResponse:
     workshop = access.get_workshop_for_facilitator(request, pk)
     return render(
         request, "restitution/exports.html", {"workshop": workshop, "kinds": list(tables.KINDS)}
+    )
+
+
+@login_required
+@require_GET
+def report_page(request: HttpRequest, pk: int) -> HttpResponse:
+    workshop = access.get_workshop_for_facilitator(request, pk)
+    lang = pdf.language(workshop, request.GET.get("lang"))
+    return HttpResponse(pdf.render_html(workshop, lang, preview=True))
+
+
+@login_required
+@require_GET
+def report_pdf(request: HttpRequest, pk: int) -> HttpResponse:
+    workshop = access.get_workshop_for_facilitator(request, pk)
+    lang = pdf.language(workshop, request.GET.get("lang"))
+    # Synchronous for now: a large workshop's PDF should be built off the request path.
+    return _download(
+        pdf.render_pdf(workshop, lang), "application/pdf", exports.filename(workshop, ".pdf")
     )
 
 

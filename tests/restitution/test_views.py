@@ -20,6 +20,8 @@ def urls(workshop) -> dict[str, tuple[str, str]]:
     pk = workshop.pk
     return {
         "exports": ("get", f"/w/{pk}/exports/"),
+        "report": ("get", f"/w/{pk}/report/"),
+        "pdf": ("get", f"/w/{pk}/report.pdf"),
         "json": ("get", f"/w/{pk}/exports/workshop.json"),
         "xlsx": ("get", f"/w/{pk}/exports/workshop.xlsx"),
         "csv": ("get", f"/w/{pk}/exports/postits.csv"),
@@ -30,7 +32,7 @@ def urls(workshop) -> dict[str, tuple[str, str]]:
 FACILITATORS = {"owner": 200, "cofacilitator": 200}
 EXPECTED = {
     name: {"anonymous": 302, **FACILITATORS, "other_facilitator": 404, "participant": 302}
-    for name in ("exports", "json", "xlsx", "csv")
+    for name in ("exports", "report", "pdf", "json", "xlsx", "csv")
 }
 # Any signed-in facilitator may create a workshop from a file (400: no file was sent).
 EXPECTED["import"] = {

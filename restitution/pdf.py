@@ -1,0 +1,58 @@
+"""The report as a PDF, rendered by WeasyPrint from the same template as the preview.
+Synchronous for now: building it off the request path is the next step (issue 11)."""
+
+from pathlib import Path
+
+from django.template.loader import render_to_string
+from django.utils import translation
+
+from restitution.report import report
+
+CSS_PATH = Path(__file__).parent / "static" / "restitution" / "report.css"
+
+
+class _NoFetch(Exception):
+    pass
+
+
+def _refuse(url, *args, **kwargs):
+    # The report is self-contained: the renderer must never reach a server or a file.
+    raise _NoFetch(url)
+
+
+def _colours(territories) -> str:
+    rules = []
+    for t in territories:
+        colour = "".join(c for c in (t.color or "") if c.isalnum() or c == "#")
+        if colour:
+            rules.append(f".report .t-{t.pk} {{ border-color: {colour}; }}")
+            rules.append(f".report span.t-{t.pk} {{ border-bottom: 3px solid {colour}; }}")
+    return "\n".join(rules)
+
+
+def render_html(workshop, lang: str, *, preview: bool = False) -> str:
+    with translation.override(lang):
+        data = report(workshop)
+        return render_to_string(
+            "restitution/report.html", {"report": data, "lang": lang, "preview": preview}
+        )
+
+
+def render_pdf(workshop, lang: str) -> bytes:
+    from weasyprint import CSS, HTML
+
+    with translation.override(lang):
+        data = report(workshop)
+        html = render_to_string(
+            "restitution/report.html", {"report": data, "lang": lang, "preview": False}
+        )
+    stylesheets = [CSS(filename=str(CSS_PATH)), CSS(string=_colours(data.territories))]
+    return HTML(string=html, url_fetcher=_refuse).write_pdf(
+        stylesheets=stylesheets, pdf_tags=True, pdf_variant="pdf/ua-1"
+    )
+
+
+def language(workshop, requested: str | None) -> str:
+    if requested in ("fr", "en"):
+        return requested
+    return getattr(workshop, "language", "") or "fr"

@@ -1,0 +1,169 @@
+"""The report: the merge of near-identical post-its (on the seed's own phase-1 texts), its
+data in a bounded number of queries, the HTML preview, the PDF read back with pdftotext,
+and the command."""
+
+import io
+import subprocess
+
+import pytest
+from django.core.management import call_command
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+
+from baskets.models import Basket, Transaction
+from plenary.models import Answer
+from restitution.pdf import render_html, render_pdf
+from restitution.report import merge, normalise, report
+from workshops.models import Workshop
+
+pytestmark = pytest.mark.django_db
+
+PDFTOTEXT = "/usr/bin/pdftotext"
+
+
+def pdf_text(raw: bytes, tmp_path) -> str:
+    path = tmp_path / "report.pdf"
+    path.write_bytes(raw)
+    return subprocess.run(
+        [PDFTOTEXT, "-layout", str(path), "-"], capture_output=True, text=True, check=True
+    ).stdout
+
+
+def test_normalise_drops_case_accents_punctuation_and_spaces():
+    assert normalise("  Réduire la part de la VOITURE individuelle ! ") == normalise(
+        "reduire la part de la voiture   individuelle"
+    )
+
+
+def test_the_same_postit_at_three_tables_becomes_one():
+    merged = merge(
+        [
+            ("Développer le réseau de chaleur.", 1),
+            ("développer le réseau de chaleur", 2),
+            ("Developper le reseau de chaleurs", 3),
+            ("Densifier les centre-bourgs.", 1),
+        ]
+    )
+    assert [(m.text, m.table_count) for m in merged] == [
+        ("Développer le réseau de chaleur.", 3),
+        ("Densifier les centre-bourgs.", 1),
+    ]
+
+
+def test_different_ideas_stay_apart():
+    merged = merge(
+        [
+            ("Limiter la part de la voiture individuelle dans les flux domicile-travail.", 1),
+            ("Réduire la part de la voiture individuelle dans les déplacements.", 2),
+        ]
+    )
+    assert len(merged) == 2
+
+
+def test_two_territories_raising_moins_de_voiture_stay_two(workshop, alice, bruno, make_postit):
+    assert alice.subgroup.territory_id != bruno.subgroup.territory_id
+    make_postit(alice, text="Moins de voiture", kind="need", theme="Mobilité")
+    make_postit(bruno, text="moins de voiture !", kind="need", theme="Mobilité")
+    data = report(workshop)
+    lines = [
+        (block.territory.pk, line.text)
+        for block in data.synthesis
+        for theme in block.themes
+        for line in theme.needs
+    ]
+    assert len(lines) == 2
+    assert {pk for pk, _ in lines} == {
+        alice.subgroup.territory_id,
+        bruno.subgroup.territory_id,
+    }
+
+
+def _grow(workshop, alice, bruno, make_postit, n):
+    basket = Basket.objects.get(side_a=alice.subgroup, side_b=bruno.subgroup)
+    for i in range(n):
+        offer = make_postit(alice, text=f"Offre {i}", kind="offer", theme="Énergie")
+        make_postit(bruno, text=f"Besoin {i}", kind="need")
+        Transaction.objects.create(basket=basket, giver=alice.subgroup, offer=offer, value=3)
+
+
+def test_the_report_reads_in_a_bounded_number_of_queries(full_workshop, alice, bruno, make_postit):
+    with CaptureQueriesContext(connection) as small:
+        report(Workshop.objects.get(pk=full_workshop.pk))
+    _grow(full_workshop, alice, bruno, make_postit, 12)
+    with CaptureQueriesContext(connection) as large:
+        report(Workshop.objects.get(pk=full_workshop.pk))
+    assert len(large) == len(small) <= 20
+
+
+def test_the_preview_shows_every_section(full_workshop, laptop):
+    html = laptop.get(f"/w/{full_workshop.pk}/report/").content.decode()
+    for section in ("cover", "presentation", "run", "synthesis", "baskets", "conditions"):
+        assert f'id="{section}"' in html
+    assert "Oui, deux" in html
+    assert "+ de bus" in html
+    assert "/report.pdf" in html
+    assert (
+        f'href="/w/{full_workshop.pk}/report/"'
+        in laptop.get(f"/w/{full_workshop.pk}/exports/").content.decode()
+    )
+
+
+def test_the_pdf_tells_the_workshop(full_workshop, tmp_path):
+    Answer.objects.create(
+        workshop=full_workshop,
+        author=full_workshop.participants.first(),
+        question=0,
+        text="Secret non montré",
+        shown=False,
+    )
+    raw = render_pdf(full_workshop, "fr")
+    assert raw.startswith(b"%PDF")
+    text = pdf_text(raw, tmp_path)
+    order = [
+        "Présentation de l'atelier",
+        "Déroulé de l'atelier",
+        "Temps 1 : offres et besoins",
+        "Temps 2 : les paniers",
+        "Temps 3 : verdicts et conditions",
+        "Temps 4 : retours et gommettes",
+    ]
+    positions = [text.find(title) for title in order]
+    assert -1 not in positions, positions
+    assert positions == sorted(positions)
+    assert "=HYPERLINK" in text  # a basket's offer, as text
+    assert "Équilibré sous condition" in text or "condition" in text
+    assert "Oui, deux" in text
+    assert "Secret non montré" not in text
+    pages = subprocess.run(
+        ["/usr/bin/pdfinfo", str(tmp_path / "report.pdf")], capture_output=True, text=True
+    ).stdout
+    count = int(next(line for line in pages.splitlines() if line.startswith("Pages:")).split()[1])
+    assert count >= 2
+
+
+def test_the_pdf_in_english(full_workshop, tmp_path):
+    text = pdf_text(render_pdf(full_workshop, "en"), tmp_path)
+    assert "Phase 2: the baskets" in text
+
+
+def test_the_pdf_download(full_workshop, laptop):
+    response = laptop.get(f"/w/{full_workshop.pk}/report.pdf")
+    assert response["Content-Type"] == "application/pdf"
+    assert response.content.startswith(b"%PDF")
+
+
+def test_the_command_writes_the_pdf_and_the_html(full_workshop, tmp_path):
+    pdf_path, html_path = tmp_path / "report.pdf", tmp_path / "report.html"
+    call_command("export_restitution", full_workshop.code, str(pdf_path), stdout=io.StringIO())
+    call_command("export_restitution", full_workshop.code, str(html_path), stdout=io.StringIO())
+    assert pdf_path.read_bytes().startswith(b"%PDF")
+    assert 'id="synthesis"' in html_path.read_text()
+
+
+def test_hostile_text_stays_text(workshop, alice, make_postit, tmp_path):
+    make_postit(alice, text="<b>gras</b> " + "x" * 90, kind="offer")
+    make_postit(alice, text="مرحبا بكم", kind="need")
+    html = render_html(workshop, "fr")
+    assert "&lt;b&gt;gras&lt;/b&gt;" in html
+    text = pdf_text(render_pdf(workshop, "fr"), tmp_path)
+    assert "<b>gras</b>" in text
