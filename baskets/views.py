@@ -5,7 +5,6 @@ refusals (``PhaseClosed``) answer 409 with the form and what was typed, like the
 post-its. Without scripts every view is a page of its own; with htmx, a fragment.
 """
 
-from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
@@ -15,9 +14,9 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from baskets import access, forms, panels, selectors, services
 from baskets.models import Basket, Transaction
 from workshops import access as room_access
+from workshops import ratelimit
 from workshops.gate import Action, PhaseClosed, closed_reason
 from workshops.models import Participant, SubGroup, Workshop
-from workshops.ratelimit import over_limit
 from workshops.views.participant import with_workshop
 
 PHASE_CLOSED = 409
@@ -33,9 +32,9 @@ def _page_or_fragment(request, template: str, context: dict, status: int = 200):
     return render(request, template, context, status=status)
 
 
-def _over_write_budget(participant: Participant) -> bool:
-    """Each write is broadcast to a table and the projector: as many as post-its allow."""
-    return over_limit(f"basket-writes:{participant.pk}", settings.POSTITS_PER_MINUTE, 60)
+def over_write_budget(participant: Participant) -> bool:
+    """Basket writes (transactions, scores, conditions), per participant per minute."""
+    return ratelimit.over_write_budget("basket", participant.pk)
 
 
 def _problem(request, message: str, status: int) -> HttpResponse:
@@ -156,7 +155,7 @@ def transaction_create(request: HttpRequest, workshop: Workshop, pk: int) -> Htt
     context = _form_context(participant, basket, form, giver=giver)
     if not form.is_valid():
         return _render_form(request, context, status=INVALID)
-    if _over_write_budget(participant):
+    if over_write_budget(participant):
         form.add_error(None, _("Too many changes at once: wait a minute, your text is kept."))
         return _render_form(request, context, status=TOO_MANY)
     fields = form.create_fields(mine_gives=giver.pk == participant.subgroup_id)
@@ -231,7 +230,7 @@ def transaction_edit(request: HttpRequest, workshop: Workshop, pk: int) -> HttpR
     context = _edit_context(participant, transaction, form)
     if not form.is_valid():
         return _render_form(request, context, status=INVALID)
-    if _over_write_budget(participant):
+    if over_write_budget(participant):
         form.add_error(None, _("Too many changes at once: wait a minute, your text is kept."))
         return _render_form(request, context, status=TOO_MANY)
     try:
@@ -262,7 +261,7 @@ def transaction_delete(request: HttpRequest, workshop: Workshop, pk: int) -> Htt
     context = _edit_context(participant, transaction, form)
     if not sent.is_valid():
         return _render_form(request, context, status=INVALID)
-    if _over_write_budget(participant):
+    if over_write_budget(participant):
         form.add_error(None, _("Too many changes at once: wait a minute, then delete it again."))
         return _render_form(request, context, status=TOO_MANY)
     try:
@@ -288,7 +287,7 @@ def transaction_score(request: HttpRequest, workshop: Workshop, pk: int) -> Http
     form = forms.ScoreForm(request.POST)
     if not form.is_valid():
         return _problem(request, _("Choose a number from 1 to 5."), INVALID)
-    if _over_write_budget(participant):
+    if over_write_budget(participant):
         return _problem(request, _("Too many changes at once: wait a minute."), TOO_MANY)
     score = form.cleaned_data["score"]
     name = "effort" if access.may_set_effort(participant, transaction) else "value"

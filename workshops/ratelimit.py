@@ -122,3 +122,9 @@ def is_over(
         logger.warning("rate limit %s not checked, the cache failed: %r", key, error)
         return False
     return count > limit
+
+
+def over_write_budget(kind: str, participant_id: int) -> bool:
+    """A participant's writes of one kind ("postit", "basket"), per minute: each is
+    broadcast to a table and the projector, so each kind has the post-its' budget."""
+    return over_limit(f"{kind}-writes:{participant_id}", settings.POSTITS_PER_MINUTE, 60)

@@ -101,7 +101,7 @@ def edit(request: HttpRequest, workshop: Workshop, pk: int) -> HttpResponse:
         return _phone_form(request, context)
     form = _form(basket, _views(basket)[1], request.POST)
     context = _context(workshop, basket, form, action=action, cancel=cancel)
-    if form.is_valid() and basket_views._over_write_budget(participant):
+    if form.is_valid() and basket_views.over_write_budget(participant):
         form.add_error(None, _("Too many changes at once: wait a minute, your text is kept."))
         return _phone_form(request, context, TOO_MANY)
     refused = _save(request, basket, participant, context, lambda c, s: _phone_form(request, c, s))

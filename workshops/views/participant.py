@@ -19,7 +19,7 @@ from workshops.forms import JoinCodeForm, JoinForm, PostItForm
 from workshops.gate import Action, PhaseClosed, closed_reason
 from workshops.models import Participant, PostIt, Workshop
 from workshops.panels import render_panels
-from workshops.ratelimit import client_address, over_limit, seconds_left
+from workshops.ratelimit import client_address, over_limit, over_write_budget, seconds_left
 
 
 def _minutes_left(seconds: int) -> int:
@@ -212,9 +212,8 @@ def _fresh_form(participant: Participant, kind: str = PostIt.Kind.OFFER) -> Post
 
 
 def _over_write_budget(participant: Participant) -> bool:
-    """Post-its written, edited or deleted, per participant per minute: each one is
-    broadcast to a table and the projector."""
-    return over_limit(f"postit-writes:{participant.pk}", settings.POSTITS_PER_MINUTE, 60)
+    """Post-its written, edited or deleted, per participant per minute."""
+    return over_write_budget("postit", participant.pk)
 
 
 def _too_many_writes() -> str:
