@@ -21,16 +21,6 @@ from workshops.panels import Panel, register
 BASKETS, PAIR = "baskets", "pair"
 
 
-def shows_baskets(workshop: Workshop) -> bool:
-    """From the negotiation phase on: to build them, then to read them."""
-    phase = workshop.current_phase
-    if phase is None:
-        return False
-    return workshop.phases.filter(
-        kind=Phase.Kind.NEGOTIATION, position__lte=phase.position
-    ).exists()
-
-
 def editable(workshop: Workshop) -> bool:
     """The phase is one where baskets are built (the phone's clock closes them on time)."""
     return (
@@ -52,7 +42,7 @@ def grid_context(participant: Participant, data=None) -> dict:
 
 
 def phone_context(*, participant: Participant, workshop: Workshop, data=None) -> dict | None:
-    if not shows_baskets(workshop):
+    if not screen_selectors.negotiation_reached(workshop):
         return None
     entry = selectors.table_negotiation(participant.subgroup.table)
     views = selectors.own_first(entry, participant)
