@@ -233,22 +233,18 @@ def transaction_edit(request: HttpRequest, workshop: Workshop, pk: int) -> HttpR
     if over_write_budget(participant):
         form.add_error(None, _("Too many changes at once: wait a minute, your text is kept."))
         return _render_form(request, context, status=TOO_MANY)
-    try:
-        services.transaction_update(
+    return _versioned_write(
+        request,
+        participant,
+        transaction,
+        context,
+        lambda: services.transaction_update(
             transaction_=transaction,
             by=participant,
             version=form.cleaned_data["version"],
             **form.content(),
-        )
-    except services.StaleEdit as stale:
-        return _stale_answer(request, participant, transaction, stale)
-    except PhaseClosed as closed:
-        context["gate_reason"] = closed.reason
-        return _render_form(request, context, status=PHASE_CLOSED)
-    except ValidationError as error:
-        form.add_error(None, error)
-        return _render_form(request, context, status=INVALID)
-    return _written(request, participant, transaction.basket)
+        ),
+    )
 
 
 @require_POST
@@ -264,10 +260,23 @@ def transaction_delete(request: HttpRequest, workshop: Workshop, pk: int) -> Htt
     if over_write_budget(participant):
         form.add_error(None, _("Too many changes at once: wait a minute, then delete it again."))
         return _render_form(request, context, status=TOO_MANY)
-    try:
-        services.transaction_delete(
+    return _versioned_write(
+        request,
+        participant,
+        transaction,
+        context,
+        lambda: services.transaction_delete(
             transaction_=transaction, by=participant, version=sent.cleaned_data["version"]
-        )
+        ),
+    )
+
+
+def _versioned_write(request, participant, transaction, context, write) -> HttpResponse:
+    """Run an edit or a deletion made from a version of the transaction, and answer it:
+    refused (stale, gate, invalid) with the edit form as it was, done with the basket."""
+    form = context["form"]
+    try:
+        write()
     except services.StaleEdit as stale:
         return _stale_answer(request, participant, transaction, stale)
     except PhaseClosed as closed:
