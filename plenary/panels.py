@@ -120,6 +120,4 @@ def register_panels() -> None:
     register("phone", Panel("plenary", "plenary/_phone_panel.html", phone_context))
     register("projector", Panel("plenary", "plenary/_projector_panel.html", projector_links))
     register("console", Panel("plenary", "plenary/_console_panel.html", console_plenary))
-    slide_parts.register_if_present(
-        slide_parts.SlidePart("conditions", slide_parts.CONDITIONS_TEMPLATE)
-    )
+    slide_parts.register(slide_parts.SlidePart("conditions", slide_parts.CONDITIONS_TEMPLATE))

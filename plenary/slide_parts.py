@@ -1,16 +1,12 @@
-"""What else a presenter slide shows about its basket, after the gauge.
-
-A guarded slot rather than a hard include: Django has no "include if it exists". At
-start-up (``apps.py``) a part is registered only if its template exists, so that the
-conditions written in the conditions phase (baskets' ``_slide_conditions.html``, given
-``view``, ``basket`` and ``workshop``) appear on the slides once that template lands, and
-the slides work without it meanwhile.
+"""What else a presenter slide shows about its basket, after the gauge: the parts
+registered at start-up (``panels.py``), each a template given ``view``, ``basket``,
+``workshop`` and ``slide``; today the conditions written in the conditions phase
+(baskets' ``_slide_conditions.html``).
 """
 
 from dataclasses import dataclass
 
-from django.template import TemplateDoesNotExist
-from django.template.loader import get_template, render_to_string
+from django.template.loader import render_to_string
 
 CONDITIONS_TEMPLATE = "baskets/_slide_conditions.html"
 
@@ -30,15 +26,6 @@ def register(part: SlidePart) -> None:
 
 def unregister(name: str) -> None:
     _parts.pop(name, None)
-
-
-def register_if_present(part: SlidePart) -> bool:
-    try:
-        get_template(part.template)
-    except TemplateDoesNotExist:
-        return False
-    register(part)
-    return True
 
 
 def render_parts(**context) -> list[str]:
