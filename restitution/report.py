@@ -10,6 +10,9 @@ from dataclasses import dataclass, field
 
 from django.utils.translation import gettext_lazy as _
 
+from restitution import defaults
+from restitution.models import ActionStatus, Section
+
 from baskets.balance import Move, basket_balance
 from restitution.snapshot import Snapshot, snapshot
 from restitution.tables import GAUGES
@@ -63,6 +66,34 @@ def merge(postits: list[tuple[str, int]]) -> list[Merged]:
 
 
 @dataclass
+class Text:
+    """An organiser's text laid over its generated default: ``custom`` empty means the
+    default is shown (and follows the workshop's data when it changes)."""
+
+    section: str
+    default: str
+    custom: str = ""
+    territory: int | None = None  # phase 1's text of one territory
+    basket: int | None = None  # phase 3's synthesis of one basket
+
+    @property
+    def text(self) -> str:
+        return self.custom or self.default
+
+    @property
+    def paragraphs(self) -> list[str]:
+        return [p.strip() for p in re.split(r"\n\s*\n", self.text) if p.strip()]
+
+    @property
+    def anchor(self) -> str:
+        if self.basket is not None:
+            return f"basket-{self.basket}"
+        if self.territory is not None:
+            return f"{self.section}-{self.territory}"
+        return self.section
+
+
+@dataclass
 class ThemeLines:
     theme: str
     offers: list[Merged]
@@ -73,10 +104,12 @@ class ThemeLines:
 class TerritorySynthesis:
     territory: object
     themes: list[ThemeLines]
+    text: Text | None = None
 
 
 @dataclass
 class TransactionLine:
+    pk: int
     giver: object  # Territory
     receiver: object
     offer: str
@@ -85,6 +118,7 @@ class TransactionLine:
     value: int | None
     effort: int | None
     dots: int
+    theme: str = ""
 
 
 @dataclass
@@ -98,6 +132,7 @@ class ConditionsView:
 
 @dataclass
 class BasketLine:
+    pk: int
     table: int
     a: object  # Territory
     b: object
@@ -106,6 +141,8 @@ class BasketLine:
     gauge: str
     dots: int
     conditions: ConditionsView | None
+    featured: bool = True
+    synthesis: Text | None = None
 
 
 @dataclass
@@ -121,6 +158,33 @@ class FeedbackQuestion:
 
 
 @dataclass
+class Action:
+    """A transaction of a featured basket as a candidate action of a contract."""
+
+    pk: int  # the transaction's
+    table: int
+    offer: str
+    custom_title: str
+    carriers: tuple  # (giver, receiver) territories
+    theme: str
+    needs: list[str]
+    status: str
+    status_label: str
+    included: bool
+
+    @property
+    def title(self) -> str:
+        return self.custom_title or self.offer
+
+
+@dataclass
+class ActionGroup:
+    status: str
+    label: str
+    actions: list[Action]
+
+
+@dataclass
 class Report:
     workshop: Workshop
     organiser: str
@@ -131,6 +195,19 @@ class Report:
     negotiation: list[TableBaskets]
     feedback: list[FeedbackQuestion]
     dots: list[tuple[BasketLine, int]]
+    texts: dict[str, Text] = field(default_factory=dict)  # by section
+    left_out: list[BasketLine] = field(default_factory=list)
+    actions: list[Action] = field(default_factory=list)  # included or not, table order
+
+    @property
+    def action_groups(self) -> list[ActionGroup]:
+        """The included actions by status, in the contract's order; empty groups out."""
+        groups = [ActionGroup(value, label, []) for value, label in ActionStatus.choices]
+        by_status = {g.status: g for g in groups}
+        for action in self.actions:
+            if action.included:
+                by_status[action.status].actions.append(action)
+        return [g for g in groups if g.actions]
 
 
 def _synthesis(snap: Snapshot) -> list[TerritorySynthesis]:
@@ -157,7 +234,7 @@ def _synthesis(snap: Snapshot) -> list[TerritorySynthesis]:
     return out
 
 
-def _negotiation(snap: Snapshot) -> tuple[list[TableBaskets], list[tuple[BasketLine, int]]]:
+def _negotiation(snap: Snapshot) -> tuple[list[TableBaskets], list, list[BasketLine]]:
     postits = {p.pk: p for p in snap.postits}
     needs_of: dict[int, list[int]] = {}
     for p in snap.postits:
@@ -177,7 +254,7 @@ def _negotiation(snap: Snapshot) -> tuple[list[TableBaskets], list[tuple[BasketL
         "intensity": _("Intensity"),
     }
     tables: dict[int, TableBaskets] = {}
-    ranked = []
+    ranked, left_out = [], []
     for basket in snap.baskets:
         a, b = snap.subgroups[basket.side_a_id], snap.subgroups[basket.side_b_id]
         moves, lines = [], []
@@ -195,6 +272,7 @@ def _negotiation(snap: Snapshot) -> tuple[list[TableBaskets], list[tuple[BasketL
             )
             lines.append(
                 TransactionLine(
+                    pk=t.pk,
                     giver=giver.territory,
                     receiver=receiver.territory,
                     offer=postits[t.offer_id].text,
@@ -203,6 +281,7 @@ def _negotiation(snap: Snapshot) -> tuple[list[TableBaskets], list[tuple[BasketL
                     value=t.value,
                     effort=t.effort,
                     dots=dots[(None, t.pk)],
+                    theme=postits[t.offer_id].theme,
                 )
             )
         balance = basket_balance(
@@ -229,7 +308,10 @@ def _negotiation(snap: Snapshot) -> tuple[list[TableBaskets], list[tuple[BasketL
                 ],
             )
         total_dots = dots[(basket.pk, None)] + sum(line.dots for line in lines)
+        choice = snap.basket_choices.get(basket.pk)
+        featured = lines != [] if choice is None or choice.featured is None else choice.featured
         line = BasketLine(
+            pk=basket.pk,
             table=a.table.number,
             a=a.territory,
             b=b.territory,
@@ -238,12 +320,64 @@ def _negotiation(snap: Snapshot) -> tuple[list[TableBaskets], list[tuple[BasketL
             gauge=str(GAUGES.get(balance.gauge, balance.gauge)),
             dots=total_dots,
             conditions=view,
+            featured=featured,
+            synthesis=Text(
+                Section.CONDITIONS,
+                defaults.basket_synthesis(c),
+                choice.synthesis if choice else "",
+                basket=basket.pk,
+            ),
         )
+        if not featured:
+            left_out.append(line)
+            continue
         tables.setdefault(line.table, TableBaskets(line.table, [])).baskets.append(line)
         if total_dots:
             ranked.append((line, total_dots))
     ranked.sort(key=lambda pair: -pair[1])
-    return list(tables.values()), ranked
+    return list(tables.values()), ranked, left_out
+
+
+def _actions(snap: Snapshot, negotiation: list[TableBaskets]) -> list[Action]:
+    labels = dict(ActionStatus.choices)
+    out = []
+    for table in negotiation:
+        for basket in table.baskets:
+            for t in basket.transactions:
+                choice = snap.action_choices.get(t.pk)
+                status = choice.status if choice else ActionStatus.REFLECTION
+                out.append(
+                    Action(
+                        pk=t.pk,
+                        table=basket.table,
+                        offer=t.offer,
+                        custom_title=choice.title if choice else "",
+                        carriers=(t.giver, t.receiver),
+                        theme=t.theme,
+                        needs=t.needs,
+                        status=status,
+                        status_label=str(labels.get(status, status)),
+                        included=choice.included if choice else True,
+                    )
+                )
+    return out
+
+
+def _texts(snap: Snapshot, report: "Report") -> None:
+    """Lays the organiser's texts over the generated defaults, in place."""
+    custom = {(t.section, t.territory_id): t.text for t in snap.texts}
+    report.texts = {
+        section: Text(section, defaults.section(section, report), custom.get((section, None), ""))
+        for section in Section.values
+    }
+    for block in report.synthesis:
+        pk = block.territory.pk
+        block.text = Text(
+            Section.SYNTHESIS,
+            defaults.territory(block),
+            custom.get((Section.SYNTHESIS, pk), ""),
+            territory=pk,
+        )
 
 
 def _feedback(snap: Snapshot) -> list[FeedbackQuestion]:
@@ -261,8 +395,8 @@ def report(workshop: Workshop) -> Report:
     snap = snapshot(workshop)
     user = workshop.created_by
     organiser = (user.get_full_name() or user.get_username()) if user else ""
-    negotiation, ranked = _negotiation(snap)
-    return Report(
+    negotiation, ranked, left_out = _negotiation(snap)
+    out = Report(
         workshop=workshop,
         organiser=organiser,
         territories=snap.territories,
@@ -272,4 +406,8 @@ def report(workshop: Workshop) -> Report:
         negotiation=negotiation,
         feedback=_feedback(snap),
         dots=ranked,
+        left_out=left_out,
+        actions=_actions(snap, negotiation),
     )
+    _texts(snap, out)
+    return out

@@ -13,6 +13,7 @@ from baskets.models import (
     Transaction,
 )
 from plenary.models import Answer, Dot, Plenary
+from restitution.models import ActionChoice, BasketChoice, SectionText
 from territories.models import KeyFact, Territory
 from workshops.models import Participant, Phase, PostIt, SubGroup, Table, Workshop
 
@@ -37,6 +38,10 @@ class Snapshot:
     plenary: Plenary | None
     feedback: list[Answer]
     dots: list[Dot]
+    # The organiser's curation (restitution editor), laid over the rows above.
+    texts: list[SectionText]
+    basket_choices: dict[int, BasketChoice]  # by basket pk
+    action_choices: dict[int, ActionChoice]  # by transaction pk
 
 
 def snapshot(workshop: Workshop) -> Snapshot:
@@ -89,4 +94,12 @@ def snapshot(workshop: Workshop) -> Snapshot:
         plenary=Plenary.objects.filter(workshop=workshop).first(),
         feedback=list(workshop.answers.order_by("question", "id")),
         dots=list(Dot.objects.filter(participant__workshop=workshop).order_by("id")),
+        texts=list(SectionText.objects.filter(workshop=workshop).order_by("section", "id")),
+        basket_choices={
+            c.basket_id: c for c in BasketChoice.objects.filter(basket__table__workshop=workshop)
+        },
+        action_choices={
+            c.transaction_id: c
+            for c in ActionChoice.objects.filter(transaction__basket__table__workshop=workshop)
+        },
     )

@@ -1,0 +1,126 @@
+"""The generated default of every text the organiser may rewrite in the editor: short
+sentences drawn from the workshop's own figures, in the active language. Pure functions
+of the report's data: no query."""
+
+from collections import Counter
+
+from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
+
+from restitution.models import Section
+
+
+def _count(n: int, one: str, many: str) -> str:
+    return ngettext(one, many, n) % {"n": n}
+
+
+def _synthesis(report) -> str:
+    offers = needs = 0
+    for block in report.synthesis:
+        for theme in block.themes:
+            offers += sum(line.count for line in theme.offers)
+            needs += sum(line.count for line in theme.needs)
+    if not offers + needs:
+        return ""
+    return _("%(offers)s and %(needs)s were written by %(territories)s at %(tables)s.") % {
+        "offers": _count(offers, "%(n)s offer", "%(n)s offers"),
+        "needs": _count(needs, "%(n)s need", "%(n)s needs"),
+        "territories": _count(len(report.territories), "%(n)s territory", "%(n)s territories"),
+        "tables": _count(len(report.tables), "%(n)s table", "%(n)s tables"),
+    }
+
+
+def territory(block) -> str:
+    """Phase 1's default for one territory: its counts and its busiest theme."""
+    offers = sum(line.count for theme in block.themes for line in theme.offers)
+    needs = sum(line.count for theme in block.themes for line in theme.needs)
+    if not offers + needs:
+        return ""
+    text = _("%(name)s: %(offers)s and %(needs)s.") % {
+        "name": block.territory.name,
+        "offers": _count(offers, "%(n)s offer", "%(n)s offers"),
+        "needs": _count(needs, "%(n)s need", "%(n)s needs"),
+    }
+    busiest = max(
+        (t for t in block.themes if t.theme),
+        key=lambda t: sum(line.count for line in t.offers + t.needs),
+        default=None,
+    )
+    if busiest is not None:
+        text += " " + _("Most written about: %(theme)s.") % {"theme": busiest.theme}
+    return text
+
+
+def _baskets(report) -> str:
+    baskets = [b for table in report.negotiation for b in table.baskets]
+    if not baskets:
+        return ""
+    transactions = sum(len(b.transactions) for b in baskets)
+    balanced = sum(1 for b in baskets if b.balance.gauge == "balanced")
+    return _("%(baskets)s with %(transactions)s; %(balanced)s by their gauge.") % {
+        "baskets": _count(len(baskets), "%(n)s basket is featured", "%(n)s baskets are featured"),
+        "transactions": _count(transactions, "%(n)s transaction", "%(n)s transactions"),
+        "balanced": _count(balanced, "%(n)s is balanced", "%(n)s are balanced"),
+    }
+
+
+def _conditions(report) -> str:
+    verdicts = Counter(
+        b.conditions.verdict
+        for table in report.negotiation
+        for b in table.baskets
+        if b.conditions and b.conditions.verdict
+    )
+    if not verdicts:
+        return ""
+    parts = [f"{label}: {n}" for label, n in verdicts.most_common()]
+    return _("Verdicts of the baskets: %(verdicts)s.") % {"verdicts": ", ".join(parts)}
+
+
+def _plenary(report) -> str:
+    answers = sum(len(q.answers) for q in report.feedback)
+    dots = sum(n for _basket, n in report.dots)
+    if not answers + dots:
+        return ""
+    return _("%(answers)s shown on the wall; %(dots)s placed on the baskets.") % {
+        "answers": _count(answers, "%(n)s answer", "%(n)s answers"),
+        "dots": _count(dots, "%(n)s sticky dot", "%(n)s sticky dots"),
+    }
+
+
+def section(name: str, report) -> str:
+    if name == Section.PRESENTATION:
+        return _(
+            "This report gives an overview of the workshop, not an exhaustive account: "
+            "it gathers what the tables wrote, negotiated and said."
+        )
+    if name == Section.SYNTHESIS:
+        return _synthesis(report)
+    if name == Section.BASKETS:
+        return _baskets(report)
+    if name == Section.CONDITIONS:
+        return _conditions(report)
+    if name == Section.PLENARY:
+        return _plenary(report)
+    if name == Section.ACTIONS:
+        return _(
+            "Each transaction of a featured basket is a candidate action for a reciprocity "
+            "contract, carried by its two territories (the giver first). The statuses are "
+            "a first proposal, to be discussed with the territories."
+        )
+    return _(
+        "The baskets are the raw material of a reciprocity contract: the actions above can "
+        "be taken up by the territories and followed by a monitoring committee."
+    )
+
+
+def basket_synthesis(conditions) -> str:
+    """Phase 3's default for one basket: its verdict and what it depends on."""
+    if conditions is None or not (conditions.verdict or conditions.condition):
+        return ""
+    text = conditions.get_verdict_display() or ""
+    if conditions.condition:
+        text += (" — " if text else "") + _("on condition that: %(condition)s") % {
+            "condition": conditions.condition
+        }
+    return text
