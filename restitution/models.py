@@ -39,9 +39,7 @@ class SectionText(models.Model):
     territory = models.ForeignKey(
         Territory, on_delete=models.CASCADE, null=True, blank=True, related_name="+"
     )
-    text = models.TextField(
-        _("text"), blank=True, validators=[MaxLengthValidator(TEXT_MAX_LENGTH)]
-    )
+    text = models.TextField(_("text"), blank=True, validators=[MaxLengthValidator(TEXT_MAX_LENGTH)])
 
     class Meta:
         # Two partial constraints: a NULL territory would not collide in one unique index.
@@ -60,6 +58,9 @@ class SectionText(models.Model):
         verbose_name = _("section text")
         verbose_name_plural = _("section texts")
 
+    def __str__(self) -> str:
+        return self.section
+
 
 class BasketChoice(models.Model):
     """Whether a basket is featured in the report, and the organiser's synthesis of it
@@ -74,6 +75,9 @@ class BasketChoice(models.Model):
     class Meta:
         verbose_name = _("basket choice")
         verbose_name_plural = _("basket choices")
+
+    def __str__(self) -> str:
+        return str(self.basket)
 
 
 class ActionStatus(models.TextChoices):
@@ -100,3 +104,6 @@ class ActionChoice(models.Model):
     class Meta:
         verbose_name = _("candidate action")
         verbose_name_plural = _("candidate actions")
+
+    def __str__(self) -> str:
+        return self.title or str(self.transaction_id)

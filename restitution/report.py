@@ -10,10 +10,9 @@ from dataclasses import dataclass, field
 
 from django.utils.translation import gettext_lazy as _
 
+from baskets.balance import Move, basket_balance
 from restitution import defaults
 from restitution.models import ActionStatus, Section
-
-from baskets.balance import Move, basket_balance
 from restitution.snapshot import Snapshot, snapshot
 from restitution.tables import GAUGES
 from workshops.models import Workshop
