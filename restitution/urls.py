@@ -1,13 +1,22 @@
 from django.urls import path
 
-from restitution import views
+from restitution import editor_views, views
 
 app_name = "restitution"
 
 urlpatterns = [
     path("w/import/", views.import_view, name="import"),
     path("w/<int:pk>/exports/", views.exports_page, name="exports"),
-    path("w/<int:pk>/report/", views.report_page, name="report"),
+    path("w/<int:pk>/report/", editor_views.report_page, name="report"),
+    path("w/<int:pk>/report/text/", editor_views.report_text, name="report_text"),
+    path(
+        "w/<int:pk>/report/baskets/<int:basket>/", editor_views.report_basket, name="report_basket"
+    ),
+    path(
+        "w/<int:pk>/report/actions/<int:transaction>/",
+        editor_views.report_action,
+        name="report_action",
+    ),
     path("w/<int:pk>/report.pdf", views.report_pdf, name="pdf"),
     path("w/<int:pk>/exports/workshop.json", views.export_json, name="json"),
     path("w/<int:pk>/exports/workshop.xlsx", views.export_xlsx, name="xlsx"),

@@ -29,14 +29,6 @@ def exports_page(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 @require_GET
-def report_page(request: HttpRequest, pk: int) -> HttpResponse:
-    workshop = access.get_workshop_for_facilitator(request, pk)
-    lang = pdf.language(workshop, request.GET.get("lang"))
-    return HttpResponse(pdf.render_html(workshop, lang, preview=True))
-
-
-@login_required
-@require_GET
 def report_pdf(request: HttpRequest, pk: int) -> HttpResponse:
     workshop = access.get_workshop_for_facilitator(request, pk)
     lang = pdf.language(workshop, request.GET.get("lang"))

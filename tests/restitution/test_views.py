@@ -9,16 +9,27 @@ from django.test import Client
 from django.urls import reverse
 from openpyxl import load_workbook
 
+from baskets.models import Basket, Transaction
 from restitution import exports
 from restitution import urls as restitution_urls
+from restitution.models import ActionChoice, BasketChoice, SectionText
 from workshops.models import Workshop
 
 pytestmark = pytest.mark.django_db
 
 
-def urls(workshop) -> dict[str, tuple[str, str]]:
+def urls(workshop) -> dict[str, tuple]:
     pk = workshop.pk
+    basket = Basket.objects.filter(table__workshop=workshop).first()
+    transaction = Transaction.objects.filter(basket__table__workshop=workshop).first()
     return {
+        "report_text": ("post", f"/w/{pk}/report/text/", {"section": "conclusion", "text": "À"}),
+        "report_basket": ("post", f"/w/{pk}/report/baskets/{basket.pk}/", {"featured": "0"}),
+        "report_action": (
+            "post",
+            f"/w/{pk}/report/actions/{transaction.pk}/",
+            {"status": "operational", "title": "", "included": "1"},
+        ),
         "exports": ("get", f"/w/{pk}/exports/"),
         "report": ("get", f"/w/{pk}/report/"),
         "pdf": ("get", f"/w/{pk}/report.pdf"),
@@ -34,6 +45,9 @@ EXPECTED = {
     name: {"anonymous": 302, **FACILITATORS, "other_facilitator": 404, "participant": 302}
     for name in ("exports", "report", "pdf", "json", "xlsx", "csv")
 }
+# The editor's saves: a redirect to the saved item for the workshop's facilitators.
+for name in ("report_text", "report_basket", "report_action"):
+    EXPECTED[name] = {**EXPECTED["report"], "owner": 302, "cofacilitator": 302}
 # Any signed-in facilitator may create a workshop from a file (400: no file was sent).
 EXPECTED["import"] = {
     "anonymous": 302,
@@ -68,16 +82,28 @@ def actors(
     }
 
 
+@pytest.fixture
+def a_transaction(alice, bruno, make_postit):
+    basket = Basket.objects.get(side_a=alice.subgroup, side_b=bruno.subgroup)
+    offer = make_postit(alice, text="Du bois", kind="offer")
+    return Transaction.objects.create(basket=basket, giver=alice.subgroup, offer=offer)
+
+
 @pytest.mark.parametrize("name", sorted(EXPECTED))
 @pytest.mark.parametrize(
     "actor", ["anonymous", "owner", "cofacilitator", "other_facilitator", "participant"]
 )
-def test_permissions(workshop, actors, name, actor):
-    method, url = urls(workshop)[name]
+def test_permissions(workshop, actors, name, actor, a_transaction):
+    method, url, *data = urls(workshop)[name]
     before = Workshop.objects.count()
-    response = getattr(actors[actor], method)(url)
+    response = getattr(actors[actor], method)(url, *data)
     assert response.status_code == EXPECTED[name][actor]
     assert Workshop.objects.count() == before
+    # Only the workshop's facilitators change the editor's rows.
+    if actor not in FACILITATORS:
+        assert not SectionText.objects.exists()
+        assert not BasketChoice.objects.exists()
+        assert not ActionChoice.objects.exists()
 
 
 def test_an_unknown_kind_is_not_found(workshop, laptop):
