@@ -362,6 +362,11 @@ def _actions(snap: Snapshot, negotiation: list[TableBaskets]) -> list[Action]:
     return out
 
 
+def candidate_actions(snap: Snapshot) -> list[Action]:
+    """The draft action list alone (the exports' sheet), without the rest of the report."""
+    return _actions(snap, _negotiation(snap)[0])
+
+
 def _texts(snap: Snapshot, report: "Report") -> None:
     """Lays the organiser's texts over the generated defaults, in place."""
     custom = {(t.section, t.territory_id): t.text for t in snap.texts}

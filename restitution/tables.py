@@ -247,7 +247,46 @@ def _dots(snap: Snapshot) -> Sheet:
     )
 
 
-# The actions of a reciprocity contract come with the restitution editor (issue 11, later).
+def _actions(snap: Snapshot) -> Sheet:
+    """The draft action list: the transactions of the featured baskets, with the
+    organiser's statuses and titles, in the contract's order of statuses."""
+    # report.py reads this module (GAUGES): imported here, not at the top.
+    from restitution.models import ActionStatus
+    from restitution.report import candidate_actions
+
+    order = {status: n for n, status in enumerate(ActionStatus.values)}
+    actions = sorted(candidate_actions(snap), key=lambda a: order.get(a.status, len(order)))
+    return Sheet(
+        "actions",
+        pgettext("sheet", "Actions"),
+        [
+            _("Status"),
+            _("Action"),
+            _("Table"),
+            _("Giver"),
+            _("Receiver"),
+            _("Theme"),
+            _("Needs answered"),
+            _("Offer"),
+            _("In the list"),
+        ],
+        [
+            [
+                a.status_label,
+                a.title,
+                a.table,
+                a.carriers[0].short_name or a.carriers[0].name,
+                a.carriers[1].short_name or a.carriers[1].name,
+                a.theme,
+                " / ".join(a.needs),
+                a.offer,
+                _("yes") if a.included else _("no"),
+            ]
+            for a in actions
+        ],
+    )
+
+
 KINDS: dict[str, Callable[[Snapshot], Sheet]] = {
     "postits": _postits,
     "baskets": _baskets,
@@ -255,6 +294,7 @@ KINDS: dict[str, Callable[[Snapshot], Sheet]] = {
     "conditions": _conditions,
     "feedback": _feedback,
     "dots": _dots,
+    "actions": _actions,
 }
 
 

@@ -96,6 +96,7 @@ def test_the_workbook_opens_with_one_sheet_per_kind(full_workshop):
         "Conditions",
         "Retours",
         "Pastilles",
+        "Actions",
     ]
     postits = [[c.value for c in row] for row in book["Post-its"].iter_rows()]
     assert postits[0] == ["Table", "Territoire", "Type", "Thème", "Texte", "Auteur·e"]
