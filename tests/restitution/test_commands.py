@@ -34,11 +34,12 @@ def test_export_xlsx_and_csv(full_workshop, tmp_path):
     call_command(
         "export_workshop", full_workshop.code, str(tmp_path / "a.xlsx"), stdout=io.StringIO()
     )
-    assert len(load_workbook(tmp_path / "a.xlsx").sheetnames) == 6
+    assert len(load_workbook(tmp_path / "a.xlsx").sheetnames) == 7
     call_command("export_workshop", full_workshop.code, str(tmp_path / "csv"), stdout=io.StringIO())
     names = sorted(p.name for p in (tmp_path / "csv").iterdir())
     assert names == sorted(
-        f"{k}.csv" for k in ("postits", "baskets", "transactions", "conditions", "feedback", "dots")
+        f"{k}.csv"
+        for k in ("postits", "baskets", "transactions", "conditions", "feedback", "dots", "actions")
     )
     header = next(csv.reader((tmp_path / "csv" / "postits.csv").open(encoding="utf-8")))
     assert header[1] == "Territoire"
