@@ -140,6 +140,7 @@ def test_queries_do_not_grow_with_the_workshop(full_workshop, make_postit, alice
         "conditions",
         "feedback",
         "dots",
+        "actions",
     }
 
 
@@ -150,4 +151,4 @@ def test_headers_follow_the_language(full_workshop):
         header, *_ = rows(full_workshop, "postits")
         book = load_workbook(io.BytesIO(exports.xlsx_bytes(full_workshop)))
     assert header == ["Table", "Territory", "Kind", "Theme", "Text", "Author"]
-    assert book.sheetnames[-2:] == ["Feedback", "Dots"]
+    assert book.sheetnames[-3:] == ["Feedback", "Dots", "Actions"]
