@@ -4,6 +4,7 @@ Rows refer to each other by the document's own ids: 1, 2, 3… in each list's or
 the database's keys, so that a document exported, imported and exported again is the same.
 """
 
+from restitution.models import Section
 from restitution.snapshot import Snapshot, snapshot
 from workshops.models import Workshop
 
@@ -163,5 +164,42 @@ def build_document(snap: Snapshot) -> dict:
                 "transaction": transaction.get(d.transaction_id),
             }
             for d in snap.dots
+        ],
+        "restitution": _restitution(snap, territory, basket, transaction),
+    }
+
+
+def _restitution(snap: Snapshot, territory: dict, basket: dict, transaction: dict) -> dict:
+    """The organiser's curation (restitution editor): optional in a document, read by an
+    archive import only; documents from before it simply lack the key."""
+    order = {section: n for n, section in enumerate(Section.values)}
+    texts = sorted(
+        snap.texts,
+        key=lambda t: (order.get(t.section, len(order)), territory.get(t.territory_id, 0)),
+    )
+    return {
+        "texts": [
+            {
+                "section": t.section,
+                "territory": territory.get(t.territory_id),
+                "text": t.text,
+            }
+            for t in texts
+            if t.territory_id is None or t.territory_id in territory
+        ],
+        "baskets": [
+            {"basket": basket[c.basket_id], "featured": c.featured, "synthesis": c.synthesis}
+            for c in sorted(snap.basket_choices.values(), key=lambda c: basket[c.basket_id])
+        ],
+        "actions": [
+            {
+                "transaction": transaction[c.transaction_id],
+                "status": c.status,
+                "title": c.title,
+                "included": c.included,
+            }
+            for c in sorted(
+                snap.action_choices.values(), key=lambda c: transaction[c.transaction_id]
+            )
         ],
     }

@@ -32,6 +32,15 @@ from baskets.models import (
 from baskets.services import ensure_baskets
 from plenary.models import MAX_DOTS, MAX_QUESTIONS, Answer, Dot, DotBudget, Plenary
 from restitution.document import FORMAT, VERSION
+from restitution.models import (
+    ACTION_TITLE_MAX_LENGTH,
+    TEXT_MAX_LENGTH,
+    ActionChoice,
+    ActionStatus,
+    BasketChoice,
+    Section,
+    SectionText,
+)
 from territories.models import KEY_FACTS_MAX, KeyFact, Territory
 from workshops.codes import new_join_code
 from workshops.models import (
@@ -415,6 +424,56 @@ def validate(document, *, template: bool) -> None:
         trans = _ref(d, "transaction", path, transaction_ids, null=True)
         if (basket is None) == (trans is None):
             _fail(path, _("a dot is on a basket or on a transaction"))
+    if doc.get("restitution") is not None:
+        _validate_restitution(doc["restitution"], territory_ids, basket_ids, transaction_ids)
+
+
+def _text(row, key, path, limit) -> None:
+    if len(_field(row, key, path, str)) > limit:
+        _fail(f"{path}.{key}", _("at most %(limit)s characters") % {"limit": limit})
+
+
+def _validate_restitution(value, territory_ids, basket_ids, transaction_ids) -> None:
+    """The optional curation of the restitution editor: texts, baskets, actions."""
+    doc = _dict(value, "restitution")
+    seen = set()
+    texts = _list(_field(doc, "texts", "restitution", list), "restitution.texts", 1000)
+    for n, t in enumerate(texts):
+        path = f"restitution.texts[{n}]"
+        _dict(t, path)
+        section = _field(t, "section", path, str, choices=set(Section.values))
+        territory = _ref(t, "territory", path, territory_ids, null=True)
+        if territory is not None and section != Section.SYNTHESIS:
+            _fail(path, _("only phase 1 has a text per territory"))
+        if (section, territory) in seen:
+            _fail(path, _("a text appears twice"))
+        seen.add((section, territory))
+        _text(t, "text", path, TEXT_MAX_LENGTH)
+    seen = set()
+    for n, b in enumerate(
+        _list(_field(doc, "baskets", "restitution", list), "restitution.baskets")
+    ):
+        path = f"restitution.baskets[{n}]"
+        _dict(b, path)
+        basket = _ref(b, "basket", path, basket_ids)
+        if basket in seen:
+            _fail(path, _("a basket appears twice"))
+        seen.add(basket)
+        _field(b, "featured", path, bool, null=True)
+        _text(b, "synthesis", path, TEXT_MAX_LENGTH)
+    seen = set()
+    for n, a in enumerate(
+        _list(_field(doc, "actions", "restitution", list), "restitution.actions")
+    ):
+        path = f"restitution.actions[{n}]"
+        _dict(a, path)
+        trans = _ref(a, "transaction", path, transaction_ids)
+        if trans in seen:
+            _fail(path, _("a transaction appears twice"))
+        seen.add(trans)
+        _field(a, "status", path, str, choices=set(ActionStatus.values))
+        _text(a, "title", path, ACTION_TITLE_MAX_LENGTH)
+        _field(a, "included", path, bool)
 
 
 # Writes -----------------------------------------------------------------------------------
@@ -586,5 +645,28 @@ def _write(doc: dict, *, created_by, template: bool) -> Workshop:
             transaction=trans.get(d["transaction"]),
         )
         for d in doc["dots"]
+    )
+    curation = doc.get("restitution") or {"texts": [], "baskets": [], "actions": []}
+    SectionText.objects.bulk_create(
+        SectionText(
+            workshop=workshop,
+            section=t["section"],
+            territory=territory.get(t["territory"]),
+            text=t["text"],
+        )
+        for t in curation["texts"]
+    )
+    BasketChoice.objects.bulk_create(
+        BasketChoice(basket=basket[b["basket"]], featured=b["featured"], synthesis=b["synthesis"])
+        for b in curation["baskets"]
+    )
+    ActionChoice.objects.bulk_create(
+        ActionChoice(
+            transaction=trans[a["transaction"]],
+            status=a["status"],
+            title=a["title"],
+            included=a["included"],
+        )
+        for a in curation["actions"]
     )
     return workshop
