@@ -10,10 +10,6 @@ from django.utils.translation import ngettext
 from restitution.models import Section
 
 
-def _count(n: int, one: str, many: str) -> str:
-    return ngettext(one, many, n) % {"n": n}
-
-
 def _synthesis(report) -> str:
     offers = needs = 0
     for block in report.synthesis:
@@ -23,10 +19,12 @@ def _synthesis(report) -> str:
     if not offers + needs:
         return ""
     return _("%(offers)s and %(needs)s were written by %(territories)s at %(tables)s.") % {
-        "offers": _count(offers, "%(n)s offer", "%(n)s offers"),
-        "needs": _count(needs, "%(n)s need", "%(n)s needs"),
-        "territories": _count(len(report.territories), "%(n)s territory", "%(n)s territories"),
-        "tables": _count(len(report.tables), "%(n)s table", "%(n)s tables"),
+        "offers": ngettext("%(n)s offer", "%(n)s offers", offers) % {"n": offers},
+        "needs": ngettext("%(n)s need", "%(n)s needs", needs) % {"n": needs},
+        "territories": ngettext("%(n)s territory", "%(n)s territories", len(report.territories))
+        % {"n": len(report.territories)},
+        "tables": ngettext("%(n)s table", "%(n)s tables", len(report.tables))
+        % {"n": len(report.tables)},
     }
 
 
@@ -38,8 +36,8 @@ def territory(block) -> str:
         return ""
     text = _("%(name)s: %(offers)s and %(needs)s.") % {
         "name": block.territory.name,
-        "offers": _count(offers, "%(n)s offer", "%(n)s offers"),
-        "needs": _count(needs, "%(n)s need", "%(n)s needs"),
+        "offers": ngettext("%(n)s offer", "%(n)s offers", offers) % {"n": offers},
+        "needs": ngettext("%(n)s need", "%(n)s needs", needs) % {"n": needs},
     }
     busiest = max(
         (t for t in block.themes if t.theme),
@@ -58,9 +56,11 @@ def _baskets(report) -> str:
     transactions = sum(len(b.transactions) for b in baskets)
     balanced = sum(1 for b in baskets if b.balance.gauge == "balanced")
     return _("%(baskets)s with %(transactions)s; %(balanced)s by their gauge.") % {
-        "baskets": _count(len(baskets), "%(n)s basket is featured", "%(n)s baskets are featured"),
-        "transactions": _count(transactions, "%(n)s transaction", "%(n)s transactions"),
-        "balanced": _count(balanced, "%(n)s is balanced", "%(n)s are balanced"),
+        "baskets": ngettext("%(n)s basket is featured", "%(n)s baskets are featured", len(baskets))
+        % {"n": len(baskets)},
+        "transactions": ngettext("%(n)s transaction", "%(n)s transactions", transactions)
+        % {"n": transactions},
+        "balanced": ngettext("%(n)s is balanced", "%(n)s are balanced", balanced) % {"n": balanced},
     }
 
 
@@ -83,8 +83,8 @@ def _plenary(report) -> str:
     if not answers + dots:
         return ""
     return _("%(answers)s shown on the wall; %(dots)s placed on the baskets.") % {
-        "answers": _count(answers, "%(n)s answer", "%(n)s answers"),
-        "dots": _count(dots, "%(n)s sticky dot", "%(n)s sticky dots"),
+        "answers": ngettext("%(n)s answer", "%(n)s answers", answers) % {"n": answers},
+        "dots": ngettext("%(n)s sticky dot", "%(n)s sticky dots", dots) % {"n": dots},
     }
 
 
