@@ -1,0 +1,35 @@
+"""The restitution editor in a browser: a text saved with htmx swaps only its section
+(the page is not reloaded), and is still there after a reload."""
+
+import pytest
+
+from tests.e2e.screens import ACTION_TIMEOUT_MS, sign_in
+
+try:
+    from playwright.sync_api import expect
+except ImportError:  # the `browser` fixture says how to install it
+    expect = None
+
+pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
+
+
+def test_it_saves_a_text_in_place_and_keeps_it(chromium_path, workshop, daphne, browser):
+    path = f"/w/{workshop.pk}/report/"
+    context = browser.new_context(base_url=daphne.url, locale="fr-FR")
+    context.set_default_timeout(ACTION_TIMEOUT_MS)
+    page = context.new_page()
+    sign_in(page, path)
+    page.evaluate("window.notReloaded = true")
+    form = page.locator("#conclusion form")
+    form.locator("textarea[name=text]").fill("Prochaine rencontre en juin.")
+    form.locator("button[type=submit]").first.click()
+    expect(page.locator("#conclusion .organiser-text > p")).to_have_text(
+        "Prochaine rencontre en juin."
+    )
+    assert page.evaluate("window.notReloaded === true")  # swapped in, not navigated
+    expect(page.locator("#conclusion form button[name=reset]")).to_be_visible()
+    page.reload()
+    expect(page.locator("#conclusion .organiser-text > p")).to_have_text(
+        "Prochaine rencontre en juin."
+    )
+    context.close()
