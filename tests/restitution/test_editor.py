@@ -176,7 +176,9 @@ def test_a_too_long_text_is_refused_with_its_reason(full_workshop, laptop):
 
 def test_an_unknown_section_or_territory_is_refused(full_workshop, laptop):
     url = f"/w/{full_workshop.pk}/report/text/"
-    assert laptop.post(url, {"section": "cover", "text": "x"}).status_code == 422
+    response = laptop.post(url, {"section": "cover", "text": "x"})
+    assert response.status_code == 422
+    assert "Section inconnue." in response.content.decode()
     stranger = Territory.objects.create(name="Ailleurs", kind="pays")
     response = laptop.post(url, {"section": "synthesis", "territory": stranger.pk, "text": "x"})
     assert response.status_code == 404
