@@ -115,12 +115,7 @@ def section(name: str, report) -> str:
 
 
 def basket_synthesis(conditions) -> str:
-    """Phase 3's default for one basket: its verdict and what it depends on."""
-    if conditions is None or not (conditions.verdict or conditions.condition):
-        return ""
-    text = conditions.get_verdict_display() or ""
-    if conditions.condition:
-        text += (" — " if text else "") + _("on condition that: %(condition)s") % {
-            "condition": conditions.condition
-        }
-    return text
+    """Phase 3's default for one basket: nothing. Its verdict and conditions are printed
+    just above it; repeating them for every basket only lengthened the report (about 25
+    pages for 150 baskets). The organiser's own synthesis, when written, is shown."""
+    return ""
