@@ -19,6 +19,7 @@ from workshops.forms import JoinCodeForm, JoinForm, PostItForm
 from workshops.gate import Action, PhaseClosed, closed_reason
 from workshops.models import Participant, PostIt, Workshop
 from workshops.panels import render_panels
+from workshops.problem import problem_response
 from workshops.ratelimit import client_address, over_limit, over_write_budget, seconds_left
 
 
@@ -305,8 +306,7 @@ def _refuse_delete(request, participant: Participant, message: str, status: int)
     if not request.htmx:
         messages.error(request, message)
         return redirect(reverse("workshops:join", args=[participant.workshop.code]))
-    context = {"message": message, "oob": True}
-    return render(request, "workshops/_request_problem.html", context, status=status)
+    return problem_response(request, message, status)
 
 
 @require_POST
