@@ -71,22 +71,26 @@ def workshop_delete(*, workshop: Workshop, confirmation: str) -> list[Part]:
     """Delete the workshop and every row of every app in it; returns what went.
 
     Raises ``NotConfirmed`` (and deletes nothing) unless ``confirmation`` is the
-    workshop's code or title. Its open screens are told after the commit.
+    workshop's code or title, ``Blocked`` if rows outside it hold some of its rows. Its
+    open screens are told after the commit.
     """
     if not confirms(workshop, confirmation):
         raise NotConfirmed
     for attempt in range(1, ATTEMPTS + 1):
         try:
-            return _delete(workshop)
+            return _delete(workshop.pk)
         except IntegrityError:
             if attempt == ATTEMPTS:
                 raise
     raise AssertionError("unreachable")
 
 
-def _delete(workshop: Workshop) -> list[Part]:
-    workshop_id = workshop.pk
+def _delete(workshop_id: int) -> list[Part]:
     with transaction.atomic():
+        # A fresh row each attempt (a deletion clears its instances' keys, even one that
+        # rolls back), locked: two deletions at once run one after the other, and the
+        # second raises Workshop.DoesNotExist.
+        workshop = Workshop.objects.select_for_update().get(pk=workshop_id)
         _deleted_total, per_label = _collector(workshop).delete()
         after_commit(broadcast.announce_workshop_deleted, workshop_id)
     return _parts({apps.get_model(label): count for label, count in per_label.items()})

@@ -8,6 +8,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from restitution import deletion, exports, pdf, tables
 from restitution.importer import MAX_IMPORT_BYTES, ImportRefused, import_workshop
 from workshops import access
+from workshops.models import Workshop
 
 CSV_TYPE = "text/csv; charset=utf-8"
 XLSX_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
@@ -114,5 +115,7 @@ def delete_page(request: HttpRequest, pk: int) -> HttpResponse:
         parts = deletion.contents(workshop)
     except deletion.Blocked as blocked:
         error, status = str(blocked), 409
+    except Workshop.DoesNotExist:
+        raise Http404 from None  # deleted meanwhile, by the same owner's other tab
     context = {"workshop": workshop, "parts": parts, "error": error, "confirmation": confirmation}
     return render(request, "restitution/delete.html", context, status=status)

@@ -21,7 +21,7 @@ from tests.conftest import close_database_thread, fr, session_key, ws_headers
 from tests.workshops.conftest import channel_layer  # noqa: F401  (a fresh layer per socket test)
 from workshops import consumers, services
 from workshops.management.commands.load_demo import DEMO_TITLE
-from workshops.models import Connection, SubGroup, Workshop
+from workshops.models import Connection, PostIt, SubGroup, Workshop
 
 pytestmark = pytest.mark.django_db
 
@@ -291,6 +291,30 @@ def test_what_went_is_what_the_page_announced(live_rows):
     gone = deletion.workshop_delete(workshop=live_rows, confirmation=live_rows.code)
 
     assert [str(part) for part in gone] == announced
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_row_written_into_it_while_it_goes_makes_it_collect_again(
+    full_workshop, alice, monkeypatch
+):
+    """As a phone's post-it arriving between the collection and the commit: the database
+    refuses the commit (the new row points at a deleted sub-group), the deletion retries."""
+    collections = []
+
+    def collect_then_a_phone_writes(workshop):
+        collector = collect(workshop)
+        collections.append(collector)
+        if len(collections) == 1:
+            PostIt.objects.create(subgroup=alice.subgroup, author=alice, kind="offer", text="Tard")
+        return collector
+
+    collect = deletion._collector
+    monkeypatch.setattr(deletion, "_collector", collect_then_a_phone_writes)
+
+    deletion.workshop_delete(workshop=full_workshop, confirmation=full_workshop.code)
+
+    assert len(collections) == 2
+    assert set(rows_of(full_workshop.pk).values()) == {0}
 
 
 # Its phones and screens ---------------------------------------------------------------
