@@ -16,7 +16,7 @@ from django.db.models import Model, ProtectedError, RestrictedError
 from django.db.models.deletion import Collector
 from django.utils.translation import gettext as _
 
-from workshops import broadcast
+from workshops import access, broadcast
 from workshops.broadcast import after_commit
 from workshops.codes import normalise_code
 from workshops.models import Workshop
@@ -93,6 +93,7 @@ def _delete(workshop_id: int) -> list[Part]:
         workshop = Workshop.objects.select_for_update().get(pk=workshop_id)
         _deleted_total, per_label = _collector(workshop).delete()
         after_commit(broadcast.announce_workshop_deleted, workshop_id)
+        after_commit(access.remember_deleted, workshop)
     return _parts({apps.get_model(label): count for label, count in per_label.items()})
 
 

@@ -18,7 +18,10 @@ from config.asgi import application
 from plenary.models import Answer, Dot, DotBudget, Plenary
 from restitution import deletion
 from tests.conftest import close_database_thread, fr, session_key, ws_headers
-from tests.workshops.conftest import channel_layer  # noqa: F401  (a fresh layer per socket test)
+from tests.workshops.conftest import (  # noqa: F401  (fixtures: a fresh layer, fresh limits)
+    _fresh_rate_limits,
+    channel_layer,
+)
 from workshops import consumers, services
 from workshops.management.commands.load_demo import DEMO_TITLE
 from workshops.models import Connection, PostIt, SubGroup, Workshop
@@ -320,15 +323,31 @@ def test_a_row_written_into_it_while_it_goes_makes_it_collect_again(
 # Its phones and screens ---------------------------------------------------------------
 
 
-def test_a_phone_of_a_deleted_workshop_finds_a_clear_404(live_rows, alice, participant_client):
+def test_a_phone_of_a_deleted_workshop_finds_a_clear_404(
+    live_rows, alice, participant_client, django_capture_on_commit_callbacks
+):
     phone = participant_client(alice)
     code = live_rows.code
-    deletion.workshop_delete(workshop=live_rows, confirmation=code)
+    with django_capture_on_commit_callbacks(execute=True):
+        deletion.workshop_delete(workshop=live_rows, confirmation=code)
 
     for path in (f"/j/{code}/", f"/j/{code}/state/", f"/j/{code}/board/"):
         response = phone.get(path)
         assert response.status_code == 404, path
         assert fr("This page does not exist, or no longer does") in response.content.decode()
+
+
+def test_a_room_of_phones_asking_for_it_again_is_not_taken_for_a_guesser(
+    live_rows, settings, client, django_capture_on_commit_callbacks
+):
+    settings.JOIN_ATTEMPTS_PER_WINDOW = 2
+    code = live_rows.code
+    with django_capture_on_commit_callbacks(execute=True):
+        deletion.workshop_delete(workshop=live_rows, confirmation=code)
+
+    assert [client.get(f"/j/{code}/").status_code for _phone in range(5)] == [404] * 5
+    # Codes that never existed still count, from the same address.
+    assert [client.get("/j/QQQQQQ/").status_code for _guess in range(3)] == [404, 404, 429]
 
 
 @pytest.mark.django_db(transaction=True)
