@@ -22,7 +22,7 @@ from workshops.codes import normalise_code
 from workshops.models import Workshop
 
 # A phone that writes into the workshop between the collection and the commit makes
-# PostgreSQL refuse the deletion (a row now points at one deleted): collect again.
+# the database refuse the commit (a row now points at one deleted): collect again.
 ATTEMPTS = 3
 
 
