@@ -166,7 +166,8 @@ def announce_workshop_deleted(workshop_id: int) -> None:
     in its problem banner, then its socket closes for good (consumers.WORKSHOP_DELETED)."""
     with translation.override(settings.LANGUAGE_CODE):
         message = gettext("This workshop no longer exists: its organiser deleted it.")
-        html = render_to_string(REQUEST_PROBLEM_TEMPLATE, {"message": message, "oob": True})
+        context = {"message": message, "oob": True, "final": True}
+        html = render_to_string(REQUEST_PROBLEM_TEMPLATE, context)
     async_to_sync(_group_send_bounded)(
         [([workshop_group(workshop_id)], {"type": "workshop.deleted", "html": html})]
     )

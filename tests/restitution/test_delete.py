@@ -388,6 +388,7 @@ async def test_its_open_sockets_are_told_then_closed_and_others_hear_nothing(
         told = await sockets[name].receive_output(timeout=1)
         assert told["type"] == "websocket.send" and banner in told["text"], name
         assert 'id="request-problem"' in told["text"] and 'hx-swap-oob="true"' in told["text"]
+        assert "data-final" in told["text"]  # what later failed requests do not overwrite
         closed = await sockets[name].receive_output(timeout=1)
         assert closed == {"type": "websocket.close", "code": consumers.WORKSHOP_DELETED}
     assert await sockets["dora"].receive_nothing(timeout=0.1)
