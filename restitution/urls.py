@@ -12,4 +12,5 @@ urlpatterns = [
     path("w/<int:pk>/exports/workshop.json", views.export_json, name="json"),
     path("w/<int:pk>/exports/workshop.xlsx", views.export_xlsx, name="xlsx"),
     path("w/<int:pk>/exports/<slug:kind>.csv", views.export_csv, name="csv"),
+    path("w/<int:pk>/delete/", views.delete_page, name="delete"),
 ]

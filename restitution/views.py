@@ -1,12 +1,14 @@
+from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_GET, require_POST
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from restitution import exports, pdf, tables
+from restitution import deletion, exports, pdf, tables
 from restitution.importer import MAX_IMPORT_BYTES, ImportRefused, import_workshop
 from workshops import access
+from workshops.models import Workshop
 
 CSV_TYPE = "text/csv; charset=utf-8"
 XLSX_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
@@ -90,3 +92,30 @@ def import_view(request: HttpRequest) -> HttpResponse:
         else:
             return redirect("workshops:detail", pk=workshop.pk)
     return render(request, "restitution/import.html", {"error": error}, status=400)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def delete_page(request: HttpRequest, pk: int) -> HttpResponse:
+    """The owner only: co-facilitators run the workshop, its owner decides that its data
+    goes (403 for them, as for choosing facilitators)."""
+    workshop = access.get_workshop_for_owner(request, pk)
+    confirmation, title = request.POST.get("confirmation", ""), workshop.title
+    error, status, parts = "", 200, []
+    try:
+        if request.method == "POST":
+            gone = deletion.workshop_delete(workshop=workshop, confirmation=confirmation)
+            message = _("Workshop “%(title)s” deleted: %(parts)s.")
+            names = ", ".join(str(part) for part in gone)
+            messages.success(request, message % {"title": title, "parts": names})
+            return redirect("workshops:list")
+        parts = deletion.contents(workshop)
+    except deletion.NotConfirmed:
+        error, status = _("Nothing was deleted: type the workshop's code or its title."), 400
+        parts = deletion.contents(workshop)
+    except deletion.Blocked as blocked:
+        error, status = str(blocked), 409
+    except Workshop.DoesNotExist:
+        raise Http404 from None  # deleted meanwhile, by the same owner's other tab
+    context = {"workshop": workshop, "parts": parts, "error": error, "confirmation": confirmation}
+    return render(request, "restitution/delete.html", context, status=status)

@@ -26,6 +26,7 @@ def urls(workshop) -> dict[str, tuple[str, str]]:
         "xlsx": ("get", f"/w/{pk}/exports/workshop.xlsx"),
         "csv": ("get", f"/w/{pk}/exports/postits.csv"),
         "import": ("post", "/w/import/"),
+        "delete": ("get", f"/w/{pk}/delete/"),
     }
 
 
@@ -40,6 +41,14 @@ EXPECTED["import"] = {
     "owner": 400,
     "cofacilitator": 400,
     "other_facilitator": 400,
+    "participant": 302,
+}
+# Its owner only deletes a workshop (tests/restitution/test_delete.py posts the form).
+EXPECTED["delete"] = {
+    "anonymous": 302,
+    "owner": 200,
+    "cofacilitator": 403,
+    "other_facilitator": 404,
     "participant": 302,
 }
 
