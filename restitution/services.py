@@ -11,6 +11,7 @@ import logging
 
 from django.conf import settings
 from django.db import IntegrityError, transaction
+from django.template.defaultfilters import filesizeformat
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -93,10 +94,10 @@ def finish(*, build_id: int, pdf: bytes) -> None:
     if len(pdf) > limit:
         raise BuildFailed(
             _(
-                "The PDF weighs %(size)s MB, more than the %(limit)s MB this server keeps. "
+                "The PDF weighs %(size)s, more than the %(limit)s this server keeps. "
                 "Ask whoever runs it to raise REPORT_PDF_MAX_BYTES."
             )
-            % {"size": _megabytes(len(pdf)), "limit": _megabytes(limit)}
+            % {"size": filesizeformat(len(pdf)), "limit": filesizeformat(limit)}
         )
     now = timezone.now()
     with transaction.atomic():
@@ -125,7 +126,3 @@ def fail(*, build_id: int, message: str) -> None:
     ReportBuild.objects.filter(pk=build_id, status=ReportBuild.Status.RUNNING).update(
         status=ReportBuild.Status.FAILED, error=message, finished=now, touched=now
     )
-
-
-def _megabytes(size: int) -> str:
-    return f"{size / 1024 / 1024:.1f}"
