@@ -13,6 +13,7 @@ import pytest
 
 from tests.e2e.screens import sign_in
 from tests.e2e.servers import BASE_DIR, STOP_TIMEOUT
+from tests.e2e.test_accessibility import blocking_violations
 from tests.e2e.test_csp import READ_VIOLATIONS, WATCH_VIOLATIONS
 
 try:
@@ -73,11 +74,13 @@ def test_build_progress_then_download(
     expect(block).to_have_attribute("data-status", "queued")
     expect(block.locator("progress")).to_be_visible()
     expect(block.locator("[data-pdf-build]")).to_have_count(0)
+    assert blocking_violations(page) == []
 
     start_worker(first)
     expect(block.locator("[data-pdf-download]")).to_be_visible(timeout=BUILD_TIMEOUT_MS)
     expect(block).to_have_attribute("data-status", "ready")
     assert page.evaluate(READ_VIOLATIONS) == []
+    assert blocking_violations(page) == []
 
     # The other process shows the same build and serves the same file (cookies are per
     # host, not per port: the same signed-in session).
