@@ -37,7 +37,7 @@ def _pending(workshop, language: str):
 def request_build(*, workshop, language: str, user) -> tuple[ReportBuild, bool]:
     """The build under way for this workshop and language, or a new one queued:
     ``(build, created)``. A stale one (its worker died) is marked failed and replaced."""
-    from restitution.tasks import build_report
+    from restitution.tasks import build_report  # the task calls this module: import late
 
     with transaction.atomic():
         current = _pending(workshop, language).select_for_update().first()

@@ -251,3 +251,13 @@ def test_strangers_start_nothing(
         assert response.status_code in (302, 404)
     assert not ReportBuild.objects.exists()
     assert not DBTaskResult.objects.exists()
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_workshop_deleted_meanwhile_leaves_the_worker_nothing_to_do(workshop, laptop):
+    laptop.post(build_url(workshop), {"lang": "fr"}, **HTMX)
+    workshop.delete()
+    assert not ReportBuild.objects.exists()
+    run_worker()
+    task = DBTaskResult.objects.get()
+    assert (task.status, task.return_value) == ("SUCCESSFUL", 0)
