@@ -32,6 +32,13 @@ def build_report(build_id: int) -> int:
         except services.BuildFailed as refused:
             services.fail(build_id=build_id, message=str(refused))
             raise
+        except (KeyboardInterrupt, SystemExit):
+            # The worker was stopped mid-build (Ctrl+C on `make run`, a service restart).
+            services.fail(
+                build_id=build_id,
+                message=_("The build was interrupted: the server stopped. Try again."),
+            )
+            raise
         except Exception:
             logger.exception("The report of workshop %s could not be built", build.workshop_id)
             services.fail(

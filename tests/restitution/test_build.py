@@ -261,3 +261,27 @@ def test_a_workshop_deleted_meanwhile_leaves_the_worker_nothing_to_do(workshop, 
     run_worker()
     task = DBTaskResult.objects.get()
     assert (task.status, task.return_value) == ("SUCCESSFUL", 0)
+
+
+@pytest.mark.django_db(transaction=True)
+def test_an_unexpected_error_is_logged_and_the_build_can_be_tried_again(
+    workshop, laptop, monkeypatch, caplog
+):
+    """Stands in for any bug of the renderer (the real failure above is the size limit)."""
+
+    def broken(workshop):
+        raise RuntimeError("the report broke")
+
+    monkeypatch.setattr("restitution.pdf.report", broken)
+    laptop.post(build_url(workshop), {"lang": "en"}, **HTMX)
+    run_worker()
+    failed = ReportBuild.objects.get()
+    assert failed.status == "failed"
+    assert failed.error.startswith("Something went wrong while building the PDF.")
+    assert "the report broke" in caplog.text
+    assert "the report broke" in DBTaskResult.objects.get().traceback
+
+    monkeypatch.undo()
+    laptop.post(build_url(workshop), {"lang": "en"}, **HTMX)
+    run_worker()
+    assert ReportBuild.objects.get().status == "ready"
