@@ -4,6 +4,7 @@ then the download. Also: two clicks at once, a build that fails and is tried aga
 build whose worker died, and who may do what. On SQLite and on PostgreSQL alike."""
 
 import signal
+import subprocess
 import threading
 from datetime import timedelta
 
@@ -285,3 +286,19 @@ def test_an_unexpected_error_is_logged_and_the_build_can_be_tried_again(
     laptop.post(build_url(workshop), {"lang": "en"}, **HTMX)
     run_worker()
     assert ReportBuild.objects.get().status == "ready"
+
+
+def test_make_run_starts_the_worker_beside_daphne():
+    """`make run` alone builds PDFs: its recipe starts the worker and stops it with Daphne."""
+    from django.conf import settings
+
+    recipe = subprocess.run(
+        ["make", "-n", "-o", ".venv/.run-deps", "run"],
+        cwd=settings.BASE_DIR,
+        capture_output=True,
+        text=True,
+        check=True,
+    ).stdout
+    worker, daphne = recipe.index("manage.py db_worker --no-reload"), recipe.index("daphne -b")
+    assert worker < daphne
+    assert "trap 'kill $worker" in recipe[worker:daphne]
