@@ -302,3 +302,14 @@ def test_make_run_starts_the_worker_beside_daphne():
     worker, daphne = recipe.index("manage.py db_worker --no-reload"), recipe.index("daphne -b")
     assert worker < daphne
     assert "trap 'kill $worker" in recipe[worker:daphne]
+
+
+@pytest.mark.django_db(transaction=True)
+def test_the_admin_lists_the_builds_without_their_pdf(workshop, laptop, staff_user, user_client):
+    laptop.post(build_url(workshop), {"lang": "fr"}, **HTMX)
+    run_worker()
+    build = ReportBuild.objects.without_pdf().get()
+    admin = user_client(staff_user)
+    assert admin.get("/admin/restitution/reportbuild/").status_code == 200
+    page = admin.get(f"/admin/restitution/reportbuild/{build.pk}/change/")
+    assert page.status_code == 200 and "%PDF" not in page.content.decode(errors="replace")
