@@ -1,10 +1,12 @@
 """The report's PDF built off the request path: a click queues a build (or joins the one
 under way), the real `db_worker` of django-tasks runs it, the page shows its progress and
-then the download. Also: two clicks at once, a build that fails and is tried again, a
-build whose worker died, and who may do what. On SQLite and on PostgreSQL alike."""
+then the download. Also: two clicks at once, two worker processes, a build that fails
+and is tried again, a build whose worker died, and who may do what. On SQLite and on
+PostgreSQL alike."""
 
 import signal
 import subprocess
+import sys
 import threading
 from datetime import timedelta
 
@@ -313,3 +315,38 @@ def test_the_admin_lists_the_builds_without_their_pdf(workshop, laptop, staff_us
     assert admin.get("/admin/restitution/reportbuild/").status_code == 200
     page = admin.get(f"/admin/restitution/reportbuild/{build.pk}/change/")
     assert page.status_code == 200 and "%PDF" not in page.content.decode(errors="replace")
+
+
+@pytest.mark.django_db(transaction=True)
+def test_two_worker_processes_run_each_build_once(workshop, other_workshop, owner):
+    """Two `db_worker` processes on the same queue, as on a deployment with several:
+    each task is claimed by one of them (SELECT … FOR UPDATE SKIP LOCKED) and each
+    build is made once."""
+    from django.conf import settings
+
+    from tests.e2e.servers import daphne_env
+
+    for room in (workshop, other_workshop):
+        for lang in ("fr", "en"):
+            services.request_build(workshop=room, language=lang, user=owner)
+    env = daphne_env(connection.settings_dict, redis_url="")
+    workers = [
+        subprocess.Popen(
+            [sys.executable, "manage.py", "db_worker", "--batch", "--interval", "0"]
+            + ["--no-startup-delay", "--worker-id", f"worker-{n}"],
+            cwd=settings.BASE_DIR,
+            env=env,
+            stdin=subprocess.DEVNULL,
+            stdout=subprocess.DEVNULL,
+        )
+        for n in (1, 2)
+    ]
+    for worker in workers:
+        assert worker.wait(120) == 0
+
+    assert set(ReportBuild.objects.values_list("status", flat=True)) == {"ready"}
+    tasks = list(DBTaskResult.objects.all())
+    assert len(tasks) == 4
+    for task in tasks:
+        assert task.status == "SUCCESSFUL" and len(task.worker_ids) == 1
+        assert task.return_value > 0  # it built its PDF: not a second run that found it taken
