@@ -31,11 +31,14 @@ def _colours(territories) -> str:
     return "\n".join(rules)
 
 
-def render_html(workshop, lang: str, *, preview: bool = False) -> str:
+def render_html(workshop, lang: str, *, preview: bool = False, request=None) -> str:
+    """With the ``request``, the preview's "Download the PDF" form carries its CSRF token."""
     with translation.override(lang):
         data = report(workshop)
         return render_to_string(
-            "restitution/report.html", {"report": data, "lang": lang, "preview": preview}
+            "restitution/report.html",
+            {"report": data, "lang": lang, "preview": preview},
+            request=request,
         )
 
 

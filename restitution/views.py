@@ -40,7 +40,7 @@ def exports_page(request: HttpRequest, pk: int) -> HttpResponse:
 def report_page(request: HttpRequest, pk: int) -> HttpResponse:
     workshop = access.get_workshop_for_facilitator(request, pk)
     lang = pdf.language(workshop, request.GET.get("lang"))
-    return HttpResponse(pdf.render_html(workshop, lang, preview=True))
+    return HttpResponse(pdf.render_html(workshop, lang, preview=True, request=request))
 
 
 def _progress_url(workshop, lang: str) -> str:

@@ -4,6 +4,7 @@ then the download. Also: two clicks at once, two worker processes, a build that 
 and is tried again, a build whose worker died, and who may do what. On SQLite and on
 PostgreSQL alike."""
 
+import re
 import signal
 import subprocess
 import sys
@@ -14,6 +15,7 @@ import pytest
 from django.core.management import call_command
 from django.db import connection, transaction
 from django.template.defaultfilters import filesizeformat
+from django.test import Client
 from django.utils import timezone, translation
 from django_tasks_db.models import DBTaskResult
 
@@ -231,9 +233,20 @@ def test_the_pages_offer_the_build(workshop, laptop):
     page = laptop.get(f"/w/{workshop.pk}/exports/").content.decode()
     assert 'id="report-build-fr"' in page and 'id="report-build-en"' in page
     assert page.index('id="report-build-fr"') < page.index('id="report-build-en"')
-    preview = laptop.get(f"/w/{workshop.pk}/report/?lang=en").content.decode()
+
+
+@pytest.mark.django_db(transaction=True)
+def test_the_preview_button_posts_its_form(workshop, owner):
+    """The preview is a page of its own, without htmx: its form must carry the CSRF token."""
+    browser = Client(enforce_csrf_checks=True)
+    browser.force_login(owner)
+    preview = browser.get(f"/w/{workshop.pk}/report/?lang=en").content.decode()
     assert f'action="{build_url(workshop)}"' in preview
-    assert '<input type="hidden" name="lang" value="en">' in preview
+    token = re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', preview).group(1)
+    response = browser.post(build_url(workshop), {"lang": "en", "csrfmiddlewaretoken": token})
+    assert response.status_code == 302
+    assert response["Location"] == progress_url(workshop, "en")
+    assert ReportBuild.objects.get().language == "en"
 
 
 @pytest.mark.django_db(transaction=True)
