@@ -22,6 +22,8 @@ def urls(workshop) -> dict[str, tuple[str, str]]:
         "exports": ("get", f"/w/{pk}/exports/"),
         "report": ("get", f"/w/{pk}/report/"),
         "pdf": ("get", f"/w/{pk}/report.pdf"),
+        "pdf_progress": ("get", f"/w/{pk}/report/pdf/"),
+        "pdf_build": ("post", f"/w/{pk}/report/pdf/build/"),
         "json": ("get", f"/w/{pk}/exports/workshop.json"),
         "xlsx": ("get", f"/w/{pk}/exports/workshop.xlsx"),
         "csv": ("get", f"/w/{pk}/exports/postits.csv"),
@@ -33,8 +35,12 @@ def urls(workshop) -> dict[str, tuple[str, str]]:
 FACILITATORS = {"owner": 200, "cofacilitator": 200}
 EXPECTED = {
     name: {"anonymous": 302, **FACILITATORS, "other_facilitator": 404, "participant": 302}
-    for name in ("exports", "report", "pdf", "json", "xlsx", "csv")
+    for name in ("exports", "report", "pdf_progress", "json", "xlsx", "csv")
 }
+# Both lead to the build's progress page (tests/restitution/test_build.py): the download
+# while no PDF is ready yet, the build once it is queued.
+for name in ("pdf", "pdf_build"):
+    EXPECTED[name] = {**EXPECTED["report"], "owner": 302, "cofacilitator": 302}
 # Any signed-in facilitator may create a workshop from a file (400: no file was sent).
 EXPECTED["import"] = {
     "anonymous": 302,
