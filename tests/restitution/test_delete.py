@@ -17,6 +17,7 @@ from baskets.models import Transaction
 from config.asgi import application
 from plenary.models import Answer, Dot, DotBudget, Plenary
 from restitution import deletion
+from restitution.models import ReportBuild
 from tests.conftest import close_database_thread, fr, session_key, ws_headers
 from tests.workshops.conftest import (  # noqa: F401  (fixtures: a fresh layer, fresh limits)
     _fresh_rate_limits,
@@ -54,6 +55,7 @@ WORKSHOP_OF: dict[str, str | None] = {
     "plenary.Answer": "workshop",
     "plenary.DotBudget": "participant__workshop",
     "plenary.Dot": "participant__workshop",
+    "restitution.ReportBuild": "workshop",
 }
 PROJECT_APPS = {"territories", "workshops", "baskets", "plenary", "restitution"}
 
@@ -85,9 +87,13 @@ def test_every_model_of_the_project_says_how_it_belongs_to_a_workshop():
 
 @pytest.fixture
 def live_rows(full_workshop, alice):
-    """What the shared full workshop lacks: an open phone's presence, a dot budget."""
+    """What the shared full workshop lacks: an open phone's presence, a dot budget, a
+    report built."""
     Connection.objects.create(channel_name="phone.1", participant=alice, last_seen=timezone.now())
     DotBudget.objects.create(participant=alice)
+    ReportBuild.objects.create(
+        workshop=full_workshop, language="fr", status="ready", pdf=b"%PDF-", size=5
+    )
     return full_workshop
 
 
