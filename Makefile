@@ -29,6 +29,10 @@ run: $(VENV)/.run-deps
 	$(PY) manage.py load_demo --base-url http://$(LOCAL_HOST):$(PORT)
 	@# Hashed, gzipped copies in var/static that phones cache for good; quick when unchanged.
 	$(PY) manage.py collectstatic --noinput -v 0
+	@# The worker that builds the report's PDF in the background (docs/restitution.md)
+	@# runs beside Daphne and stops with it: Ctrl+C, or Daphne exiting, ends both.
+	$(PY) manage.py db_worker --no-reload -v 0 & worker=$$!; \
+	trap 'kill $$worker 2>/dev/null; wait $$worker 2>/dev/null' EXIT INT TERM; \
 	$(VENV)/bin/daphne -b $(HOST) -p $(PORT) config.asgi:application
 
 test: $(VENV)/.test-deps

@@ -65,9 +65,10 @@ class Basket(models.Model):
 class Transaction(models.Model):
     basket = models.ForeignKey(Basket, on_delete=models.CASCADE, related_name="transactions")
     giver = models.ForeignKey(SubGroup, on_delete=models.CASCADE, related_name="+")
-    # PROTECT: a post-it that a basket shows cannot disappear from it (the phone says which).
+    # RESTRICT: a post-it that a basket shows cannot disappear from it (the phone says
+    # which), yet a workshop deleted as a whole takes both. PROTECT would refuse that too.
     offer = models.ForeignKey(
-        PostIt, on_delete=models.PROTECT, related_name="given_in", verbose_name=_("offer")
+        PostIt, on_delete=models.RESTRICT, related_name="given_in", verbose_name=_("offer")
     )
     needs = models.ManyToManyField(
         PostIt, through="AnsweredNeed", related_name="answered_by", verbose_name=_("needs")
@@ -110,9 +111,11 @@ class AnsweredNeed(models.Model):
     """A need post-it of the receiver that a transaction answers."""
 
     transaction = models.ForeignKey(Transaction, on_delete=models.CASCADE)
-    need = models.ForeignKey(PostIt, on_delete=models.PROTECT, related_name="+")
+    need = models.ForeignKey(PostIt, on_delete=models.RESTRICT, related_name="+")
 
     class Meta:
+        verbose_name = _("answered need")
+        verbose_name_plural = _("answered needs")
         constraints = [
             models.UniqueConstraint(fields=["transaction", "need"], name="need_answered_once")
         ]
@@ -249,6 +252,8 @@ class ConditionAnswer(models.Model):
     )
 
     class Meta:
+        verbose_name = _("checklist answer")
+        verbose_name_plural = _("checklist answers")
         constraints = [
             models.UniqueConstraint(fields=["conditions", "item"], name="one_answer_per_item")
         ]

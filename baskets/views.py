@@ -17,6 +17,7 @@ from workshops import access as room_access
 from workshops import ratelimit
 from workshops.gate import Action, PhaseClosed, closed_reason
 from workshops.models import Participant, SubGroup, Workshop
+from workshops.problem import problem_response
 from workshops.views.participant import with_workshop
 
 PHASE_CLOSED = 409
@@ -35,12 +36,6 @@ def _page_or_fragment(request, template: str, context: dict, status: int = 200):
 def over_write_budget(participant: Participant) -> bool:
     """Basket writes (transactions, scores, conditions), per participant per minute."""
     return ratelimit.over_write_budget("basket", participant.pk)
-
-
-def _problem(request, message: str, status: int) -> HttpResponse:
-    """Says why in the page's problem banner; whatever is on screen stays."""
-    context = {"message": message, "oob": True}
-    return render(request, "workshops/_request_problem.html", context, status=status)
 
 
 def _back_to_basket(workshop: Workshop, basket: Basket) -> HttpResponse:
@@ -295,17 +290,17 @@ def transaction_score(request: HttpRequest, workshop: Workshop, pk: int) -> Http
     transaction, participant = access.transaction_for_writing(request, workshop, pk)
     form = forms.ScoreForm(request.POST)
     if not form.is_valid():
-        return _problem(request, _("Choose a number from 1 to 5."), INVALID)
+        return problem_response(request, _("Choose a number from 1 to 5."), INVALID)
     if over_write_budget(participant):
-        return _problem(request, _("Too many changes at once: wait a minute."), TOO_MANY)
+        return problem_response(request, _("Too many changes at once: wait a minute."), TOO_MANY)
     score = form.cleaned_data["score"]
     name = "effort" if access.may_set_effort(participant, transaction) else "value"
     try:
         services.transaction_score(transaction_=transaction, by=participant, **{name: score})
     except PhaseClosed as closed:
-        return _problem(request, closed.reason, PHASE_CLOSED)
+        return problem_response(request, closed.reason, PHASE_CLOSED)
     except ValidationError as error:
-        return _problem(request, " ".join(error.messages), INVALID)
+        return problem_response(request, " ".join(error.messages), INVALID)
     if not request.htmx:
         return _back_to_basket(workshop, transaction.basket)
     view = selectors.table_negotiation(transaction.basket.table).basket(transaction.basket_id)

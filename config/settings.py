@@ -138,6 +138,8 @@ INSTALLED_APPS = [
     "django.contrib.staticfiles",
     "channels",
     "django_htmx",
+    "django_tasks",
+    "django_tasks_db",
     "territories",
     "workshops",
     "baskets",
@@ -313,6 +315,14 @@ STATIC_COLLECTED = (STATIC_ROOT / "staticfiles.json").is_file()
 WHITENOISE_USE_FINDERS = DEBUG or not STATIC_COLLECTED
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
+
+# Background work (the report's PDF) is queued in the database and run by
+# `manage.py db_worker`, which `make run` starts beside Daphne (docs/restitution.md).
+TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend", "QUEUES": ["default"]}}
+# A build that has not moved for this long (its worker died) may be started again.
+REPORT_BUILD_STALE_SECONDS = env_int("REPORT_BUILD_STALE_SECONDS", 300)
+# The largest PDF kept in the database; a larger one fails with a message saying so.
+REPORT_PDF_MAX_BYTES = env_int("REPORT_PDF_MAX_BYTES", 50 * 1024 * 1024)
 
 
 def cache_config(redis_url: str, channel_layer_prefix: str) -> dict:

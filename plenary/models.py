@@ -74,6 +74,8 @@ class Answer(models.Model):
 
     class Meta:
         ordering = ["created_at", "id"]
+        verbose_name = _("feedback answer")
+        verbose_name_plural = _("feedback answers")
         constraints = [
             models.UniqueConstraint(
                 fields=["author", "client_id"],
@@ -90,6 +92,10 @@ class DotBudget(models.Model):
     """One row per voter: every dot write locks it first (select_for_update)."""
 
     participant = models.OneToOneField(Participant, on_delete=models.CASCADE, related_name="+")
+
+    class Meta:
+        verbose_name = _("dot budget")
+        verbose_name_plural = _("dot budgets")
 
     def __str__(self) -> str:
         return f"dots of {self.participant_id}"
@@ -109,6 +115,8 @@ class Dot(models.Model):
 
     class Meta:
         ordering = ["created_at", "id"]
+        verbose_name = _("sticky dot")
+        verbose_name_plural = _("sticky dots")
         constraints = [
             models.CheckConstraint(
                 condition=models.Q(basket__isnull=False, transaction__isnull=True)

@@ -8,14 +8,16 @@ from django.core.exceptions import ValidationError
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.template.loader import render_to_string
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
 from plenary import access, forms, panels, selectors, services
 from workshops.gate import PhaseClosed
 from workshops.models import Workshop
+from workshops.ratelimit import over_write_budget
 from workshops.views.participant import with_workshop
 
-PHASE_CLOSED, INVALID = 409, 422
+PHASE_CLOSED, INVALID, TOO_MANY = 409, 422, 429
 
 
 def _panel(request, participant, workshop, *, status=200, forms_=None, problem=""):
@@ -45,6 +47,9 @@ def answer(request: HttpRequest, workshop: Workshop) -> HttpResponse:
     form = forms.AnswerForm(request.POST, prefix=prefix)
     if not form.is_valid():
         return _panel(request, participant, workshop, status=INVALID, forms_={question: form})
+    if over_write_budget("answer", participant.pk):
+        form.add_error(None, _("Too many answers at once: wait a minute, your text is kept."))
+        return _panel(request, participant, workshop, status=TOO_MANY, forms_={question: form})
     try:
         services.answer_create(
             participant=participant,
@@ -82,6 +87,12 @@ def dot(request: HttpRequest, workshop: Workshop) -> HttpResponse:
     if item is None:
         return _panel(request, participant, workshop, status=INVALID)
     take_back = request.POST.get("action") == "take"
+    if over_write_budget("dot", participant.pk):
+        # Each dot redraws the room's chart: a phone tapping in a loop would keep it busy.
+        problem = _("Too many taps at once: wait a minute.")
+        return _dot_answer(
+            request, participant, workshop, item.value, status=TOO_MANY, problem=problem
+        )
     try:
         if take_back:
             services.dot_take_back(participant=participant, item=item)

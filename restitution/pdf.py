@@ -1,5 +1,6 @@
 """The report as a PDF, rendered by WeasyPrint from the same template as the preview.
-Synchronous for now: building it off the request path is the next step (issue 11)."""
+The app builds it off the request path (restitution/tasks.py); export_restitution calls
+render_pdf directly."""
 
 from pathlib import Path
 
@@ -30,26 +31,36 @@ def _colours(territories) -> str:
     return "\n".join(rules)
 
 
-def render_html(workshop, lang: str, *, preview: bool = False) -> str:
+def render_html(workshop, lang: str, *, preview: bool = False, request=None) -> str:
+    """With the ``request``, the preview's "Download the PDF" form carries its CSRF token."""
     with translation.override(lang):
         data = report(workshop)
         return render_to_string(
-            "restitution/report.html", {"report": data, "lang": lang, "preview": preview}
+            "restitution/report.html",
+            {"report": data, "lang": lang, "preview": preview},
+            request=request,
         )
 
 
-def render_pdf(workshop, lang: str) -> bytes:
+def render_pdf(workshop, lang: str, *, progress=None) -> bytes:
+    """``progress(step)`` is called as each step begins: "reading", "layout", "writing"
+    (the background build shows them, restitution/tasks.py)."""
     from weasyprint import CSS, HTML
 
+    progress = progress or (lambda step: None)
+    progress("reading")
     with translation.override(lang):
         data = report(workshop)
         html = render_to_string(
             "restitution/report.html", {"report": data, "lang": lang, "preview": False}
         )
     stylesheets = [CSS(filename=str(CSS_PATH)), CSS(string=_colours(data.territories))]
-    return HTML(string=html, url_fetcher=_refuse).write_pdf(
-        stylesheets=stylesheets, pdf_tags=True, pdf_variant="pdf/ua-1"
-    )
+    # HTML.write_pdf() is render() then write_pdf() with the same options, in two steps.
+    options = {"stylesheets": stylesheets, "pdf_tags": True, "pdf_variant": "pdf/ua-1"}
+    progress("layout")
+    document = HTML(string=html, url_fetcher=_refuse).render(**options)
+    progress("writing")
+    return document.write_pdf(**options)
 
 
 def language(workshop, requested: str | None) -> str:

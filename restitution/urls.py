@@ -18,7 +18,10 @@ urlpatterns = [
         name="report_action",
     ),
     path("w/<int:pk>/report.pdf", views.report_pdf, name="pdf"),
+    path("w/<int:pk>/report/pdf/", views.pdf_progress, name="pdf_progress"),
+    path("w/<int:pk>/report/pdf/build/", views.pdf_build, name="pdf_build"),
     path("w/<int:pk>/exports/workshop.json", views.export_json, name="json"),
     path("w/<int:pk>/exports/workshop.xlsx", views.export_xlsx, name="xlsx"),
     path("w/<int:pk>/exports/<slug:kind>.csv", views.export_csv, name="csv"),
+    path("w/<int:pk>/delete/", views.delete_page, name="delete"),
 ]

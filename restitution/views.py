@@ -1,12 +1,16 @@
+from django.conf import settings
+from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_GET, require_POST
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from restitution import exports, pdf, tables
+from restitution import deletion, exports, pdf, selectors, services, tables
 from restitution.importer import MAX_IMPORT_BYTES, ImportRefused, import_workshop
 from workshops import access
+from workshops.models import Workshop
 
 CSV_TYPE = "text/csv; charset=utf-8"
 XLSX_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
@@ -22,20 +26,59 @@ def _download(content, content_type: str, name: str) -> HttpResponse:
 @require_GET
 def exports_page(request: HttpRequest, pk: int) -> HttpResponse:
     workshop = access.get_workshop_for_facilitator(request, pk)
-    return render(
-        request, "restitution/exports.html", {"workshop": workshop, "kinds": list(tables.KINDS)}
-    )
+    # The workshop's own language first.
+    first = pdf.language(workshop, None)
+    languages = sorted((code for code, _name in settings.LANGUAGES), key=lambda c: c != first)
+    context = {
+        "workshop": workshop,
+        "kinds": list(tables.KINDS),
+        "builds": [selectors.build_state(workshop, lang) for lang in languages],
+    }
+    return render(request, "restitution/exports.html", context)
+
+
+def _progress_url(workshop, lang: str) -> str:
+    return f"{reverse('restitution:pdf_progress', args=[workshop.pk])}?lang={lang}"
+
+
+@login_required
+@require_POST
+def pdf_build(request: HttpRequest, pk: int) -> HttpResponse:
+    """Queues the PDF's build, or joins the one under way; never renders it here."""
+    workshop = access.get_workshop_for_facilitator(request, pk)
+    lang = pdf.language(workshop, request.POST.get("lang"))
+    services.request_build(workshop=workshop, language=lang, user=request.user)
+    if request.htmx:
+        return _progress(request, workshop, lang)
+    return redirect(_progress_url(workshop, lang))
+
+
+@login_required
+@require_GET
+def pdf_progress(request: HttpRequest, pk: int) -> HttpResponse:
+    """The build's progress: a fragment that htmx polls while it runs; without scripts,
+    a page that refreshes itself."""
+    workshop = access.get_workshop_for_facilitator(request, pk)
+    return _progress(request, workshop, pdf.language(workshop, request.GET.get("lang")))
+
+
+def _progress(request: HttpRequest, workshop, lang: str) -> HttpResponse:
+    context = {"workshop": workshop, "build": selectors.build_state(workshop, lang)}
+    template = "restitution/_build.html" if request.htmx else "restitution/pdf.html"
+    return render(request, template, context)
 
 
 @login_required
 @require_GET
 def report_pdf(request: HttpRequest, pk: int) -> HttpResponse:
+    """The latest PDF built in the background; while there is none, its progress page."""
     workshop = access.get_workshop_for_facilitator(request, pk)
     lang = pdf.language(workshop, request.GET.get("lang"))
-    # Synchronous for now: a large workshop's PDF should be built off the request path.
-    return _download(
-        pdf.render_pdf(workshop, lang), "application/pdf", exports.filename(workshop, ".pdf")
-    )
+    build = selectors.latest_pdf(workshop, lang)
+    if build is None:
+        return redirect(_progress_url(workshop, lang))
+    name = exports.filename(workshop, ".pdf" if lang == "fr" else f"-{lang}.pdf")
+    return _download(bytes(build.pdf), "application/pdf", name)
 
 
 @login_required
@@ -82,3 +125,30 @@ def import_view(request: HttpRequest) -> HttpResponse:
         else:
             return redirect("workshops:detail", pk=workshop.pk)
     return render(request, "restitution/import.html", {"error": error}, status=400)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def delete_page(request: HttpRequest, pk: int) -> HttpResponse:
+    """The owner only: co-facilitators run the workshop, its owner decides that its data
+    goes (403 for them, as for choosing facilitators)."""
+    workshop = access.get_workshop_for_owner(request, pk)
+    confirmation, title = request.POST.get("confirmation", ""), workshop.title
+    error, status, parts = "", 200, []
+    try:
+        if request.method == "POST":
+            gone = deletion.workshop_delete(workshop=workshop, confirmation=confirmation)
+            message = _("Workshop “%(title)s” deleted: %(parts)s.")
+            names = ", ".join(str(part) for part in gone)
+            messages.success(request, message % {"title": title, "parts": names})
+            return redirect("workshops:list")
+        parts = deletion.contents(workshop)
+    except deletion.NotConfirmed:
+        error, status = _("Nothing was deleted: type the workshop's code or its title."), 400
+        parts = deletion.contents(workshop)
+    except deletion.Blocked as blocked:
+        error, status = str(blocked), 409
+    except Workshop.DoesNotExist:
+        raise Http404 from None  # deleted meanwhile, by the same owner's other tab
+    context = {"workshop": workshop, "parts": parts, "error": error, "confirmation": confirmation}
+    return render(request, "restitution/delete.html", context, status=status)

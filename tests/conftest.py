@@ -75,6 +75,24 @@ def pytest_terminal_summary(terminalreporter):
         terminalreporter.write_line("CI=true: skipped tests count as failures.", red=True)
 
 
+@pytest.fixture(scope="session")
+def django_db_setup(django_db_setup, django_db_blocker):
+    """On PostgreSQL, the test database is dropped at the end only when nobody else uses
+    it: the idle sessions that other threads of this process (connections are per thread)
+    keep open are ended first, or DROP DATABASE would refuse ("being accessed by other
+    users") and leave it behind."""
+    yield
+    from django.db import connection
+
+    if connection.vendor != "postgresql":
+        return
+    with django_db_blocker.unblock(), connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT pg_terminate_backend(pid) FROM pg_stat_activity"
+            " WHERE datname = current_database() AND pid <> pg_backend_pid()"
+        )
+
+
 @pytest.fixture(autouse=True)
 def _fast_password_hashing(request):
     """Users are created in most tests: the real hasher would make each one slow.

@@ -2,6 +2,7 @@
 
 from django.conf import settings
 from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
+from django.core.cache import cache
 from django.core.exceptions import PermissionDenied
 from django.db.models import QuerySet
 from django.http import Http404, HttpRequest
@@ -9,7 +10,7 @@ from django.shortcuts import get_object_or_404
 
 from workshops.codes import looks_like_code, normalise_code
 from workshops.models import Participant, PostIt, Workshop
-from workshops.ratelimit import client_address, is_over, over_limit
+from workshops.ratelimit import CACHE_ERRORS, client_address, is_over, over_limit
 
 SESSION_KEY = "paniers_participants"
 
@@ -81,12 +82,37 @@ def get_workshop_for_visitor(request: HttpRequest, raw_code: str) -> Workshop:
     if is_over(key, limit, window):
         raise GuessingCodes
     if workshop is None:
-        # A code that cannot exist (O for 0, a letter short) is a typo, not a guess:
-        # not counting it spares a room of phones behind one address.
-        if looks_like_code(normalise_code(raw_code)) and over_limit(key, limit, window):
+        # A code that cannot exist (O for 0, a letter short) is a typo, not a guess; nor is
+        # the code of a workshop just deleted, which its phones still ask for: not counting
+        # them spares a room of phones behind one address.
+        code = normalise_code(raw_code)
+        if looks_like_code(code) and not was_deleted(code) and over_limit(key, limit, window):
             raise GuessingCodes
         raise Http404
     return workshop
+
+
+DELETED_CODE_SECONDS = 7 * 24 * 3600
+
+
+def _deleted_code_key(code: str) -> str:
+    return f"deleted-code:{code}"
+
+
+def remember_deleted(workshop: Workshop) -> None:
+    """Its phones get a plain 404 for a week, not counted as guesses (a code once used
+    tells a guesser nothing about the codes in use)."""
+    try:
+        cache.set(_deleted_code_key(workshop.code), True, DELETED_CODE_SECONDS)
+    except CACHE_ERRORS:
+        pass  # the cache is away: its phones count as guesses, as any wrong code
+
+
+def was_deleted(code: str) -> bool:
+    try:
+        return bool(cache.get(_deleted_code_key(code)))
+    except CACHE_ERRORS:
+        return False
 
 
 def knows_workshop(request: HttpRequest, workshop: Workshop) -> bool:

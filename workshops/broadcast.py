@@ -19,6 +19,7 @@ from django.conf import settings
 from django.db import transaction
 from django.template.loader import render_to_string
 from django.utils import translation
+from django.utils.translation import gettext
 
 from workshops import selectors, stats
 from workshops.models import Participant, SubGroup, Workshop
@@ -65,6 +66,7 @@ CONSOLE_STALE = '<div id="console-stale" hx-swap-oob="true"></div>'
 # The projector's marker of what it should show (projector.js compares its version), and
 # the number on its join screen.
 PROJECTOR_VIEW_TEMPLATE = "workshops/_projector_view.html"
+REQUEST_PROBLEM_TEMPLATE = "workshops/_request_problem.html"
 JOIN_COUNT = '<strong id="join-count" hx-swap-oob="true">{count}</strong>'
 
 
@@ -156,4 +158,16 @@ def withdraw_facilitator(workshop_id: int, user_id: int) -> None:
     """Close the screens of a facilitator removed from a workshop, now."""
     async_to_sync(_group_send_bounded)(
         [([facilitator_group(workshop_id, user_id)], {"type": "access.withdrawn"})]
+    )
+
+
+def announce_workshop_deleted(workshop_id: int) -> None:
+    """Every open screen of a workshop just deleted (phones, projectors, consoles): says so
+    in its problem banner, then its socket closes for good (consumers.WORKSHOP_DELETED)."""
+    with translation.override(settings.LANGUAGE_CODE):
+        message = gettext("This workshop no longer exists: its organiser deleted it.")
+        context = {"message": message, "oob": True, "final": True}
+        html = render_to_string(REQUEST_PROBLEM_TEMPLATE, context)
+    async_to_sync(_group_send_bounded)(
+        [([workshop_group(workshop_id)], {"type": "workshop.deleted", "html": html})]
     )

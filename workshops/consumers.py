@@ -28,6 +28,8 @@ logger = logging.getLogger(__name__)
 # Close code for a facilitator whose access was withdrawn: htmx's ws extension only
 # reconnects after 1006, 1012 and 1013, so the screen stays closed.
 ACCESS_WITHDRAWN = 4403
+# The same for every screen of a workshop that its owner deleted.
+WORKSHOP_DELETED = 4404
 
 # Group discards of sockets that ended, kept referenced until done (see _leave).
 _leaving: set[asyncio.Task] = set()
@@ -116,6 +118,11 @@ class FragmentConsumer(AsyncWebsocketConsumer):
 
     async def fragment_send(self, event):
         await self.send(text_data=event["html"])
+
+    async def workshop_deleted(self, event):
+        """Its workshop is gone: the banner says so, and nothing more will come."""
+        await self.send(text_data=event["html"])
+        await self.close(code=WORKSHOP_DELETED)
 
 
 class PhoneConsumer(FragmentConsumer):

@@ -12,13 +12,13 @@ demo's) pass no participant: the gate is the room's, not theirs. Screens get
 import datetime
 from enum import StrEnum
 
-from django.template.response import TemplateResponse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from workshops.clock import Clock
 from workshops.models import Phase, Workshop
+from workshops.problem import problem_response
 
 
 class Action(StrEnum):
@@ -139,7 +139,4 @@ class PhaseClosedMiddleware:
     def process_exception(self, request, exception):
         if not isinstance(exception, PhaseClosed):
             return None
-        context = {"message": exception.reason, "oob": True}
-        return TemplateResponse(
-            request, "workshops/_request_problem.html", context, status=409
-        ).render()
+        return problem_response(request, exception.reason, 409)

@@ -243,5 +243,9 @@ class Connection(models.Model):
     )
     last_seen = models.DateTimeField(db_index=True)
 
+    class Meta:
+        verbose_name = _("live connection")
+        verbose_name_plural = _("live connections")
+
     def __str__(self) -> str:
         return self.channel_name

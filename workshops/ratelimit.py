@@ -125,6 +125,7 @@ def is_over(
 
 
 def over_write_budget(kind: str, participant_id: int) -> bool:
-    """A participant's writes of one kind ("postit", "basket"), per minute: each is
-    broadcast to a table and the projector, so each kind has the post-its' budget."""
+    """A participant's writes of one kind ("postit", "basket", "answer", "dot"), per
+    minute: each is broadcast to a table, the screens or the room's chart, so each kind
+    has the post-its' budget."""
     return over_limit(f"{kind}-writes:{participant_id}", settings.POSTITS_PER_MINUTE, 60)

@@ -10,6 +10,7 @@ class Migration(migrations.Migration):
     initial = True
 
     dependencies = [
+        ('restitution', '0001_report_build'),
         ('baskets', '0003_conditions'),
         ('territories', '0002_alter_territory_sheet_keyfact'),
         ('workshops', '0005_projector_view'),

@@ -76,9 +76,10 @@
   }
 
   // A request that fails leaves the form as it is (nothing typed is lost): say why.
+  // A final word (the workshop was deleted: data-final) stays whatever comes after.
   function showProblem(kind) {
     var banner = document.getElementById("request-problem");
-    if (!banner) return;
+    if (!banner || banner.hasAttribute("data-final")) return;
     banner.textContent = banner.dataset[kind];
     banner.hidden = false;
   }
@@ -91,7 +92,7 @@
   document.addEventListener("htmx:afterRequest", function (event) {
     var banner = document.getElementById("request-problem");
     var xhr = event.detail.xhr;
-    if (banner && xhr && xhr.status < 400) banner.hidden = true;
+    if (banner && xhr && xhr.status < 400 && !banner.hasAttribute("data-final")) banner.hidden = true;
   });
 
   // Tell people when the live connection drops; htmx's ws extension reconnects by itself

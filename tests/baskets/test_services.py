@@ -4,7 +4,7 @@ import uuid
 
 import pytest
 from django.core.exceptions import ValidationError
-from django.db.models import ProtectedError
+from django.db.models import RestrictedError
 
 from baskets import services
 from baskets.broadcast import broadcast_basket
@@ -439,7 +439,7 @@ def test_a_stale_delete_is_refused(basket, alice, port):
 def test_a_given_offer_cannot_be_deleted(basket, alice, port):
     give(basket, alice, port)
 
-    with pytest.raises(ProtectedError):
+    with pytest.raises(RestrictedError):
         room.postit_delete(postit=port, by=alice)
 
     assert PostIt.objects.filter(pk=port.pk).exists()
@@ -448,7 +448,7 @@ def test_a_given_offer_cannot_be_deleted(basket, alice, port):
 def test_an_answered_need_cannot_be_deleted(basket, alice, bruno, port, foncier):
     give(basket, alice, port, [foncier])
 
-    with pytest.raises(ProtectedError):
+    with pytest.raises(RestrictedError):
         room.postit_delete(postit=foncier, by=bruno)
 
 

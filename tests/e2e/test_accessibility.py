@@ -120,6 +120,7 @@ def test_it_has_no_serious_violation_on_any_page(
         "/w/new/",
         f"{workshop}/",
         f"{workshop}/setup/",
+        f"{workshop}/delete/",
         f"{workshop}/phases/new/",
         f"{workshop}/phases/{phase_pk}/",
         "/territories/",

@@ -186,6 +186,7 @@ def test_every_page_runs_under_the_policy_without_a_violation(
         "/w/new/",
         f"{workshop}/",
         f"{workshop}/setup/",
+        f"{workshop}/delete/",
         f"{workshop}/phases/new/",
         "/territories/",
         "/territories/new/",

@@ -44,6 +44,25 @@ def test_a_dot_over_the_budget_says_why(voting, built, phone, workshop):
     assert "gommette" in refused.content.decode()
 
 
+def test_it_limits_the_dots_and_answers_of_one_phone(settings, voting, built, phone, workshop):
+    settings.POSTITS_PER_MINUTE = 2
+    basket, _, _ = built
+    dot_url, answer_url = f"/j/{workshop.code}/plenary/dot/", f"/j/{workshop.code}/plenary/answer/"
+    statuses = [
+        phone.post(dot_url, {"item": f"b{basket.pk}", "action": action}).status_code
+        for action in ("place", "take", "place")
+    ]
+    assert statuses == [200, 200, 429]
+    assert not Dot.objects.exists()
+    answers = [
+        phone.post(answer_url, {"question": "1", "q1-question": "1", "q1-text": text})
+        for text in ("Un", "Deux", "Trois gardé")
+    ]
+    assert [a.status_code for a in answers] == [200, 200, 429]
+    assert "Trois gardé" in answers[-1].content.decode()
+    assert sorted(Answer.objects.values_list("text", flat=True)) == ["Deux", "Un"]
+
+
 def test_a_dot_while_voting_is_closed_is_409(plenary, built, phone, workshop):
     basket, _, _ = built
     refused = phone.post(f"/j/{workshop.code}/plenary/dot/", {"item": f"b{basket.pk}"})

@@ -33,20 +33,25 @@ def urls(workshop) -> dict[str, tuple]:
         "exports": ("get", f"/w/{pk}/exports/"),
         "report": ("get", f"/w/{pk}/report/"),
         "pdf": ("get", f"/w/{pk}/report.pdf"),
+        "pdf_progress": ("get", f"/w/{pk}/report/pdf/"),
+        "pdf_build": ("post", f"/w/{pk}/report/pdf/build/"),
         "json": ("get", f"/w/{pk}/exports/workshop.json"),
         "xlsx": ("get", f"/w/{pk}/exports/workshop.xlsx"),
         "csv": ("get", f"/w/{pk}/exports/postits.csv"),
         "import": ("post", "/w/import/"),
+        "delete": ("get", f"/w/{pk}/delete/"),
     }
 
 
 FACILITATORS = {"owner": 200, "cofacilitator": 200}
 EXPECTED = {
     name: {"anonymous": 302, **FACILITATORS, "other_facilitator": 404, "participant": 302}
-    for name in ("exports", "report", "pdf", "json", "xlsx", "csv")
+    for name in ("exports", "report", "pdf_progress", "json", "xlsx", "csv")
 }
-# The editor's saves: a redirect to the saved item for the workshop's facilitators.
-for name in ("report_text", "report_basket", "report_action"):
+# Both lead to the build's progress page (tests/restitution/test_build.py): the download
+# while no PDF is ready yet, the build once it is queued. The editor's saves: a redirect
+# to the saved item.
+for name in ("pdf", "pdf_build", "report_text", "report_basket", "report_action"):
     EXPECTED[name] = {**EXPECTED["report"], "owner": 302, "cofacilitator": 302}
 # Any signed-in facilitator may create a workshop from a file (400: no file was sent).
 EXPECTED["import"] = {
@@ -54,6 +59,14 @@ EXPECTED["import"] = {
     "owner": 400,
     "cofacilitator": 400,
     "other_facilitator": 400,
+    "participant": 302,
+}
+# Its owner only deletes a workshop (tests/restitution/test_delete.py posts the form).
+EXPECTED["delete"] = {
+    "anonymous": 302,
+    "owner": 200,
+    "cofacilitator": 403,
+    "other_facilitator": 404,
     "participant": 302,
 }
 

@@ -6,7 +6,7 @@ from functools import wraps
 from django.conf import settings
 from django.contrib import messages
 from django.core.exceptions import ValidationError
-from django.db.models import ProtectedError
+from django.db.models import RestrictedError
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -19,6 +19,7 @@ from workshops.forms import JoinCodeForm, JoinForm, PostItForm
 from workshops.gate import Action, PhaseClosed, closed_reason
 from workshops.models import Participant, PostIt, Workshop
 from workshops.panels import render_panels
+from workshops.problem import problem_response
 from workshops.ratelimit import client_address, over_limit, over_write_budget, seconds_left
 
 
@@ -292,9 +293,9 @@ def postit_edit(request: HttpRequest, pk: int) -> HttpResponse:
     )
 
 
-def _in_baskets(error: ProtectedError) -> str:
-    """The post-it is in baskets (what protected it says which; see baskets/models.py)."""
-    names = sorted({str(obj) for obj in error.protected_objects})
+def _in_baskets(error: RestrictedError) -> str:
+    """The post-it is in baskets (what restricted it says which; see baskets/models.py)."""
+    names = sorted({str(obj) for obj in error.restricted_objects})
     return _("This post-it is in a basket (%(baskets)s): take it out of the basket first.") % {
         "baskets": "; ".join(names)
     }
@@ -305,8 +306,7 @@ def _refuse_delete(request, participant: Participant, message: str, status: int)
     if not request.htmx:
         messages.error(request, message)
         return redirect(reverse("workshops:join", args=[participant.workshop.code]))
-    context = {"message": message, "oob": True}
-    return render(request, "workshops/_request_problem.html", context, status=status)
+    return problem_response(request, message, status)
 
 
 @require_POST
@@ -320,7 +320,7 @@ def postit_delete(request: HttpRequest, pk: int) -> HttpResponse:
         services.postit_delete(postit=postit, by=participant)
     except PhaseClosed as closed:
         return _refuse_delete(request, participant, closed.reason, PHASE_CLOSED)
-    except ProtectedError as error:
+    except RestrictedError as error:
         return _refuse_delete(request, participant, _in_baskets(error), IN_USE)
     if not request.htmx:
         messages.success(request, _("Post-it deleted."))
