@@ -161,6 +161,10 @@ def main() -> None:
     parser.add_argument("--tables", type=int, default=15)
     parser.add_argument("--territories", type=int, default=5)
     parser.add_argument("--repeat", type=int, default=3, help="best of N for each figure")
+    parser.add_argument(
+        "--profile", metavar="FILE", help="profile the PDF only; cProfile stats into FILE"
+    )
+    parser.add_argument("--pdf-only", action="store_true", help="skip the data exports")
     args = parser.parse_args()
     setup(args.database_url)
     from django.db import connection
@@ -177,10 +181,22 @@ def main() -> None:
         # ru_maxrss (kB on Linux) is the process's peak resident memory: read before and
         # after, its growth is what the PDF needed above what the bench held already.
         before = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
-        seconds, raw = timed(render_pdf, workshop, "fr")
+        # CPU seconds too: on a shared machine they vary far less than the wall clock.
+        cpu = time.process_time()
+        if args.profile:
+            import cProfile
+            import pstats
+
+            profiler = cProfile.Profile()
+            seconds, raw = timed(profiler.runcall, render_pdf, workshop, "fr")
+            profiler.dump_stats(args.profile)
+            pstats.Stats(args.profile).sort_stats("cumulative").print_stats(40)
+        else:
+            seconds, raw = timed(render_pdf, workshop, "fr")
+        cpu = time.process_time() - cpu
         after = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
         print(
-            f"PDF       {seconds:6.3f} s  {len(raw):>9,} bytes  {pages_of(raw)} pages  "
+            f"PDF       {seconds:6.3f} s ({cpu:.3f} s CPU)  {len(raw):>9,} bytes  {pages_of(raw)} pages  "
             f"peak RSS {after / 1024:.0f} MB (+{(after - before) / 1024:.0f} MB)"
         )
 
@@ -194,6 +210,10 @@ def main() -> None:
         runs = [timed(function, *a, **k) for _ in range(args.repeat)]
         return min(r[0] for r in runs), runs[-1][1]
 
+    if args.pdf_only or args.profile:
+        with translation.override("fr"):
+            report_pdf()
+        return
     with translation.override("fr"):
         seconds, xlsx = best(exports.xlsx_bytes, workshop)
         print(f"XLSX      {seconds:6.3f} s  {len(xlsx):>9,} bytes")
