@@ -155,7 +155,7 @@ def balance_figure(table) -> Figure | None:
     figure = Figure(
         f"fig-balance-{table.number}",
         _("Table %(n)s: the balance of each basket") % {"n": table.number},
-        middle + half + 60,
+        middle + half + 30,
         top + row * len(baskets) + 6,
     )
     figure.hatches = list(_hatches(figure.id, {b.b.pk: b.b for b in baskets}.values()))
@@ -163,11 +163,10 @@ def balance_figure(table) -> Figure | None:
     figure.rects.append(
         Rect(middle - band, top - 4, 2 * band, row * len(baskets), "#dddddd", kind="band")
     )
-    figure.texts.append(
-        Text(middle, 12, _("tolerance ±%(n)s") % {"n": tolerance}, "middle", "head")
-    )
-    figure.texts.append(Text(name, 12, _("← A gains more"), kind="head"))
-    figure.texts.append(Text(middle + half, 12, _("B gains more →"), "end", "head"))
+    # The legend (what A, B and the band mean) is the section's text, once.
+    figure.texts.append(Text(middle, 12, f"±{tolerance}", "middle", "head"))
+    figure.texts.append(Text(name, 12, "← A", kind="head"))
+    figure.texts.append(Text(middle + half, 12, "B →", "end", "head"))
     for n, basket in enumerate(baskets):
         y = top + n * row
         balance = basket.balance
@@ -180,9 +179,8 @@ def balance_figure(table) -> Figure | None:
         else:
             rect = Rect(middle, y, width, 11, colour(basket.b), f"{figure.id}-h{basket.b.pk}")
         figure.rects.append(rect)
-        # The gains as numbers, for black and white; the gauge's word is in the text below.
-        gains = f"{balance.a.gain} / {balance.b.gain}"
-        figure.texts.append(Text(middle + half + 6, y + 9, gains, kind="value"))
+        # The difference as a number, for black and white; the gains are in the text below.
+        figure.texts.append(Text(middle + half + 6, y + 9, f"{difference:+d}", kind="value"))
     figure.lines.append(Line(middle, top - 4, middle, top + row * len(baskets) - 4))
     return figure
 
