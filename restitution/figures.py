@@ -3,7 +3,7 @@ from the Report, `templates/restitution/report/figures/` turns the shapes into S
 Django's autoescape: a territory or theme name is text in a <text>, never markup).
 
 Printed in black and white they must still read: every bar carries its number, offers
-are solid and needs hatched, and a basket's lean is written beside its bar. Colours are
+are solid and needs outlined, and a basket's lean is written beside its bar. Colours are
 `fill` attributes, not styles: the preview's CSP (style-src 'self') lets them through.
 WeasyPrint lays out and draws SVG text one letter at a time (about as dear per letter as
 a line of the report), so labels are short names and numbers; the full text is beside
@@ -35,7 +35,10 @@ class Rect:
     width: float
     height: float
     fill: str
-    hatch: str = ""  # the id of a hatching pattern, drawn over the fill
+    # Outlined (white inside, a thick border of the colour) rather than solid: the second
+    # series reads in black and white. Not a hatching <pattern>: WeasyPrint draws one per
+    # use, which costs the PDF more than all the bars.
+    outline: bool = False
     kind: str = "bar"  # "bar" (one datum each: tests count them), "band", "key"
 
 
@@ -57,12 +60,6 @@ class Line:
 
 
 @dataclass
-class Hatch:
-    id: str
-    colour: str
-
-
-@dataclass
 class Figure:
     id: str
     title: str
@@ -71,15 +68,10 @@ class Figure:
     rects: list[Rect] = field(default_factory=list)
     texts: list[Text] = field(default_factory=list)
     lines: list[Line] = field(default_factory=list)
-    hatches: list[Hatch] = field(default_factory=list)
 
     @property
     def bars(self) -> list[Rect]:
         return [r for r in self.rects if r.kind == "bar"]
-
-
-def _hatches(prefix: str, territories) -> dict[int, Hatch]:
-    return {t.pk: Hatch(f"{prefix}-h{t.pk}", colour(t)) for t in territories}
 
 
 def _shorten(text: str, size: int) -> str:
@@ -88,7 +80,7 @@ def _shorten(text: str, size: int) -> str:
 
 def postits_figure(report) -> Figure | None:
     """Post-its per theme and territory: one row per theme, one column per territory,
-    in each cell a solid bar (offers) and a hatched bar (needs) with their counts."""
+    in each cell a solid bar (offers) and an outlined bar (needs) with their counts."""
     counts: dict[tuple[int, str], list[int]] = {}
     themes: list[str] = []
     for block in report.synthesis:
@@ -111,8 +103,6 @@ def postits_figure(report) -> Figure | None:
         left + cell * len(territories) + 4,
         head + row * len(themes) + 30,
     )
-    hatches = _hatches(figure.id, territories)
-    figure.hatches = list(hatches.values())
     for column, territory in enumerate(territories):
         x = left + column * cell
         figure.rects.append(Rect(x, 8, 10, 10, colour(territory), kind="key"))
@@ -124,10 +114,10 @@ def postits_figure(report) -> Figure | None:
         for column, territory in enumerate(territories):
             offers, needs = counts.get((territory.pk, theme), [0, 0])
             x = left + column * cell
-            for k, (count, hatch) in enumerate(((offers, ""), (needs, hatches[territory.pk].id))):
+            for k, count in enumerate((offers, needs)):
                 if count:
-                    width = bar_max * count / top
-                    figure.rects.append(Rect(x, y + k * 8, width, 7, colour(territory), hatch))
+                    width = round(bar_max * count / top, 1)
+                    figure.rects.append(Rect(x, y + k * 8, width, 7, colour(territory), k == 1))
             # One text per cell, not per bar: each <text> costs as much as a line of the report.
             figure.texts.append(
                 Text(x + bar_max + 30, y + 12, f"{offers} / {needs}", "end", "value")
@@ -135,8 +125,7 @@ def postits_figure(report) -> Figure | None:
     y = head + row * len(themes) + 8
     figure.rects.append(Rect(0, y, 14, 7, GREY, kind="key"))
     figure.texts.append(Text(18, y + 7, _("Offers")))
-    figure.rects.append(Rect(90, y, 14, 7, GREY, f"{figure.id}-key", kind="key"))
-    figure.hatches.append(Hatch(f"{figure.id}-key", GREY))
+    figure.rects.append(Rect(90, y, 14, 7, GREY, True, kind="key"))
     figure.texts.append(Text(108, y + 7, _("Needs")))
     return figure
 
@@ -151,14 +140,13 @@ def balance_figure(table) -> Figure | None:
     reach = max([abs(b.balance.difference) for b in baskets] + [tolerance + 1])
     name, half, row, top = 150.0, 150.0, 18.0, 20.0
     middle = name + half
-    scale = (half - 10) / reach
+    scale = round((half - 10) / reach, 2)
     figure = Figure(
         f"fig-balance-{table.number}",
         _("Table %(n)s: the balance of each basket") % {"n": table.number},
         middle + half + 30,
         top + row * len(baskets) + 6,
     )
-    figure.hatches = list(_hatches(figure.id, {b.b.pk: b.b for b in baskets}.values()))
     band = tolerance * scale
     figure.rects.append(
         Rect(middle - band, top - 4, 2 * band, row * len(baskets), "#dddddd", kind="band")
@@ -170,14 +158,14 @@ def balance_figure(table) -> Figure | None:
     for n, basket in enumerate(baskets):
         y = top + n * row
         balance = basket.balance
-        pair = f"{_shorten(label(basket.a), 10)} ⇄ {_shorten(label(basket.b), 10)}"
+        pair = f"{_shorten(label(basket.a), 10)}⇄{_shorten(label(basket.b), 10)}"
         figure.texts.append(Text(name - 6, y + 9, pair, "end"))
         difference = balance.difference
-        width = max(abs(difference) * scale, 1.5)
+        width = round(max(abs(difference) * scale, 1.5), 1)
         if difference >= 0:
             rect = Rect(middle - width, y, width, 11, colour(basket.a))
         else:
-            rect = Rect(middle, y, width, 11, colour(basket.b), f"{figure.id}-h{basket.b.pk}")
+            rect = Rect(middle, y, width, 11, colour(basket.b), True)
         figure.rects.append(rect)
         # The difference as a number, for black and white; the gains are in the text below.
         figure.texts.append(Text(middle + half + 6, y + 9, f"{difference:+d}", kind="value"))
@@ -202,7 +190,7 @@ def dots_figure(report) -> Figure | None:
         text = _("Table %(n)s") % {"n": basket.table}
         text += f" · {_shorten(label(basket.a), 12)} ⇄ {_shorten(label(basket.b), 12)}"
         figure.texts.append(Text(name - 6, y + 9, text, "end"))
-        bar = width * count / top_count
+        bar = round(width * count / top_count, 1)
         figure.rects.append(Rect(name, y, bar, 11, colour(basket.a)))
         figure.rects.append(Rect(name, y + 8, bar, 3, colour(basket.b), kind="key"))
         figure.texts.append(Text(name + bar + 4, y + 9, str(count), kind="value"))
