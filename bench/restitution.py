@@ -176,6 +176,8 @@ def main() -> None:
     def report_pdf():
         import resource
 
+        import weasyprint  # noqa: F401  (a server imports it once: not part of a PDF's time)
+
         from restitution.pdf import render_pdf
 
         # ru_maxrss (kB on Linux) is the process's peak resident memory: read before and
@@ -196,8 +198,8 @@ def main() -> None:
         cpu = time.process_time() - cpu
         after = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
         print(
-            f"PDF       {seconds:6.3f} s ({cpu:.3f} s CPU)  {len(raw):>9,} bytes  {pages_of(raw)} pages  "
-            f"peak RSS {after / 1024:.0f} MB (+{(after - before) / 1024:.0f} MB)"
+            f"PDF       {seconds:6.3f} s ({cpu:.3f} s CPU)  {len(raw):>9,} bytes  "
+            f"{pages_of(raw)} pages  peak RSS {after / 1024:.0f} MB (+{(after - before) / 1024:.0f} MB)"
         )
 
     workshop, user, postits, baskets, transactions = build(args.tables, args.territories)

@@ -37,6 +37,13 @@ def report_page(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 @require_GET
+def report_colours(request: HttpRequest, pk: int) -> HttpResponse:
+    workshop = access.get_workshop_for_facilitator(request, pk)
+    return HttpResponse(pdf.colours_css(workshop), content_type="text/css; charset=utf-8")
+
+
+@login_required
+@require_GET
 def report_pdf(request: HttpRequest, pk: int) -> HttpResponse:
     workshop = access.get_workshop_for_facilitator(request, pk)
     lang = pdf.language(workshop, request.GET.get("lang"))

@@ -21,6 +21,7 @@ def urls(workshop) -> dict[str, tuple[str, str]]:
     return {
         "exports": ("get", f"/w/{pk}/exports/"),
         "report": ("get", f"/w/{pk}/report/"),
+        "colours": ("get", f"/w/{pk}/report/colours.css"),
         "pdf": ("get", f"/w/{pk}/report.pdf"),
         "json": ("get", f"/w/{pk}/exports/workshop.json"),
         "xlsx": ("get", f"/w/{pk}/exports/workshop.xlsx"),
@@ -32,7 +33,7 @@ def urls(workshop) -> dict[str, tuple[str, str]]:
 FACILITATORS = {"owner": 200, "cofacilitator": 200}
 EXPECTED = {
     name: {"anonymous": 302, **FACILITATORS, "other_facilitator": 404, "participant": 302}
-    for name in ("exports", "report", "pdf", "json", "xlsx", "csv")
+    for name in ("exports", "report", "colours", "pdf", "json", "xlsx", "csv")
 }
 # Any signed-in facilitator may create a workshop from a file (400: no file was sent).
 EXPECTED["import"] = {
