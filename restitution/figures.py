@@ -96,7 +96,7 @@ def postits_figure(report) -> Figure | None:
     territories = report.territories
     top = max(max(pair) for pair in counts.values()) or 1
     left, cell, row, head = 170.0, 96.0, 22.0, 34.0
-    bar_max = cell - 34
+    bar_max = cell - 44
     figure = Figure(
         "fig-postits",
         _("Post-its per theme and territory"),
@@ -118,10 +118,8 @@ def postits_figure(report) -> Figure | None:
                 if count:
                     width = round(bar_max * count / top, 1)
                     figure.rects.append(Rect(x, y + k * 8, width, 7, colour(territory), k == 1))
-            # One text per cell, not per bar: each <text> costs as much as a line of the report.
-            figure.texts.append(
-                Text(x + bar_max + 30, y + 12, f"{offers} / {needs}", "end", "value")
-            )
+            # One text per cell, not per bar: SVG text is drawn letter by letter.
+            figure.texts.append(Text(x + bar_max + 3, y + 12, f"{offers} / {needs}", kind="value"))
     y = head + row * len(themes) + 8
     figure.rects.append(Rect(0, y, 14, 7, GREY, kind="key"))
     figure.texts.append(Text(18, y + 7, _("Offers")))
