@@ -166,7 +166,9 @@ def balance_figure(table) -> Figure | None:
             rect = Rect(middle, y, width, 11, colour(basket.b), True)
         figure.rects.append(rect)
         # The difference as a number, for black and white; the gains are in the text below.
-        figure.texts.append(Text(middle + half + 6, y + 9, f"{difference:+d}", kind="value"))
+        figure.texts.append(
+            Text(middle + half + 6, y + 9, f"{difference:+d}" if difference else "0", kind="value")
+        )
     figure.lines.append(Line(middle, top - 4, middle, top + row * len(baskets) - 4))
     return figure
 
