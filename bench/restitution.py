@@ -9,6 +9,8 @@ JSON as an archive (then as a template), and the seconds, pages and peak memory 
 report's PDF (once). Figures: docs/performance.md, "Restitution".
 
     python bench/restitution.py                  # SQLite in a temporary directory
+    python bench/restitution.py --pdf-only       # the report's PDF only (wall and CPU s)
+    python bench/restitution.py --profile /tmp/pdf.prof   # the PDF under cProfile
     python bench/restitution.py --database-url postgres://postgres@127.0.0.1:5432/paniers_bench
 """
 
