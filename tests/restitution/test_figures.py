@@ -109,3 +109,11 @@ def test_the_preview_gets_the_territories_colours_from_a_stylesheet(full_worksho
     assert response["Content-Type"] == "text/css; charset=utf-8"
     assert f".t-{bm.pk} {{ border-color: #aa3311; }}" in response.content.decode()
     assert f"t-{bm.pk}" in html
+
+
+def test_the_figures_and_the_index_speak_english(full_workshop, tmp_path):
+    text = pdf_text(render_pdf(full_workshop, "en"), tmp_path)
+    for title in ("Post-its per theme and territory", "Sticky dots per basket"):
+        assert title in text
+    index = text[text.index("Index of territories") :]
+    assert len(re.findall(r"Offers and needs p\. \d+", index)) == 3
