@@ -9,6 +9,8 @@ JSON as an archive (then as a template), and the seconds, pages and peak memory 
 report's PDF (once). Figures: docs/performance.md, "Restitution".
 
     python bench/restitution.py                  # SQLite in a temporary directory
+    python bench/restitution.py --pdf-only       # the report's PDF only (wall and CPU s)
+    python bench/restitution.py --profile /tmp/pdf.prof   # the PDF under cProfile
     python bench/restitution.py --database-url postgres://postgres@127.0.0.1:5432/paniers_bench
 """
 
@@ -161,6 +163,10 @@ def main() -> None:
     parser.add_argument("--tables", type=int, default=15)
     parser.add_argument("--territories", type=int, default=5)
     parser.add_argument("--repeat", type=int, default=3, help="best of N for each figure")
+    parser.add_argument(
+        "--profile", metavar="FILE", help="profile the PDF only; cProfile stats into FILE"
+    )
+    parser.add_argument("--pdf-only", action="store_true", help="skip the data exports")
     args = parser.parse_args()
     setup(args.database_url)
     from django.db import connection
@@ -172,16 +178,30 @@ def main() -> None:
     def report_pdf():
         import resource
 
+        import weasyprint  # noqa: F401  (a server imports it once: not part of a PDF's time)
+
         from restitution.pdf import render_pdf
 
         # ru_maxrss (kB on Linux) is the process's peak resident memory: read before and
         # after, its growth is what the PDF needed above what the bench held already.
         before = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
-        seconds, raw = timed(render_pdf, workshop, "fr")
+        # CPU seconds too: on a shared machine they vary far less than the wall clock.
+        cpu = time.process_time()
+        if args.profile:
+            import cProfile
+            import pstats
+
+            profiler = cProfile.Profile()
+            seconds, raw = timed(profiler.runcall, render_pdf, workshop, "fr")
+            profiler.dump_stats(args.profile)
+            pstats.Stats(args.profile).sort_stats("cumulative").print_stats(40)
+        else:
+            seconds, raw = timed(render_pdf, workshop, "fr")
+        cpu = time.process_time() - cpu
         after = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
         print(
-            f"PDF       {seconds:6.3f} s  {len(raw):>9,} bytes  {pages_of(raw)} pages  "
-            f"peak RSS {after / 1024:.0f} MB (+{(after - before) / 1024:.0f} MB)"
+            f"PDF       {seconds:6.3f} s ({cpu:.3f} s CPU)  {len(raw):>9,} bytes  "
+            f"{pages_of(raw)} pages  peak RSS {after / 1024:.0f} MB (+{(after - before) / 1024:.0f} MB)"
         )
 
     workshop, user, postits, baskets, transactions = build(args.tables, args.territories)
@@ -194,6 +214,10 @@ def main() -> None:
         runs = [timed(function, *a, **k) for _ in range(args.repeat)]
         return min(r[0] for r in runs), runs[-1][1]
 
+    if args.pdf_only or args.profile:
+        with translation.override("fr"):
+            report_pdf()
+        return
     with translation.override("fr"):
         seconds, xlsx = best(exports.xlsx_bytes, workshop)
         print(f"XLSX      {seconds:6.3f} s  {len(xlsx):>9,} bytes")

@@ -31,6 +31,12 @@ def _colours(territories) -> str:
     return "\n".join(rules)
 
 
+def colours_css(workshop) -> str:
+    """The territories' colours as a stylesheet of their own: the PDF adds it as a string,
+    the preview links it (views.report_colours), since the CSP refuses inline styles."""
+    return _colours(workshop.territories.all())
+
+
 def render_html(workshop, lang: str, *, preview: bool = False, request=None) -> str:
     """With the ``request``, the preview's "Download the PDF" form carries its CSRF token."""
     with translation.override(lang):

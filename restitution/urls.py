@@ -17,6 +17,7 @@ urlpatterns = [
         editor_views.report_action,
         name="report_action",
     ),
+    path("w/<int:pk>/report/colours.css", views.report_colours, name="colours"),
     path("w/<int:pk>/report.pdf", views.report_pdf, name="pdf"),
     path("w/<int:pk>/report/pdf/", views.pdf_progress, name="pdf_progress"),
     path("w/<int:pk>/report/pdf/build/", views.pdf_build, name="pdf_build"),

@@ -70,6 +70,13 @@ def _progress(request: HttpRequest, workshop, lang: str) -> HttpResponse:
 
 @login_required
 @require_GET
+def report_colours(request: HttpRequest, pk: int) -> HttpResponse:
+    workshop = access.get_workshop_for_facilitator(request, pk)
+    return HttpResponse(pdf.colours_css(workshop), content_type="text/css; charset=utf-8")
+
+
+@login_required
+@require_GET
 def report_pdf(request: HttpRequest, pk: int) -> HttpResponse:
     """The latest PDF built in the background; while there is none, its progress page."""
     workshop = access.get_workshop_for_facilitator(request, pk)

@@ -32,6 +32,7 @@ def urls(workshop) -> dict[str, tuple]:
         ),
         "exports": ("get", f"/w/{pk}/exports/"),
         "report": ("get", f"/w/{pk}/report/"),
+        "colours": ("get", f"/w/{pk}/report/colours.css"),
         "pdf": ("get", f"/w/{pk}/report.pdf"),
         "pdf_progress": ("get", f"/w/{pk}/report/pdf/"),
         "pdf_build": ("post", f"/w/{pk}/report/pdf/build/"),
@@ -46,7 +47,7 @@ def urls(workshop) -> dict[str, tuple]:
 FACILITATORS = {"owner": 200, "cofacilitator": 200}
 EXPECTED = {
     name: {"anonymous": 302, **FACILITATORS, "other_facilitator": 404, "participant": 302}
-    for name in ("exports", "report", "pdf_progress", "json", "xlsx", "csv")
+    for name in ("exports", "report", "colours", "pdf_progress", "json", "xlsx", "csv")
 }
 # Both lead to the build's progress page (tests/restitution/test_build.py): the download
 # while no PDF is ready yet, the build once it is queued. The editor's saves: a redirect
