@@ -25,7 +25,7 @@ def test_the_figures_count_what_the_workshop_holds(full_workshop):
     assert "1 / 0" in counts and "2 / 0" in counts and "0 / 1" in counts
     by_table = {t.number: figures.balance_figure(t) for t in data.negotiation}
     assert len(by_table[1].bars) == 1  # the one basket with a transaction
-    assert by_table[2] is None and by_table[3] is None  # empty baskets draw nothing
+    assert set(by_table) == {1}  # empty baskets are left out by default: no figure
     # BM gives (effort 2: gain -2), PdB receives (value 4: gain 4): B's side, outlined.
     assert [t.text for t in by_table[1].texts if t.kind == "value"] == ["-6"]
     assert by_table[1].bars[0].outline
@@ -88,8 +88,9 @@ def test_the_index_lists_every_territory_with_its_pages(full_workshop, tmp_path)
     for name in ("Brest Métropole", "Pays de Brest", "Pays Centre Ouest Bretagne"):
         assert name in index
     assert len(re.findall(r"Offres et besoins p\. \d+", index)) == 3
-    # Each territory meets both others at each of the 3 tables.
-    assert len(re.findall(r"Table \d p\. \d+", index)) == 9
+    # The one featured basket (the others are empty, left out): BM and PdB at table 1.
+    found = re.findall(r"Table (\d) p\. \d+ — paniers avec (\w+)", index)
+    assert found == [("1", "PdB"), ("1", "BM")]
 
 
 def test_the_index_links_plain_anchors_in_the_preview(full_workshop):
