@@ -167,6 +167,13 @@ def main() -> None:
         "--profile", metavar="FILE", help="profile the PDF only; cProfile stats into FILE"
     )
     parser.add_argument("--pdf-only", action="store_true", help="skip the data exports")
+    parser.add_argument(
+        "--featured",
+        type=int,
+        metavar="N",
+        help="the organiser keeps N baskets per table in the report and leaves the rest out "
+        "(default: every basket with a transaction, as a report before any curation)",
+    )
     args = parser.parse_args()
     setup(args.database_url)
     from django.db import connection
@@ -209,6 +216,17 @@ def main() -> None:
         f"{connection.vendor}: {args.tables} tables, {args.territories} territories, "
         f"{postits} post-its, {baskets} baskets, {transactions} transactions"
     )
+
+    if args.featured is not None:
+        from baskets.models import Basket
+        from restitution import services
+
+        kept = 0
+        for table in workshop.tables.all():
+            for n, basket in enumerate(Basket.objects.filter(table=table).order_by("pk")):
+                services.basket_feature(basket=basket, featured=n < args.featured)
+                kept += n < args.featured
+        print(f"featured: {kept} baskets ({args.featured} per table), the others left out")
 
     def best(function, *a, **k):
         runs = [timed(function, *a, **k) for _ in range(args.repeat)]
