@@ -3,6 +3,7 @@ data in a bounded number of queries, the HTML preview, the PDF read back with pd
 and the command."""
 
 import io
+import re
 import subprocess
 
 import pytest
@@ -162,3 +163,37 @@ def test_hostile_text_stays_text(workshop, alice, make_postit, tmp_path):
     assert "&lt;b&gt;gras&lt;/b&gt;" in html
     text = pdf_text(render_pdf(workshop, "fr"), tmp_path)
     assert "<b>gras</b>" in text
+
+
+def test_hostile_text_never_breaks_the_layout(full_workshop, alice, bruno, make_postit, tmp_path):
+    """A 280-letter word (the longest post-it), HTML and right-to-left text, as post-its,
+    as a transaction's offer and note: every word the PDF draws stays inside its page,
+    and the long word is all there, wrapped over lines rather than cut."""
+    from baskets.models import Basket, Transaction
+
+    long_word = "W" * 280
+    offer = make_postit(alice, text=long_word, kind="offer")
+    make_postit(bruno, text="<script>alert(1)</script> مرحبا بكم في بريست", kind="need")
+    basket = Basket.objects.get(side_a=alice.subgroup, side_b=bruno.subgroup)
+    Transaction.objects.create(
+        basket=basket, giver=alice.subgroup, offer=offer, note="<i>" + "N" * 200, value=5
+    )
+    path = tmp_path / "report.pdf"
+    path.write_bytes(render_pdf(full_workshop, "fr"))
+    boxes = subprocess.run(
+        [PDFTOTEXT, "-bbox", str(path), "-"], capture_output=True, text=True, check=True
+    ).stdout
+    pages = re.findall(r'<page width="([\d.]+)" height="([\d.]+)">(.*?)</page>', boxes, re.S)
+    assert pages
+    drawn = ""
+    for width, height, content in pages:
+        for x_min, y_min, x_max, y_max, word in re.findall(
+            r'<word xMin="([\d.]+)" yMin="([\d.]+)" xMax="([\d.]+)" yMax="([\d.]+)">(.*?)</word>',
+            content,
+        ):
+            assert 0 <= float(x_min) and float(x_max) <= float(width), word
+            assert 0 <= float(y_min) and float(y_max) <= float(height), word
+            drawn += word
+    assert drawn.count("W") >= 2 * 280  # in phase 1 and in phase 2 at least, whole
+    assert "&lt;script&gt;alert(1)&lt;/script&gt;" in boxes  # drawn as text
+    assert "N" * 50 in drawn.replace("\n", "")
