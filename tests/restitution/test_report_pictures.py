@@ -1,6 +1,8 @@
-"""The pictures of the report's first pages for the README and docs/restitution.md, from
-`make run`'s demo workshop (with a feedback answer and a dot): docs/img/report-pageN.png,
-drawn by poppler's pdftoppm from the PDF the organiser downloads."""
+"""The pictures of the report for the README and docs/restitution.md, from `make run`'s
+demo workshop (with a feedback answer and a dot), drawn by poppler's pdftoppm from the
+PDF the organiser downloads: the cover (docs/img/report-page1.png) and the first page of
+phase 1, of phase 2 and of the draft action list (report-phase1.png, report-phase2.png,
+report-actions.png)."""
 
 import struct
 import subprocess
@@ -14,8 +16,14 @@ from tests.workshops.conftest import channel_layer  # noqa: F401  (fixture)
 
 pytestmark = pytest.mark.django_db
 
-PDFTOPPM = "/usr/bin/pdftoppm"
-PAGES = 3
+PDFTOPPM, PDFTOTEXT = "/usr/bin/pdftoppm", "/usr/bin/pdftotext"
+# Picture name → the heading its page starts with (None: the first page).
+PICTURES = {
+    "report-page1": None,
+    "report-phase1": "Temps 1 : offres et besoins",
+    "report-phase2": "Temps 2 : les paniers",
+    "report-actions": "Projet de liste d'actions",
+}
 
 
 def png_size(path) -> tuple[int, int]:
@@ -24,11 +32,23 @@ def png_size(path) -> tuple[int, int]:
     return struct.unpack(">II", header[16:24])
 
 
-def test_pictures_of_the_demo_report_s_first_pages(demo, tmp_path):  # noqa: F811
+def page_starting_with(pdf, heading: str) -> int:
+    text = subprocess.run([PDFTOTEXT, str(pdf), "-"], capture_output=True, text=True).stdout
+    pages = text.split("\f")
+    # The page where the section begins: its heading, not the index's mention of it.
+    found = [n for n, page in enumerate(pages, 1) if f"\n{heading}\n" in f"\n{page}"]
+    assert found, f"no page starts the section {heading!r}"
+    return found[0]
+
+
+def test_pictures_of_the_demo_report(demo, tmp_path):  # noqa: F811
     pdf = tmp_path / "report.pdf"
     pdf.write_bytes(render_pdf(demo, "fr"))
-    for page in range(1, PAGES + 1):
-        target = IMG_DIR / f"report-page{page}"
+    numbers = set()
+    for name, heading in PICTURES.items():
+        page = 1 if heading is None else page_starting_with(pdf, heading)
+        numbers.add(page)
+        target = IMG_DIR / name
         subprocess.run(
             [PDFTOPPM, "-png", "-r", "60", "-f", str(page), "-l", str(page), "-singlefile"]
             + [str(pdf), str(target)],
@@ -36,3 +56,4 @@ def test_pictures_of_the_demo_report_s_first_pages(demo, tmp_path):  # noqa: F81
         )
         width, height = png_size(target.with_suffix(".png"))
         assert round(height / width, 2) == round(297 / 210, 2), "an A4 portrait page"
+    assert len(numbers) == len(PICTURES), "four different pages"
