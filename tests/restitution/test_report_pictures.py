@@ -2,7 +2,7 @@
 demo workshop (with a feedback answer and a dot), drawn by poppler's pdftoppm from the
 PDF the organiser downloads: the cover (docs/img/report-page1.png) and the first page of
 phase 1, of phase 2 and of the draft action list (report-phase1.png, report-phase2.png,
-report-actions.png)."""
+report-actions.png). And the demo's action list, sorted as the contract of seed 004."""
 
 import struct
 import subprocess
@@ -10,6 +10,7 @@ import subprocess
 import pytest
 
 from restitution.pdf import render_pdf
+from restitution.report import report
 from tests.e2e.screens import IMG_DIR
 from tests.restitution.test_delete import demo  # noqa: F401  (fixture)
 from tests.workshops.conftest import channel_layer  # noqa: F401  (fixture)
@@ -57,3 +58,12 @@ def test_pictures_of_the_demo_report(demo, tmp_path):  # noqa: F811
         width, height = png_size(target.with_suffix(".png"))
         assert round(height / width, 2) == round(297 / 210, 2), "an A4 portrait page"
     assert len(numbers) == len(PICTURES), "four different pages"
+
+
+def test_the_demo_s_action_list_is_sorted_as_the_contract_sorted_its_own(demo):  # noqa: F811
+    groups = {group.status: group.actions for group in report(demo).action_groups}
+    assert [a.title for a in groups["operational"]] == [
+        "Présence de services de santé spécialisés (pôle hospitalier)."
+    ]
+    assert [a.title for a in groups["preparation"]] == ["Port de Brest : hub import / export."]
+    assert len(groups["reflection"]) == 13
