@@ -121,6 +121,10 @@ def test_it_has_no_serious_violation_on_any_page(
         f"{workshop}/",
         f"{workshop}/setup/",
         f"{workshop}/delete/",
+        f"{workshop}/exports/",
+        # The report is in the language asked for, the workshop's by default.
+        f"{workshop}/report/?lang={locale[:2]}",
+        f"{workshop}/report/pdf/?lang={locale[:2]}",
         f"{workshop}/phases/new/",
         f"{workshop}/phases/{phase_pk}/",
         "/territories/",
