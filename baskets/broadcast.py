@@ -1,6 +1,10 @@
 """Live baskets: a changed basket is rendered once, and the same HTML goes to its
 table's phones and the workshop's screens (and a nudge to the consoles)."""
 
+from contextlib import contextmanager
+from contextvars import ContextVar
+from dataclasses import dataclass
+
 from django.conf import settings
 from django.utils import translation
 
@@ -17,6 +21,28 @@ from workshops.broadcast import (
 from workshops.models import Workshop
 
 
+@dataclass
+class Sent:
+    basket_id: int
+    html: str | None = None
+
+
+_capturing: ContextVar[Sent | None] = ContextVar("basket_capturing", default=None)
+
+
+@contextmanager
+def capturing(basket_id: int):
+    """Around a write: the basket's HTML as its broadcast sent it (after the commit, in
+    the request's own context), so that the writer's answer sends it rather than render
+    it again. ``html`` stays None when no broadcast of that basket ran inside."""
+    sent = Sent(basket_id)
+    token = _capturing.set(sent)
+    try:
+        yield sent
+    finally:
+        _capturing.reset(token)
+
+
 def broadcast_basket(basket_id: int) -> None:
     basket = Basket.objects.select_related("table__workshop").filter(pk=basket_id).first()
     if basket is None:
@@ -25,9 +51,11 @@ def broadcast_basket(basket_id: int) -> None:
     entry = selectors.table_negotiation(table)
     view = entry.basket(basket_id)
     with translation.override(settings.LANGUAGE_CODE):
-        html = selectors.render_basket(view, oob=True) + selectors.render_table_warnings(
-            entry, oob=True
-        )
+        basket_html = selectors.render_basket(view, oob=True)
+        html = basket_html + selectors.render_table_warnings(entry, oob=True)
+    sent = _capturing.get()
+    if sent is not None and sent.basket_id == basket_id:
+        sent.html = basket_html
     workshop_id = table.workshop_id
     send_fragments(
         ([table_group(table.pk), screens_group(workshop_id)], html),

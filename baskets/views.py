@@ -8,10 +8,11 @@ post-its. Without scripts every view is a page of its own; with htmx, a fragment
 from django.core.exceptions import ValidationError
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.template.loader import render_to_string
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from baskets import access, forms, panels, selectors, services
+from baskets import access, broadcast, forms, panels, selectors, services
 from baskets.models import Basket, Transaction
 from workshops import access as room_access
 from workshops import ratelimit
@@ -155,24 +156,28 @@ def transaction_create(request: HttpRequest, workshop: Workshop, pk: int) -> Htt
         return _render_form(request, context, status=TOO_MANY)
     fields = form.create_fields(mine_gives=giver.pk == participant.subgroup_id)
     try:
-        services.transaction_create(basket=basket, by=participant, giver=giver, **fields)
+        with broadcast.capturing(basket.pk) as sent:
+            services.transaction_create(basket=basket, by=participant, giver=giver, **fields)
     except PhaseClosed as closed:
         context["gate_reason"] = closed.reason
         return _render_form(request, context, status=PHASE_CLOSED)
     except ValidationError as error:
         form.add_error(None, error)
         return _render_form(request, context, status=INVALID)
-    return _written(request, participant, basket)
+    return _written(request, participant, basket, sent.html)
 
 
-def _written(request, participant: Participant, basket: Basket) -> HttpResponse:
-    """The "add" button again, and the basket out of band (for when the socket is down)."""
+def _written(request, participant: Participant, basket: Basket, sent=None) -> HttpResponse:
+    """The "add" button again, and the basket out of band (for when the socket is down):
+    ``sent``, the HTML its broadcast just sent the table, when there is one."""
     workshop = participant.workshop
     if not request.htmx:
         return _back_to_basket(workshop, basket)
-    view = selectors.table_negotiation(basket.table).basket(basket.pk)
-    context = {"workshop": workshop, "basket": basket, "view": view, "oob": True}
-    context["us"] = participant.subgroup_id
+    context = {"workshop": workshop, "basket": basket, "us": participant.subgroup_id}
+    if sent is not None:  # the same HTML the table's phones received: no second render
+        return HttpResponse(render_to_string("baskets/_add_button.html", context, request) + sent)
+    context["view"] = selectors.table_negotiation(basket.table).basket(basket.pk)
+    context["oob"] = True
     return render(request, "baskets/_written.html", context)
 
 
@@ -271,7 +276,8 @@ def _versioned_write(request, participant, transaction, context, write) -> HttpR
     refused (stale, gate, invalid) with the edit form as it was, done with the basket."""
     form = context["form"]
     try:
-        write()
+        with broadcast.capturing(transaction.basket_id) as sent:
+            write()
     except services.StaleEdit as stale:
         return _stale_answer(request, participant, transaction, stale)
     except PhaseClosed as closed:
@@ -280,7 +286,7 @@ def _versioned_write(request, participant, transaction, context, write) -> HttpR
     except ValidationError as error:
         form.add_error(None, error)
         return _render_form(request, context, status=INVALID)
-    return _written(request, participant, transaction.basket)
+    return _written(request, participant, transaction.basket, sent.html)
 
 
 @require_POST
@@ -296,12 +302,15 @@ def transaction_score(request: HttpRequest, workshop: Workshop, pk: int) -> Http
     score = form.cleaned_data["score"]
     name = "effort" if access.may_set_effort(participant, transaction) else "value"
     try:
-        services.transaction_score(transaction_=transaction, by=participant, **{name: score})
+        with broadcast.capturing(transaction.basket_id) as sent:
+            services.transaction_score(transaction_=transaction, by=participant, **{name: score})
     except PhaseClosed as closed:
         return problem_response(request, closed.reason, PHASE_CLOSED)
     except ValidationError as error:
         return problem_response(request, " ".join(error.messages), INVALID)
     if not request.htmx:
         return _back_to_basket(workshop, transaction.basket)
+    if sent.html is not None:  # what the table's phones received: no second render
+        return HttpResponse(sent.html)
     view = selectors.table_negotiation(transaction.basket.table).basket(transaction.basket_id)
     return HttpResponse(selectors.render_basket(view, oob=True))
