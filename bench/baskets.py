@@ -33,7 +33,7 @@ state never arrives is missing.
         --database-url postgres://postgres@127.0.0.1:5432/paniers_bench
 
 Renders per broadcast: the Daphnes' ``workshops.stats`` counters (``/__stats__/``),
-``basket_renders`` minus the score answers' own render, over ``basket_broadcasts``.
+``basket_renders`` over ``basket_broadcasts`` (a POST's answer reuses its broadcast's HTML).
 Everything is bounded: ``--seconds`` of writing per rate, ``--drain-seconds`` of waiting
 for late messages, HTTP timeouts. Figures: docs/performance.md, "Baskets".
 """
@@ -582,10 +582,9 @@ async def run_bench(args, fixture, procs, logs, ports) -> dict:
             }
             statuses = count(rec["status"] for rec in records)
             ops = count(rec["op"] for rec in records)
-            score_answers = sum(1 for r in records if r["op"] == "score" and r["status"] == 200)
-            broadcast_renders = counters["basket_renders"] - score_answers
+            # Every answer reuses its broadcast's HTML: renders count broadcasts only.
             per_broadcast = (
-                broadcast_renders / counters["basket_broadcasts"]
+                counters["basket_renders"] / counters["basket_broadcasts"]
                 if counters["basket_broadcasts"]
                 else float("nan")
             )
@@ -610,8 +609,8 @@ async def run_bench(args, fixture, procs, logs, ports) -> dict:
             )
             print_latencies("POST start -> first message with the basket's new state", lat)
             print(
-                f"    renders per broadcast: ({counters['basket_renders']} basket renders - "
-                f"{score_answers} score answers) / {counters['basket_broadcasts']} broadcasts "
+                f"    renders per broadcast: {counters['basket_renders']} basket renders "
+                f"/ {counters['basket_broadcasts']} broadcasts "
                 f"= {per_broadcast:.2f} (must be 1.00); broadcast failures "
                 f"{counters['broadcast_failures']}; message bytes at the projector p50 "
                 f"{projector_bytes['p50']:.0f}, max {projector_bytes['max']:.0f}"
