@@ -7,6 +7,7 @@ from pathlib import Path
 from django.template.loader import render_to_string
 from django.utils import translation
 
+from restitution import figures
 from restitution.report import report
 
 CSS_PATH = Path(__file__).parent / "static" / "restitution" / "report.css"
@@ -24,10 +25,10 @@ def _refuse(url, *args, **kwargs):
 def _colours(territories) -> str:
     rules = []
     for t in territories:
-        colour = "".join(c for c in (t.color or "") if c.isalnum() or c == "#")
-        if colour:
-            rules.append(f".report .t-{t.pk} {{ border-color: {colour}; }}")
-            rules.append(f".report span.t-{t.pk} {{ border-bottom: 3px solid {colour}; }}")
+        # The figures' colour: the territory's, checked, or the same grey as the borders.
+        colour = figures.colour(t)
+        rules.append(f".report .t-{t.pk} {{ border-color: {colour}; }}")
+        rules.append(f".report span.t-{t.pk} {{ border-bottom: 3px solid {colour}; }}")
     return "\n".join(rules)
 
 
