@@ -167,18 +167,24 @@ def transaction_create(request: HttpRequest, workshop: Workshop, pk: int) -> Htt
     return _written(request, participant, basket, sent.html)
 
 
+def _basket_html(basket: Basket, sent: str | None) -> str:
+    """The basket out of band, for a phone whose socket is down: ``sent``, the HTML its
+    broadcast just sent the table (no second render), else rendered as a broadcast is
+    (paniers.js marks the phone's own side, as for what the socket brings)."""
+    if sent is not None:
+        return sent
+    view = selectors.table_negotiation(basket.table).basket(basket.pk)
+    return selectors.render_basket(view, oob=True)
+
+
 def _written(request, participant: Participant, basket: Basket, sent=None) -> HttpResponse:
-    """The "add" button again, and the basket out of band (for when the socket is down):
-    ``sent``, the HTML its broadcast just sent the table, when there is one."""
+    """The "add" button again, and the basket out of band."""
     workshop = participant.workshop
     if not request.htmx:
         return _back_to_basket(workshop, basket)
-    context = {"workshop": workshop, "basket": basket, "us": participant.subgroup_id}
-    if sent is not None:  # the same HTML the table's phones received: no second render
-        return HttpResponse(render_to_string("baskets/_add_button.html", context, request) + sent)
-    context["view"] = selectors.table_negotiation(basket.table).basket(basket.pk)
-    context["oob"] = True
-    return render(request, "baskets/_written.html", context)
+    context = {"workshop": workshop, "basket": basket}
+    button = render_to_string("baskets/_add_button.html", context, request)
+    return HttpResponse(button + _basket_html(basket, sent))
 
 
 # Changing one ----------------------------------------------------------------
@@ -310,7 +316,4 @@ def transaction_score(request: HttpRequest, workshop: Workshop, pk: int) -> Http
         return problem_response(request, " ".join(error.messages), INVALID)
     if not request.htmx:
         return _back_to_basket(workshop, transaction.basket)
-    if sent.html is not None:  # what the table's phones received: no second render
-        return HttpResponse(sent.html)
-    view = selectors.table_negotiation(transaction.basket.table).basket(transaction.basket_id)
-    return HttpResponse(selectors.render_basket(view, oob=True))
+    return HttpResponse(_basket_html(transaction.basket, sent.html))
