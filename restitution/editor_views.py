@@ -52,6 +52,11 @@ def _refused(request, workshop, lang, error: ValidationError, **where) -> HttpRe
     return _page(request, workshop, lang, status=422, error=" ".join(error.messages), **where)
 
 
+def _sent_text(request) -> str:
+    """The organiser's text as sent; "reset" (back to the generated text) sends none."""
+    return "" if request.POST.get("reset") else request.POST.get("text", "")
+
+
 def _current(workshop, lang: str) -> Report:
     """The report as the form showed it: its defaults tell "unchanged" from "edited"."""
     with translation.override(lang):
@@ -87,7 +92,7 @@ def report_text(request: HttpRequest, pk: int) -> HttpResponse:
             workshop=workshop,
             section=section,
             territory=territory,
-            text="" if request.POST.get("reset") else request.POST.get("text", ""),
+            text=_sent_text(request),
             default=text.default,
         )
     except ValidationError as error:
@@ -111,7 +116,7 @@ def report_basket(request: HttpRequest, pk: int, basket: int) -> HttpResponse:
     try:
         services.basket_synthesis_set(
             basket=basket_,
-            text="" if request.POST.get("reset") else request.POST.get("text", ""),
+            text=_sent_text(request),
             default=line.synthesis.default,
         )
     except ValidationError as error:
