@@ -65,6 +65,66 @@ from workshops.services import (
 MAX_IMPORT_BYTES = 5 * 1024 * 1024
 CARD_FAMILIES = ("purpose", "carrier", "horizon", "intensity")
 
+# The fields of each kind of row, as restitution/document.py writes them: nothing else is read.
+DOCUMENT_FIELDS = (
+    "format",
+    "version",
+    "workshop",
+    "territories",
+    "phases",
+    "tables",
+    "condition_items",
+    "alliance_choices",
+    "plenary",
+    "participants",
+    "postits",
+    "baskets",
+    "transactions",
+    "conditions",
+    "feedback",
+    "dots",
+    "restitution",
+)
+WORKSHOP_FIELDS = (
+    "title",
+    "event",
+    "date",
+    "place",
+    "themes",
+    "grace_seconds",
+    "balance_tolerance",
+)
+TERRITORY_FIELDS = ("id", "name", "short_name", "kind", "color", "sheet", "key_facts")
+KEY_FACT_FIELDS = ("label", "value", "source")
+PHASE_FIELDS = ("kind", "name", "instructions", "duration_minutes")
+TABLE_FIELDS = ("number", "subgroups")
+SUBGROUP_FIELDS = ("id", "territory")
+CONDITION_ITEM_FIELDS = ("id", "title", "hint")
+ALLIANCE_CHOICE_FIELDS = ("id", "family", "label")
+PLENARY_FIELDS = ("questions", "dots_per_participant", "dots_per_item", "order")
+PARTICIPANT_FIELDS = ("id", "subgroup", "first_name")
+POSTIT_FIELDS = ("id", "subgroup", "author", "kind", "text", "theme")
+BASKET_FIELDS = ("id", "table", "side_a", "side_b")
+TRANSACTION_FIELDS = (
+    "id",
+    "basket",
+    "giver",
+    "offer",
+    "needs",
+    "note",
+    "value",
+    "effort",
+    "author",
+)
+CONDITIONS_FIELDS = ("basket", "verdict", "condition", "rebalancing", *CARD_FAMILIES, "answers")
+ANSWER_FIELDS = ("item", "checked", "text")
+FEEDBACK_FIELDS = ("question", "text", "shown", "author")
+DOT_FIELDS = ("participant", "basket", "transaction")
+RESTITUTION_FIELDS = ("texts", "baskets", "actions")
+TEXT_FIELDS = ("section", "territory", "text")
+BASKET_CHOICE_FIELDS = ("basket", "featured", "synthesis")
+ACTION_CHOICE_FIELDS = ("transaction", "status", "title", "included")
+
 
 class ImportRefused(Exception):
     """The file cannot be imported; the message says why, for the facilitator."""
@@ -76,12 +136,35 @@ def parse(raw: bytes) -> dict:
             _("The file is too large (%(size)s MB at most).") % {"size": MAX_IMPORT_BYTES // 2**20}
         )
     try:
-        document = json.loads(raw.decode("utf-8"))
+        document = json.loads(raw.decode("utf-8"), object_pairs_hook=_object)
     except (UnicodeDecodeError, json.JSONDecodeError) as error:
         raise ImportRefused(
             _("The file is not valid JSON (%(error)s).") % {"error": error}
         ) from None
+    except RecursionError:
+        raise ImportRefused(_("The file is nested too deeply to be a workshop.")) from None
+    except ValueError as error:  # an integer of thousands of digits, a key given twice
+        raise ImportRefused(
+            _("The file is not valid JSON (%(error)s).") % {"error": error}
+        ) from None
     return document
+
+
+def _object(pairs: list) -> dict:
+    """A JSON object whose keys are each given once: a file that says a field twice is
+    ambiguous, and refused rather than read one way or the other."""
+    document = dict(pairs)
+    if len(document) != len(pairs):
+        seen = set()
+        twice = next(key for key, _value in pairs if key in seen or seen.add(key))
+        raise ValueError(_("the field “%(field)s” appears twice") % {"field": _shown(twice)})
+    return document
+
+
+def _shown(value, limit: int = 40) -> str:
+    """A value from the file, short enough to be quoted in a message."""
+    text = str(value) if not isinstance(value, str) else value
+    return text if len(text) <= limit else text[: limit - 1] + "…"
 
 
 # Checks ------------------------------------------------------------------------------
@@ -95,6 +178,16 @@ def _dict(value, path) -> dict:
     if not isinstance(value, dict):
         _fail(path, _("an object is expected"))
     return value
+
+
+def _row(value, path, known: tuple) -> dict:
+    """An object with only the fields the format defines: a field the importer does not
+    know is refused, never passed on to a model (it could name another workshop's key)."""
+    row = _dict(value, path)
+    for key in row:
+        if key not in known:
+            _fail(path, _("unknown field “%(field)s”") % {"field": _shown(key)})
+    return row
 
 
 def _list(value, path, limit=None) -> list:
@@ -167,18 +260,18 @@ def _choices(model, field: str) -> set:
 
 def validate(document, *, template: bool) -> None:
     """Refuses anything that the writes could not take whole."""
-    doc = _dict(document, _("the file"))
+    doc = _row(document, _("the file"), DOCUMENT_FIELDS)
     if doc.get("format") != FORMAT:
         raise ImportRefused(
             _("This is not a workshop exported by Paniers (format “%(format)s” expected).")
             % {"format": FORMAT}
         )
-    if doc.get("version") != VERSION:
+    if type(doc.get("version")) is not int or doc.get("version") != VERSION:
         raise ImportRefused(
             _(
                 "This file's format version (%(found)s) is not one this version of Paniers reads (%(expected)s)."
             )
-            % {"found": doc.get("version"), "expected": VERSION}
+            % {"found": _shown(doc.get("version")), "expected": VERSION}
         )
     keys = [
         "workshop",
@@ -203,7 +296,7 @@ def validate(document, *, template: bool) -> None:
         if key not in doc:
             raise ImportRefused(_("The field “%(field)s” is missing.") % {"field": key})
 
-    w = _dict(doc["workshop"], "workshop")
+    w = _row(doc["workshop"], "workshop", WORKSHOP_FIELDS)
     _field(w, "title", "workshop", str, model=Workshop, blank=False)
     for key in ("event", "place"):
         _field(w, key, "workshop", str, model=Workshop)
@@ -230,7 +323,7 @@ def validate(document, *, template: bool) -> None:
     names = set()
     for n, t in enumerate(territories):
         path = f"territories[{n}]"
-        _dict(t, path)
+        _row(t, path, TERRITORY_FIELDS)
         name = _field(t, "name", path, str, model=Territory, blank=False)
         if name.strip().casefold() in names:
             raise ImportRefused(_("The territory “%(name)s” appears twice.") % {"name": name})
@@ -251,7 +344,7 @@ def validate(document, *, template: bool) -> None:
             _list(_field(t, "key_facts", path, list), f"{path}.key_facts", KEY_FACTS_MAX)
         ):
             fpath = f"{path}.key_facts[{k}]"
-            _dict(fact, fpath)
+            _row(fact, fpath, KEY_FACT_FIELDS)
             _field(fact, "label", fpath, str, model=KeyFact, blank=False)
             _field(fact, "value", fpath, str, model=KeyFact)
             _field(fact, "source", fpath, str, model=KeyFact)
@@ -259,7 +352,7 @@ def validate(document, *, template: bool) -> None:
 
     for n, p in enumerate(_list(doc["phases"], "phases", 30)):
         path = f"phases[{n}]"
-        _dict(p, path)
+        _row(p, path, PHASE_FIELDS)
         _field(p, "kind", path, str, choices=_choices(Phase, "kind"))
         _field(p, "name", path, str, model=Phase, blank=False)
         _field(p, "instructions", path, str, model=Phase)
@@ -271,7 +364,7 @@ def validate(document, *, template: bool) -> None:
     numbers, subgroup_ids, subgroup_table = set(), set(), {}
     for n, t in enumerate(tables):
         path = f"tables[{n}]"
-        _dict(t, path)
+        _row(t, path, TABLE_FIELDS)
         number = _field(t, "number", path, int, low=1, high=32767)
         if number in numbers:
             _fail(path, _("the table %(number)s appears twice") % {"number": number})
@@ -279,7 +372,7 @@ def validate(document, *, template: bool) -> None:
         seated = set()
         for k, s in enumerate(_list(_field(t, "subgroups", path, list), f"{path}.subgroups")):
             spath = f"{path}.subgroups[{k}]"
-            _dict(s, spath)
+            _row(s, spath, SUBGROUP_FIELDS)
             territory = _ref(s, "territory", spath, territory_ids)
             if territory in seated:
                 _fail(spath, _("a territory sits twice at this table"))
@@ -293,7 +386,7 @@ def validate(document, *, template: bool) -> None:
     items = _list(doc["condition_items"], "condition_items", MAX_CONDITION_ITEMS)
     for n, i in enumerate(items):
         path = f"condition_items[{n}]"
-        _dict(i, path)
+        _row(i, path, CONDITION_ITEM_FIELDS)
         _field(i, "title", path, str, model=ConditionItem, blank=False)
         _field(i, "hint", path, str, model=ConditionItem)
     item_ids = _ids(items, "condition_items")
@@ -303,7 +396,7 @@ def validate(document, *, template: bool) -> None:
     choice_family = {}
     for n, c in enumerate(choices):
         path = f"alliance_choices[{n}]"
-        _dict(c, path)
+        _row(c, path, ALLIANCE_CHOICE_FIELDS)
         choice_family[_field(c, "id", path, int)] = _field(
             c, "family", path, str, choices=set(CARD_FAMILIES)
         )
@@ -312,7 +405,7 @@ def validate(document, *, template: bool) -> None:
 
     plenary = doc["plenary"]
     if plenary is not None:
-        _dict(plenary, "plenary")
+        _row(plenary, "plenary", PLENARY_FIELDS)
         questions = _list(
             _field(plenary, "questions", "plenary", list), "plenary.questions", MAX_QUESTIONS
         )
@@ -327,7 +420,7 @@ def validate(document, *, template: bool) -> None:
     participants = _list(doc["participants"], "participants")
     for n, p in enumerate(participants):
         path = f"participants[{n}]"
-        _dict(p, path)
+        _row(p, path, PARTICIPANT_FIELDS)
         _ref(p, "subgroup", path, subgroup_ids)
         _field(p, "first_name", path, str, model=Participant, blank=False)
     participant_ids = _ids(participants, "participants")
@@ -336,7 +429,7 @@ def validate(document, *, template: bool) -> None:
     postit_subgroup = {}
     for n, p in enumerate(postits):
         path = f"postits[{n}]"
-        _dict(p, path)
+        _row(p, path, POSTIT_FIELDS)
         postit_subgroup[_field(p, "id", path, int)] = (
             _ref(p, "subgroup", path, subgroup_ids),
             _field(p, "kind", path, str, choices=_choices(PostIt, "kind")),
@@ -350,7 +443,7 @@ def validate(document, *, template: bool) -> None:
     basket_sides, pairs = {}, set()
     for n, b in enumerate(baskets):
         path = f"baskets[{n}]"
-        _dict(b, path)
+        _row(b, path, BASKET_FIELDS)
         number = _field(b, "table", path, int)
         a, z = _ref(b, "side_a", path, subgroup_ids), _ref(b, "side_b", path, subgroup_ids)
         if a == z or subgroup_table[a] != number or subgroup_table[z] != number or (a, z) in pairs:
@@ -362,7 +455,7 @@ def validate(document, *, template: bool) -> None:
     transactions = _list(doc["transactions"], "transactions")
     for n, t in enumerate(transactions):
         path = f"transactions[{n}]"
-        _dict(t, path)
+        _row(t, path, TRANSACTION_FIELDS)
         a, z = basket_sides[_ref(t, "basket", path, basket_ids)]
         giver = _ref(t, "giver", path, subgroup_ids)
         if giver not in (a, z):
@@ -373,7 +466,11 @@ def validate(document, *, template: bool) -> None:
         needs = _list(_field(t, "needs", path, list), f"{path}.needs")
         receiver = z if giver == a else a
         for need in needs:
-            if need not in postit_ids or postit_subgroup[need] != (receiver, "need"):
+            if (
+                type(need) is not int
+                or need not in postit_ids
+                or postit_subgroup[need] != (receiver, "need")
+            ):
                 _fail(f"{path}.needs", _("each need must be a need post-it of the receiver"))
         if len(set(needs)) != len(needs):
             _fail(f"{path}.needs", _("a need appears twice"))
@@ -386,7 +483,7 @@ def validate(document, *, template: bool) -> None:
     seen_baskets = set()
     for n, c in enumerate(_list(doc["conditions"], "conditions")):
         path = f"conditions[{n}]"
-        _dict(c, path)
+        _row(c, path, CONDITIONS_FIELDS)
         basket = _ref(c, "basket", path, basket_ids)
         if basket in seen_baskets:
             _fail(path, _("a basket's conditions appear twice"))
@@ -401,7 +498,7 @@ def validate(document, *, template: bool) -> None:
         answered = set()
         for k, a in enumerate(_list(_field(c, "answers", path, list), f"{path}.answers")):
             apath = f"{path}.answers[{k}]"
-            _dict(a, apath)
+            _row(a, apath, ANSWER_FIELDS)
             item = _ref(a, "item", apath, item_ids)
             if item in answered:
                 _fail(apath, _("an item is answered twice"))
@@ -411,14 +508,14 @@ def validate(document, *, template: bool) -> None:
 
     for n, a in enumerate(_list(doc["feedback"], "feedback")):
         path = f"feedback[{n}]"
-        _dict(a, path)
+        _row(a, path, FEEDBACK_FIELDS)
         _field(a, "question", path, int, low=0, high=MAX_QUESTIONS - 1)
         _field(a, "text", path, str, model=Answer, blank=False)
         _field(a, "shown", path, bool)
         _ref(a, "author", path, participant_ids)
     for n, d in enumerate(_list(doc["dots"], "dots")):
         path = f"dots[{n}]"
-        _dict(d, path)
+        _row(d, path, DOT_FIELDS)
         _ref(d, "participant", path, participant_ids)
         basket = _ref(d, "basket", path, basket_ids, null=True)
         trans = _ref(d, "transaction", path, transaction_ids, null=True)
@@ -435,12 +532,12 @@ def _text(row, key, path, limit) -> None:
 
 def _validate_restitution(value, territory_ids, basket_ids, transaction_ids) -> None:
     """The optional curation of the restitution editor: texts, baskets, actions."""
-    doc = _dict(value, "restitution")
+    doc = _row(value, "restitution", RESTITUTION_FIELDS)
     seen = set()
     texts = _list(_field(doc, "texts", "restitution", list), "restitution.texts", 1000)
     for n, t in enumerate(texts):
         path = f"restitution.texts[{n}]"
-        _dict(t, path)
+        _row(t, path, TEXT_FIELDS)
         section = _field(t, "section", path, str, choices=set(Section.values))
         territory = _ref(t, "territory", path, territory_ids, null=True)
         if territory is not None and section != Section.SYNTHESIS:
@@ -454,7 +551,7 @@ def _validate_restitution(value, territory_ids, basket_ids, transaction_ids) -> 
         _list(_field(doc, "baskets", "restitution", list), "restitution.baskets")
     ):
         path = f"restitution.baskets[{n}]"
-        _dict(b, path)
+        _row(b, path, BASKET_CHOICE_FIELDS)
         basket = _ref(b, "basket", path, basket_ids)
         if basket in seen:
             _fail(path, _("a basket appears twice"))
@@ -466,7 +563,7 @@ def _validate_restitution(value, territory_ids, basket_ids, transaction_ids) -> 
         _list(_field(doc, "actions", "restitution", list), "restitution.actions")
     ):
         path = f"restitution.actions[{n}]"
-        _dict(a, path)
+        _row(a, path, ACTION_CHOICE_FIELDS)
         trans = _ref(a, "transaction", path, transaction_ids)
         if trans in seen:
             _fail(path, _("a transaction appears twice"))
@@ -523,17 +620,22 @@ def _write(doc: dict, *, created_by, template: bool) -> Workshop:
         found = existing.get(t["name"])
         if found is None:
             found = Territory.objects.create(
-                **{k: t[k] for k in ("name", "short_name", "kind", "color", "sheet")}
+                **{k: t[k] for k in ("name", "short_name", "kind", "color", "sheet")},
             )
             KeyFact.objects.bulk_create(
-                KeyFact(territory=found, position=n, **fact)
+                KeyFact(
+                    territory=found,
+                    position=n,
+                    **{key: fact[key] for key in KEY_FACT_FIELDS},
+                )
                 for n, fact in enumerate(t["key_facts"])
             )
         territory[t["id"]] = found
     workshop.territories.set(territory.values())
 
     Phase.objects.bulk_create(
-        Phase(workshop=workshop, position=n, **p) for n, p in enumerate(doc["phases"])
+        Phase(workshop=workshop, position=n, **{key: p[key] for key in PHASE_FIELDS})
+        for n, p in enumerate(doc["phases"])
     )
     subgroup = {}
     for t in doc["tables"]:
@@ -559,7 +661,8 @@ def _write(doc: dict, *, created_by, template: bool) -> Workshop:
         )
     AllianceChoice.objects.bulk_create(choice.values())
     if doc["plenary"] is not None:
-        Plenary.objects.create(workshop=workshop, **doc["plenary"])
+        plenary = doc["plenary"]
+        Plenary.objects.create(workshop=workshop, **{key: plenary[key] for key in PLENARY_FIELDS})
 
     if template:
         ensure_baskets(workshop)

@@ -6,6 +6,7 @@ import json
 import pytest
 
 from baskets.models import AllianceChoice, Basket, ConditionItem, Transaction
+from plenary.models import Plenary
 from restitution import exports
 from restitution.document import workshop_document
 from restitution.importer import MAX_IMPORT_BYTES, ImportRefused, import_workshop
@@ -130,7 +131,76 @@ BAD = {
         "Brest Métropole",
     ),
     "dot on nothing": (_set(["dots", 0, "basket"], None), "dots[0]"),
+    "unknown field at the top": (_set(["owner"], 1), "owner"),
+    "unknown field in a post-it": (_set(["postits", 0, "subgroup_id"], 1), "postits[0]"),
+    "a need that is a list": (_set(["transactions", 0, "needs"], [[1]]), "transactions[0].needs"),
+    "a need that is an object": (_set(["transactions", 0, "needs"], [{}]), "transactions[0].needs"),
+    "a version that is a list": (_set(["version"], [1]), "version"),
 }
+
+# Keys that name rows of the database: a file must never reach another workshop's rows, or
+# the library's, through them (the importer only builds the fields the format defines).
+FOREIGN_KEYS = {
+    "a phase of another workshop": (["phases", 0], "workshop_id", "phases[0]"),
+    "a phase with its own key": (["phases", 0], "id", "phases[0]"),
+    "a plenary of another workshop": (["plenary"], "workshop_id", "plenary"),
+    "a key fact of a library territory": (
+        ["territories", 0, "key_facts", 0],
+        "territory_id",
+        "key_facts[0]",
+    ),
+    "a territory's key": (["territories", 0], "pk", "territories[0]"),
+    "the workshop's owner": (["workshop"], "created_by_id", "workshop"),
+}
+
+
+@pytest.mark.parametrize("template", [True, False], ids=["template", "archive"])
+@pytest.mark.parametrize("case", FOREIGN_KEYS)
+def test_a_key_naming_another_row_is_refused_and_nothing_written(
+    full_workshop, other_workshop, owner, territories, case, template
+):
+    place, key, said = FOREIGN_KEYS[case]
+    document = workshop_document(full_workshop)
+    document["territories"][0]["name"] = "Quimper Cornouaille"  # a territory to create
+    target = document
+    for step in place:
+        target = target[step]
+    target[key] = other_workshop.pk if "workshop" in key else territories[0].pk
+    before = counts()
+    other_phases = list(other_workshop.phases.values_list("pk", "name"))
+    facts = list(territories[0].key_facts.values_list("label", flat=True))
+    with pytest.raises(ImportRefused) as refused:
+        import_workshop(json.dumps(document).encode(), created_by=owner, template=template)
+    assert said in str(refused.value) and key in str(refused.value)
+    assert counts() == before
+    assert list(other_workshop.phases.values_list("pk", "name")) == other_phases
+    assert not Plenary.objects.filter(workshop=other_workshop).exists()
+    assert list(territories[0].key_facts.values_list("label", flat=True)) == facts
+
+
+@pytest.mark.parametrize(
+    "raw,said",
+    [
+        (b"[" * 100_000 + b"]" * 100_000, "imbriqu"),
+        (b'{"version": ' + b"9" * 5000 + b"}", "JSON"),
+        (b'{"format": "paniers-workshop", "format": "paniers-workshop"}', "format"),
+    ],
+    ids=["nested 100,000 deep", "an integer of 5,000 digits", "a key given twice"],
+)
+def test_hostile_files_are_refused_not_crashed_on(workshop, owner, raw, said):
+    before = counts()
+    with pytest.raises(ImportRefused) as refused:
+        import_workshop(raw, created_by=owner, template=False)
+    assert said in str(refused.value)
+    assert counts() == before
+
+
+def test_a_refusal_quotes_a_long_value_short(full_workshop, owner):
+    document = workshop_document(full_workshop)
+    document["version"] = "9" * 4_000_000
+    with pytest.raises(ImportRefused) as refused:
+        import_workshop(json.dumps(document).encode(), created_by=owner, template=False)
+    assert len(str(refused.value)) < 300
 
 
 @pytest.mark.parametrize("case", BAD)

@@ -203,3 +203,19 @@ def test_a_refusal_that_quotes_the_file_is_escaped(full_workshop, laptop):
     page = response.content.decode()
     assert "<script>alert(1)</script>" not in page
     assert "&lt;script&gt;alert(1)&lt;/script&gt;" in page
+
+
+def test_a_file_naming_another_workshop_is_refused_by_the_page(
+    full_workshop, other_workshop, laptop
+):
+    """The probe's attack: a phase and a plenary "of" a workshop the importer does not own."""
+    document = json.loads(exports.json_bytes(full_workshop))
+    document["phases"][0]["workshop_id"] = other_workshop.pk
+    document["plenary"] = {**(document["plenary"] or {}), "workshop_id": other_workshop.pk}
+    phases = other_workshop.phases.count()
+    before = Workshop.objects.count()
+    response = laptop.post("/w/import/", _upload(json.dumps(document).encode(), "template"))
+    assert response.status_code == 400
+    assert "champ inconnu « workshop_id »" in response.content.decode()
+    assert Workshop.objects.count() == before
+    assert other_workshop.phases.count() == phases
