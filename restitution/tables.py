@@ -3,11 +3,14 @@ of one XLSX workbook. Headers are translated (the active language: French by def
 
 A spreadsheet runs a cell that starts with ``=``, ``+``, ``-`` or ``@`` (or a tab or a
 carriage return, OWASP's list) as a formula: ``neutralise`` puts a quote in front of such
-text, in CSV and XLSX alike, so that a post-it reading ``=HYPERLINK(…)`` stays text.
+text, in CSV and XLSX alike, so that a post-it reading ``=HYPERLINK(…)`` stays text. It is the
+last thing done to a cell: it first drops the control characters XML cannot hold (openpyxl
+would drop them after us, and ``"\x01=1+1"`` would become a formula again).
 """
 
 import csv
 import io
+import re
 from collections import Counter
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -21,10 +24,15 @@ from restitution.snapshot import Snapshot
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 
 
+# What XML 1.0 cannot hold (openpyxl's ILLEGAL_CHARACTERS_RE): tab, LF and CR stay.
+CONTROL_CHARACTERS = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f]")
+
+
 def neutralise(value):
-    if isinstance(value, str) and value.startswith(FORMULA_STARTS):
-        return "'" + value
-    return value
+    if not isinstance(value, str):
+        return value
+    value = CONTROL_CHARACTERS.sub("", value)
+    return "'" + value if value.startswith(FORMULA_STARTS) else value
 
 
 @dataclass
@@ -313,11 +321,6 @@ def to_csv(table: Sheet) -> str:
 
 def to_xlsx(snap: Snapshot) -> bytes:
     from openpyxl import Workbook
-    from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
-
-    def cell(value):
-        value = neutralise(value)
-        return ILLEGAL_CHARACTERS_RE.sub("", value) if isinstance(value, str) else value
 
     book = Workbook()
     book.remove(book.active)
@@ -326,7 +329,7 @@ def to_xlsx(snap: Snapshot) -> bytes:
         ws = book.create_sheet(title=table.title[:31])
         ws.append(table.headers)
         for row in table.rows:
-            ws.append([cell(value) for value in row])
+            ws.append([neutralise(value) for value in row])
     out = io.BytesIO()
     book.save(out)
     return out.getvalue()

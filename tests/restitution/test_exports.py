@@ -12,6 +12,7 @@ from openpyxl import load_workbook
 
 from restitution import exports, tables
 from restitution.tables import neutralise
+from workshops.models import PostIt
 
 pytestmark = pytest.mark.django_db
 
@@ -30,6 +31,9 @@ def rows(workshop, kind) -> list[list[str]]:
         ("\tcmd", "'\tcmd"),
         ("\rcmd", "'\rcmd"),
         ("Un port", "Un port"),
+        ("\x01=1+1", "'=1+1"),  # openpyxl drops the control character: a formula again
+        ("\x00\x1f@x", "'@x"),
+        ("ligne\nsuivante\tet tab", "ligne\nsuivante\tet tab"),
         (3, 3),
         (None, None),
     ],
@@ -152,3 +156,29 @@ def test_headers_follow_the_language(full_workshop):
         book = load_workbook(io.BytesIO(exports.xlsx_bytes(full_workshop)))
     assert header == ["Table", "Territory", "Kind", "Theme", "Text", "Author"]
     assert book.sheetnames[-3:] == ["Feedback", "Dots", "Actions"]
+
+
+HOSTILE = '\x01=HYPERLINK("http://x","c")'
+
+
+def test_no_xlsx_cell_is_a_formula_even_behind_a_control_character(full_workshop, alice):
+    """The probe's attack: a control character first, which openpyxl drops when it writes,
+    leaving ``=`` at the start of the cell. Read the workbook's XML itself: no <f> at all."""
+    import zipfile
+
+    from baskets.models import BasketConditions, Transaction
+    from plenary.models import Answer
+
+    alice.first_name = "\x01=1+1"
+    alice.save()
+    PostIt.objects.filter(subgroup__table__workshop=full_workshop).update(text=HOSTILE)
+    Transaction.objects.filter(basket__table__workshop=full_workshop).update(note=HOSTILE)
+    BasketConditions.objects.update(condition=HOSTILE, rebalancing=HOSTILE)
+    Answer.objects.update(text=HOSTILE)
+    with zipfile.ZipFile(io.BytesIO(exports.xlsx_bytes(full_workshop))) as book:
+        sheets = [name for name in book.namelist() if name.startswith("xl/worksheets/")]
+        cells = "".join(book.read(name).decode() for name in sheets)  # openpyxl: inline strings
+    assert len(sheets) >= 5
+    assert "<f>" not in cells and "<f " not in cells
+    assert "'=HYPERLINK" in cells and "'=1+1" in cells  # kept as text, quoted
+    assert "\x01" not in cells
