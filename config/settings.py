@@ -148,6 +148,9 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    # Outermost: it sees every answer, WhiteNoise's static files (which keep their own
+    # caching) included.
+    "config.no_store.NoStoreMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     # Pages and fragments gzipped (static files come precompressed from WhiteNoise, which
