@@ -85,6 +85,11 @@ def workshop_delete(*, workshop: Workshop, confirmation: str) -> list[Part]:
     raise AssertionError("unreachable")
 
 
+def delete_unconfirmed(workshop: Workshop) -> None:
+    """Take back a workshop its creator's own request just wrote (a failed import)."""
+    _delete(workshop.pk)
+
+
 def _delete(workshop_id: int) -> list[Part]:
     with transaction.atomic():
         # A fresh row each attempt (a deletion clears its instances' keys, even one that

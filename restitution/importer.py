@@ -13,7 +13,7 @@ are; only a territory the library lacks is created, with the document's sheet
 import datetime
 import json
 
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError
 from django.utils.translation import gettext as _
 
 from baskets.models import (
@@ -31,6 +31,7 @@ from baskets.models import (
 )
 from baskets.services import ensure_baskets
 from plenary.models import MAX_DOTS, MAX_QUESTIONS, Answer, Dot, DotBudget, Plenary
+from restitution import deletion
 from restitution.document import FORMAT, VERSION
 from restitution.models import (
     ACTION_TITLE_MAX_LENGTH,
@@ -63,6 +64,18 @@ from workshops.services import (
 )
 
 MAX_IMPORT_BYTES = 5 * 1024 * 1024
+# Rows a document may hold: several times what a real room writes (300 phones, about 5
+# post-its each, a few transactions a basket), so that no file a facilitator uploads can
+# hold the database for seconds (docs/restitution.md, "Import").
+MAX_PARTICIPANTS = 1_000
+MAX_POSTITS = 3_000
+MAX_BASKETS = MAX_TABLES * MAX_TERRITORIES * (MAX_TERRITORIES - 1) // 2
+MAX_TRANSACTIONS = 3_000
+MAX_NEEDS_PER_TRANSACTION = 100  # a receiver's needs at one table
+MAX_ANSWERED_NEEDS = 10_000
+MAX_FEEDBACK = 3_000
+MAX_DOTS_IN_FILE = MAX_PARTICIPANTS * MAX_DOTS
+IMPORT_BATCH = 200  # rows a write transaction holds at most
 CARD_FAMILIES = ("purpose", "carrier", "horizon", "intensity")
 
 # The fields of each kind of row, as restitution/document.py writes them: nothing else is read.
@@ -370,7 +383,9 @@ def validate(document, *, template: bool) -> None:
             _fail(path, _("the table %(number)s appears twice") % {"number": number})
         numbers.add(number)
         seated = set()
-        for k, s in enumerate(_list(_field(t, "subgroups", path, list), f"{path}.subgroups")):
+        for k, s in enumerate(
+            _list(_field(t, "subgroups", path, list), f"{path}.subgroups", MAX_TERRITORIES)
+        ):
             spath = f"{path}.subgroups[{k}]"
             _row(s, spath, SUBGROUP_FIELDS)
             territory = _ref(s, "territory", spath, territory_ids)
@@ -417,7 +432,7 @@ def validate(document, *, template: bool) -> None:
     if template:
         return
 
-    participants = _list(doc["participants"], "participants")
+    participants = _list(doc["participants"], "participants", MAX_PARTICIPANTS)
     for n, p in enumerate(participants):
         path = f"participants[{n}]"
         _row(p, path, PARTICIPANT_FIELDS)
@@ -425,7 +440,7 @@ def validate(document, *, template: bool) -> None:
         _field(p, "first_name", path, str, model=Participant, blank=False)
     participant_ids = _ids(participants, "participants")
 
-    postits = _list(doc["postits"], "postits")
+    postits = _list(doc["postits"], "postits", MAX_POSTITS)
     postit_subgroup = {}
     for n, p in enumerate(postits):
         path = f"postits[{n}]"
@@ -439,7 +454,7 @@ def validate(document, *, template: bool) -> None:
         _field(p, "theme", path, str, model=PostIt)
     postit_ids = _ids(postits, "postits")
 
-    baskets = _list(doc["baskets"], "baskets")
+    baskets = _list(doc["baskets"], "baskets", MAX_BASKETS)
     basket_sides, pairs = {}, set()
     for n, b in enumerate(baskets):
         path = f"baskets[{n}]"
@@ -452,7 +467,8 @@ def validate(document, *, template: bool) -> None:
         basket_sides[_field(b, "id", path, int)] = (a, z)
     basket_ids = _ids(baskets, "baskets")
 
-    transactions = _list(doc["transactions"], "transactions")
+    transactions = _list(doc["transactions"], "transactions", MAX_TRANSACTIONS)
+    answered_needs = 0
     for n, t in enumerate(transactions):
         path = f"transactions[{n}]"
         _row(t, path, TRANSACTION_FIELDS)
@@ -463,7 +479,7 @@ def validate(document, *, template: bool) -> None:
         offer = _ref(t, "offer", path, postit_ids)
         if postit_subgroup[offer] != (giver, "offer"):
             _fail(f"{path}.offer", _("the offer must be an offer post-it of the giver"))
-        needs = _list(_field(t, "needs", path, list), f"{path}.needs")
+        needs = _list(_field(t, "needs", path, list), f"{path}.needs", MAX_NEEDS_PER_TRANSACTION)
         receiver = z if giver == a else a
         for need in needs:
             if (
@@ -474,6 +490,12 @@ def validate(document, *, template: bool) -> None:
                 _fail(f"{path}.needs", _("each need must be a need post-it of the receiver"))
         if len(set(needs)) != len(needs):
             _fail(f"{path}.needs", _("a need appears twice"))
+        answered_needs += len(needs)
+        if answered_needs > MAX_ANSWERED_NEEDS:
+            _fail(
+                "transactions",
+                _("at most %(limit)s answered needs") % {"limit": MAX_ANSWERED_NEEDS},
+            )
         _field(t, "note", path, str, model=Transaction)
         _field(t, "value", path, int, null=True, low=SCORE_MIN, high=SCORE_MAX)
         _field(t, "effort", path, int, null=True, low=SCORE_MIN, high=SCORE_MAX)
@@ -481,7 +503,7 @@ def validate(document, *, template: bool) -> None:
     transaction_ids = _ids(transactions, "transactions")
 
     seen_baskets = set()
-    for n, c in enumerate(_list(doc["conditions"], "conditions")):
+    for n, c in enumerate(_list(doc["conditions"], "conditions", MAX_BASKETS)):
         path = f"conditions[{n}]"
         _row(c, path, CONDITIONS_FIELDS)
         basket = _ref(c, "basket", path, basket_ids)
@@ -496,7 +518,9 @@ def validate(document, *, template: bool) -> None:
             if card is not None and choice_family[card] != family:
                 _fail(f"{path}.{family}", _("this card belongs to another family"))
         answered = set()
-        for k, a in enumerate(_list(_field(c, "answers", path, list), f"{path}.answers")):
+        for k, a in enumerate(
+            _list(_field(c, "answers", path, list), f"{path}.answers", MAX_CONDITION_ITEMS)
+        ):
             apath = f"{path}.answers[{k}]"
             _row(a, apath, ANSWER_FIELDS)
             item = _ref(a, "item", apath, item_ids)
@@ -506,14 +530,14 @@ def validate(document, *, template: bool) -> None:
             _field(a, "checked", apath, bool)
             _field(a, "text", apath, str, model=ConditionAnswer)
 
-    for n, a in enumerate(_list(doc["feedback"], "feedback")):
+    for n, a in enumerate(_list(doc["feedback"], "feedback", MAX_FEEDBACK)):
         path = f"feedback[{n}]"
         _row(a, path, FEEDBACK_FIELDS)
         _field(a, "question", path, int, low=0, high=MAX_QUESTIONS - 1)
         _field(a, "text", path, str, model=Answer, blank=False)
         _field(a, "shown", path, bool)
         _ref(a, "author", path, participant_ids)
-    for n, d in enumerate(_list(doc["dots"], "dots")):
+    for n, d in enumerate(_list(doc["dots"], "dots", MAX_DOTS_IN_FILE)):
         path = f"dots[{n}]"
         _row(d, path, DOT_FIELDS)
         _ref(d, "participant", path, participant_ids)
@@ -548,7 +572,7 @@ def _validate_restitution(value, territory_ids, basket_ids, transaction_ids) -> 
         _text(t, "text", path, TEXT_MAX_LENGTH)
     seen = set()
     for n, b in enumerate(
-        _list(_field(doc, "baskets", "restitution", list), "restitution.baskets")
+        _list(_field(doc, "baskets", "restitution", list), "restitution.baskets", MAX_BASKETS)
     ):
         path = f"restitution.baskets[{n}]"
         _row(b, path, BASKET_CHOICE_FIELDS)
@@ -560,7 +584,7 @@ def _validate_restitution(value, territory_ids, basket_ids, transaction_ids) -> 
         _text(b, "synthesis", path, TEXT_MAX_LENGTH)
     seen = set()
     for n, a in enumerate(
-        _list(_field(doc, "actions", "restitution", list), "restitution.actions")
+        _list(_field(doc, "actions", "restitution", list), "restitution.actions", MAX_TRANSACTIONS)
     ):
         path = f"restitution.actions[{n}]"
         _row(a, path, ACTION_CHOICE_FIELDS)
@@ -595,8 +619,40 @@ def _new_code() -> str:
     raise RuntimeError("could not draw a free join code")
 
 
-@transaction.atomic
 def _write(doc: dict, *, created_by, template: bool) -> Workshop:
+    """The rows, a few hundred at a time: each batch is its own short transaction, so a
+    large file never holds a live workshop's writes (SQLite's one writer) for seconds. The
+    new workshop has a new code and one facilitator, the importer, so nobody else sees it
+    half written; if a write fails, what was written is deleted again."""
+    created = Created()
+    try:
+        return _write_rows(doc, created_by=created_by, template=template, created=created)
+    except BaseException:
+        created.undo()
+        raise
+
+
+class Created:
+    """What an import wrote so far, to take back if it fails part-way."""
+
+    def __init__(self):
+        self.workshop: Workshop | None = None
+        self.territories: list[Territory] = []
+
+    def undo(self) -> None:
+        if self.workshop is not None:
+            deletion.delete_unconfirmed(self.workshop)
+        Territory.objects.filter(pk__in=[t.pk for t in self.territories], workshops=None).delete()
+
+
+def _save(rows) -> None:
+    """Inserts unsaved rows of one model (their keys are set, as bulk_create does)."""
+    rows = list(rows)  # built before the batch's transaction opens
+    for start in range(0, len(rows), IMPORT_BATCH):
+        type(rows[0]).objects.bulk_create(rows[start : start + IMPORT_BATCH])
+
+
+def _write_rows(doc: dict, *, created_by, template: bool, created: Created) -> Workshop:
     w = doc["workshop"]
     workshop = Workshop.objects.create(
         title=w["title"],
@@ -609,6 +665,7 @@ def _write(doc: dict, *, created_by, template: bool) -> Workshop:
         code=_new_code(),
         created_by=created_by,
     )
+    created.workshop = workshop
     workshop.facilitators.add(created_by)
 
     territory = {}
@@ -622,7 +679,8 @@ def _write(doc: dict, *, created_by, template: bool) -> Workshop:
             found = Territory.objects.create(
                 **{k: t[k] for k in ("name", "short_name", "kind", "color", "sheet")},
             )
-            KeyFact.objects.bulk_create(
+            created.territories.append(found)
+            _save(
                 KeyFact(
                     territory=found,
                     position=n,
@@ -633,7 +691,7 @@ def _write(doc: dict, *, created_by, template: bool) -> Workshop:
         territory[t["id"]] = found
     workshop.territories.set(territory.values())
 
-    Phase.objects.bulk_create(
+    _save(
         Phase(workshop=workshop, position=n, **{key: p[key] for key in PHASE_FIELDS})
         for n, p in enumerate(doc["phases"])
     )
@@ -642,7 +700,7 @@ def _write(doc: dict, *, created_by, template: bool) -> Workshop:
         table = Table.objects.create(workshop=workshop, number=t["number"])
         for s in t["subgroups"]:
             subgroup[s["id"]] = SubGroup(table=table, territory=territory[s["territory"]])
-    SubGroup.objects.bulk_create(subgroup.values())
+    _save(subgroup.values())
 
     # The defaults a new workshop gets (baskets/conditions/receivers.py) give way to the file's.
     ConditionItem.objects.filter(workshop=workshop).delete()
@@ -651,7 +709,7 @@ def _write(doc: dict, *, created_by, template: bool) -> Workshop:
         i["id"]: ConditionItem(workshop=workshop, position=n, title=i["title"], hint=i["hint"])
         for n, i in enumerate(doc["condition_items"])
     }
-    ConditionItem.objects.bulk_create(item.values())
+    _save(item.values())
     positions: dict[str, int] = {}
     choice = {}
     for c in doc["alliance_choices"]:
@@ -659,7 +717,7 @@ def _write(doc: dict, *, created_by, template: bool) -> Workshop:
         choice[c["id"]] = AllianceChoice(
             workshop=workshop, family=c["family"], position=positions[c["family"]], label=c["label"]
         )
-    AllianceChoice.objects.bulk_create(choice.values())
+    _save(choice.values())
     if doc["plenary"] is not None:
         plenary = doc["plenary"]
         Plenary.objects.create(workshop=workshop, **{key: plenary[key] for key in PLENARY_FIELDS})
@@ -674,7 +732,7 @@ def _write(doc: dict, *, created_by, template: bool) -> Workshop:
         )
         for p in doc["participants"]
     }
-    Participant.objects.bulk_create(participant.values())
+    _save(participant.values())
     postit = {
         p["id"]: PostIt(
             subgroup=subgroup[p["subgroup"]],
@@ -685,7 +743,7 @@ def _write(doc: dict, *, created_by, template: bool) -> Workshop:
         )
         for p in doc["postits"]
     }
-    PostIt.objects.bulk_create(postit.values())
+    _save(postit.values())
     basket = {
         b["id"]: Basket(
             table=subgroup[b["side_a"]].table,
@@ -694,7 +752,7 @@ def _write(doc: dict, *, created_by, template: bool) -> Workshop:
         )
         for b in doc["baskets"]
     }
-    Basket.objects.bulk_create(basket.values())
+    _save(basket.values())
     trans = {
         t["id"]: Transaction(
             basket=basket[t["basket"]],
@@ -707,8 +765,8 @@ def _write(doc: dict, *, created_by, template: bool) -> Workshop:
         )
         for t in doc["transactions"]
     }
-    Transaction.objects.bulk_create(trans.values())
-    AnsweredNeed.objects.bulk_create(
+    _save(trans.values())
+    _save(
         AnsweredNeed(transaction=trans[t["id"]], need=postit[n])
         for t in doc["transactions"]
         for n in t["needs"]
@@ -723,13 +781,13 @@ def _write(doc: dict, *, created_by, template: bool) -> Workshop:
         )
         for c in doc["conditions"]
     ]
-    BasketConditions.objects.bulk_create(conditions)
-    ConditionAnswer.objects.bulk_create(
+    _save(conditions)
+    _save(
         ConditionAnswer(conditions=row, item=item[a["item"]], checked=a["checked"], text=a["text"])
         for row, c in zip(conditions, doc["conditions"], strict=True)
         for a in c["answers"]
     )
-    Answer.objects.bulk_create(
+    _save(
         Answer(
             workshop=workshop,
             author=participant[a["author"]],
@@ -740,8 +798,8 @@ def _write(doc: dict, *, created_by, template: bool) -> Workshop:
         for a in doc["feedback"]
     )
     voters = {d["participant"] for d in doc["dots"]}
-    DotBudget.objects.bulk_create(DotBudget(participant=participant[v]) for v in sorted(voters))
-    Dot.objects.bulk_create(
+    _save(DotBudget(participant=participant[v]) for v in sorted(voters))
+    _save(
         Dot(
             participant=participant[d["participant"]],
             basket=basket.get(d["basket"]),
@@ -750,7 +808,7 @@ def _write(doc: dict, *, created_by, template: bool) -> Workshop:
         for d in doc["dots"]
     )
     curation = doc.get("restitution") or {"texts": [], "baskets": [], "actions": []}
-    SectionText.objects.bulk_create(
+    _save(
         SectionText(
             workshop=workshop,
             section=t["section"],
@@ -759,11 +817,11 @@ def _write(doc: dict, *, created_by, template: bool) -> Workshop:
         )
         for t in curation["texts"]
     )
-    BasketChoice.objects.bulk_create(
+    _save(
         BasketChoice(basket=basket[b["basket"]], featured=b["featured"], synthesis=b["synthesis"])
         for b in curation["baskets"]
     )
-    ActionChoice.objects.bulk_create(
+    _save(
         ActionChoice(
             transaction=trans[a["transaction"]],
             status=a["status"],

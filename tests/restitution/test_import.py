@@ -4,10 +4,11 @@ import copy
 import json
 
 import pytest
+from django.db import IntegrityError
 
 from baskets.models import AllianceChoice, Basket, ConditionItem, Transaction
 from plenary.models import Plenary
-from restitution import exports
+from restitution import exports, importer
 from restitution.document import workshop_document
 from restitution.importer import MAX_IMPORT_BYTES, ImportRefused, import_workshop
 from territories.models import Territory
@@ -243,3 +244,50 @@ def test_a_failure_during_the_writes_leaves_nothing(full_workshop, owner, monkey
     with pytest.raises(ImportRefused):
         import_workshop(exports.json_bytes(full_workshop), created_by=owner, template=False)
     assert counts() == before
+
+
+@pytest.mark.parametrize(
+    "key,limit",
+    [
+        ("participants", importer.MAX_PARTICIPANTS),
+        ("postits", importer.MAX_POSTITS),
+        ("transactions", importer.MAX_TRANSACTIONS),
+        ("feedback", importer.MAX_FEEDBACK),
+        ("dots", importer.MAX_DOTS_IN_FILE),
+    ],
+)
+def test_a_file_over_a_row_limit_is_refused_before_anything_is_read(
+    full_workshop, owner, key, limit
+):
+    document = workshop_document(full_workshop)
+    document[key] = [document[key][0]] * (limit + 1)
+    before = counts()
+    with pytest.raises(ImportRefused) as refused:
+        import_workshop(json.dumps(document).encode(), created_by=owner, template=False)
+    assert key in str(refused.value) and f"{limit}" in str(refused.value).replace("\u202f", "")
+    assert counts() == before
+
+
+def test_a_failure_part_way_takes_back_the_territories_it_created(
+    full_workshop, owner, monkeypatch
+):
+    """The rows are written in short batches (a live workshop's writes get in between):
+    a failure after some of them deletes the new workshop and the new territory again."""
+
+    def boom(*args, **kwargs):
+        raise IntegrityError("boom")
+
+    document = workshop_document(full_workshop)
+    document["territories"][0]["name"] = "Quimper Cornouaille"
+    monkeypatch.setattr(importer.Dot.objects, "bulk_create", boom)
+    before = counts()
+    with pytest.raises(ImportRefused):
+        import_workshop(json.dumps(document).encode(), created_by=owner, template=False)
+    assert counts() == before
+    assert not Territory.objects.filter(name="Quimper Cornouaille").exists()
+
+
+def test_the_rows_go_in_batches(full_workshop, owner, monkeypatch):
+    monkeypatch.setattr(importer, "IMPORT_BATCH", 2)
+    copy_ = import_workshop(exports.json_bytes(full_workshop), created_by=owner, template=False)
+    assert workshop_document(copy_) == workshop_document(full_workshop)
