@@ -67,14 +67,23 @@ def largest_document() -> dict:
         {"id": n, "subgroup": subgroup_ids[(n - 1) % len(subgroup_ids)][0], "first_name": f"P{n}"}
         for n in range(1, importer.MAX_PARTICIPANTS + 1)
     ]
-    by_subgroup: dict[int, dict[str, list[int]]] = {s: {"offer": [], "need": []} for s, *_ in subgroup_ids}
+    by_subgroup: dict[int, dict[str, list[int]]] = {
+        s: {"offer": [], "need": []} for s, *_ in subgroup_ids
+    }
     postits = []
     for n in range(1, importer.MAX_POSTITS + 1):
         sid = subgroup_ids[(n - 1) % len(subgroup_ids)][0]
         kind = "offer" if (n - 1) // len(subgroup_ids) % 2 == 0 else "need"
         by_subgroup[sid][kind].append(n)
         postits.append(
-            {"id": n, "subgroup": sid, "author": None, "kind": kind, "text": f"Post-it {n} " * 8, "theme": ""}
+            {
+                "id": n,
+                "subgroup": sid,
+                "author": None,
+                "kind": kind,
+                "text": f"Post-it {n} " * 8,
+                "theme": "",
+            }
         )
     baskets, sides = [], {}
     for number in range(1, MAX_TABLES + 1):
@@ -88,7 +97,10 @@ def largest_document() -> dict:
         basket = (n - 1) % len(baskets) + 1
         a, z = sides[basket]
         needs = by_subgroup[z]["need"]
-        count = min(len(needs), (importer.MAX_ANSWERED_NEEDS - answered) // max(1, importer.MAX_TRANSACTIONS - n + 1))
+        count = min(
+            len(needs),
+            (importer.MAX_ANSWERED_NEEDS - answered) // max(1, importer.MAX_TRANSACTIONS - n + 1),
+        )
         answered += count
         transactions.append(
             {
@@ -166,7 +178,7 @@ def main() -> None:
     for run in range(1, args.repeat + 1):
         waits = []
 
-        def write_meanwhile(stop: threading.Event) -> None:
+        def write_meanwhile(stop: threading.Event, waits: list[float]) -> None:
             while not stop.is_set():
                 started = time.perf_counter()
                 PostIt.objects.create(subgroup=subgroup, kind="offer", text="pendant l'import")
@@ -175,7 +187,7 @@ def main() -> None:
             close_old_connections()
 
         stop = threading.Event()
-        writer = threading.Thread(target=write_meanwhile, args=(stop,))
+        writer = threading.Thread(target=write_meanwhile, args=(stop, waits))
         writer.start()
         time.sleep(0.2)
         started = time.perf_counter()
