@@ -30,8 +30,15 @@ run: $(VENV)/.run-deps
 	@# Hashed, gzipped copies in var/static that phones cache for good; quick when unchanged.
 	$(PY) manage.py collectstatic --noinput -v 0
 	@# The worker that builds the report's PDF in the background (docs/restitution.md)
-	@# runs beside Daphne and stops with it: Ctrl+C, or Daphne exiting, ends both.
-	$(PY) manage.py db_worker --no-reload -v 0 & worker=$$!; \
+	@# runs beside Daphne and stops with it: Ctrl+C, or Daphne exiting, ends both. If it
+	@# dies (killed, out of memory), it is started again, and the terminal says so.
+	( trap 'kill $$child 2>/dev/null; wait $$child 2>/dev/null; exit 0' TERM; \
+	  while :; do \
+	    $(PY) manage.py report_worker --no-reload -v 0 & child=$$!; \
+	    wait $$child; status=$$?; \
+	    [ $$status = 0 ] && break; \
+	    echo "The PDF worker stopped (exit $$status): starting it again in 2 s."; sleep 2; \
+	  done ) & worker=$$!; \
 	trap 'kill $$worker 2>/dev/null; wait $$worker 2>/dev/null' EXIT INT TERM; \
 	$(VENV)/bin/daphne -b $(HOST) -p $(PORT) config.asgi:application
 

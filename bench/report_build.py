@@ -1,6 +1,6 @@
 """The report's PDF built off the request path, on the large workshop of bench/restitution.py.
 
-A Daphne process and a `manage.py db_worker` process on a throwaway database, as `make
+A Daphne process and a `manage.py report_worker` process on a throwaway database, as `make
 run` starts them. The bench queues a build (as the "build" button does), then until it
 is ready: asks Daphne for a page every 0.2 s (how long each answer takes while the
 worker lays out the PDF) and reads the build's row every 0.1 s (how long each step
@@ -90,7 +90,7 @@ def main() -> None:
             stderr=subprocess.DEVNULL,
         ),
         subprocess.Popen(
-            [sys.executable, "manage.py", "db_worker", "--no-reload", "-v", "0"],
+            [sys.executable, "manage.py", "report_worker", "--no-reload", "-v", "0"],
             cwd=ROOT,
             env=env,
         ),

@@ -324,6 +324,9 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend", "QUEUES": ["default"]}}
 # A build that has not moved for this long (its worker died) may be started again.
 REPORT_BUILD_STALE_SECONDS = env_int("REPORT_BUILD_STALE_SECONDS", 300)
+# A running build's worker says it is alive this often; after four silent beats any other
+# worker queues the build again (restitution/worker.py).
+REPORT_BUILD_HEARTBEAT_SECONDS = env_int("REPORT_BUILD_HEARTBEAT_SECONDS", 5)
 # The largest PDF kept in the database; a larger one fails with a message saying so.
 REPORT_PDF_MAX_BYTES = env_int("REPORT_PDF_MAX_BYTES", 50 * 1024 * 1024)
 

@@ -9,6 +9,7 @@ from django_tasks import task
 
 from restitution import pdf, services
 from restitution.models import ReportBuild
+from restitution.worker import heartbeat
 
 logger = logging.getLogger(__name__)
 
@@ -23,11 +24,12 @@ def build_report(build_id: int) -> int:
     # The messages are kept in the language the report was asked in.
     with translation.override(build.language):
         try:
-            raw = pdf.render_pdf(
-                build.workshop,
-                build.language,
-                progress=lambda step: services.record_step(build_id=build_id, step=step),
-            )
+            with heartbeat(build_id):
+                raw = pdf.render_pdf(
+                    build.workshop,
+                    build.language,
+                    progress=lambda step: services.record_step(build_id=build_id, step=step),
+                )
             services.finish(build_id=build_id, pdf=raw)
         except services.BuildFailed as refused:
             services.fail(build_id=build_id, message=str(refused))

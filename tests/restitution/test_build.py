@@ -303,8 +303,9 @@ def test_an_unexpected_error_is_logged_and_the_build_can_be_tried_again(
     assert ReportBuild.objects.get().status == "ready"
 
 
-def test_make_run_starts_the_worker_beside_daphne():
-    """`make run` alone builds PDFs: its recipe starts the worker and stops it with Daphne."""
+def test_make_run_starts_the_worker_beside_daphne_and_again_when_it_dies():
+    """`make run` alone builds PDFs: its recipe starts the worker, starts it again when it
+    exits with an error (and says so), and stops it with Daphne."""
     from django.conf import settings
 
     recipe = subprocess.run(
@@ -314,9 +315,11 @@ def test_make_run_starts_the_worker_beside_daphne():
         text=True,
         check=True,
     ).stdout
-    worker, daphne = recipe.index("manage.py db_worker --no-reload"), recipe.index("daphne -b")
+    worker, daphne = recipe.index("manage.py report_worker --no-reload"), recipe.index("daphne -b")
     assert worker < daphne
-    assert "trap 'kill $worker" in recipe[worker:daphne]
+    loop = recipe[recipe.rindex("while :", 0, worker) : daphne]
+    assert "starting it again" in loop and "break" in loop
+    assert "trap 'kill $worker" in loop
 
 
 @pytest.mark.django_db(transaction=True)
