@@ -7,6 +7,8 @@ class WorkshopsConfig(AppConfig):
     verbose_name = _("Workshops")
 
     def ready(self):
+        from workshops import lookups
         from workshops.ratelimit import check_trusted_proxies
 
+        lookups.register()
         check_trusted_proxies()
