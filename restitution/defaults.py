@@ -79,7 +79,7 @@ def _conditions(report) -> str:
 
 def _plenary(report) -> str:
     answers = sum(len(q.answers) for q in report.feedback)
-    dots = sum(n for _basket, n in report.dots)
+    dots = report.dots_placed  # featured baskets or not: what the room did
     if not answers + dots:
         return ""
     return _("%(answers)s shown on the wall; %(dots)s placed on the baskets.") % {
