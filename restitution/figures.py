@@ -3,8 +3,9 @@ from the Report, `templates/restitution/report/figures/` turns the shapes into S
 Django's autoescape: a territory or theme name is text in a <text>, never markup).
 
 Printed in black and white they must still read: every bar carries its number, offers
-are solid and needs outlined, and a basket's bar points to the territory named at its end. Colours are
-`fill` attributes, not styles: the preview's CSP (style-src 'self') lets them through.
+are solid and needs outlined, and a basket's bar points to the territory named at its
+end. Colours are `fill` attributes, not styles: the preview's CSP (style-src 'self') lets
+them through.
 WeasyPrint lays out and draws SVG text one letter at a time (about as dear per letter as
 a line of the report), so labels are short names and numbers; the full text is beside
 each figure in HTML."""
