@@ -12,7 +12,7 @@ from tests.e2e.screens import ACTION_TIMEOUT_MS, sign_in
 from tests.e2e.test_console_clock import make_room, room_of
 from tests.e2e.test_phone_controls import MEASURE, MIN_TARGET
 from workshops import phases, services
-from workshops.models import Phase, Workshop
+from workshops.models import Workshop
 
 try:
     from playwright.sync_api import expect
@@ -74,17 +74,24 @@ LONG_TERRITORIES = [
     ("Communauté de communes du Kreiz-Breizh", "CCKB"),
     ("Loudéac Communauté Bretagne Centre", "LCBC"),
 ]
-BASKETS_BOXES = """() => [
-  document.querySelector("#console-baskets-title").getBoundingClientRect().toJSON(),
-  document.querySelector("#console-baskets tbody tr").getBoundingClientRect().toJSON(),
+BOXES_OF = """([title, first]) => [
+  document.querySelector(title).getBoundingClientRect().toJSON(),
+  document.querySelector(first).getBoundingClientRect().toJSON(),
 ]"""
+# The phase's own panel: its heading, then what the facilitator uses first in it.
+PHASE_PANEL = {
+    "negotiation": ("#console-baskets-title", "#console-baskets tbody tr"),
+    "conditions": ("#console-baskets-title", "#console-baskets tbody tr"),
+    "plenary": ("#console-plenary-title", "#presenter-next"),
+}
 
 
-@pytest.fixture(params=["negotiation", "conditions"])
-def baskets_phase(request, owner) -> int:
+@pytest.fixture(params=list(PHASE_PANEL))
+def baskets_phase(request, owner) -> tuple[int, str]:
     """4 territories with long names × 4 tables, a few transactions at every table (the
     issue's room), in the negotiation, then in the conditions (the same panel, each basket
-    with its verdict and conditions)."""
+    with its verdict and conditions), then in the plenary (the moderation's panel first,
+    the baskets' next)."""
     territories = [
         Territory.objects.create(name=name, short_name=short, kind="pays")
         for name, short in LONG_TERRITORIES
@@ -97,32 +104,35 @@ def baskets_phase(request, owner) -> int:
     for table in range(1, 5):
         give(basket_of(workshop, table, "BM", "COB"), "BM", "Bois-énergie local", value=4)
         give(basket_of(workshop, table, "BM", "CCKB"), "CCKB", "Méthanisation", effort=2)
-    if request.param == "conditions":
-        phase = workshop.phases.get(kind=Phase.Kind.CONDITIONS)
+    if request.param != "negotiation":
+        phase = workshop.phases.get(kind=request.param)
         workshop = phases.clock_command(workshop, phases.ClockCommand.GOTO, phase=phase)
-    return workshop.pk
+    return workshop.pk, request.param
 
 
-def test_it_shows_the_baskets_on_load_in_the_negotiation_and_the_conditions(
+def test_it_shows_the_phase_panel_on_load_from_the_negotiation_on(
     chromium_path, baskets_phase, daphne, browser
 ):
+    pk, kind = baskets_phase
+    title_selector, first_selector = PHASE_PANEL[kind]
     context = browser.new_context(base_url=daphne.url, viewport=LAPTOP, locale="fr-FR")
     context.set_default_timeout(ACTION_TIMEOUT_MS)
     console = context.new_page()
-    sign_in(console, f"/w/{baskets_phase}/console/")
+    sign_in(console, f"/w/{pk}/console/")
     expect(console.locator("body")).to_have_attribute("data-live", "on")
-    heading = console.locator("#console-baskets-title")
-    first_row = console.locator("#console-baskets tbody tr").first
-    expect(heading).to_be_in_viewport(ratio=1)
-    expect(first_row).to_be_in_viewport(ratio=1)
+    expect(console.locator(title_selector)).to_be_in_viewport(ratio=1)
+    expect(console.locator(first_selector).first).to_be_in_viewport(ratio=1)
     assert console.evaluate("window.scrollY") == 0
 
     # Read at once: the panel comes back with the tables' refresh (innerHTML).
-    title, row = console.evaluate(BASKETS_BOXES)
-    assert 0 <= title["top"] < row["top"], (title, row)
-    assert row["bottom"] <= LAPTOP["height"] and row["right"] <= LAPTOP["width"], row
+    title, first = console.evaluate(BOXES_OF, [title_selector, first_selector])
+    assert 0 <= title["top"] < first["top"], (title, first)
+    assert first["bottom"] <= LAPTOP["height"] and first["right"] <= LAPTOP["width"], first
     assert console.evaluate("document.scrollingElement.scrollWidth - window.innerWidth") <= 0
     # The rest is still there, below: the tables' presence and post-its, the phase list.
     for selector in ("#console-tables > .console-tables tbody tr", ".console-phases"):
         assert console.locator(selector).first.is_visible(), selector
+    if kind == "plenary":  # the baskets come after the moderation
+        plenary, baskets = console.evaluate(BOXES_OF, ["#console-plenary", "#console-baskets"])
+        assert plenary["bottom"] <= baskets["top"], (plenary, baskets)
     context.close()
