@@ -159,3 +159,5 @@ def test_dots_only_on_baskets_left_out_are_counted_not_denied(workshop, tmp_path
     assert "1 gommette posée en tout. 1 panier laissé hors du rapport en porte 1." in text
     assert "Aucune gommette sur les paniers du rapport." in text
     assert "Aucune gommette n'a été posée" not in text
+    # The section's default text agrees with its counts, and leaves out what it has not.
+    assert "1 gommette posée sur les paniers." in text and "0 réponse" not in text
