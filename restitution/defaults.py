@@ -79,13 +79,27 @@ def _conditions(report) -> str:
 
 def _plenary(report) -> str:
     answers = sum(len(q.answers) for q in report.feedback)
-    dots = sum(n for _basket, n in report.dots)
-    if not answers + dots:
-        return ""
-    return _("%(answers)s shown on the wall; %(dots)s placed on the baskets.") % {
-        "answers": ngettext("%(n)s answer", "%(n)s answers", answers) % {"n": answers},
-        "dots": ngettext("%(n)s sticky dot", "%(n)s sticky dots", dots) % {"n": dots},
-    }
+    dots = report.dots_placed  # featured baskets or not: what the room did
+    # Each part agrees with its own count ("1 gommette posée", "9 gommettes posées"), and
+    # a part with nothing to count is left out.
+    parts = []
+    if answers:
+        parts.append(
+            ngettext("%(n)s answer shown on the wall", "%(n)s answers shown on the wall", answers)
+            % {"n": answers}
+        )
+    if dots:
+        parts.append(
+            ngettext(
+                "%(n)s sticky dot placed on the baskets",
+                "%(n)s sticky dots placed on the baskets",
+                dots,
+            )
+            % {"n": dots}
+        )
+    if len(parts) == 2:
+        return _("%(first)s; %(second)s.") % {"first": parts[0], "second": parts[1]}
+    return _("%(only)s.") % {"only": parts[0]} if parts else ""
 
 
 def section(name: str, report) -> str:

@@ -3,8 +3,9 @@ from the Report, `templates/restitution/report/figures/` turns the shapes into S
 Django's autoescape: a territory or theme name is text in a <text>, never markup).
 
 Printed in black and white they must still read: every bar carries its number, offers
-are solid and needs outlined, and a basket's lean is written beside its bar. Colours are
-`fill` attributes, not styles: the preview's CSP (style-src 'self') lets them through.
+are solid and needs outlined, and a basket's bar points to the territory named at its
+end. Colours are `fill` attributes, not styles: the preview's CSP (style-src 'self') lets
+them through.
 WeasyPrint lays out and draws SVG text one letter at a time (about as dear per letter as
 a line of the report), so labels are short names and numbers; the full text is beside
 each figure in HTML."""
@@ -129,46 +130,48 @@ def postits_figure(report) -> Figure | None:
 
 
 def balance_figure(table) -> Figure | None:
-    """The balance of every basket of one table: each basket's gain difference as a bar
-    from the middle towards the side that gains more, over the tolerance band."""
+    """The balance of every basket of one table, drawn as the gauges of the console and
+    the projector read: each row names the basket's first territory on the left and its
+    second on the right, and its bar goes from the middle towards the one that gains
+    more (the one the basket leans to), over the tolerance band; the difference of the
+    two gains is written at the bar's end."""
     baskets = [b for b in table.baskets if b.transactions]
     if not baskets:
         return None
     tolerance = baskets[0].balance.tolerance
     reach = max([abs(b.balance.difference) for b in baskets] + [tolerance + 1])
-    name, half, row, top = 150.0, 150.0, 18.0, 20.0
+    name, half, row, top = 110.0, 150.0, 18.0, 20.0
     middle = name + half
-    scale = round((half - 10) / reach, 2)
+    # Room at the far end of the longest bar for its number.
+    scale = round((half - 24) / reach, 2)
     figure = Figure(
         f"fig-balance-{table.number}",
         _("Table %(n)s: the balance of each basket") % {"n": table.number},
-        middle + half + 30,
+        middle + half + name,
         top + row * len(baskets) + 6,
     )
     band = tolerance * scale
     figure.rects.append(
         Rect(middle - band, top - 4, 2 * band, row * len(baskets), "#dddddd", kind="band")
     )
-    # The legend (what A, B and the band mean) is the section's text, once.
+    # What the band and the sides mean is the section's text, once.
     figure.texts.append(Text(middle, 12, f"±{tolerance}", "middle", "head"))
-    figure.texts.append(Text(name, 12, "← A", kind="head"))
-    figure.texts.append(Text(middle + half, 12, "B →", "end", "head"))
     for n, basket in enumerate(baskets):
         y = top + n * row
-        balance = basket.balance
-        pair = f"{_shorten(label(basket.a), 10)}⇄{_shorten(label(basket.b), 10)}"
-        figure.texts.append(Text(name - 6, y + 9, pair, "end"))
-        difference = balance.difference
+        figure.texts.append(Text(middle - half - 6, y + 9, _shorten(label(basket.a), 18), "end"))
+        figure.texts.append(Text(middle + half + 6, y + 9, _shorten(label(basket.b), 18)))
+        difference = basket.balance.difference  # A's gain minus B's
         width = round(max(abs(difference) * scale, 1.5), 1)
-        if difference >= 0:
-            rect = Rect(middle - width, y, width, 11, colour(basket.a))
+        number = str(abs(difference))
+        if difference == 0:  # a sliver on the middle line: no side
+            figure.rects.append(Rect(middle - 0.75, y, 1.5, 11, GREY))
+            figure.texts.append(Text(middle + 4, y + 9, number, kind="value"))
+        elif difference > 0:  # A gains more: towards A, on the left
+            figure.rects.append(Rect(middle - width, y, width, 11, colour(basket.a)))
+            figure.texts.append(Text(middle - width - 3, y + 9, number, "end", "value"))
         else:
-            rect = Rect(middle, y, width, 11, colour(basket.b), True)
-        figure.rects.append(rect)
-        # The difference as a number, for black and white; the gains are in the text below.
-        figure.texts.append(
-            Text(middle + half + 6, y + 9, f"{difference:+d}" if difference else "0", kind="value")
-        )
+            figure.rects.append(Rect(middle, y, width, 11, colour(basket.b), True))
+            figure.texts.append(Text(middle + width + 3, y + 9, number, kind="value"))
     figure.lines.append(Line(middle, top - 4, middle, top + row * len(baskets) - 4))
     return figure
 

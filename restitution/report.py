@@ -14,7 +14,7 @@ from baskets.balance import Move, basket_balance
 from restitution import defaults
 from restitution.models import ActionStatus, Section
 from restitution.snapshot import Snapshot, snapshot
-from restitution.tables import GAUGES
+from restitution.tables import gauge_label
 from workshops.models import Workshop
 
 # Two post-its whose normalised texts are this close are the same idea written twice.
@@ -199,6 +199,20 @@ class Report:
     actions: list[Action] = field(default_factory=list)  # included or not, table order
 
     @property
+    def dots_left_out(self) -> int:
+        """Dots placed on the baskets (and their transactions) left out of the report."""
+        return sum(b.dots for b in self.left_out)
+
+    @property
+    def baskets_left_out_with_dots(self) -> int:
+        return sum(1 for b in self.left_out if b.dots)
+
+    @property
+    def dots_placed(self) -> int:
+        """Every dot the room placed, on featured baskets or not."""
+        return sum(count for _basket, count in self.dots) + self.dots_left_out
+
+    @property
     def action_groups(self) -> list[ActionGroup]:
         """The included actions by status, in the contract's order; empty groups out."""
         groups = [ActionGroup(value, label, []) for value, label in ActionStatus.choices]
@@ -231,6 +245,10 @@ def _synthesis(snap: Snapshot) -> list[TerritorySynthesis]:
         ]
         out.append(TerritorySynthesis(territory, lines))
     return out
+
+
+def _short(territory) -> str:
+    return territory.short_name or territory.name
 
 
 def _negotiation(snap: Snapshot) -> tuple[list[TableBaskets], list, list[BasketLine]]:
@@ -316,7 +334,7 @@ def _negotiation(snap: Snapshot) -> tuple[list[TableBaskets], list, list[BasketL
             b=b.territory,
             transactions=lines,
             balance=balance,
-            gauge=str(GAUGES.get(balance.gauge, balance.gauge)),
+            gauge=gauge_label(balance, _short(a.territory), _short(b.territory)),
             dots=total_dots,
             conditions=view,
             featured=featured,

@@ -18,7 +18,7 @@ from dataclasses import dataclass
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, pgettext
 
-from baskets.balance import Move, basket_balance
+from baskets.balance import Gauge, Move, basket_balance
 from restitution.snapshot import Snapshot
 
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
@@ -106,7 +106,11 @@ def _baskets(snap: Snapshot) -> Sheet:
                 balance.transactions,
                 balance.a.gain,
                 balance.b.gain,
-                str(GAUGES.get(balance.gauge, balance.gauge)),
+                gauge_label(
+                    balance,
+                    _territory(snap.subgroups[basket.side_a_id]),
+                    _territory(snap.subgroups[basket.side_b_id]),
+                ),
                 verdicts.get(basket.pk, ""),
             ]
         )
@@ -130,9 +134,17 @@ def _baskets(snap: Snapshot) -> Sheet:
 GAUGES = {
     "empty": gettext_lazy("Empty"),
     "balanced": gettext_lazy("Balanced"),
-    "leans_a": gettext_lazy("Leans to A"),
-    "leans_b": gettext_lazy("Leans to B"),
 }
+
+
+def gauge_label(balance, a: str, b: str) -> str:
+    """The gauge in words, naming the territory a basket leans to (``a`` and ``b``: the
+    names of its two sides), as the console and the projector say it."""
+    if balance.gauge == Gauge.LEANS_A:
+        return _("Leans to %(name)s") % {"name": a}
+    if balance.gauge == Gauge.LEANS_B:
+        return _("Leans to %(name)s") % {"name": b}
+    return str(GAUGES.get(balance.gauge, balance.gauge))
 
 
 def _transactions(snap: Snapshot) -> Sheet:

@@ -60,7 +60,9 @@ def test_baskets_csv(full_workshop):
     assert header[:3] == ["Table", "Territoire A", "Territoire B"]
     assert len(body) == 9  # 3 tables × 3 pairs
     traded = [row for row in body if row[3] == "1"]
-    assert traded == [["1", "BM", "PdB", "1", "-2", "4", "Penche vers B", "Équilibré à condition"]]
+    assert traded == [
+        ["1", "BM", "PdB", "1", "-2", "4", "Penche vers PdB", "Équilibré à condition"]
+    ]
 
 
 def test_transactions_csv(full_workshop):

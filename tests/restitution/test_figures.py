@@ -26,8 +26,8 @@ def test_the_figures_count_what_the_workshop_holds(full_workshop):
     by_table = {t.number: figures.balance_figure(t) for t in data.negotiation}
     assert len(by_table[1].bars) == 1  # the one basket with a transaction
     assert set(by_table) == {1}  # empty baskets are left out by default: no figure
-    # BM gives (effort 2: gain -2), PdB receives (value 4: gain 4): B's side, outlined.
-    assert [t.text for t in by_table[1].texts if t.kind == "value"] == ["-6"]
+    # BM gives (effort 2: gain -2), PdB receives (value 4: gain 4): PdB's side, outlined.
+    assert [t.text for t in by_table[1].texts if t.kind == "value"] == ["6"]
     assert by_table[1].bars[0].outline
     dots = figures.dots_figure(data)
     assert len(dots.bars) == 1
