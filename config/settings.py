@@ -327,6 +327,8 @@ REPORT_BUILD_STALE_SECONDS = env_int("REPORT_BUILD_STALE_SECONDS", 300)
 # A running build's worker says it is alive this often; after four silent beats any other
 # worker queues the build again (restitution/worker.py).
 REPORT_BUILD_HEARTBEAT_SECONDS = env_int("REPORT_BUILD_HEARTBEAT_SECONDS", 5)
+# Queued or running builds one facilitator may have at once (one per workshop besides).
+REPORT_BUILDS_PER_USER = env_int("REPORT_BUILDS_PER_USER", 2)
 # The largest PDF kept in the database; a larger one fails with a message saying so.
 REPORT_PDF_MAX_BYTES = env_int("REPORT_PDF_MAX_BYTES", 50 * 1024 * 1024)
 

@@ -85,10 +85,11 @@ class ReportBuild(models.Model):
         ordering = ["-created", "-pk"]
         constraints = [
             # A second click while one is building joins it rather than start another.
+            # One at a time per workshop, whatever the language: fair between organisers.
             models.UniqueConstraint(
-                fields=["workshop", "language"],
+                fields=["workshop"],
                 condition=Q(status__in=PENDING),
-                name="one_pending_report_build",
+                name="one_pending_report_build_per_workshop",
             ),
             models.CheckConstraint(condition=Q(progress__lte=100), name="report_progress_max"),
         ]

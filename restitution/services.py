@@ -15,8 +15,10 @@ stripped and capped (the model's validators refuse more).
 """
 
 import logging
+from datetime import timedelta
 
 from django.conf import settings
+from django.contrib.auth import get_user_model
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.db.transaction import atomic
@@ -52,24 +54,66 @@ class BuildFailed(Exception):
     """A build ended in failure with a message meant for the facilitator."""
 
 
-def _pending(workshop, language: str):
-    return ReportBuild.objects.without_pdf().pending().filter(workshop=workshop, language=language)
+class BuildRefused(Exception):
+    """A build cannot be queued now (fairness between organisers); the message says when
+    it can, for the facilitator. ``status`` is the HTTP answer (409 or 429)."""
+
+    def __init__(self, message: str, status: int):
+        super().__init__(message)
+        self.status = status
+
+
+def _pending(workshop):
+    return ReportBuild.objects.without_pdf().pending().filter(workshop=workshop)
+
+
+def _live_builds_of(user) -> int:
+    """The user's queued or running builds that still move (a stale one no longer counts)."""
+    alive_since = timezone.now() - timedelta(seconds=settings.REPORT_BUILD_STALE_SECONDS)
+    return ReportBuild.objects.pending().filter(requested_by=user, touched__gte=alive_since).count()
+
+
+def _join_or_refuse(current: ReportBuild, language: str) -> tuple[ReportBuild, bool]:
+    if current.language == language:
+        return current, False
+    raise BuildRefused(
+        _(
+            "The report in another language is being built: ask for this one as soon as "
+            "it is ready."
+        ),
+        status=409,
+    )
 
 
 def request_build(*, workshop, language: str, user) -> tuple[ReportBuild, bool]:
-    """The build under way for this workshop and language, or a new one queued:
-    ``(build, created)``. A stale one (its worker died) is marked failed and replaced."""
+    """The build under way for this workshop, or a new one queued: ``(build, created)``.
+    A stale one (its worker died) is marked failed and replaced.
+
+    Fair between organisers (a few builds run one after the other on one worker): one
+    queued or running build per workshop (another language waits for it: ``BuildRefused``
+    409), and at most ``REPORT_BUILDS_PER_USER`` per facilitator (429)."""
     from restitution.tasks import build_report  # the task calls this module: import late
 
     with transaction.atomic():
-        current = _pending(workshop, language).select_for_update().first()
+        if user is not None:  # one facilitator's requests, one after the other
+            get_user_model().objects.select_for_update().filter(pk=user.pk).first()
+        current = _pending(workshop).select_for_update().first()
         if current is not None and not current.stale:
-            return current, False
+            return _join_or_refuse(current, language)
         if current is not None:
             _abandon(current)
+        if user is not None and _live_builds_of(user) >= settings.REPORT_BUILDS_PER_USER:
+            raise BuildRefused(
+                _(
+                    "You already have %(count)s reports being built: ask for this one as "
+                    "soon as one of them is ready."
+                )
+                % {"count": settings.REPORT_BUILDS_PER_USER},
+                status=429,
+            )
         build = ReportBuild(workshop=workshop, language=language, requested_by=user)
-        # The database enforces one pending build per workshop and language (a partial
-        # unique index); two clicks at once end in the IntegrityError below.
+        # The database enforces one pending build per workshop (a partial unique index);
+        # two clicks at once end in the IntegrityError below.
         build.full_clean(validate_constraints=False)
         try:
             with transaction.atomic():
@@ -82,7 +126,7 @@ def request_build(*, workshop, language: str, user) -> tuple[ReportBuild, bool]:
             build.save(update_fields=["task_id"])
             return build, True
     # Another request queued one between our read and our insert: join it.
-    return _pending(workshop, language).get(), False
+    return _join_or_refuse(_pending(workshop).get(), language)
 
 
 def _abandon(build: ReportBuild) -> None:

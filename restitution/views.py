@@ -47,7 +47,10 @@ def pdf_build(request: HttpRequest, pk: int) -> HttpResponse:
     """Queues the PDF's build, or joins the one under way; never renders it here."""
     workshop = access.get_workshop_for_facilitator(request, pk)
     lang = pdf.language(workshop, request.POST.get("lang"))
-    services.request_build(workshop=workshop, language=lang, user=request.user)
+    try:
+        services.request_build(workshop=workshop, language=lang, user=request.user)
+    except services.BuildRefused as refused:
+        return _progress(request, workshop, lang, refusal=str(refused), status=refused.status)
     if request.htmx:
         return _progress(request, workshop, lang)
     return redirect(_progress_url(workshop, lang))
@@ -62,10 +65,16 @@ def pdf_progress(request: HttpRequest, pk: int) -> HttpResponse:
     return _progress(request, workshop, pdf.language(workshop, request.GET.get("lang")))
 
 
-def _progress(request: HttpRequest, workshop, lang: str) -> HttpResponse:
-    context = {"workshop": workshop, "build": selectors.build_state(workshop, lang)}
+def _progress(
+    request: HttpRequest, workshop, lang: str, *, refusal: str = "", status: int = 200
+) -> HttpResponse:
+    context = {
+        "workshop": workshop,
+        "build": selectors.build_state(workshop, lang),
+        "refusal": refusal,
+    }
     template = "restitution/_build.html" if request.htmx else "restitution/pdf.html"
-    return render(request, template, context)
+    return render(request, template, context, status=status)
 
 
 @login_required

@@ -100,9 +100,9 @@ def test_a_second_click_joins_the_build_under_way(workshop, laptop, cofacilitato
     user_client(cofacilitator).post(build_url(workshop), {"lang": "fr"}, **HTMX)
     assert ReportBuild.objects.count() == 1
     assert DBTaskResult.objects.count() == 1
-    # Another language is another report.
-    laptop.post(build_url(workshop), {"lang": "en"}, **HTMX)
-    assert ReportBuild.objects.count() == 2
+    # Another language waits for this one (one build at a time per workshop).
+    assert laptop.post(build_url(workshop), {"lang": "en"}, **HTMX).status_code == 409
+    assert ReportBuild.objects.count() == 1
 
 
 @pytest.mark.django_db(transaction=True)
@@ -334,17 +334,30 @@ def test_the_admin_lists_the_builds_without_their_pdf(workshop, laptop, staff_us
 
 
 @pytest.mark.django_db(transaction=True)
-def test_two_worker_processes_run_each_build_once(workshop, other_workshop, owner):
+def test_two_worker_processes_run_each_build_once(
+    workshop, other_workshop, owner, other_facilitator, territories
+):
     """Two `db_worker` processes on the same queue, as on a deployment with several:
     each task is claimed by one of them (SELECT … FOR UPDATE SKIP LOCKED) and each
-    build is made once."""
+    build is made once. Four workshops, two organisers (a few builds each at most)."""
     from django.conf import settings
 
     from tests.e2e.servers import daphne_env
+    from workshops import services as workshop_services
 
-    for room in (workshop, other_workshop):
-        for lang in ("fr", "en"):
-            services.request_build(workshop=room, language=lang, user=owner)
+    more = {
+        user: workshop_services.workshop_create(
+            created_by=user, title="Encore un", territories=territories, table_count=1
+        )
+        for user in (owner, other_facilitator)
+    }
+    for room, user, lang in (
+        (workshop, owner, "fr"),
+        (more[owner], owner, "en"),
+        (other_workshop, other_facilitator, "fr"),
+        (more[other_facilitator], other_facilitator, "en"),
+    ):
+        services.request_build(workshop=room, language=lang, user=user)
     env = daphne_env(connection.settings_dict, redis_url="")
     workers = [
         subprocess.Popen(
