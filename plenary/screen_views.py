@@ -81,13 +81,32 @@ def slide(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 @require_POST
 def move(request: HttpRequest, pk: int) -> HttpResponse:
+    """The console's and the presenter's keys: next, previous, first, or "go to" a table,
+    a pair or a basket (``to``); another order, the empty baskets shown or skipped."""
     workshop = access.facilitated(request, pk)
-    order = request.POST.get("order") or None
+    empty = request.POST.get("empty")
     try:
-        services.presenter_move(workshop=workshop, to=request.POST.get("to", ""), order=order)
+        services.presenter_move(
+            workshop=workshop,
+            to=request.POST.get("to", ""),
+            order=request.POST.get("order") or None,
+            include_empty=None if empty not in ("0", "1") else empty == "1",
+        )
     except ValidationError:
         return HttpResponseBadRequest()
     return _done(request, pk)
+
+
+@login_required
+@require_POST
+def parts(request: HttpRequest, pk: int) -> HttpResponse:
+    """The presenter's screen says how many parts the basket on show takes (presenter.js)."""
+    workshop = access.facilitated(request, pk)
+    basket, count = request.POST.get("basket", ""), request.POST.get("parts", "")
+    if not (basket.isdecimal() and count.isdecimal() and len(basket + count) < 20):
+        return HttpResponseBadRequest()
+    services.presenter_parts(workshop=workshop, basket_id=int(basket), parts=int(count))
+    return HttpResponse(status=204)
 
 
 @login_required

@@ -220,23 +220,84 @@ def dot_take_back(*, participant: Participant, item: Item) -> None:
 # Presenter ---------------------------------------------------------------------
 
 
+# The part a "previous" lands on: the basket's last, whatever the screen makes of it
+# (presenter.js shows the last part it has; ``presenter_parts`` brings it back in range).
+LAST_PART = 32767
+
+
+def _locked_plenary(workshop: Workshop) -> Plenary:
+    return Plenary.objects.select_for_update().get(pk=plenary_of(workshop).pk)
+
+
 @transaction.atomic
-def presenter_move(*, workshop: Workshop, to: str, order: str | None = None) -> Plenary:
-    """ "next", "prev" or "first" (and, with it, maybe another order of the baskets)."""
-    plenary = Plenary.objects.select_for_update().get(pk=plenary_of(workshop).pk)
+def presenter_move(
+    *,
+    workshop: Workshop,
+    to: str,
+    order: str | None = None,
+    include_empty: bool | None = None,
+) -> Plenary:
+    """Where the presenter goes: "next" or "prev" (a part of the basket, then the next or
+    previous basket), "first", or a place ("table:3", "pair:4-7", "basket:12"). With
+    another ``order`` or ``include_empty``, the same basket stays on show if it can."""
+    plenary = _locked_plenary(workshop)
+    before = selectors.slides_of(workshop, plenary)
+    current = before[min(plenary.slide, len(before) - 1)].basket.pk if before else None
     if order is not None:
         if order not in Plenary.Order.values:
             raise ValidationError(_("Choose tables or pairs."))
         plenary.order = order
-    count = selectors.slide_count(workshop, plenary.order)
-    if to == "first" or order is not None:
-        plenary.slide = 0
+    if include_empty is not None:
+        plenary.include_empty = include_empty
+    shown = selectors.slides_of(workshop, plenary)
+    last = max(len(shown) - 1, 0)
+    part, slide = 0, plenary.slide
+    if order is not None and to != "stay":
+        slide = 0
+    elif to in ("stay", "") and (order is not None or include_empty is not None):
+        found = selectors.slide_index(shown, f"basket:{current}") if current else None
+        slide, part = (found, plenary.part) if found is not None else (0, 0)
+    elif to == "first":
+        slide = 0
     elif to == "next":
-        plenary.slide = min(plenary.slide + 1, max(count - 1, 0))
+        if plenary.part + 1 < plenary.parts:
+            part = plenary.part + 1
+        elif plenary.slide < last:
+            slide = plenary.slide + 1
+        else:
+            part = min(plenary.part, plenary.parts - 1)
     elif to == "prev":
-        plenary.slide = max(plenary.slide - 1, 0)
+        if 0 < plenary.part < LAST_PART:
+            part = min(plenary.part, plenary.parts) - 1
+        elif plenary.slide > 0:
+            slide, part = plenary.slide - 1, LAST_PART
     else:
-        raise ValidationError(_("Choose next or previous."))
-    plenary.save(update_fields=["slide", "order"])
+        found = selectors.slide_index(shown, to)
+        if found is None:
+            raise ValidationError(_("Nothing to show there."))
+        slide = found
+    slide = min(slide, last)
+    if slide != plenary.slide or (order is not None and to != "stay"):
+        plenary.parts = 1  # the screen measures the new basket and says
+    plenary.slide, plenary.part = slide, part
+    plenary.save(update_fields=["slide", "part", "parts", "order", "include_empty"])
     after_commit(broadcast.broadcast_slide, workshop.pk)
+    return plenary
+
+
+@transaction.atomic
+def presenter_parts(*, workshop: Workshop, basket_id: int, parts: int) -> Plenary:
+    """The presenter's screen measured the basket on show: it takes ``parts`` screens.
+    Said for another basket than the one on show (it moved meanwhile), it is ignored."""
+    plenary = _locked_plenary(workshop)
+    shown = selectors.slides_of(workshop, plenary)
+    index = min(plenary.slide, len(shown) - 1)
+    if not shown or shown[index].basket.pk != basket_id:
+        return plenary
+    parts = max(1, min(parts, LAST_PART))
+    part = min(plenary.part, parts - 1)
+    if (parts, part) != (plenary.parts, plenary.part):
+        plenary.parts, plenary.part = parts, part
+        plenary.save(update_fields=["parts", "part"])
+        after_commit(broadcast.broadcast_position, workshop.pk)
     return plenary

@@ -82,7 +82,7 @@ def test_voting_opened_tells_every_phone_to_fetch_its_dots(
 
 @pytest.mark.django_db
 def test_a_slide_moved_is_rendered_once_for_every_screen(
-    plenary, workshop, listen, django_capture_on_commit_callbacks
+    every_basket, workshop, listen, django_capture_on_commit_callbacks
 ):
     screens = listen(screens_group(workshop.pk))
     before = renders("plenary_slide_renders")
