@@ -85,6 +85,9 @@ def move(request: HttpRequest, pk: int) -> HttpResponse:
     a pair or a basket (``to``); another order, the empty baskets shown or skipped."""
     workshop = access.facilitated(request, pk)
     empty = request.POST.get("empty")
+    measured = _measured(request)
+    if measured is not None:
+        services.presenter_parts(workshop=workshop, basket_id=measured[0], parts=measured[1])
     try:
         services.presenter_move(
             workshop=workshop,
@@ -97,15 +100,23 @@ def move(request: HttpRequest, pk: int) -> HttpResponse:
     return _done(request, pk)
 
 
+def _measured(request: HttpRequest) -> tuple[int, int] | None:
+    """The basket the presenter's screen shows and the parts it cut it into, if sent."""
+    basket, count = request.POST.get("basket", ""), request.POST.get("parts", "")
+    if basket.isdecimal() and count.isdecimal() and len(basket + count) < 20:
+        return int(basket), int(count)
+    return None
+
+
 @login_required
 @require_POST
 def parts(request: HttpRequest, pk: int) -> HttpResponse:
     """The presenter's screen says how many parts the basket on show takes (presenter.js)."""
     workshop = access.facilitated(request, pk)
-    basket, count = request.POST.get("basket", ""), request.POST.get("parts", "")
-    if not (basket.isdecimal() and count.isdecimal() and len(basket + count) < 20):
+    measured = _measured(request)
+    if measured is None:
         return HttpResponseBadRequest()
-    services.presenter_parts(workshop=workshop, basket_id=int(basket), parts=int(count))
+    services.presenter_parts(workshop=workshop, basket_id=measured[0], parts=measured[1])
     return HttpResponse(status=204)
 
 

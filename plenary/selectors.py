@@ -322,7 +322,7 @@ def _tell_apart(bars: list[Bar]) -> None:
         key = (bar.table, bar.pair, bar.label, bar.detail)
         if same[key] > 1:
             numbers[key] += 1
-            bar.detail = f"{bar.detail} (#{numbers[key]})".strip()
+            bar.detail = " · ".join(filter(None, [bar.detail, f"#{numbers[key]}"]))
 
 
 def _pair_label(basket: Basket) -> str:

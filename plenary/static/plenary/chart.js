@@ -21,6 +21,12 @@
     if (!list) { state.pages = []; return; }
     var bars = barsOf(el);
     var pages = [];
+    // Measured with the pager on show: it takes its line whenever there is more than a page.
+    var pager = el.querySelector(".chart-pager");
+    if (pager) {
+      pager.hidden = false;
+      pager.textContent = pager.dataset.ranks;
+    }
     var first = 0;
     while (first < bars.length) {
       show(bars, first, bars.length);
