@@ -180,6 +180,38 @@ def test_the_chart_ranks_items_by_dots(voting, built, alice, bruno, workshop):
     assert chart.bars[0].label == "PdB → Bois-énergie"
 
 
+def test_chart_items_that_would_read_the_same_are_told_apart(
+    voting, built, alice, bruno, workshop, make_postit
+):
+    """The same offer given twice in one basket, for two needs: each bar names its table
+    and pair, and the needs tell the two apart; failing that, a number."""
+    from baskets import services as basket_services
+
+    basket, first, _ = built
+    goto(workshop, Phase.Kind.NEGOTIATION)
+    made = []
+    for need_text in ("Cantines", "Cantines", "Logements"):
+        offer = make_postit(fresh(alice), text="Veau Label Rouge", kind="offer")
+        need = make_postit(fresh(bruno), text=need_text, kind="need")
+        made.append(
+            basket_services.transaction_create(
+                basket=basket, by=fresh(alice), giver=alice.subgroup, offer=offer, needs=[need]
+            )
+        )
+    goto(workshop, Phase.Kind.PLENARY)
+    services.voting_set(workshop=workshop, open_=True)
+    for transaction in made:
+        place(alice, Item("t", transaction.pk))
+    bars = {bar.pk: bar for bar in selectors.chart(workshop).bars}
+    assert {bars[t.pk].pair for t in made} == {"BM ↔ PdB"}
+    assert {bars[t.pk].label for t in made} == {"BM → Veau Label Rouge"}
+    assert [bars[t.pk].detail for t in made] == ["Cantines · #1", "Cantines · #2", "Logements"]
+    services.results_set(workshop=workshop, shown=True)
+    html = selectors.render_chart(workshop)
+    assert 'T1 · <span dir="auto">BM ↔ PdB</span>' in html
+    assert "Cantines · #2" in html and "…" not in html
+
+
 def test_results_are_hidden_until_revealed(voting, built, alice, workshop):
     basket, _, _ = built
     place(alice, Item("b", basket.pk))
