@@ -78,9 +78,19 @@
   }
 
   document.addEventListener("DOMContentLoaded", function () {
-    if (!chart()) return;
+    var el = chart();
+    if (!el) return;
     layout();
     restartRotation();
+    // The room left to the chart changes when the phase bar above it does: measure again.
+    var screen = el.parentElement;
+    var height = screen.clientHeight;
+    new window.ResizeObserver(function () {
+      if (screen.clientHeight !== height) {
+        height = screen.clientHeight;
+        schedule();
+      }
+    }).observe(screen);
   });
   ["htmx:afterSwap", "htmx:oobAfterSwap"].forEach(function (name) {
     document.addEventListener(name, function (event) {

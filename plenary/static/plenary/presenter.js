@@ -41,11 +41,24 @@
     });
   }
 
+  // The header as it reads on part `part` of `parts`: "(continued)" after the first part,
+  // "part 2 of 3" when there are several. It may take a line more: measured with it.
+  function decorate(slide, part, parts) {
+    var cont = slide.querySelector(".slide-cont");
+    if (cont) cont.hidden = part === 0;
+    var label = slide.querySelector(".slide-part");
+    if (label) {
+      label.hidden = parts < 2;
+      label.textContent = " · " + slide.dataset.partLabel.replace("{part}", part + 1).replace("{parts}", parts);
+    }
+  }
+
   // Parts as [first, last) of the units: each as many as fit above the presenter's bottom.
-  function cut(slide, units, limit) {
+  function cut(slide, units, limit, guess) {
     var parts = [];
     var first = 0;
     while (first < units.length) {
+      decorate(slide, parts.length, guess);
       showRange(slide, units, first, units.length);
       var last = first + 1;
       while (last < units.length && units[last].getBoundingClientRect().bottom <= limit + 1) last += 1;
@@ -60,18 +73,14 @@
     var slide = document.getElementById("presenter-slide");
     if (!presenter || !slide || !slide.dataset.basket) return;
     var units = unitsOf(slide);
-    var parts = cut(slide, units, presenter.getBoundingClientRect().bottom);
+    var limit = presenter.getBoundingClientRect().bottom;
+    var parts = cut(slide, units, limit, 1);
+    if (parts.length > 1) parts = cut(slide, units, limit, parts.length);  // with "part 1 of N"
     var part = Math.min(parseInt(slide.dataset.part, 10) || 0, parts.length - 1);
+    decorate(slide, part, parts.length);
     showRange(slide, units, parts[part][0], parts[part][1]);
     slide.dataset.parts = parts.length;
     slide.dataset.shownPart = part + 1;
-    var cont = slide.querySelector(".slide-cont");
-    if (cont) cont.hidden = part === 0;
-    var label = slide.querySelector(".slide-part");
-    if (label) {
-      label.hidden = parts.length < 2;
-      label.textContent = " · " + slide.dataset.partLabel.replace("{part}", part + 1).replace("{parts}", parts.length);
-    }
     if (String(parts.length) !== slide.dataset.knownParts) {
       slide.dataset.knownParts = parts.length;
       post(slide.dataset.partsUrl, { basket: slide.dataset.basket, parts: parts.length });
@@ -93,7 +102,20 @@
       if (presenter && event.target && (presenter === event.target || presenter.contains(event.target))) layout();
     });
   });
-  document.addEventListener("DOMContentLoaded", layout);
+  // The room left to the slide changes when the phase bar above it does (a new state, the
+  // clock's note): cut again.
+  document.addEventListener("DOMContentLoaded", function () {
+    var presenter = document.getElementById("presenter");
+    if (!presenter) return;
+    layout();
+    var height = presenter.clientHeight;
+    new window.ResizeObserver(function () {
+      if (presenter.clientHeight !== height) {
+        height = presenter.clientHeight;
+        schedule();
+      }
+    }).observe(presenter);
+  });
   window.addEventListener("resize", schedule);
   if (document.fonts && document.fonts.ready) document.fonts.ready.then(schedule);
 
