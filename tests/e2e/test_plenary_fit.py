@@ -53,6 +53,12 @@ NEEDS = [
     "Accès aux soins de premier recours dans les communes rurales",
     "Formation des élus aux marchés publics de restauration collective",
 ]
+FEEDBACK = 30
+ANSWERS = [
+    "Des échanges concrets entre territoires, enfin, et des idées pour la suite",
+    "Il manquait des données sur les flux de mobilité domicile-travail",
+    "Le temps de négociation était trop court pour la table quatre",
+]
 NOTE = "À discuter avec les chambres consulaires avant la fin de l'année"
 CONDITIONS = [
     "Une convention entre les deux intercommunalités, signée avant l'été prochain",
@@ -68,7 +74,7 @@ MEASURE = """(root) => {
   const shown = (e) => e.checkVisibility();
   const box = (e) => e.getBoundingClientRect().toJSON();
   const ownText = (e) => [...e.childNodes].some((n) => n.nodeType === 3 && n.textContent.trim());
-  const scope = [el, ...el.querySelectorAll("*"), ...document.querySelectorAll(".baskets-nav, .baskets-nav *, .phase-bar *")];
+  const scope = [el, ...el.querySelectorAll("*"), ...document.querySelectorAll(".baskets-nav, .baskets-nav *, .phase-bar *, #plenary-wall *")];
   const texts = scope.filter((e) => shown(e) && ownText(e) && e.tagName !== "METER").map((e) => {
     const style = getComputedStyle(e);
     const clips = [];
@@ -82,7 +88,8 @@ MEASURE = """(root) => {
   }).filter((t) => t.box.width > 1);
   const blocks = [...document.querySelectorAll(
     ".phase-bar, .baskets-nav, .slide-where, .slide-title, .slide-direction, .slide-unit, .slide-gauge, " +
-    ".slide-conditions > p, .slide-condition, #plenary-chart h2, .chart-total, .chart-bar, .chart-pager"
+    ".slide-conditions > p, .slide-condition, #plenary-chart h2, .chart-total, .chart-bar, .chart-pager, " +
+    ".wall-question h3, .wall-answer, .wall-pager"
   )].filter(shown).map((e) => ({name: e.className || e.tagName, box: box(e)}));
   const slide = document.getElementById("presenter-slide");
   return {
@@ -97,6 +104,9 @@ MEASURE = """(root) => {
       item: e.dataset.item, label: e.querySelector(".chart-label").innerText.replace(/\\s+/g, " ").trim(),
     })),
     allBars: [...document.querySelectorAll(".chart-bar")].map((e) => e.dataset.item),
+    answers: [...document.querySelectorAll(".wall-answer")].filter(shown).map((e) => e.id),
+    allAnswers: [...document.querySelectorAll(".wall-answer")].map((e) => e.id),
+    wallPages: +((document.getElementById("plenary-wall") || {dataset: {}}).dataset.pages || 1),
     chart: document.getElementById("plenary-chart") ? {...document.getElementById("plenary-chart").dataset} : null,
   };
 }"""
@@ -179,9 +189,10 @@ def plenary_room(owner) -> Room:
             Dot.objects.create(participant=voters[(rank + n) % len(voters)], **target)
     result.items = len(targets)
     plenary_services.results_set(workshop=workshop, shown=True)
-    for text in ("Des échanges concrets, enfin", "Il manquait des données sur les flux"):
+    # Enough shown feedback to page the wall too.
+    for n in range(FEEDBACK):
         Answer.objects.create(
-            workshop=workshop, author=voters[0], question=0, text=text, shown=True
+            workshop=workshop, author=voters[n], question=n % 3, text=ANSWERS[n % 3], shown=True
         )
     return result
 
@@ -261,11 +272,12 @@ def walk_presenter(page, width, height, where) -> tuple[list[dict], float]:
 
 def walk_chart(page, width, height, where) -> tuple[list[dict], float]:
     first = settled(page, "#plenary-chart")
-    pages = int(first["chart"]["pages"])
+    # Both turn together, each through its own pages: as many turns as the longer has.
+    pages = max(int(first["chart"]["pages"]), first["wallPages"])
     measures, smallest = [], 1000.0
     for turn in range(pages):
         m = page.evaluate(MEASURE, "#plenary-chart")
-        assert m["chart"]["page"] == str(turn + 1), where
+        assert m["chart"]["page"] == str(turn % int(first["chart"]["pages"]) + 1), where
         smallest = min(smallest, check_page(m, width, height, f"{where}, page {turn + 1}"))
         measures.append(m)
         page.keyboard.press("ArrowRight")
@@ -316,14 +328,19 @@ def test_the_presenter_and_the_dots_chart_fit_every_screen(
         page.goto(f"/w/{pk}/plenary/wall/")
         expect(page.locator("body")).to_have_attribute("data-live", "on")
         measures, smallest = walk_chart(page, width, height, f"dots chart {size}")
-        bars = [bar for m in measures for bar in m["bars"]]
+        chart_pages = int(measures[0]["chart"]["pages"])
+        bars = [bar for m in measures[:chart_pages] for bar in m["bars"]]
         assert len(measures[0]["allBars"]) == plenary_room.items >= 25, size
         assert sorted(bar["item"] for bar in bars) == sorted(measures[0]["allBars"]), size
-        labels = [bar["label"] for bar in bars]
+        answers = {answer for m in measures for answer in m["answers"]}
+        assert answers == set(measures[0]["allAnswers"]) and len(answers) == FEEDBACK, size
+        labels = [bar["label"] for bar in bars[: plenary_room.items]]
         assert len(set(labels)) == len(labels), (size, "two items read the same")
         report.append(
-            f"dots chart {size}: {len(bars)} items on {len(measures)} pages "
-            f"({', '.join(str(len(m['bars'])) for m in measures)}), smallest text {smallest:.1f}px"
+            f"dots chart {size}: {len(bars)} items on {chart_pages} pages "
+            f"({', '.join(str(len(m['bars'])) for m in measures[:chart_pages])}); "
+            f"wall: {FEEDBACK} answers on {measures[0]['wallPages']} pages; "
+            f"smallest text {smallest:.1f}px"
         )
         if (width, height) == (1920, 1080):
             page.reload()
