@@ -238,8 +238,9 @@ def presenter_move(
     include_empty: bool | None = None,
 ) -> Plenary:
     """Where the presenter goes: "next" or "prev" (a part of the basket, then the next or
-    previous basket), "first", or a place ("table:3", "pair:4-7", "basket:12"). With
-    another ``order`` or ``include_empty``, the same basket stays on show if it can."""
+    previous basket), "first", or a place ("table:3", "pair:4-7", "basket:12"). Another
+    ``order`` starts from the first slide; showing or skipping the empty baskets keeps
+    the basket on show where it can."""
     plenary = _locked_plenary(workshop)
     before = selectors.slides_of(workshop, plenary)
     current = before[min(plenary.slide, len(before) - 1)].basket.pk if before else None
@@ -252,9 +253,9 @@ def presenter_move(
     shown = selectors.slides_of(workshop, plenary)
     last = max(len(shown) - 1, 0)
     part, slide = 0, plenary.slide
-    if order is not None and to != "stay":
+    if order is not None:
         slide = 0
-    elif to in ("stay", "") and (order is not None or include_empty is not None):
+    elif not to and include_empty is not None:
         found = selectors.slide_index(shown, f"basket:{current}") if current else None
         slide, part = (found, plenary.part) if found is not None else (0, 0)
     elif to == "first":
@@ -277,7 +278,7 @@ def presenter_move(
             raise ValidationError(_("Nothing to show there."))
         slide = found
     slide = min(slide, last)
-    if slide != plenary.slide or (order is not None and to != "stay"):
+    if slide != plenary.slide or order is not None:
         plenary.parts = 1  # the screen measures the new basket and says
     plenary.slide, plenary.part = slide, part
     plenary.save(update_fields=["slide", "part", "parts", "order", "include_empty"])
