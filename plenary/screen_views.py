@@ -35,6 +35,7 @@ def settings_page(request: HttpRequest, pk: int) -> HttpResponse:
                 dots_per_participant=form.cleaned_data["dots_per_participant"],
                 dots_per_item=form.cleaned_data["dots_per_item"],
                 order=form.cleaned_data["order"],
+                include_empty=form.cleaned_data["include_empty"],
             )
         except ValidationError as error:
             form.add_error(None, error)

@@ -75,8 +75,10 @@ def settings_update(
     dots_per_participant: int,
     dots_per_item: int,
     order: str = Plenary.Order.TABLES,
+    include_empty: bool | None = None,
 ) -> Plenary:
-    """A facilitator's: the questions (blank lines dropped) and the dots' rules."""
+    """A facilitator's: the questions (blank lines dropped), the dots' rules, and the
+    presenter's order and empty baskets (shown or skipped; None: as they were)."""
     questions = [q.strip() for q in questions if q.strip()]
     if not questions:
         raise ValidationError(_("Ask at least one question."))
@@ -90,7 +92,11 @@ def settings_update(
     plenary.questions = questions
     plenary.dots_per_participant = dots_per_participant
     plenary.dots_per_item = dots_per_item
+    if order != plenary.order or include_empty not in (None, plenary.include_empty):
+        plenary.slide, plenary.part, plenary.parts = 0, 0, 1  # other slides: from the first
     plenary.order = order
+    if include_empty is not None:
+        plenary.include_empty = include_empty
     plenary.full_clean(exclude=["workshop"])
     plenary.save()
     after_commit(broadcast.broadcast_everything, workshop.pk)

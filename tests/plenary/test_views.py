@@ -260,3 +260,13 @@ def test_a_few_conditions_share_the_basket_s_last_slide(plenary, built, workshop
 
     mine = [s for s in selectors.slides(workshop, "tables") if s.basket.pk == basket.pk]
     assert [(s.part, s.parts, len(s.lines)) for s in mine] == [(1, 1, 1)]
+
+
+def test_the_settings_page_shows_the_empty_baskets_on_the_presenter(plenary, laptop, workshop):
+    page = laptop.get(f"/w/{workshop.pk}/plenary/settings/").content.decode()
+    assert 'name="include_empty"' in page
+    data = {"questions": "Q ?", "dots_per_participant": 3, "dots_per_item": 2, "order": "tables"}
+    laptop.post(f"/w/{workshop.pk}/plenary/settings/", {**data, "include_empty": "on"})
+    assert selectors.presenter(workshop).count == 9
+    laptop.post(f"/w/{workshop.pk}/plenary/settings/", data)
+    assert selectors.presenter(workshop).count == 1
