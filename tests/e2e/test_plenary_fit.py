@@ -99,7 +99,6 @@ MEASURE = """(root) => {
     slide: slide ? {...slide.dataset} : null,
     transactions: [...document.querySelectorAll(".slide-transaction")].filter(shown).map((e) => e.dataset.transaction),
     conditions: [...document.querySelectorAll(".slide-condition")].filter(shown).map((e) => e.textContent.trim()),
-    title: (document.querySelector(".slide-where") || {}).textContent || "",
     bars: [...document.querySelectorAll(".chart-bar")].filter(shown).map((e) => ({
       item: e.dataset.item, label: e.querySelector(".chart-label").innerText.replace(/\\s+/g, " ").trim(),
     })),
