@@ -181,6 +181,11 @@ def broadcast_slide(workshop_id: int) -> None:
     stats.count("plenary_slide_broadcasts")
 
 
+def broadcast_position(workshop_id: int) -> None:
+    """The presenter's screen counted the parts of its basket: the consoles say so."""
+    send_fragments(([console_group(workshop_id)], CONSOLE_STALE))
+
+
 def broadcast_everything(workshop_id: int) -> None:
     """The settings changed: the questions, the budgets, the order may read otherwise."""
     broadcast_wall(workshop_id)

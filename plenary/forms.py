@@ -33,6 +33,9 @@ class SettingsForm(forms.Form):
         label=_("Dots on one item at most"), min_value=1, max_value=MAX_DOTS
     )
     order = forms.ChoiceField(label=_("Presenter order"), choices=Plenary.Order.choices)
+    include_empty = forms.BooleanField(
+        label=_("Presenter: show the empty baskets too"), required=False
+    )
 
     @classmethod
     def of(cls, plenary: Plenary):
@@ -42,5 +45,6 @@ class SettingsForm(forms.Form):
                 "dots_per_participant": plenary.dots_per_participant,
                 "dots_per_item": plenary.dots_per_item,
                 "order": plenary.order,
+                "include_empty": plenary.include_empty,
             }
         )

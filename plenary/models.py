@@ -49,7 +49,13 @@ class Plenary(models.Model):
     )
     voting_open = models.BooleanField(default=False)
     results_shown = models.BooleanField(default=False)
+    # The presenter: the slide (a basket, plenary/selectors.py: slides) and its part; a
+    # basket too long for the screen is cut into ``parts`` by the presenter's browser,
+    # which measures it (presenter.js) and says how many here.
     slide = models.PositiveIntegerField(default=0)
+    part = models.PositiveSmallIntegerField(default=0)
+    parts = models.PositiveSmallIntegerField(default=1)
+    include_empty = models.BooleanField(_("show the empty baskets too"), default=False)
     order = models.CharField(max_length=10, choices=Order.choices, default=Order.TABLES)
 
     class Meta:

@@ -35,6 +35,7 @@ def settings_page(request: HttpRequest, pk: int) -> HttpResponse:
                 dots_per_participant=form.cleaned_data["dots_per_participant"],
                 dots_per_item=form.cleaned_data["dots_per_item"],
                 order=form.cleaned_data["order"],
+                include_empty=form.cleaned_data["include_empty"],
             )
         except ValidationError as error:
             form.add_error(None, error)
@@ -81,13 +82,43 @@ def slide(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 @require_POST
 def move(request: HttpRequest, pk: int) -> HttpResponse:
+    """The console's and the presenter's keys: next, previous, first, or "go to" a table,
+    a pair or a basket (``to``); another order, the empty baskets shown or skipped."""
     workshop = access.facilitated(request, pk)
-    order = request.POST.get("order") or None
+    empty = request.POST.get("empty")
+    measured = _measured(request)
+    if measured is not None:
+        services.presenter_parts(workshop=workshop, basket_id=measured[0], parts=measured[1])
     try:
-        services.presenter_move(workshop=workshop, to=request.POST.get("to", ""), order=order)
+        services.presenter_move(
+            workshop=workshop,
+            to=request.POST.get("to", ""),
+            order=request.POST.get("order") or None,
+            include_empty=None if empty not in ("0", "1") else empty == "1",
+        )
     except ValidationError:
         return HttpResponseBadRequest()
     return _done(request, pk)
+
+
+def _measured(request: HttpRequest) -> tuple[int, int] | None:
+    """The basket the presenter's screen shows and the parts it cut it into, if sent."""
+    basket, count = request.POST.get("basket", ""), request.POST.get("parts", "")
+    if basket.isdecimal() and count.isdecimal() and len(basket + count) < 20:
+        return int(basket), int(count)
+    return None
+
+
+@login_required
+@require_POST
+def parts(request: HttpRequest, pk: int) -> HttpResponse:
+    """The presenter's screen says how many parts the basket on show takes (presenter.js)."""
+    workshop = access.facilitated(request, pk)
+    measured = _measured(request)
+    if measured is None:
+        return HttpResponseBadRequest()
+    services.presenter_parts(workshop=workshop, basket_id=measured[0], parts=measured[1])
+    return HttpResponse(status=204)
 
 
 @login_required

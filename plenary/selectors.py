@@ -8,6 +8,7 @@ from django.conf import settings
 from django.db import IntegrityError, transaction
 from django.template.loader import render_to_string
 from django.utils import translation
+from django.utils.translation import gettext
 
 from baskets import selectors as baskets
 from baskets.conditions.selectors import ConditionLine, ConditionsView, conditions_by_basket
@@ -17,12 +18,6 @@ from plenary.models import Answer, Dot, Plenary
 from workshops import stats
 from workshops.models import Participant, Workshop
 
-# A slide holds this many lines at most, a transaction or a filled implementation
-# condition each: a longer basket continues on the next slide rather than shrink below
-# the projector's type size (28 px). Conditions that do not fit beside the last
-# transactions go on slides of their own, this many a slide.
-SLIDE_TRANSACTIONS = 3
-SLIDE_CONDITIONS = 4
 SLIDE_TEMPLATE = "plenary/_slide.html"
 WALL_TEMPLATE = "plenary/_wall.html"
 CHART_TEMPLATE = "plenary/_chart.html"
@@ -46,40 +41,30 @@ def plenary_of(workshop: Workshop) -> Plenary:
 
 @dataclass
 class Slide:
+    """One basket on the presenter, whole: its transactions, A's then B's, and its filled
+    conditions. The presenter's browser cuts it into parts when it does not fit its screen
+    (presenter.js measures it, as the board does): nothing shrinks below the floor."""
+
     view: baskets.BasketView
-    part: int  # 1-based, of ``parts``
-    parts: int
-    sides: list  # (side, given, giver, receiver), as BasketView.sides, this part's only
     conditions: ConditionsView | None = None  # the basket's verdict and conditions
-    lines: list[ConditionLine] = field(default_factory=list)  # filled conditions shown here
+    lines: list[ConditionLine] = field(default_factory=list)  # its filled conditions
+    # baskets/_slide_conditions.html shows the verdict on a basket's last part: every
+    # part is in the page, the browser shows them one at a time.
+    part: int = 1
+    parts: int = 1
 
     @property
     def basket(self) -> Basket:
         return self.view.basket
 
     @property
-    def conditions_only(self) -> bool:
-        """A slide of conditions alone: they take the transactions' column."""
-        return bool(self.lines) and not any(given for _side, given, _g, _r in self.sides)
+    def sides(self) -> list:
+        """(side, given, giver, receiver), as BasketView.sides."""
+        return self.view.sides
 
-
-def _parts(view: baskets.BasketView, filled: list[ConditionLine]) -> list[tuple[list, list]]:
-    """The basket's transactions, A's then B's, then its filled conditions, cut into
-    slides' worth: (transactions, conditions) a slide."""
-    ordered = view.from_a + view.from_b
-    chunks = [
-        (ordered[i : i + SLIDE_TRANSACTIONS], [])
-        for i in range(0, len(ordered), SLIDE_TRANSACTIONS)
-    ] or [([], [])]
-    if not filled:
-        return chunks
-    last = chunks[-1][0]
-    if len(last) + len(filled) <= SLIDE_TRANSACTIONS:
-        chunks[-1] = (last, filled)
-        return chunks
-    return chunks + [
-        ([], filled[i : i + SLIDE_CONDITIONS]) for i in range(0, len(filled), SLIDE_CONDITIONS)
-    ]
+    @property
+    def empty(self) -> bool:
+        return not self.view.transactions and (self.conditions is None or self.conditions.empty)
 
 
 def _ordered_views(workshop: Workshop, order: str) -> list[baskets.BasketView]:
@@ -95,28 +80,36 @@ def _ordered_views(workshop: Workshop, order: str) -> list[baskets.BasketView]:
     return views
 
 
-def slides(workshop: Workshop, order: str) -> list[Slide]:
-    """Every basket of the workshop as slides: seven queries (the baskets' four, their
-    conditions' three)."""
-    result = []
+def every_slide(workshop: Workshop, order: str) -> list[Slide]:
+    """Every basket of the workshop, in the presenter's order, empty ones included: seven
+    queries (the baskets' four, their conditions' three)."""
     views = _ordered_views(workshop, order)
     found = conditions_by_basket(workshop, [view.basket for view in views])
+    result = []
     for view in views:
         conditions = found.get(view.basket.pk)
         filled = [line for line in conditions.lines if line.filled] if conditions else []
-        parts = _parts(view, filled)
-        for number, (chunk, lines) in enumerate(parts, start=1):
-            in_part = {t.pk for t in chunk}
-            sides = [
-                (side, [t for t in given if t.pk in in_part], giver, receiver)
-                for side, given, giver, receiver in view.sides
-            ]
-            result.append(Slide(view, number, len(parts), sides, conditions, lines))
+        result.append(Slide(view, conditions, filled))
     return result
 
 
-def slide_count(workshop: Workshop, order: str) -> int:
-    return len(slides(workshop, order))
+def slides(workshop: Workshop, order: str, *, include_empty: bool = False) -> list[Slide]:
+    """The presenter's slides: one a basket, the empty ones left out unless asked for."""
+    every = every_slide(workshop, order)
+    return every if include_empty else [slide for slide in every if not slide.empty]
+
+
+def slides_of(workshop: Workshop, plenary: Plenary) -> list[Slide]:
+    return slides(workshop, plenary.order, include_empty=plenary.include_empty)
+
+
+@dataclass
+class Target:
+    """A place the console's "go to" jumps to: a table, a pair of territories (its first
+    basket in the presenter's order), or one basket."""
+
+    value: str  # what the console posts as ``to``: "table:3", "pair:4-7", "basket:12"
+    label: str
 
 
 @dataclass
@@ -125,15 +118,62 @@ class Presenter:
     slide: Slide | None
     number: int  # 1-based
     count: int
+    skipped: int = 0  # empty baskets left out
+    tables: list[Target] = field(default_factory=list)
+    pairs: list[Target] = field(default_factory=list)
+    baskets: list[Target] = field(default_factory=list)
+
+    @property
+    def part(self) -> int:
+        """1-based, as far as the presenter's screen last said how many parts it has."""
+        return min(self.plenary.part, max(self.plenary.parts - 1, 0)) + 1
+
+
+def pair_value(basket: Basket) -> str:
+    return f"pair:{basket.side_a.territory_id}-{basket.side_b.territory_id}"
+
+
+def targets(shown: list[Slide]) -> tuple[list[Target], list[Target], list[Target]]:
+    """What the console can jump to: every table, pair and basket with a slide."""
+    tables, pairs, each = {}, {}, []
+    for slide in shown:
+        basket = slide.basket
+        number = basket.table.number
+        tables.setdefault(number, Target(f"table:{number}", _table_label(number)))
+        pairs.setdefault(pair_value(basket), Target(pair_value(basket), _pair_label(basket)))
+        each.append(
+            Target(f"basket:{basket.pk}", f"{_table_label(number)} · {_pair_label(basket)}")
+        )
+    return sorted(tables.values(), key=lambda t: int(t.value[6:])), list(pairs.values()), each
+
+
+def _table_label(number: int) -> str:
+    return gettext("Table %(number)s") % {"number": number}
+
+
+def slide_index(shown: list[Slide], to: str) -> int | None:
+    """Where ``to`` ("table:3", "pair:4-7", "basket:12") is among the slides, if there."""
+    kind, _, key = to.partition(":")
+    for index, slide in enumerate(shown):
+        basket = slide.basket
+        if (
+            (kind == "table" and key == str(basket.table.number))
+            or (kind == "pair" and to == pair_value(basket))
+            or (kind == "basket" and key == str(basket.pk))
+        ):
+            return index
+    return None
 
 
 def presenter(workshop: Workshop) -> Presenter:
     plenary = plenary_of(workshop)
-    every = slides(workshop, plenary.order)
-    if not every:
-        return Presenter(plenary, None, 0, 0)
-    index = min(plenary.slide, len(every) - 1)
-    return Presenter(plenary, every[index], index + 1, len(every))
+    every = every_slide(workshop, plenary.order)
+    shown = every if plenary.include_empty else [slide for slide in every if not slide.empty]
+    skipped = len(every) - len(shown)
+    if not shown:
+        return Presenter(plenary, None, 0, 0, skipped)
+    index = min(plenary.slide, len(shown) - 1)
+    return Presenter(plenary, shown[index], index + 1, len(shown), skipped, *targets(shown))
 
 
 def render_slide(workshop: Workshop, *, oob: bool = False) -> str:
@@ -202,10 +242,13 @@ def moderation(workshop: Workshop) -> list[Question]:
 class Bar:
     kind: str  # "b" or "t"
     pk: int
-    label: str
+    label: str  # what is given ("PdB → Bois-énergie"), or the pair for a whole basket
     table: int
     dots: int
     percent: int  # of the most dotted item's
+    pair: str = ""  # "BM ↔ PdB": with the table, which basket it is
+    detail: str = ""  # the needs answered, when two items would read the same without them
+    needs: str = ""  # a transaction's, for ``detail``
 
 
 @dataclass
@@ -217,7 +260,7 @@ class Chart:
 
 
 def chart(workshop: Workshop, plenary: Plenary | None = None) -> Chart:
-    """Dotted items, most dots first (ties by table, then label): four queries."""
+    """Dotted items, most dots first (ties by table, then label): five queries."""
     plenary = plenary or plenary_of(workshop)
     dots = Dot.objects.filter(participant__workshop=workshop)
     counts = Counter()
@@ -229,27 +272,57 @@ def chart(workshop: Workshop, plenary: Plenary | None = None) -> Chart:
         voters.add(participant_id)
     basket_ids = [pk for kind, pk in counts if kind == "b"]
     transaction_ids = [pk for kind, pk in counts if kind == "t"]
-    labels = {}
+    labels = {}  # (kind, pk) -> (label, table, pair, needs)
     for basket in Basket.objects.filter(pk__in=basket_ids).select_related(
         "table", "side_a__territory", "side_b__territory"
     ):
-        labels[("b", basket.pk)] = (_pair_label(basket), basket.table.number)
-    for t in Transaction.objects.filter(pk__in=transaction_ids).select_related(
-        "offer", "basket__table", "giver__territory"
+        pair = _pair_label(basket)
+        labels[("b", basket.pk)] = (pair, basket.table.number, pair, "")
+    for t in (
+        Transaction.objects.filter(pk__in=transaction_ids)
+        .select_related(
+            "offer",
+            "basket__table",
+            "giver__territory",
+            "basket__side_a__territory",
+            "basket__side_b__territory",
+        )
+        .prefetch_related("needs")
     ):
         giver = t.giver.territory
         labels[("t", t.pk)] = (
             f"{giver.short_name or giver.name} → {t.offer.text}",
             t.basket.table.number,
+            _pair_label(t.basket),
+            " ; ".join(need.text for need in t.needs.all()),
         )
     top = max(counts.values(), default=0)
-    bars = [
-        Bar(kind, pk, labels[(kind, pk)][0], labels[(kind, pk)][1], n, round(100 * n / top))
-        for (kind, pk), n in counts.items()
-        if (kind, pk) in labels
-    ]
-    bars.sort(key=lambda bar: (-bar.dots, bar.table, bar.label, bar.pk))
+    bars = []
+    for (kind, pk), n in counts.items():
+        if (kind, pk) in labels:
+            label, table, pair, needs = labels[(kind, pk)]
+            bars.append(
+                Bar(kind, pk, label, table, n, round(100 * n / top), pair=pair, needs=needs)
+            )
+    _tell_apart(bars)
+    bars.sort(key=lambda bar: (-bar.dots, bar.table, bar.pair, bar.label, bar.pk))
     return Chart(plenary, bars, sum(counts.values()), len(voters))
+
+
+def _tell_apart(bars: list[Bar]) -> None:
+    """Two items of one basket that give the same offer read the same: the needs they
+    answer tell them apart, and failing that, a number."""
+    same = Counter((bar.table, bar.pair, bar.label) for bar in bars)
+    for bar in bars:
+        if same[(bar.table, bar.pair, bar.label)] > 1:
+            bar.detail = bar.needs
+    same = Counter((bar.table, bar.pair, bar.label, bar.detail) for bar in bars)
+    numbers = Counter()
+    for bar in sorted(bars, key=lambda bar: bar.pk):
+        key = (bar.table, bar.pair, bar.label, bar.detail)
+        if same[key] > 1:
+            numbers[key] += 1
+            bar.detail = " · ".join(filter(None, [bar.detail, f"#{numbers[key]}"]))
 
 
 def _pair_label(basket: Basket) -> str:

@@ -75,8 +75,10 @@ def settings_update(
     dots_per_participant: int,
     dots_per_item: int,
     order: str = Plenary.Order.TABLES,
+    include_empty: bool | None = None,
 ) -> Plenary:
-    """A facilitator's: the questions (blank lines dropped) and the dots' rules."""
+    """A facilitator's: the questions (blank lines dropped), the dots' rules, and the
+    presenter's order and empty baskets (shown or skipped; None: as they were)."""
     questions = [q.strip() for q in questions if q.strip()]
     if not questions:
         raise ValidationError(_("Ask at least one question."))
@@ -90,7 +92,11 @@ def settings_update(
     plenary.questions = questions
     plenary.dots_per_participant = dots_per_participant
     plenary.dots_per_item = dots_per_item
+    if order != plenary.order or include_empty not in (None, plenary.include_empty):
+        plenary.slide, plenary.part, plenary.parts = 0, 0, 1  # other slides: from the first
     plenary.order = order
+    if include_empty is not None:
+        plenary.include_empty = include_empty
     plenary.full_clean(exclude=["workshop"])
     plenary.save()
     after_commit(broadcast.broadcast_everything, workshop.pk)
@@ -220,23 +226,85 @@ def dot_take_back(*, participant: Participant, item: Item) -> None:
 # Presenter ---------------------------------------------------------------------
 
 
+# The part a "previous" lands on: the basket's last, whatever the screen makes of it
+# (presenter.js shows the last part it has; ``presenter_parts`` brings it back in range).
+LAST_PART = 32767
+
+
+def _locked_plenary(workshop: Workshop) -> Plenary:
+    return Plenary.objects.select_for_update().get(pk=plenary_of(workshop).pk)
+
+
 @transaction.atomic
-def presenter_move(*, workshop: Workshop, to: str, order: str | None = None) -> Plenary:
-    """ "next", "prev" or "first" (and, with it, maybe another order of the baskets)."""
-    plenary = Plenary.objects.select_for_update().get(pk=plenary_of(workshop).pk)
+def presenter_move(
+    *,
+    workshop: Workshop,
+    to: str,
+    order: str | None = None,
+    include_empty: bool | None = None,
+) -> Plenary:
+    """Where the presenter goes: "next" or "prev" (a part of the basket, then the next or
+    previous basket), "first", or a place ("table:3", "pair:4-7", "basket:12"). Another
+    ``order`` starts from the first slide; showing or skipping the empty baskets keeps
+    the basket on show where it can."""
+    plenary = _locked_plenary(workshop)
+    before = selectors.slides_of(workshop, plenary)
+    current = before[min(plenary.slide, len(before) - 1)].basket.pk if before else None
     if order is not None:
         if order not in Plenary.Order.values:
             raise ValidationError(_("Choose tables or pairs."))
         plenary.order = order
-    count = selectors.slide_count(workshop, plenary.order)
-    if to == "first" or order is not None:
-        plenary.slide = 0
+    if include_empty is not None:
+        plenary.include_empty = include_empty
+    shown = selectors.slides_of(workshop, plenary)
+    last = max(len(shown) - 1, 0)
+    part, slide = 0, plenary.slide
+    if order is not None:
+        slide = 0
+    elif not to and include_empty is not None:
+        found = selectors.slide_index(shown, f"basket:{current}") if current else None
+        slide, part = (found, plenary.part) if found is not None else (0, 0)
+    elif to == "first":
+        slide = 0
     elif to == "next":
-        plenary.slide = min(plenary.slide + 1, max(count - 1, 0))
+        if plenary.part + 1 < plenary.parts:
+            part = plenary.part + 1
+        elif plenary.slide < last:
+            slide = plenary.slide + 1
+        else:
+            part = min(plenary.part, plenary.parts - 1)
     elif to == "prev":
-        plenary.slide = max(plenary.slide - 1, 0)
+        if 0 < plenary.part < LAST_PART:
+            part = min(plenary.part, plenary.parts) - 1
+        elif plenary.slide > 0:
+            slide, part = plenary.slide - 1, LAST_PART
     else:
-        raise ValidationError(_("Choose next or previous."))
-    plenary.save(update_fields=["slide", "order"])
+        found = selectors.slide_index(shown, to)
+        if found is None:
+            raise ValidationError(_("Nothing to show there."))
+        slide = found
+    slide = min(slide, last)
+    if slide != plenary.slide or order is not None:
+        plenary.parts = 1  # the screen measures the new basket and says
+    plenary.slide, plenary.part = slide, part
+    plenary.save(update_fields=["slide", "part", "parts", "order", "include_empty"])
     after_commit(broadcast.broadcast_slide, workshop.pk)
+    return plenary
+
+
+@transaction.atomic
+def presenter_parts(*, workshop: Workshop, basket_id: int, parts: int) -> Plenary:
+    """The presenter's screen measured the basket on show: it takes ``parts`` screens.
+    Said for another basket than the one on show (it moved meanwhile), it is ignored."""
+    plenary = _locked_plenary(workshop)
+    shown = selectors.slides_of(workshop, plenary)
+    index = min(plenary.slide, len(shown) - 1)
+    if not shown or shown[index].basket.pk != basket_id:
+        return plenary
+    parts = max(1, min(parts, LAST_PART))
+    part = min(plenary.part, parts - 1)
+    if (parts, part) != (plenary.parts, plenary.part):
+        plenary.parts, plenary.part = parts, part
+        plenary.save(update_fields=["parts", "part"])
+        after_commit(broadcast.broadcast_position, workshop.pk)
     return plenary

@@ -14,6 +14,7 @@ urlpatterns = [
     path("w/<int:pk>/plenary/present/", screen_views.present, name="present"),
     path("w/<int:pk>/plenary/present/slide/", screen_views.slide, name="slide"),
     path("w/<int:pk>/plenary/present/move/", screen_views.move, name="move"),
+    path("w/<int:pk>/plenary/present/parts/", screen_views.parts, name="parts"),
     path("w/<int:pk>/plenary/wall/", screen_views.wall, name="wall"),
     path("w/<int:pk>/plenary/wall/content/", screen_views.wall_content, name="wall_content"),
     path("w/<int:pk>/plenary/answers/show/", screen_views.show, name="show"),

@@ -51,6 +51,14 @@ def plenary(built, workshop):
 
 
 @pytest.fixture
+def every_basket(plenary):
+    """The presenter shows the empty baskets too: the shared workshop's nine, in order."""
+    plenary.include_empty = True
+    plenary.save(update_fields=["include_empty"])
+    return plenary
+
+
+@pytest.fixture
 def voting(plenary, workshop):
     """Voting open, results hidden."""
     return services.voting_set(workshop=workshop, open_=True)

@@ -82,7 +82,7 @@ def test_voting_opened_tells_every_phone_to_fetch_its_dots(
 
 @pytest.mark.django_db
 def test_a_slide_moved_is_rendered_once_for_every_screen(
-    plenary, workshop, listen, django_capture_on_commit_callbacks
+    every_basket, workshop, listen, django_capture_on_commit_callbacks
 ):
     screens = listen(screens_group(workshop.pk))
     before = renders("plenary_slide_renders")
@@ -91,6 +91,34 @@ def test_a_slide_moved_is_rendered_once_for_every_screen(
     sent = screens.html()
     assert len(sent) == 1 and renders("plenary_slide_renders") - before == 1
     assert 'id="presenter-slide"' in sent[0] and 'data-slide="2"' in sent[0]
+
+
+@pytest.mark.django_db
+def test_a_parts_count_nudges_the_consoles_and_sends_the_screens_nothing(
+    plenary, built, workshop, listen, django_capture_on_commit_callbacks
+):
+    basket, _, _ = built
+    screens = listen(screens_group(workshop.pk))
+    consoles = listen(console_group(workshop.pk))
+    before = renders("plenary_slide_renders")
+    with django_capture_on_commit_callbacks(execute=True):
+        services.presenter_parts(workshop=workshop, basket_id=basket.pk, parts=2)
+    assert screens.html() == [] and renders("plenary_slide_renders") == before
+    assert len(consoles.html()) == 1
+    with django_capture_on_commit_callbacks(execute=True):  # the same count again: silence
+        services.presenter_parts(workshop=workshop, basket_id=basket.pk, parts=2)
+    assert consoles.html() == []
+
+
+@pytest.mark.django_db
+def test_go_to_sends_the_screens_the_slide_asked(
+    every_basket, workshop, listen, django_capture_on_commit_callbacks
+):
+    screens = listen(screens_group(workshop.pk))
+    with django_capture_on_commit_callbacks(execute=True):
+        services.presenter_move(workshop=workshop, to="table:3")
+    sent = screens.html()
+    assert len(sent) == 1 and 'data-slide="7"' in sent[0] and "Table 3" in sent[0]
 
 
 # Costs -----------------------------------------------------------------------------

@@ -43,7 +43,8 @@ def calls(workshop, basket) -> dict[str, Call]:
         ),
         "present": Call("get", f"/w/{pk}/plenary/present/"),
         "slide": Call("get", f"/w/{pk}/plenary/present/slide/"),
-        "move": Call("post", f"/w/{pk}/plenary/present/move/", {"to": "next"}),
+        "move": Call("post", f"/w/{pk}/plenary/present/move/", {"to": "next", "empty": "1"}),
+        "parts": Call("post", f"/w/{pk}/plenary/present/parts/", {"basket": basket.pk, "parts": 2}),
         "wall": Call("get", f"/w/{pk}/plenary/wall/"),
         "wall_content": Call("get", f"/w/{pk}/plenary/wall/content/"),
         "show": Call("post", f"/w/{pk}/plenary/answers/show/", {"answer": "all", "shown": "1"}),
@@ -73,7 +74,7 @@ EXPECTED: dict[str, dict[str, int]] = {
     "settings_post": {**SCREEN, **dict.fromkeys(FACILITATORS, 302)},
     **{
         view: {**SCREEN, **dict.fromkeys(FACILITATORS, 204)}
-        for view in ("move", "show", "voting", "results")
+        for view in ("move", "parts", "show", "voting", "results")
     },
 }
 
@@ -101,7 +102,8 @@ def _state(workshop):
     return (
         list(Answer.objects.values_list("pk", "shown")),
         list(Dot.objects.values_list("pk", flat=True)),
-        (plenary.questions, plenary.voting_open, plenary.results_shown, plenary.slide),
+        (plenary.questions, plenary.voting_open, plenary.results_shown),
+        (plenary.slide, plenary.part, plenary.parts, plenary.include_empty),
     )
 
 
@@ -173,7 +175,7 @@ def test_writes_refuse_get(plenary, workshop, participant_client, laptop, alice)
     phone = participant_client(alice)
     for url in (f"/j/{workshop.code}/plenary/answer/", f"/j/{workshop.code}/plenary/dot/"):
         assert phone.get(url).status_code == 405, url
-    for url in ("present/move/", "answers/show/", "voting/", "results/"):
+    for url in ("present/move/", "present/parts/", "answers/show/", "voting/", "results/"):
         assert laptop.get(f"/w/{workshop.pk}/plenary/{url}").status_code == 405, url
 
 

@@ -180,6 +180,38 @@ def test_the_chart_ranks_items_by_dots(voting, built, alice, bruno, workshop):
     assert chart.bars[0].label == "PdB → Bois-énergie"
 
 
+def test_chart_items_that_would_read_the_same_are_told_apart(
+    voting, built, alice, bruno, workshop, make_postit
+):
+    """The same offer given twice in one basket, for two needs: each bar names its table
+    and pair, and the needs tell the two apart; failing that, a number."""
+    from baskets import services as basket_services
+
+    basket, first, _ = built
+    goto(workshop, Phase.Kind.NEGOTIATION)
+    made = []
+    for need_text in ("Cantines", "Cantines", "Logements"):
+        offer = make_postit(fresh(alice), text="Veau Label Rouge", kind="offer")
+        need = make_postit(fresh(bruno), text=need_text, kind="need")
+        made.append(
+            basket_services.transaction_create(
+                basket=basket, by=fresh(alice), giver=alice.subgroup, offer=offer, needs=[need]
+            )
+        )
+    goto(workshop, Phase.Kind.PLENARY)
+    services.voting_set(workshop=workshop, open_=True)
+    for transaction in made:
+        place(alice, Item("t", transaction.pk))
+    bars = {bar.pk: bar for bar in selectors.chart(workshop).bars}
+    assert {bars[t.pk].pair for t in made} == {"BM ↔ PdB"}
+    assert {bars[t.pk].label for t in made} == {"BM → Veau Label Rouge"}
+    assert [bars[t.pk].detail for t in made] == ["Cantines · #1", "Cantines · #2", "Logements"]
+    services.results_set(workshop=workshop, shown=True)
+    html = selectors.render_chart(workshop)
+    assert 'T1 · <span dir="auto">BM ↔ PdB</span>' in html
+    assert "Cantines · #2" in html and "…" not in html
+
+
 def test_results_are_hidden_until_revealed(voting, built, alice, workshop):
     basket, _, _ = built
     place(alice, Item("b", basket.pk))
@@ -194,8 +226,8 @@ def test_results_are_hidden_until_revealed(voting, built, alice, workshop):
 # Presenter -------------------------------------------------------------------------
 
 
-def test_the_presenter_steps_through_the_baskets_and_stops_at_both_ends(plenary, workshop):
-    count = selectors.slide_count(workshop, "tables")
+def test_the_presenter_steps_through_the_baskets_and_stops_at_both_ends(every_basket, workshop):
+    count = len(selectors.slides(workshop, "tables", include_empty=True))
     assert count == 9  # three tables of three baskets
     assert services.presenter_move(workshop=workshop, to="prev").slide == 0
     assert services.presenter_move(workshop=workshop, to="next").slide == 1
@@ -207,7 +239,7 @@ def test_the_presenter_steps_through_the_baskets_and_stops_at_both_ends(plenary,
 
 def test_pair_by_pair_orders_the_same_pair_across_tables(plenary, workshop):
     services.presenter_move(workshop=workshop, to="first", order="pairs")
-    slides = selectors.slides(workshop, "pairs")
+    slides = selectors.slides(workshop, "pairs", include_empty=True)
     pairs = [
         (s.basket.side_a.territory.short_name, s.basket.side_b.territory.short_name) for s in slides
     ]
@@ -215,17 +247,62 @@ def test_pair_by_pair_orders_the_same_pair_across_tables(plenary, workshop):
     assert [s.basket.table.number for s in slides[:3]] == [1, 2, 3]
 
 
-def test_a_long_basket_continues_on_a_second_slide(plenary, built, workshop, alice, make_postit):
-    from baskets import services as basket_services
-
+def test_the_presenter_skips_the_empty_baskets_unless_asked(plenary, built, workshop):
     basket, _, _ = built
-    goto(workshop, Phase.Kind.NEGOTIATION)
-    for i in range(4):  # six in all: three on each slide
-        offer = make_postit(fresh(alice), text=f"Offre {i}", kind="offer")
-        basket_services.transaction_create(
-            basket=basket, by=fresh(alice), giver=alice.subgroup, offer=offer
-        )
-    slides = [s for s in selectors.slides(workshop, "tables") if s.basket.pk == basket.pk]
-    assert [(s.part, s.parts) for s in slides] == [(1, 2), (2, 2)]
-    shown = [t.pk for s in slides for _side, given, _g, _r in s.sides for t in given]
-    assert len(shown) == len(set(shown)) == 6
+    shown = selectors.presenter(workshop)
+    assert (shown.count, shown.skipped, shown.slide.basket.pk) == (1, 8, basket.pk)
+    services.presenter_move(workshop=workshop, to="", include_empty=True)
+    shown = selectors.presenter(workshop)
+    assert (shown.count, shown.skipped) == (9, 0)
+    assert shown.slide.basket.pk == basket.pk  # the basket on show stays on show
+    services.presenter_move(workshop=workshop, to="", include_empty=False)
+    assert selectors.presenter(workshop).slide.basket.pk == basket.pk
+
+
+def test_next_walks_through_the_parts_the_screen_measured_then_the_next_basket(
+    every_basket, workshop
+):
+    first = selectors.presenter(workshop).slide.basket
+    services.presenter_parts(workshop=workshop, basket_id=first.pk, parts=3)
+    positions = []
+    for _ in range(3):
+        plenary = services.presenter_move(workshop=workshop, to="next")
+        positions.append((plenary.slide, plenary.part))
+    assert positions == [(0, 1), (0, 2), (1, 0)]
+    assert plenary.parts == 1  # the next basket is not measured yet
+    back = services.presenter_move(workshop=workshop, to="prev")
+    assert (back.slide, back.part) == (0, services.LAST_PART)  # its last part, whatever it is
+    services.presenter_parts(workshop=workshop, basket_id=first.pk, parts=3)
+    assert selectors.presenter(workshop).part == 3
+    back = services.presenter_move(workshop=workshop, to="prev")
+    assert (back.slide, back.part) == (0, 1)
+
+
+def test_a_parts_count_for_another_basket_than_the_one_on_show_is_ignored(every_basket, workshop):
+    other = selectors.slides(workshop, "tables", include_empty=True)[1].basket
+    plenary = services.presenter_parts(workshop=workshop, basket_id=other.pk, parts=4)
+    assert plenary.parts == 1
+
+
+def test_go_to_jumps_to_a_table_a_pair_or_a_basket(every_basket, workshop):
+    every = selectors.slides(workshop, "tables", include_empty=True)
+    table_2 = next(i for i, s in enumerate(every) if s.basket.table.number == 2)
+    assert services.presenter_move(workshop=workshop, to="table:2").slide == table_2
+    last = every[-1].basket
+    assert services.presenter_move(workshop=workshop, to=f"basket:{last.pk}").slide == 8
+    services.presenter_move(workshop=workshop, to="first", order="pairs")
+    pairs = selectors.slides(workshop, "pairs", include_empty=True)
+    pair = selectors.pair_value(last)
+    wanted = next(i for i, s in enumerate(pairs) if selectors.pair_value(s.basket) == pair)
+    assert services.presenter_move(workshop=workshop, to=pair).slide == wanted
+    assert pairs[wanted].basket.table.number == 1  # the pair's first basket, across tables
+    with pytest.raises(ValidationError):
+        services.presenter_move(workshop=workshop, to="table:9")
+
+
+def test_go_to_offers_only_what_has_a_slide(plenary, built, workshop):
+    basket, _, _ = built
+    shown = selectors.presenter(workshop)
+    assert [t.value for t in shown.tables] == ["table:1"]
+    assert [t.value for t in shown.baskets] == [f"basket:{basket.pk}"]
+    assert [t.label for t in shown.pairs] == ["BM ↔ PdB"]

@@ -93,7 +93,7 @@ def test_the_console_moderates_and_the_projector_shows_only_what_was_shown(
         assert "Cachée" not in page and "Alice" not in page and "Bruno" not in page
 
 
-def test_the_presenter_page_shows_the_current_basket(plenary, laptop, workshop):
+def test_the_presenter_page_shows_the_current_basket(every_basket, laptop, workshop):
     page = laptop.get(f"/w/{workshop.pk}/plenary/present/").content.decode()
     assert 'id="presenter-slide"' in page and "1 / 9" in page
     laptop.post(f"/w/{workshop.pk}/plenary/present/move/", {"to": "next"})
@@ -171,11 +171,11 @@ def test_the_slide_shows_the_tables_verdict_and_how_far_its_conditions_went(
     assert 'data-verdict="conditional"' in html and 'class="gauge"' in html
 
 
-def test_conditions_too_many_for_the_last_transactions_get_a_slide_of_their_own(
+def test_a_slide_holds_the_whole_basket_for_the_screen_to_cut(
     plenary, built, laptop, workshop, alice, make_postit
 ):
-    """Three transactions fill a slide: four filled conditions cannot share it without
-    shrinking below 28 px, so they come on the basket's next slide, with its verdict."""
+    """Three transactions and four filled conditions: all of them on the basket's one
+    slide, each a unit the presenter's screen may move to a next part (presenter.js)."""
     from baskets import services as basket_services
     from baskets.conditions import services as conditions
     from baskets.models import ConditionItem
@@ -199,22 +199,54 @@ def test_conditions_too_many_for_the_last_transactions_get_a_slide_of_their_own(
         answers={item.pk: (True, f"Texte {n}") for n, item in enumerate(items)},
     )
 
-    mine = [s for s in selectors.slides(workshop, "tables") if s.basket.pk == basket.pk]
-    assert [(s.part, s.parts) for s in mine] == [(1, 2), (2, 2)]
-    assert [len(s.lines) for s in mine] == [0, 4]
-    assert sum(len(given) for _side, given, _g, _r in mine[1].sides) == 0
+    html = laptop.get(f"/w/{workshop.pk}/plenary/present/slide/").content.decode()
 
-    first = selectors.slides(workshop, "tables").index(mine[0])
-    services.presenter_move(workshop=workshop, to="first")
-    for _step in range(first):
-        services.presenter_move(workshop=workshop, to="next")
-    html = selectors.render_slide(workshop)
-    assert "Navettes maritimes" in html and "slide-condition" not in html
-    services.presenter_move(workshop=workshop, to="next")
-    html = selectors.render_slide(workshop)
+    assert html.count('class="slide-transaction slide-unit"') == 3
     assert html.count('class="slide-condition"') == 4
     assert f'{items[0].title}</strong> : <span dir="auto">Texte 0' in html
-    assert 'data-verdict="balanced"' in html and "Navettes maritimes" not in html
+    assert 'data-verdict="balanced"' in html and "Navettes maritimes" in html
+    assert f'data-basket="{basket.pk}"' in html and 'data-part="0"' in html
+
+
+def test_the_scores_stand_apart_from_the_need(plenary, built, workshop):
+    html = selectors.render_slide(workshop)
+    transaction = html[html.index('class="slide-transaction') :]
+    transaction = transaction[: transaction.index("</li>")]
+    what = transaction[: transaction.index('class="slide-scores"')]
+    assert "Port de Brest" in what and "Valeur" not in what
+    assert 'class="slide-scores"' in transaction and "Effort <strong>2</strong>" in transaction
+
+
+def test_the_console_goes_to_a_table_and_toggles_the_empty_baskets(every_basket, laptop, workshop):
+    console = laptop.get(f"/w/{workshop.pk}/console/").content.decode()
+    assert 'id="presenter-goto"' in console and '<option value="table:3">' in console
+    assert (
+        laptop.post(f"/w/{workshop.pk}/plenary/present/move/", {"to": "table:3"}).status_code == 302
+    )
+    html = laptop.get(f"/w/{workshop.pk}/plenary/present/slide/").content.decode()
+    assert 'data-slide="7"' in html and "Table 3" in html
+    assert (
+        laptop.post(f"/w/{workshop.pk}/plenary/present/move/", {"to": "table:9"}).status_code == 400
+    )
+    laptop.post(f"/w/{workshop.pk}/plenary/present/move/", {"empty": "0"})
+    every_basket.refresh_from_db()
+    assert not every_basket.include_empty
+    assert (
+        "Sauter les paniers vides" not in laptop.get(f"/w/{workshop.pk}/console/").content.decode()
+    )
+
+
+def test_the_presenter_s_screen_says_how_many_parts_its_basket_takes(
+    plenary, built, laptop, workshop
+):
+    basket, _, _ = built
+    url = f"/w/{workshop.pk}/plenary/present/parts/"
+    assert laptop.post(url, {"basket": basket.pk, "parts": "2"}).status_code == 204
+    plenary.refresh_from_db()
+    assert plenary.parts == 2
+    assert laptop.post(url, {"basket": "x", "parts": "2"}).status_code == 400
+    console = laptop.get(f"/w/{workshop.pk}/console/").content.decode()
+    assert "partie 1 sur 2" in console
 
 
 def test_a_few_conditions_share_the_basket_s_last_slide(plenary, built, workshop):
@@ -228,3 +260,13 @@ def test_a_few_conditions_share_the_basket_s_last_slide(plenary, built, workshop
 
     mine = [s for s in selectors.slides(workshop, "tables") if s.basket.pk == basket.pk]
     assert [(s.part, s.parts, len(s.lines)) for s in mine] == [(1, 1, 1)]
+
+
+def test_the_settings_page_shows_the_empty_baskets_on_the_presenter(plenary, laptop, workshop):
+    page = laptop.get(f"/w/{workshop.pk}/plenary/settings/").content.decode()
+    assert 'name="include_empty"' in page
+    data = {"questions": "Q ?", "dots_per_participant": 3, "dots_per_item": 2, "order": "tables"}
+    laptop.post(f"/w/{workshop.pk}/plenary/settings/", {**data, "include_empty": "on"})
+    assert selectors.presenter(workshop).count == 9
+    laptop.post(f"/w/{workshop.pk}/plenary/settings/", data)
+    assert selectors.presenter(workshop).count == 1
