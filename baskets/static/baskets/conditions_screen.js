@@ -1,0 +1,246 @@
+// The conditions on the projector: one table at a time, as many of its baskets as fit the
+// screen, in order; a basket too tall for the screen alone is cut between its blocks (the
+// verdicts, the cards, each condition filled in) and continues on the next page, "(suite)".
+// The conventions of static/js/projector.js: 20 s a page, Space pauses, → ← (and a
+// presenter's PageDown PageUp) turn the page. Text never shrinks (conditions_screen.css):
+// the script only measures and hides. Hidden baskets stay in the page (the `hidden`
+// attribute only): a live basket is still swapped into its place by id, then measured.
+(function () {
+  "use strict";
+
+  var ROTATE_MS = 20000;
+  var UNITS = ".conditions-verdicts, .conditions-alliance, .condition-line";
+  // pages: [{table, items: [{slot, from, to}]}]: the slots (baskets) shown, each with the
+  // range of its blocks on that page.
+  var state = { pages: [], page: 0, paused: false, scheduled: false, timer: 0 };
+
+  function slice(list) { return Array.prototype.slice.call(list); }
+  function root() {
+    return document.body.classList.contains("conditions-screen") ? document.getElementById("conditions-screen") : null;
+  }
+  function tablesOf(el) { return slice(el.querySelectorAll(".conditions-table")); }
+  function slotsOf(table) { return slice(table.querySelectorAll(".conditions-slot")); }
+  function showTable(tables, index) {
+    tables.forEach(function (table, at) { table.hidden = at !== index; });
+  }
+
+  // A basket's blocks in reading order, those the projector shows (CSS leaves out the
+  // conditions not filled in and the cards not chosen).
+  function unitsOf(slot) {
+    var units = slice(slot.querySelectorAll(UNITS));
+    units.forEach(function (unit) { unit.hidden = false; });
+    var checklist = slot.querySelector(".conditions-checklist");
+    if (checklist) checklist.hidden = false;
+    return units.filter(function (unit) { return window.getComputedStyle(unit).display !== "none"; });
+  }
+
+  // Blocks from..to-1 of a basket; the checklist's heading with its first condition shown,
+  // or at the basket's end when none is filled in; "(suite)" on a continued part.
+  function showPart(slot, units, from, to) {
+    slot.hidden = false;
+    units.forEach(function (unit, at) { unit.hidden = at < from || at >= to; });
+    var checklist = slot.querySelector(".conditions-checklist");
+    if (checklist) {
+      var lines = units.filter(function (unit) { return unit.classList.contains("condition-line"); });
+      var shown = lines.some(function (line) { return !line.hidden; });
+      checklist.hidden = lines.length ? !shown : to < units.length;
+    }
+    var title = slot.querySelector(".conditions-title");
+    if (title) {
+      if (from > 0) title.dataset.cont = root().dataset.cont || "";
+      else delete title.dataset.cont;
+    }
+  }
+
+  // Nothing spills out of the screen's box, and no word is wider than its place.
+  function fits(el) {
+    if (el.scrollHeight > el.clientHeight + 1 || el.scrollWidth > el.clientWidth + 1) return false;
+    var box = el.getBoundingClientRect();
+    var items = el.querySelectorAll(".conditions-table:not([hidden]) :is(.conditions, h2, h3, h4, p, li, dt, dd)");
+    for (var i = 0; i < items.length; i += 1) {
+      var item = items[i];
+      if (!item.offsetParent) continue;
+      if (item.scrollWidth > item.clientWidth + 1) return false;
+      var rect = item.getBoundingClientRect();
+      if (rect.bottom > box.bottom + 1 || rect.right > box.right + 1) return false;
+    }
+    return true;
+  }
+
+  // One table's pages: baskets added while they fit; one that does not fit even alone
+  // leaves its last blocks for the next page.
+  function tablePages(el, table, index) {
+    var slots = slotsOf(table);
+    var pages = [];
+    var at = 0;
+    var from = 0;
+    if (!slots.length) return [{ table: index, items: [] }];
+    while (at < slots.length) {
+      var page = { table: index, items: [] };
+      slots.forEach(function (slot) { slot.hidden = true; });
+      while (at < slots.length) {
+        var slot = slots[at];
+        var units = unitsOf(slot);
+        showPart(slot, units, from, units.length);
+        if (fits(el)) {
+          page.items.push({ slot: at, from: from, to: units.length });
+          at += 1;
+          from = 0;
+          continue;
+        }
+        if (page.items.length) {
+          slot.hidden = true;
+          break;
+        }
+        var to = units.length;
+        while (to - from > 1 && !fits(el)) {
+          to -= 1;
+          showPart(slot, units, from, to);
+        }
+        page.items.push({ slot: at, from: from, to: to });
+        if (to >= units.length) {
+          at += 1;
+          from = 0;
+        } else {
+          from = to;
+        }
+        break;
+      }
+      pages.push(page);
+    }
+    return pages;
+  }
+
+  // The basket (and its part) at the top of the page on show, to come back to it after a
+  // new layout; or the basket asked for in the address (?basket=…).
+  function anchor(el) {
+    var page = state.pages[state.page];
+    if (el.dataset.startBasket) {
+      var wanted = el.dataset.startBasket;
+      delete el.dataset.startBasket;
+      return { basket: wanted, from: 0 };
+    }
+    if (!page || !page.items.length) return null;
+    var tables = tablesOf(el);
+    var slot = tables[page.table] && slotsOf(tables[page.table])[page.items[0].slot];
+    return slot ? { basket: slot.dataset.basket, from: page.items[0].from } : null;
+  }
+
+  function pageOf(el, pages, wanted) {
+    if (!wanted) return -1;
+    var tables = tablesOf(el);
+    var found = -1;
+    pages.some(function (page, index) {
+      return page.items.some(function (item) {
+        var slot = slotsOf(tables[page.table])[item.slot];
+        if (!slot || slot.dataset.basket !== String(wanted.basket)) return false;
+        if (found < 0) found = index;
+        if (wanted.from >= item.from && wanted.from < Math.max(item.to, item.from + 1)) {
+          found = index;
+          return true;
+        }
+        return false;
+      });
+    });
+    return found;
+  }
+
+  function layout() {
+    state.scheduled = false;
+    var el = root();
+    if (!el) return;
+    var wanted = anchor(el);
+    var tables = tablesOf(el);
+    var pages = [];
+    tables.forEach(function (table, index) {
+      showTable(tables, index);
+      pages = pages.concat(tablePages(el, table, index));
+    });
+    state.pages = pages;
+    var found = pageOf(el, pages, wanted);
+    if (found >= 0) state.page = found;
+    if (state.page >= pages.length) state.page = 0;
+    el.dataset.pages = pages.length;
+    showPage();
+  }
+
+  function showPage() {
+    var el = root();
+    var page = state.pages[state.page];
+    if (!el || !page) return;
+    var tables = tablesOf(el);
+    showTable(tables, page.table);
+    var slots = slotsOf(tables[page.table]);
+    slots.forEach(function (slot) { slot.hidden = true; });
+    page.items.forEach(function (item) {
+      var slot = slots[item.slot];
+      showPart(slot, unitsOf(slot), item.from, item.to);
+    });
+    el.dataset.page = state.page + 1;
+    var pager = document.getElementById("conditions-pager");
+    if (!pager) return;
+    var ofTable = state.pages.filter(function (other) { return other.table === page.table; });
+    var parts = [];
+    if (tables.length > 1) {
+      parts.push(pager.dataset.table.replace("{table}", tables[page.table].dataset.table).replace("{tables}", tables.length));
+    }
+    if (ofTable.length > 1) {
+      parts.push(pager.dataset.part.replace("{part}", ofTable.indexOf(page) + 1).replace("{parts}", ofTable.length));
+    }
+    if (state.paused && state.pages.length > 1) parts.push(pager.dataset.paused);
+    pager.hidden = state.pages.length < 2;
+    pager.textContent = parts.join(" · ");
+  }
+
+  function schedule() {
+    if (state.scheduled) return;
+    state.scheduled = true;
+    window.requestAnimationFrame(layout);
+  }
+
+  function turn(step) {
+    var count = state.pages.length;
+    if (count < 2) return;
+    state.page = (state.page + step + count) % count;
+    showPage();
+  }
+
+  // A page turned by hand stays its full time too.
+  function restartRotation() {
+    window.clearInterval(state.timer);
+    state.timer = window.setInterval(function () { if (!state.paused) turn(1); }, ROTATE_MS);
+  }
+
+  document.addEventListener("DOMContentLoaded", function () {
+    if (!root()) return;
+    layout();
+    restartRotation();
+  });
+  window.addEventListener("resize", schedule);
+  // A basket's conditions changed (its new HTML may be taller), the content fetched again:
+  // measured at once for a swap inside the screen (before anything paints it unmeasured),
+  // and again after settling.
+  ["htmx:afterSwap", "htmx:oobAfterSwap"].forEach(function (name) {
+    document.addEventListener(name, function (event) {
+      var el = root();
+      if (el && event.target && (event.target === el || el.contains(event.target))) layout();
+      else schedule();
+    });
+  });
+  document.addEventListener("htmx:afterSettle", schedule);
+  document.addEventListener("keydown", function (event) {
+    if (!root() || event.ctrlKey || event.metaKey || event.altKey) return;
+    if (event.target.closest && event.target.closest("a, button, input, textarea, select")) return;
+    var step = { ArrowRight: 1, PageDown: 1, ArrowLeft: -1, PageUp: -1 }[event.key];
+    if (event.key === " ") {
+      state.paused = !state.paused;
+      showPage();
+    } else if (step) {
+      turn(step);
+      restartRotation();
+    } else {
+      return;
+    }
+    event.preventDefault();
+  });
+})();
