@@ -1,6 +1,8 @@
 // The conditions on the projector: one table at a time, as many of its baskets as fit the
-// screen, in order; a basket too tall for the screen alone is cut between its blocks (the
-// verdicts, the cards, each condition filled in) and continues on the next page, "(suite)".
+// screen, in order, two side by side when the screen is wide enough and that takes fewer
+// pages; a basket too tall for its half takes the whole width, and one too tall for the
+// screen alone is cut between its blocks (the verdicts, the cards, each condition filled
+// in) and continues on the next page, "(suite)".
 // The conventions of static/js/projector.js: 20 s a page, Space pauses, → ← (and a
 // presenter's PageDown PageUp) turn the page. Text never shrinks (conditions_screen.css):
 // the script only measures and hides. Hidden baskets stay in the page (the `hidden`
@@ -10,8 +12,9 @@
 
   var ROTATE_MS = 20000;
   var UNITS = ".conditions-verdicts, .conditions-alliance, .condition-line";
-  // pages: [{table, items: [{slot, from, to}]}]: the slots (baskets) shown, each with the
-  // range of its blocks on that page.
+  var COLUMN_MIN_EM = 25;  // two baskets side by side when each has this room at least
+  // pages: [{table, items: [{slot, from, to, wide}]}]: the slots (baskets) shown, each with
+  // the range of its blocks on that page, and whether it takes the whole width.
   var state = { pages: [], page: 0, paused: false, scheduled: false, timer: 0 };
 
   function slice(list) { return Array.prototype.slice.call(list); }
@@ -68,8 +71,8 @@
   }
 
   // One table's pages: baskets added while they fit; one that does not fit even alone
-  // leaves its last blocks for the next page.
-  function tablePages(el, table, index) {
+  // takes the whole width, then leaves its last blocks for the next page.
+  function tablePages(el, table, index, columns) {
     var slots = slotsOf(table);
     var pages = [];
     var at = 0;
@@ -77,13 +80,16 @@
     if (!slots.length) return [{ table: index, items: [] }];
     while (at < slots.length) {
       var page = { table: index, items: [] };
-      slots.forEach(function (slot) { slot.hidden = true; });
+      slots.forEach(function (slot) {
+        slot.hidden = true;
+        slot.classList.remove("wide");
+      });
       while (at < slots.length) {
         var slot = slots[at];
         var units = unitsOf(slot);
         showPart(slot, units, from, units.length);
         if (fits(el)) {
-          page.items.push({ slot: at, from: from, to: units.length });
+          page.items.push({ slot: at, from: from, to: units.length, wide: false });
           at += 1;
           from = 0;
           continue;
@@ -92,12 +98,20 @@
           slot.hidden = true;
           break;
         }
+        var wide = columns > 1;
+        slot.classList.toggle("wide", wide);
+        if (wide && fits(el)) {
+          page.items.push({ slot: at, from: from, to: units.length, wide: true });
+          at += 1;
+          from = 0;
+          continue;
+        }
         var to = units.length;
         while (to - from > 1 && !fits(el)) {
           to -= 1;
           showPart(slot, units, from, to);
         }
-        page.items.push({ slot: at, from: from, to: to });
+        page.items.push({ slot: at, from: from, to: to, wide: wide });
         if (to >= units.length) {
           at += 1;
           from = 0;
@@ -151,11 +165,23 @@
     if (!el) return;
     var wanted = anchor(el);
     var tables = tablesOf(el);
-    var pages = [];
-    tables.forEach(function (table, index) {
-      showTable(tables, index);
-      pages = pages.concat(tablePages(el, table, index));
-    });
+    var arrange = function (columns) {
+      var pages = [];
+      el.style.setProperty("--columns", columns);
+      tables.forEach(function (table, index) {
+        showTable(tables, index);
+        pages = pages.concat(tablePages(el, table, index, columns));
+      });
+      return pages;
+    };
+    var em = parseFloat(window.getComputedStyle(el).fontSize) || 16;
+    var pages = arrange(1);
+    if (el.clientWidth >= 2 * COLUMN_MIN_EM * em) {
+      var side = arrange(2);
+      if (side.length < pages.length) pages = side;
+      else arrange(1);
+    }
+    el.dataset.columns = el.style.getPropertyValue("--columns");
     state.pages = pages;
     var found = pageOf(el, pages, wanted);
     if (found >= 0) state.page = found;
@@ -174,6 +200,7 @@
     slots.forEach(function (slot) { slot.hidden = true; });
     page.items.forEach(function (item) {
       var slot = slots[item.slot];
+      slot.classList.toggle("wide", item.wide);
       showPart(slot, unitsOf(slot), item.from, item.to);
     });
     el.dataset.page = state.page + 1;
