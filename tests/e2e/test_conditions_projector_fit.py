@@ -265,5 +265,24 @@ def test_the_conditions_fit_every_screen_page_by_page(chromium_path, room, daphn
             f" smallest text {min(fonts):.1f}px (floor {text_floor(height):.1f}px),"
             f" pages with a basket continued: {split}"
         )
+        if (width, height) == (1024, 768):
+            # A basket's former page opens the view at that basket; a live change of it
+            # comes on the page on show, measured again.
+            pk_shown = int(m["allBaskets"][7].removeprefix("conditions-"))
+            page.goto(f"/w/{pk}/baskets/conditions/{pk_shown}/")
+            settle(page)
+            assert f"conditions-{pk_shown}" in page.evaluate(MEASURE)["verdicts"]
+            editor = context.new_page()  # a facilitator corrects it (through the server)
+            editor.goto(f"/w/{pk}/baskets/conditions/{pk_shown}/edit/")
+            editor.fill("textarea[name=rebalancing]", REBALANCING + " (changé en direct)")
+            editor.locator("form [type=submit].primary").click()
+            editor.wait_for_load_state("networkidle")
+            expect(page.locator(f"#conditions-{pk_shown}")).to_contain_text("en direct")
+            page.evaluate(
+                "() => new Promise((done) => requestAnimationFrame(() => setTimeout(done)))"
+            )
+            after = page.evaluate(MEASURE)
+            check_page(after, width, height, f"{where}, after a live change")
+            assert f"conditions-{pk_shown}" in after["verdicts"], where
         context.close()
     print("\n".join(report))
