@@ -202,6 +202,15 @@ def check_page(m, width, height, where) -> None:
                 assert not any(overlap(box_a, box_b) for box_b in b["boxes"]), (where, a, b)
 
 
+def conditions_up(projector) -> None:
+    """Following the workshop in the conditions phase: this view, laid out."""
+    expect(projector).to_have_url(re.compile(r"/baskets/conditions/tables/\?follow=1$"))
+    expect(projector.locator("#live")).to_have_attribute("data-follow", "conditions")
+    expect(projector.locator("body")).to_have_attribute("data-live", "on")
+    expect(projector.locator(".conditions-table:not([hidden])")).to_have_count(1)
+    expect(projector.locator("#conditions-screen")).to_have_attribute("data-page", "1")
+
+
 def settle(page) -> None:
     expect(page.locator("body")).to_have_attribute("data-live", "on")
     expect(page.locator("#conditions-screen")).to_have_attribute("data-pages", re.compile(r"\d+"))
@@ -240,8 +249,7 @@ def test_the_conditions_fit_every_screen_page_by_page(chromium_path, room, daphn
         # Following the workshop in the conditions phase shows this view.
         sign_in(page, f"/w/{pk}/baskets/conditions/tables/1/")
         page.goto(f"/w/{pk}/projector/")
-        expect(page).to_have_url(re.compile(r"/baskets/conditions/tables/\?follow=1$"))
-        expect(page.locator("#live")).to_have_attribute("data-follow", "conditions")
+        conditions_up(page)
         settle(page)
         where = f"every table at {width}×{height}"
         if (width, height) == (1920, 1080):
