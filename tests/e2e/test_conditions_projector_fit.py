@@ -234,6 +234,12 @@ def every_page(page, width, height, where) -> list[dict]:
     page.keyboard.press("ArrowLeft")
     assert page.evaluate(MEASURE)["page"] == count, where
     page.keyboard.press("PageDown")
+    pager = page.locator("#conditions-pager")
+    paused = page.locator("#conditions-pager").get_attribute("data-paused")
+    page.keyboard.press("Space")
+    expect(pager).to_contain_text(paused)
+    page.keyboard.press("Space")
+    expect(pager).not_to_contain_text(paused)
     return measures
 
 
