@@ -29,6 +29,7 @@ pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
 
 VIEWPORTS = [(1920, 1080), (1280, 720), (1024, 768)]
 COUNTDOWN_FLOOR_PX = 96
+ROTATE_MS = 20_000  # conditions_screen.js
 TERRITORIES = [
     ("Brest Métropole", "Brest Métropole"),
     ("Pays Centre Ouest Bretagne", "Centre Ouest Bretagne"),
@@ -299,4 +300,24 @@ def test_the_conditions_fit_every_screen_page_by_page(chromium_path, room, daphn
             check_page(after, width, height, f"{where}, after a live change")
             assert f"conditions-{pk_shown}" in after["verdicts"], where
         context.close()
+
+    # Every 20 s the next page, not while paused (Space).
+    context = browser.new_context(
+        base_url=daphne.url, viewport={"width": 1280, "height": 720}, locale="fr-FR"
+    )
+    context.set_default_timeout(ACTION_TIMEOUT_MS)
+    page = context.new_page()
+    page.clock.install()
+    sign_in(page, f"/w/{pk}/baskets/conditions/tables/")
+    screen = page.locator("#conditions-screen")
+    expect(screen).to_have_attribute("data-page", "1")
+    page.clock.run_for(ROTATE_MS)
+    expect(screen).to_have_attribute("data-page", "2")
+    page.keyboard.press("Space")
+    page.clock.run_for(3 * ROTATE_MS)
+    expect(screen).to_have_attribute("data-page", "2")
+    page.keyboard.press("Space")
+    page.clock.run_for(ROTATE_MS)
+    expect(screen).to_have_attribute("data-page", "3")
+    context.close()
     print("\n".join(report))
