@@ -55,11 +55,12 @@
     }
   }
 
-  // Nothing spills out of the screen's box, and no word is wider than its place.
-  function fits(el) {
+  // Nothing spills out of the screen's box, and no word of the basket just shown (the
+  // others were measured before it, and it does not move them) is wider than its place.
+  function fits(el, slot) {
     if (el.scrollHeight > el.clientHeight + 1 || el.scrollWidth > el.clientWidth + 1) return false;
     var box = el.getBoundingClientRect();
-    var items = el.querySelectorAll(".conditions-table:not([hidden]) :is(.conditions, h2, h3, h4, p, li, dt, dd)");
+    var items = slot.querySelectorAll(".conditions, h3, h4, p, li, dt, dd");
     for (var i = 0; i < items.length; i += 1) {
       var item = items[i];
       if (!item.offsetParent) continue;
@@ -88,7 +89,7 @@
         var slot = slots[at];
         var units = unitsOf(slot);
         showPart(slot, units, from, units.length);
-        if (fits(el)) {
+        if (fits(el, slot)) {
           page.items.push({ slot: at, from: from, to: units.length, wide: false });
           at += 1;
           from = 0;
@@ -100,14 +101,14 @@
         }
         var wide = columns > 1;
         slot.classList.toggle("wide", wide);
-        if (wide && fits(el)) {
+        if (wide && fits(el, slot)) {
           page.items.push({ slot: at, from: from, to: units.length, wide: true });
           at += 1;
           from = 0;
           continue;
         }
         var to = units.length;
-        while (to - from > 1 && !fits(el)) {
+        while (to - from > 1 && !fits(el, slot)) {
           to -= 1;
           showPart(slot, units, from, to);
         }
@@ -190,6 +191,29 @@
     showPage();
   }
 
+  // One basket changed: only its table's pages are measured again, in the arrangement
+  // chosen for the whole screen (a full layout follows a resize or new content).
+  function layoutTable(el, table) {
+    var tables = tablesOf(el);
+    var index = tables.indexOf(table);
+    var first = -1;
+    state.pages.forEach(function (page, at) { if (page.table === index && first < 0) first = at; });
+    if (index < 0 || first < 0) {
+      layout();
+      return;
+    }
+    var wanted = anchor(el);
+    var count = state.pages.filter(function (page) { return page.table === index; }).length;
+    showTable(tables, index);
+    var fresh = tablePages(el, table, index, +el.dataset.columns || 1);
+    state.pages = state.pages.slice(0, first).concat(fresh, state.pages.slice(first + count));
+    var found = pageOf(el, state.pages, wanted);
+    if (found >= 0) state.page = found;
+    if (state.page >= state.pages.length) state.page = 0;
+    el.dataset.pages = state.pages.length;
+    showPage();
+  }
+
   function showPage() {
     var el = root();
     var page = state.pages[state.page];
@@ -244,17 +268,25 @@
     restartRotation();
   });
   window.addEventListener("resize", schedule);
-  // A basket's conditions changed (its new HTML may be taller), the content fetched again:
-  // measured at once for a swap inside the screen (before anything paints it unmeasured),
-  // and again after settling.
+  // A basket's conditions changed (its new HTML may be taller): its table measured again at
+  // once (before anything paints it unmeasured); the content fetched again: everything.
+  // Anything else that settles (the phase's band may change height): everything, once.
+  function inside(event) {
+    var el = root();
+    return el && event.target && event.target !== el && el.contains(event.target);
+  }
   ["htmx:afterSwap", "htmx:oobAfterSwap"].forEach(function (name) {
     document.addEventListener(name, function (event) {
       var el = root();
-      if (el && event.target && (event.target === el || el.contains(event.target))) layout();
+      var table = inside(event) && event.target.closest(".conditions-table");
+      if (table && state.pages.length) layoutTable(el, table);
+      else if (el && event.target === el) layout();
       else schedule();
     });
   });
-  document.addEventListener("htmx:afterSettle", schedule);
+  document.addEventListener("htmx:afterSettle", function (event) {
+    if (!inside(event)) schedule();
+  });
   document.addEventListener("keydown", function (event) {
     if (!root() || event.ctrlKey || event.metaKey || event.altKey) return;
     if (event.target.closest && event.target.closest("a, button, input, textarea, select")) return;
