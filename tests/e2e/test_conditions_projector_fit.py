@@ -220,10 +220,18 @@ def settle(page) -> None:
 
 
 def every_page(page, width, height, where) -> list[dict]:
-    first = page.evaluate("() => +document.getElementById('conditions-screen').dataset.page")
-    assert first == 1, where
-    measures = []
+    """Paused (Space: the 20 s rotation waits), turns every page by hand (→) from the first
+    and checks each; then ← and PageDown, and Space resumes."""
+    pager = page.locator("#conditions-pager")
+    paused = pager.get_attribute("data-paused")
+    page.keyboard.press("Space")
+    expect(pager).to_contain_text(paused)
     count = page.evaluate(MEASURE)["pages"]
+    for _turn in range(count):  # back to the first page, if the rotation moved on
+        if page.evaluate(MEASURE)["page"] == 1:
+            break
+        page.keyboard.press("ArrowRight")
+    measures = []
     for turn in range(count):
         m = page.evaluate(MEASURE)
         assert m["pages"] == count, where
@@ -235,10 +243,7 @@ def every_page(page, width, height, where) -> list[dict]:
     page.keyboard.press("ArrowLeft")
     assert page.evaluate(MEASURE)["page"] == count, where
     page.keyboard.press("PageDown")
-    pager = page.locator("#conditions-pager")
-    paused = page.locator("#conditions-pager").get_attribute("data-paused")
-    page.keyboard.press("Space")
-    expect(pager).to_contain_text(paused)
+    assert page.evaluate(MEASURE)["page"] == 1, where
     page.keyboard.press("Space")
     expect(pager).not_to_contain_text(paused)
     return measures
@@ -287,6 +292,7 @@ def test_the_conditions_fit_every_screen_page_by_page(chromium_path, room, daphn
             page.goto(f"/w/{pk}/baskets/conditions/{pk_shown}/")
             settle(page)
             assert f"conditions-{pk_shown}" in page.evaluate(MEASURE)["verdicts"]
+            page.keyboard.press("Space")  # paused: the page stays while it changes
             editor = context.new_page()  # a facilitator corrects it (through the server)
             editor.goto(f"/w/{pk}/baskets/conditions/{pk_shown}/edit/")
             editor.fill("textarea[name=rebalancing]", REBALANCING + " (changé en direct)")
