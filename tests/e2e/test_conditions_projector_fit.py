@@ -135,6 +135,13 @@ def make_workshop(owner) -> tuple[int, int]:
     baskets = Basket.objects.filter(table__workshop=workshop).order_by("table__number", "pk")
     for index, basket in enumerate(baskets):
         kind = index % 6
+        if kind < 4:  # a transaction: the gauge leans to one side
+            offer = services.postit_create(
+                subgroup=basket.side_a, author=None, kind="offer", text="Bois-énergie local"
+            )
+            basket_services.transaction_create(
+                basket=basket, by=None, giver=basket.side_a, offer=offer, value=5, effort=1
+            )
         if kind == 5:
             continue  # nothing said yet: one line
         filled = {0: 8, 1: 3, 2: 5, 3: 1, 4: 0}[kind]
