@@ -155,7 +155,7 @@ def register_panels() -> None:
             choices=baskets_choices,
             key="b",
             key_help=gettext_lazy("Baskets: every table, then table by table"),
-            follows=(Phase.Kind.NEGOTIATION.value, Phase.Kind.CONDITIONS.value),
+            follows=(Phase.Kind.NEGOTIATION.value,),
         )
     )
     projector.register(

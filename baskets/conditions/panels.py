@@ -1,8 +1,20 @@
-"""What conditions add to the baskets' phone panel (``baskets/panels.py``)."""
+"""What conditions add to the room's screens: to the baskets' phone panel
+(``baskets/panels.py``), and the projector's view of every basket's verdict and conditions
+(workshops/projector.py: "conditions" every table, "conditions:N" table N; key C; shown by
+itself while following the workshop in the conditions phase), registered from
+``baskets/apps.py``."""
+
+from django.core.exceptions import ValidationError
+from django.urls import reverse
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from baskets import access
 from baskets.conditions import selectors
+from workshops import projector
 from workshops.models import Participant, Phase, Workshop
+
+CONDITIONS = "conditions"
 
 
 def shows_conditions(workshop: Workshop) -> bool:
@@ -36,3 +48,61 @@ def phone_context(*, participant: Participant, workshop: Workshop, views) -> dic
         ],
         "conditions_editable": conditions_editable(workshop),
     }
+
+
+def _tables_shown(workshop: Workshop) -> list[int]:
+    """The table numbers, if the workshop has a conditions phase (else none): asked by every
+    projector page (the keys) and the console, in one query a request."""
+    if not hasattr(workshop, "_condition_tables"):
+        workshop._condition_tables = list(
+            workshop.tables.filter(workshop__phases__kind=Phase.Kind.CONDITIONS)
+            .order_by("number")
+            .values_list("number", flat=True)
+            .distinct()
+        )
+    return workshop._condition_tables
+
+
+def _check(workshop: Workshop, view: projector.View) -> None:
+    if not workshop.phases.filter(kind=Phase.Kind.CONDITIONS).exists():
+        raise ValidationError(_("This workshop has no conditions phase."))
+    if view.number is not None and not workshop.tables.filter(number=view.number).exists():
+        raise ValidationError(_("This workshop has no table %(number)s.") % {"number": view.number})
+
+
+def screen_url(workshop: Workshop, view: projector.View) -> str:
+    if view.number is None:
+        return reverse("baskets_screens:conditions_tables", args=[workshop.pk])
+    return reverse("baskets_screens:conditions_table", args=[workshop.pk, view.number])
+
+
+def screen_choices(workshop: Workshop) -> list[tuple[projector.View, str, str]]:
+    numbers = _tables_shown(workshop)
+    if not numbers:
+        return []
+    return [
+        (projector.View(CONDITIONS), _("Conditions of every table"), ""),
+        *(
+            (
+                projector.View(CONDITIONS, number),
+                _("Conditions %(number)s") % {"number": number},
+                _("Verdicts and conditions of table %(number)s") % {"number": number},
+            )
+            for number in numbers
+        ),
+    ]
+
+
+def register_projector_view() -> None:
+    projector.register(
+        projector.Kind(
+            name=CONDITIONS,
+            numbers=(0, 1),
+            check=_check,
+            url=screen_url,
+            choices=screen_choices,
+            key="c",
+            key_help=gettext_lazy("Verdicts and conditions: every table, then table by table"),
+            follows=(Phase.Kind.CONDITIONS.value,),
+        )
+    )

@@ -6,7 +6,7 @@ from dataclasses import dataclass, field
 from django.template.loader import render_to_string
 
 from baskets.models import AllianceChoice, Basket, BasketConditions, ConditionAnswer, ConditionItem
-from baskets.selectors import BasketView
+from baskets.selectors import BasketView, TableNegotiation, negotiation
 from workshops.models import Workshop
 
 CARD_FAMILIES = [(family.value, family.label) for family in AllianceChoice.Family]
@@ -112,3 +112,28 @@ def render_conditions(view: BasketView, conditions: ConditionsView, *, oob: bool
     """The live fragment: the same HTML for the table's phones and the screens."""
     context = {"view": view, "basket": view.basket, "conditions": conditions, "oob": oob}
     return render_to_string("baskets/_conditions.html", context)
+
+
+@dataclass
+class ScreenTable:
+    """One table on the projector's conditions view: its baskets with their conditions."""
+
+    entry: TableNegotiation
+    baskets: list[tuple[BasketView, ConditionsView]]
+
+    @property
+    def table(self):
+        return self.entry.table
+
+
+def screen_tables(workshop: Workshop, table=None) -> list[ScreenTable]:
+    """Every table's baskets (or one table's) with their conditions, in the baskets' order:
+    the negotiation's four queries and the conditions' three at most."""
+    entries = negotiation(workshop, table=table)
+    found = conditions_by_basket(
+        workshop, [view.basket for entry in entries for view in entry.baskets]
+    )
+    return [
+        ScreenTable(entry, [(view, found[view.basket.pk]) for view in entry.baskets])
+        for entry in entries
+    ]

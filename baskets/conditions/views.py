@@ -1,6 +1,6 @@
 """Conditions views. On a phone: the form for the basket's two sub-groups, in the slot
-under the live fragment. For facilitators: the same form for any basket, the checklist
-and cards of the workshop, and one basket's conditions full-screen for the projector.
+under the live fragment. For facilitators: the same form for any basket, and the checklist
+and cards of the workshop (the projector's view: ``screen_views.py``).
 
 Who may: ``baskets/access.py``. Writes: ``services.py``; a gate refusal answers 409 with
 the form as typed, a stale version 409 with what is there now and the typed text kept.
@@ -22,7 +22,6 @@ from baskets.models import Basket
 from workshops import access as room_access
 from workshops.gate import Action, PhaseClosed, closed_reason
 from workshops.models import Participant, Workshop
-from workshops.views.facilitator import screen_state_context
 from workshops.views.participant import with_workshop
 
 PHASE_CLOSED = STALE = 409
@@ -173,38 +172,3 @@ def setup(request: HttpRequest, pk: int) -> HttpResponse:
     status = INVALID if form.errors else 200
     context = {"workshop": workshop, "form": form, "saved": request.GET.get("saved")}
     return render(request, "baskets/conditions_setup.html", context, status=status)
-
-
-def _screen_views(request: HttpRequest, pk: int, basket_pk: int):
-    basket = access.basket_for_facilitator(request, pk, basket_pk)
-    view, conditions = _views(basket)
-    return basket.table.workshop, view, conditions
-
-
-@login_required
-@require_GET
-def screen(request: HttpRequest, pk: int, basket_pk: int) -> HttpResponse:
-    """One basket's conditions full-screen: the gauge beside the verdict."""
-    workshop, view, conditions = _screen_views(request, pk, basket_pk)
-    order = list(Basket.objects.filter(table__workshop=workshop).values_list("pk", flat=True))
-    at = order.index(view.basket.pk)
-    context = {
-        "workshop": workshop,
-        "view": view,
-        "conditions": conditions,
-        "previous": order[at - 1] if at > 0 else None,
-        "next": order[at + 1] if at + 1 < len(order) else None,
-        "position": (at + 1, len(order)),
-        "content_url": reverse("baskets_screens:conditions_content", args=[pk, basket_pk]),
-        "sound_default": "on",
-        **screen_state_context(workshop),
-    }
-    return render(request, "baskets/conditions_screen.html", context)
-
-
-@login_required
-@require_GET
-def screen_content(request: HttpRequest, pk: int, basket_pk: int) -> HttpResponse:
-    """Fetched again whenever the screen's socket (re)opens: what it missed meanwhile."""
-    _workshop, view, conditions = _screen_views(request, pk, basket_pk)
-    return HttpResponse(selectors.render_conditions(view, conditions))

@@ -98,7 +98,7 @@ def test_the_facilitator_pages_refuse_another_workshop_s_basket(
     laptop, basket, other_workshop, client
 ):
     pk = other_workshop.pk
-    for path in ("", "content/", "edit/"):
+    for path in ("", "edit/"):
         assert laptop.get(f"/w/{pk}/baskets/conditions/{basket.pk}/{path}").status_code == 404
     assert laptop.get(f"/w/{basket.table.workshop.pk}/baskets/conditions/0/").status_code == 404
 
@@ -260,29 +260,14 @@ def test_the_phone_panel_costs_the_same_queries_whatever_is_filled_in(
 # Facilitators ------------------------------------------------------------------------------
 
 
-def test_the_projector_shows_one_basket_s_gauge_beside_the_verdict(laptop, alice, basket):
-    services.conditions_save(
-        basket=basket, by=alice, version=0, verdict="conditional", condition="Le port"
+def test_the_former_full_screen_page_of_a_basket_leads_to_the_projector_s_view_at_it(
+    laptop, basket
+):
+    response = laptop.get(f"/w/{basket.table.workshop.pk}/baskets/conditions/{basket.pk}/")
+    assert response.status_code == 302
+    assert response["Location"] == (
+        f"/w/{basket.table.workshop.pk}/baskets/conditions/tables/?basket={basket.pk}"
     )
-    html = laptop.get(f"/w/{basket.table.workshop.pk}/baskets/conditions/{basket.pk}/").content
-    html = html.decode()
-    assert 'class="gauge"' in html and 'data-verdict="conditional"' in html
-    assert "Le port" in html and "ws-connect" in html
-    assert 'rel="next"' in html  # to the table's next basket, and so on across the tables
-    content = laptop.get(f"/w/{basket.table.workshop.pk}/baskets/conditions/{basket.pk}/content/")
-    assert f'id="conditions-{basket.pk}"' in content.content.decode()
-
-
-def test_the_projector_page_costs_the_same_queries_whatever_is_filled_in(laptop, alice, basket):
-    url = f"/w/{basket.table.workshop.pk}/baskets/conditions/{basket.pk}/"
-    laptop.get(url)
-    with CaptureQueriesContext(connection) as empty:
-        laptop.get(url)
-    items = {item.pk: (True, "Oui") for item in basket.table.workshop.condition_items.all()}
-    services.conditions_save(basket=basket, by=alice, version=0, verdict="balanced", answers=items)
-    with CaptureQueriesContext(connection) as filled:
-        laptop.get(url)
-    assert len(filled) <= len(empty) + 1  # the answers' query, once there are some
 
 
 def test_a_facilitator_fills_in_a_basket_s_conditions_whatever_the_phase(

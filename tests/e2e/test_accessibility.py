@@ -139,6 +139,7 @@ def test_it_has_no_serious_violation_on_any_page(
         f"{workshop}/projector/?table=1",
         f"{workshop}/projector/sheets/{room.territory_pk}/",
         f"{workshop}/baskets/tables/",
+        f"{workshop}/baskets/conditions/tables/",
     ):
         visit(laptop, path, live=True)
     laptop.goto("/w/new/")

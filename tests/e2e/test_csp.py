@@ -202,6 +202,7 @@ def test_every_page_runs_under_the_policy_without_a_violation(
         f"{workshop}/projector/?table=1",
         f"{workshop}/projector/sheets/{room.territory_pk}/",
         f"{workshop}/baskets/tables/1/",
+        f"{workshop}/baskets/conditions/tables/",
     ):
         laptop.visit(path, live=True)
     console = laptop.page

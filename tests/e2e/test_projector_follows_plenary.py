@@ -1,5 +1,5 @@
 """The projector follows the workshop into the plenary by itself (issues 8 and 10): the
-baskets in the conditions phase, the presenter's slides once the facilitator moves to the
+verdicts and conditions in the conditions phase, the presenter's slides once the facilitator moves to the
 plenary; the console switches it to the feedback wall and back, and the projector's keys
 (W, S) too, all live, nobody touching the projector. Each screen fits 1920×1080 and
 1024×768, the basket's conditions included.
@@ -16,11 +16,11 @@ import pytest
 from baskets.conditions import services as conditions
 from baskets.models import Basket, ConditionItem
 from tests.e2e.screens import ACTION_TIMEOUT_MS, sign_in
+from tests.e2e.test_conditions_projector_fit import conditions_up
 from tests.e2e.test_plenary import scene  # noqa: F401  (the fixture: two tables' baskets)
 from tests.e2e.test_projector_follows_baskets import (
     VIEWPORTS,
     assert_fits,
-    baskets_up,
     clock,
     switch,
 )
@@ -96,7 +96,7 @@ def test_the_projector_follows_the_workshop_into_the_plenary_and_switches_live(
 ):
     pk, size = room.pk, f"{viewport['width']}×{viewport['height']}"
     projector, console = screens(browser, daphne.url, pk, viewport)
-    baskets_up(projector)  # the conditions phase: the baskets
+    conditions_up(projector)  # the conditions phase: the verdicts and conditions
 
     clock(console, phase=room.plenary_phase)  # the plenary: the presenter, by itself
     presenter_up(projector, pk, follow=True)
