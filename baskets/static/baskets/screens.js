@@ -1,15 +1,21 @@
-// The negotiation on the projector: a table at a time on the page of every table, and of
-// each table as many baskets as fit legibly, with their transactions
-// when there is room and only their gauges (.compact) when not, paging through the rest by
-// itself (the conventions of static/js/projector.js: 20 s a page, Space pauses, ← → turn).
-// Text never shrinks: the floors are in screens.css. Hidden baskets stay in the page (the
-// `hidden` attribute only): live baskets are still swapped into them by id.
+// The negotiation on the projector: a table at a time on the page of every table, and of each
+// table its baskets with content, as many as fit legibly with their transactions; the empty
+// ones named on one line; then the table's warnings in full, on pages of their own when they
+// do not fit under the baskets. Everything is measured, nothing counted: a basket too full
+// for the screen is continued on the next page. Pages turn by themselves (the conventions of
+// static/js/projector.js: 20 s a page, Space pauses, ← → turn). Text never shrinks: the
+// floors are in screens.css. Hidden baskets stay in the page (the `hidden` attribute only):
+// live baskets are still swapped into them by id.
 (function () {
   "use strict";
 
   var ROTATE_MS = 20000;
-  // pages: [{group, first, count}]: a group is a table's section on the page of every
-  // table (.screen-table, shown one at a time), else the whole screen.
+  var INLINE_WARNINGS_SHARE = 0.3;  // the whole list stays under the baskets up to this height
+  // pages: [{group, kind: "baskets", slots, columns, from, to} or {group, kind: "warnings",
+  // first, count}]: a group is a table's section on the page of every table (.screen-table,
+  // shown one at a time), else the whole screen; slots index the group's baskets with
+  // content; from and to, the transactions of a basket continued over several pages; first
+  // and count, the warnings.
   var state = { pages: [], page: 0, paused: false, scheduled: false };
 
   function root() {
@@ -23,9 +29,42 @@
     if (groups.length < 2 && !groups[0].classList.contains("screen-table")) return;
     groups.forEach(function (group, at) { group.hidden = at !== index; });
   }
-  function slotsOf(el) {
-    return Array.prototype.filter.call(el.children, function (child) {
-      return child.classList.contains("screen-slot");
+  function children(el, className) {
+    return el ? Array.prototype.filter.call(el.children, function (child) { return child.classList.contains(className); }) : [];
+  }
+  function isEmpty(slot) {
+    var basket = slot.querySelector(".basket");
+    return Boolean(basket) && basket.classList.contains("gauge-empty");
+  }
+  function withContent(group) {
+    return children(group.querySelector(".screen-baskets"), "screen-slot").filter(function (slot) { return !isEmpty(slot); });
+  }
+  function warningsOf(group) {
+    var list = group.querySelector(".table-warnings .warnings-list");
+    return list ? Array.prototype.slice.call(list.children) : [];
+  }
+  function transactionsOf(slot) {
+    return Array.prototype.slice.call(slot.querySelectorAll(".transaction"));
+  }
+
+  // The empty baskets take no room: hidden, and named on the group's line.
+  function collapseEmpty(group) {
+    var slots = children(group.querySelector(".screen-baskets"), "screen-slot");
+    var empty = slots.filter(isEmpty);
+    empty.forEach(function (slot) { slot.hidden = true; });
+    var line = group.querySelector(".screen-empty-baskets");
+    if (!line) return;
+    line.textContent = "";
+    line.hidden = !empty.length;
+    if (!empty.length) return;
+    line.appendChild(document.createTextNode(line.dataset.label + " "));
+    empty.forEach(function (slot, index) {
+      if (index) line.appendChild(document.createTextNode(", "));
+      var name = document.createElement("span");
+      name.className = "empty-basket-name";
+      var title = slot.querySelector(".basket-title");
+      name.textContent = (slot.dataset.label || (title ? title.textContent : "")).replace(/\s+/g, " ").trim();
+      line.appendChild(name);
     });
   }
 
@@ -33,42 +72,119 @@
   function fits(slot) {
     if (slot.scrollHeight > slot.clientHeight + 1 || slot.scrollWidth > slot.clientWidth + 1) return false;
     var box = slot.getBoundingClientRect();
-    var items = slot.querySelectorAll(".basket, .basket-title, .gauge-verdict, .gauge-figures, .gauge-figures th, .gauge-figures td");
+    var room = slot.parentElement.getBoundingClientRect();
+    if (box.bottom > room.bottom + 1 || box.right > room.right + 1) return false;
+    var items = slot.querySelectorAll("*");
     for (var i = 0; i < items.length; i += 1) {
       var item = items[i];
-      if (item.scrollWidth > item.clientWidth + 1) return false;
       var rect = item.getBoundingClientRect();
-      if (rect.right > box.right + 1 || rect.bottom > box.bottom + 1) return false;
+      if (!rect.width && !rect.height) continue;
+      if (item.clientWidth && item.scrollWidth > item.clientWidth + 1) return false;
+      if (rect.right > box.right + 1 || rect.bottom > box.bottom + 1 || rect.left < box.left - 1) return false;
     }
     return true;
   }
 
-  function show(slots, first, count) {
-    slots.forEach(function (slot, index) { slot.hidden = index < first || index >= first + count; });
+  function show(slots, chosen) {
+    slots.forEach(function (slot, index) { slot.hidden = chosen.indexOf(index) < 0; });
+  }
+  // A side whose transactions are all on another page loses its heading too.
+  function showTransactions(slot, from, to) {
+    transactionsOf(slot).forEach(function (t, index) { t.hidden = index < from || index >= to; });
+    slot.querySelectorAll(".basket-direction").forEach(function (heading) {
+      var list = heading.nextElementSibling;
+      heading.hidden = Boolean(list) && !list.querySelector(".transaction:not([hidden])");
+    });
   }
 
-  function arrange(el, slots, perPage, columns, compact) {
-    el.style.setProperty("--page-columns", columns);
-    el.style.setProperty("--page-rows", Math.ceil(perPage / columns));
-    el.classList.toggle("compact", compact);
-    for (var first = 0; first < slots.length; first += perPage) {
-      show(slots, first, perPage);
-      if (!slots.slice(first, first + perPage).every(fits)) return false;
+  function grid(area, count, columns) {
+    area.style.setProperty("--page-columns", columns);
+    area.style.setProperty("--page-rows", Math.ceil(count / columns));
+  }
+
+  // The columns these baskets fit in together, the most side by side first; 0: none.
+  function arrangement(area, slots, chosen) {
+    show(slots, chosen);
+    for (var columns = chosen.length; columns >= 1; columns -= 1) {
+      if (Math.ceil(chosen.length / columns) * columns - chosen.length >= columns) continue;  // an empty row
+      grid(area, chosen.length, columns);
+      if (chosen.every(function (index) { return fits(slots[index]); })) return columns;
     }
-    return true;
+    return 0;
   }
 
-  // The most baskets per screen first, side by side before stacked, in detail before compact.
-  // The arrangement chosen stays on the element (its grid and .compact) for showPage.
-  function fit(el, slots) {
-    for (var perPage = slots.length; perPage >= 1; perPage -= 1) {
-      for (var columns = perPage; columns >= 1; columns -= 1) {
-        if (Math.ceil(perPage / columns) * columns - perPage >= columns) continue;  // an empty row
-        if (arrange(el, slots, perPage, columns, false) || arrange(el, slots, perPage, columns, true)) return perPage;
+  // Page after page: the first basket not shown yet, and with it each next one that still
+  // fits beside it (a long basket leaves its page to the short ones after it). A page's
+  // arrangement (its grid) travels with it for showPage. A basket too full for a page of
+  // its own is continued over as many pages as its transactions need.
+  function basketPages(group, index) {
+    var area = group.querySelector(".screen-baskets");
+    var slots = withContent(group);
+    slots.forEach(function (slot) { showTransactions(slot, 0, Infinity); });
+    var pages = [];
+    var left = slots.map(function (slot, at) { return at; });
+    while (left.length) {
+      var chosen = [left[0]];
+      var columns = arrangement(area, slots, chosen);
+      if (columns) {
+        for (var next = 1; next < left.length; next += 1) {
+          var more = arrangement(area, slots, chosen.concat([left[next]]));
+          if (more) {
+            chosen.push(left[next]);
+            columns = more;
+          }
+        }
+        pages.push({ group: index, kind: "baskets", slots: chosen, columns: columns });
+      } else {
+        grid(area, 1, 1);
+        show(slots, chosen);
+        var slot = slots[chosen[0]];
+        var total = transactionsOf(slot).length;
+        for (var from = 0; from < total;) {
+          var to = from + 1;
+          while (to < total) {
+            showTransactions(slot, from, to + 1);
+            if (!fits(slot)) break;
+            to += 1;
+          }
+          pages.push({ group: index, kind: "baskets", slots: chosen, columns: 1, from: from, to: to });
+          from = to;
+        }
+        showTransactions(slot, 0, Infinity);
       }
+      left = left.filter(function (at) { return chosen.indexOf(at) < 0; });
     }
-    arrange(el, slots, 1, 1, true);  // nothing fits at the floor sizes: one basket at a time, its gauge only
-    return 1;
+    area.dataset.perPage = Math.max.apply(null, [0].concat(pages.map(function (page) { return page.slots.length; })));
+    return pages;
+  }
+
+  // The warnings: whole under the baskets when short, else on pages of their own, as many
+  // whole warnings a page as the band holds.
+  function warningPages(group, index, alone) {
+    var items = warningsOf(group);
+    group.classList.remove("warnings-inline");
+    if (!items.length) return [];
+    var band = group.querySelector(".table-warnings");
+    group.classList.add("warnings-inline");
+    var inline = !alone && band.getBoundingClientRect().height <= INLINE_WARNINGS_SHARE * group.getBoundingClientRect().height;
+    group.classList.remove("warnings-inline");
+    if (inline) {
+      group.classList.add("warnings-inline");
+      return [];
+    }
+    group.dataset.pageKind = "warnings";
+    var pages = [];
+    for (var first = 0; first < items.length;) {
+      items.forEach(function (item, at) { item.hidden = at < first; });
+      var bottom = band.getBoundingClientRect().bottom + 1;
+      var count = 1;
+      while (first + count < items.length && items[first + count].getBoundingClientRect().bottom <= bottom) count += 1;
+      pages.push({ group: index, kind: "warnings", first: first, count: count });
+      first += count;
+    }
+    items.forEach(function (item) { item.hidden = false; });
+    group.dataset.pageKind = "baskets";
+    return pages;
   }
 
   function layout() {
@@ -79,22 +195,23 @@
     var pages = [];
     groups.forEach(function (group, index) {
       showGroup(groups, index);
-      var area = group.querySelector(".screen-baskets");
-      var slots = area ? slotsOf(area) : [];
-      if (!slots.length) {
-        pages.push({ group: index, first: 0, count: 0 });
-        return;
-      }
-      var perPage = fit(area, slots);
-      area.dataset.perPage = perPage;
-      area.dataset.compact = area.classList.contains("compact") ? "yes" : "no";
-      for (var first = 0; first < slots.length; first += perPage) {
-        pages.push({ group: index, first: first, count: perPage });
-      }
+      group.dataset.pageKind = "baskets";
+      collapseEmpty(group);
+      var hasContent = withContent(group).length > 0;
+      var warnings = warningPages(group, index, !hasContent);
+      var baskets = hasContent ? basketPages(group, index) : [];
+      if (!baskets.length && !warnings.length) baskets.push({ group: index, kind: "baskets", slots: [] });
+      pages = pages.concat(baskets, warnings);
     });
     state.pages = pages;
     if (state.page >= pages.length) state.page = 0;
+    el.dataset.pages = pages.length;
     showPage();
+  }
+
+  function range(template, first, count, total) {
+    var last = Math.min(first + count, total);
+    return template.replace("{first}", first + 1).replace("{last}", last).replace("{count}", total);
   }
 
   function showPage() {
@@ -105,9 +222,23 @@
     var group = groups[page.group];
     if (!group) return;
     showGroup(groups, page.group);
-    var area = group.querySelector(".screen-baskets");
-    var slots = area ? slotsOf(area) : [];
-    show(slots, page.first, page.count);
+    group.dataset.pageKind = page.kind;
+    var slots = withContent(group);
+    var items = warningsOf(group);
+    if (page.kind === "baskets") {
+      var area = group.querySelector(".screen-baskets");
+      if (area && page.slots) {
+        grid(area, page.slots.length, page.columns);
+        show(slots, page.slots);
+      }
+      slots.forEach(function (slot, at) {
+        var continued = page.from !== undefined && at === page.slots[0];
+        showTransactions(slot, continued ? page.from : 0, continued ? page.to : Infinity);
+      });
+    } else {
+      items.forEach(function (item, at) { item.hidden = at < page.first || at >= page.first + page.count; });
+    }
+    el.dataset.page = state.page + 1;
     var pager = document.getElementById("baskets-pager");
     if (!pager) return;
     pager.hidden = state.pages.length < 2;
@@ -116,10 +247,20 @@
     if (groups.length > 1) {
       parts.push(pager.dataset.table.replace("{table}", group.dataset.table || page.group + 1).replace("{tables}", groups.length));
     }
-    if (slots.length > page.count) {
-      var last = Math.min(page.first + page.count, slots.length);
-      var template = last - page.first === 1 ? pager.dataset.one : pager.dataset.many;
-      parts.push(template.replace("{first}", page.first + 1).replace("{last}", last).replace("{count}", slots.length));
+    if (page.kind === "warnings") {
+      parts.push(range(pager.dataset.warnings, page.first, page.count, items.length));
+    } else if (page.slots && slots.length > page.slots.length) {
+      // Counted in the order the pages show them: "Baskets 1–3 of 5", then "4–5 of 5".
+      var before = 0;
+      for (var at = 0; at < state.page; at += 1) {
+        var earlier = state.pages[at];
+        if (earlier.group === page.group && earlier.kind === "baskets" && earlier.slots && !(earlier.from > 0)) before += earlier.slots.length;
+      }
+      var first = page.from > 0 ? before - 1 : before;
+      parts.push(range(page.slots.length === 1 ? pager.dataset.one : pager.dataset.many, first, page.slots.length, slots.length));
+    }
+    if (page.from !== undefined) {
+      parts.push(range(pager.dataset.transactions, page.from, page.to - page.from, transactionsOf(slots[page.slots[0]]).length));
     }
     if (state.paused) parts.push(pager.dataset.paused);
     pager.textContent = parts.join(" · ");
