@@ -13,7 +13,6 @@ names. Across the pages, every transaction, warning and basket with content is s
 One Daphne and one browser for every case (as test_projector_fit.py): the workshop is made
 first (Django refuses ORM calls while Playwright's event loop runs)."""
 
-import os
 import re
 
 import pytest
@@ -296,10 +295,6 @@ def walk(page, floor: float, where: str) -> tuple[dict, list[dict]]:
         assert m["pages"] == first["pages"], f"{where}: laid out again while walked"
         assert m["page"] == turn + 1, where
         at = f"{where}, page {turn + 1}/{m['pages']}"
-        if os.environ.get("SHOTS"):
-            page.screenshot(path=f"/tmp/shots/{where}-{turn + 1}.png")
-            print(at, m["problems"][:8], m["pager"])
-            m["problems"] = []
         assert not m["scrolls"], at
         assert not m["problems"], (at, m["problems"][:8])
         measures.append(m)
