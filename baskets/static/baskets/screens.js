@@ -16,7 +16,7 @@
   // shown one at a time), else the whole screen; slots index the group's baskets with
   // content; from and to, the transactions of a basket continued over several pages; first
   // and count, the warnings.
-  var state = { pages: [], page: 0, paused: false, scheduled: false };
+  var state = { pages: [], byGroup: [], page: 0, paused: false, scheduled: false };
 
   function root() {
     return document.body.classList.contains("baskets-screen") ? document.getElementById("baskets-screen") : null;
@@ -68,21 +68,13 @@
     });
   }
 
-  // A basket fits when nothing spills out of its box and no word is wider than its place.
+  // A basket fits when nothing spills out of its box (no word wider than its place either:
+  // the box's scrolling size counts every word inside it) nor out of the baskets' room.
   function fits(slot) {
     if (slot.scrollHeight > slot.clientHeight + 1 || slot.scrollWidth > slot.clientWidth + 1) return false;
     var box = slot.getBoundingClientRect();
     var room = slot.parentElement.getBoundingClientRect();
-    if (box.bottom > room.bottom + 1 || box.right > room.right + 1) return false;
-    var items = slot.querySelectorAll("*");
-    for (var i = 0; i < items.length; i += 1) {
-      var item = items[i];
-      var rect = item.getBoundingClientRect();
-      if (!rect.width && !rect.height) continue;
-      if (item.clientWidth && item.scrollWidth > item.clientWidth + 1) return false;
-      if (rect.right > box.right + 1 || rect.bottom > box.bottom + 1 || rect.left < box.left - 1) return false;
-    }
-    return true;
+    return box.bottom <= room.bottom + 1 && box.right <= room.right + 1;
   }
 
   function show(slots, chosen) {
@@ -102,33 +94,70 @@
     area.style.setProperty("--page-rows", Math.ceil(count / columns));
   }
 
-  // The columns these baskets fit in together, the most side by side first; 0: none.
-  function arrangement(area, slots, chosen) {
-    show(slots, chosen);
-    for (var columns = chosen.length; columns >= 1; columns -= 1) {
-      if (Math.ceil(chosen.length / columns) * columns - chosen.length >= columns) continue;  // an empty row
-      grid(area, chosen.length, columns);
-      if (chosen.every(function (index) { return fits(slots[index]); })) return columns;
-    }
-    return 0;
+  // Each basket's height, and whether its words fit, at the width of a page of `columns`
+  // columns: measured once for all the group's baskets (one layout), then pages are packed
+  // by adding heights, not by laying out every arrangement tried.
+  function sizesAt(area, slots, columns) {
+    grid(area, slots.length, columns);
+    area.classList.add("measuring");
+    show(slots, slots.map(function (slot, at) { return at; }));
+    var sizes = slots.map(function (slot) {
+      return {
+        height: slot.getBoundingClientRect().height,
+        fits: slot.scrollWidth <= slot.clientWidth + 1 && slot.scrollHeight <= slot.clientHeight + 1,
+      };
+    });
+    area.classList.remove("measuring");
+    return sizes;
   }
 
   // Page after page: the first basket not shown yet, and with it each next one that still
-  // fits beside it (a long basket leaves its page to the short ones after it). A page's
-  // arrangement (its grid) travels with it for showPage. A basket too full for a page of
-  // its own is continued over as many pages as its transactions need.
+  // fits beside it (a long basket leaves its page to the short ones after it), the most side
+  // by side first; a row is as tall as its tallest basket. A page's arrangement (its grid)
+  // travels with it for showPage. A basket too full for a page of its own is continued over
+  // as many pages as its transactions need.
   function basketPages(group, index) {
     var area = group.querySelector(".screen-baskets");
     var slots = withContent(group);
     slots.forEach(function (slot) { showTransactions(slot, 0, Infinity); });
+    var style = getComputedStyle(area);
+    var rowGap = parseFloat(style.rowGap) || 0, columnGap = parseFloat(style.columnGap) || 0;
+    var room = area.getBoundingClientRect();
+    var narrowest = 14 * parseFloat(style.fontSize);  // a basket narrower than this reads badly
+    var most = Math.max(1, Math.min(slots.length, Math.floor((room.width + columnGap) / (narrowest + columnGap))));
+    var sizes = {};
+    function size(columns, at) {
+      if (!sizes[columns]) sizes[columns] = sizesAt(area, slots, columns);
+      return sizes[columns][at];
+    }
+    function height(chosen, columns) {
+      var total = 0;
+      for (var row = 0; row < chosen.length; row += columns) {
+        var tallest = 0;
+        for (var at = row; at < Math.min(row + columns, chosen.length); at += 1) {
+          var measured = size(columns, chosen[at]);
+          if (!measured.fits) return Infinity;
+          tallest = Math.max(tallest, measured.height);
+        }
+        total += tallest + (row ? rowGap : 0);
+      }
+      return total;
+    }
+    function arrangement(chosen) {
+      for (var columns = Math.min(chosen.length, most); columns >= 1; columns -= 1) {
+        if (Math.ceil(chosen.length / columns) * columns - chosen.length >= columns) continue;  // an empty row
+        if (height(chosen, columns) <= room.height + 1) return columns;
+      }
+      return 0;
+    }
     var pages = [];
     var left = slots.map(function (slot, at) { return at; });
     while (left.length) {
       var chosen = [left[0]];
-      var columns = arrangement(area, slots, chosen);
+      var columns = arrangement(chosen);
       if (columns) {
         for (var next = 1; next < left.length; next += 1) {
-          var more = arrangement(area, slots, chosen.concat([left[next]]));
+          var more = arrangement(chosen.concat([left[next]]));
           if (more) {
             chosen.push(left[next]);
             columns = more;
@@ -187,22 +216,32 @@
     return pages;
   }
 
-  function layout() {
+  function layoutGroup(groups, index) {
+    var group = groups[index];
+    showGroup(groups, index);
+    group.dataset.pageKind = "baskets";
+    collapseEmpty(group);
+    var hasContent = withContent(group).length > 0;
+    var warnings = warningPages(group, index, !hasContent);
+    var baskets = hasContent ? basketPages(group, index) : [];
+    if (!baskets.length && !warnings.length) baskets.push({ group: index, kind: "baskets", slots: [] });
+    return baskets.concat(warnings);
+  }
+
+  // Every group's pages, or only the pages of the group that changed (a live basket, its
+  // table's warnings): the other tables' pages stand.
+  function layout(changed) {
     state.scheduled = false;
     var el = root();
     if (!el) return;
     var groups = groupsOf(el);
-    var pages = [];
-    groups.forEach(function (group, index) {
-      showGroup(groups, index);
-      group.dataset.pageKind = "baskets";
-      collapseEmpty(group);
-      var hasContent = withContent(group).length > 0;
-      var warnings = warningPages(group, index, !hasContent);
-      var baskets = hasContent ? basketPages(group, index) : [];
-      if (!baskets.length && !warnings.length) baskets.push({ group: index, kind: "baskets", slots: [] });
-      pages = pages.concat(baskets, warnings);
-    });
+    var only = changed ? groups.indexOf(changed) : -1;
+    if (only >= 0 && state.byGroup.length === groups.length) {
+      state.byGroup[only] = layoutGroup(groups, only);
+    } else {
+      state.byGroup = groups.map(function (group, index) { return layoutGroup(groups, index); });
+    }
+    var pages = [].concat.apply([], state.byGroup);
     state.pages = pages;
     if (state.page >= pages.length) state.page = 0;
     el.dataset.pages = pages.length;
@@ -269,7 +308,7 @@
   function schedule() {
     if (state.scheduled) return;
     state.scheduled = true;
-    window.requestAnimationFrame(layout);
+    window.requestAnimationFrame(function () { layout(null); });
   }
 
   function turn(step) {
@@ -291,11 +330,22 @@
   ["htmx:afterSwap", "htmx:oobAfterSwap"].forEach(function (name) {
     document.addEventListener(name, function (event) {
       var el = root();
-      if (el && event.target && el.contains(event.target)) layout();
-      else schedule();
+      // A live fragment swapped by id (out of band): its replacement, found by the same id.
+      var target = (event.detail && event.detail.target) || event.target;
+      if (target && !target.isConnected && target.id) target = document.getElementById(target.id);
+      if (!el || !target || !el.contains(target)) {
+        schedule();
+        return;
+      }
+      if (target === el) layout(null);
+      else layout(target.closest(".screen-table") || el);
     });
   });
-  document.addEventListener("htmx:afterSettle", schedule);
+  // Something else changed size (the phase bar, a banner): every group measured again.
+  document.addEventListener("htmx:afterSettle", function (event) {
+    var el = root();
+    if (!el || !event.target || !el.contains(event.target)) schedule();
+  });
   document.addEventListener("keydown", function (event) {
     if (!root() || (event.target.closest && event.target.closest("a, button, input, textarea, select"))) return;
     if (event.key === " ") {
