@@ -110,6 +110,9 @@ def test_the_table_view_shows_that_table_s_baskets_side_by_side_and_its_warnings
     assert "baskets/screens.js" in html
     # The one sentence of the formula, once, at the foot of the screen.
     assert html.count('class="baskets-rule"') == 1
+    # The line that names the empty baskets (screens.js fills it), and the warnings' pager.
+    assert re.search(r'class="screen-empty-baskets" data-label="[^"]+" hidden', html)
+    assert re.search(r'data-warnings="[^"]*\{first\}[^"]*\{last\}[^"]*\{count\}"', html)
 
 
 def test_the_pair_view_shows_the_pair_at_every_table_with_its_gauge(laptop, workshop):

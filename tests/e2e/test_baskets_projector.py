@@ -170,10 +170,17 @@ def test_the_projector_follows_the_baskets_live_and_fits_its_screen(
             in_console = console.locator(f"#console-baskets [data-basket='{scene.basket_1}']")
             expect(in_console).to_have_attribute("data-gauge", "empty")
             expect(gauge).to_have_attribute("data-gauge", "empty")
+            # Empty, it is only named on the line of empty baskets.
+            empty_line = page.locator(".screen-empty-baskets")
+            expect(empty_line).to_contain_text("BM ↔ PdB")
+            expect(page.locator(f"#basket-{scene.basket_1}")).to_be_hidden()
             # BM gives (effort 1), PdB receives (value 5): gains -1 and 5, it leans to PdB.
             give_elsewhere(server, scene.basket_1, "a", "Bois-énergie local", 5, 1)
             expect(gauge).to_have_attribute("data-gauge", "leans_b")
+            # Laid out again live: drawn with its transaction, off the line of empty ones.
+            expect(page.locator(f"#basket-{scene.basket_1} .transaction-offer")).to_be_visible()
             expect(page.locator(f"#basket-{scene.basket_1}")).to_contain_text("Bois-énergie")
+            expect(empty_line).not_to_contain_text("BM ↔ PdB")
             # PdB gives as much back: gains 4 and 4, balanced.
             give_elsewhere(server, scene.basket_1, "b", "Produits laitiers", 5, 1)
             expect(gauge).to_have_attribute("data-gauge", "balanced")

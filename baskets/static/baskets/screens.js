@@ -324,27 +324,33 @@
     window.setInterval(function () { if (!state.paused) turn(1); }, ROTATE_MS);
   });
   window.addEventListener("resize", schedule);
-  // A basket changed (its new HTML may be taller), the content fetched again: measure again,
-  // at once for a swap inside the screen (before anything paints it unmeasured), and after
-  // settling.
-  ["htmx:afterSwap", "htmx:oobAfterSwap"].forEach(function (name) {
-    document.addEventListener(name, function (event) {
-      var el = root();
-      // A live fragment swapped by id (out of band): its replacement, found by the same id.
-      var target = (event.detail && event.detail.target) || event.target;
-      if (target && !target.isConnected && target.id) target = document.getElementById(target.id);
-      if (!el || !target || !el.contains(target)) {
-        schedule();
-        return;
-      }
-      if (target === el) layout(null);
-      else layout(target.closest(".screen-table") || el);
-    });
+  // A basket or a table's warnings changed (their new HTML may be taller): that table is
+  // measured again once the socket's message is swapped and settled (htmx keeps the old
+  // classes on a swapped element until then: an empty basket would still look empty), before
+  // anything paints it unmeasured. The content fetched again: every table, once settled.
+  // Anything else (the phase bar, a banner) may change the room left: every table, at the
+  // next frame.
+  var changed = [];
+  document.addEventListener("htmx:oobAfterSwap", function (event) {
+    var el = root();
+    var target = (event.detail && event.detail.target) || event.target;
+    if (target && !target.isConnected && target.id) target = document.getElementById(target.id);
+    if (!el || !target || !el.contains(target)) {
+      schedule();
+      return;
+    }
+    var group = target.closest(".screen-table") || el;
+    if (changed.indexOf(group) < 0) changed.push(group);
   });
-  // Something else changed size (the phase bar, a banner): every group measured again.
+  document.addEventListener("htmx:wsAfterMessage", function () {
+    var groups = changed;
+    changed = [];
+    groups.forEach(function (group) { layout(group); });
+  });
   document.addEventListener("htmx:afterSettle", function (event) {
     var el = root();
-    if (!el || !event.target || !el.contains(event.target)) schedule();
+    if (el && event.target && el.contains(event.target)) layout(null);
+    else schedule();
   });
   document.addEventListener("keydown", function (event) {
     if (!root() || (event.target.closest && event.target.closest("a, button, input, textarea, select"))) return;
