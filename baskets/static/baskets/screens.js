@@ -235,6 +235,9 @@
     var el = root();
     if (!el) return;
     var groups = groupsOf(el);
+    // The room stays on the table it is looking at, at the same page of it when still there.
+    var was = state.pages[state.page];
+    var offset = was ? state.pages.slice(0, state.page).filter(function (page) { return page.group === was.group; }).length : 0;
     var only = changed ? groups.indexOf(changed) : -1;
     if (only >= 0 && state.byGroup.length === groups.length) {
       state.byGroup[only] = layoutGroup(groups, only);
@@ -243,6 +246,11 @@
     }
     var pages = [].concat.apply([], state.byGroup);
     state.pages = pages;
+    if (was) {
+      var same = [];
+      pages.forEach(function (page, at) { if (page.group === was.group) same.push(at); });
+      state.page = same.length ? same[Math.min(offset, same.length - 1)] : 0;
+    }
     if (state.page >= pages.length) state.page = 0;
     el.dataset.pages = pages.length;
     showPage();
