@@ -295,7 +295,7 @@
       parts.push(pager.dataset.table.replace("{table}", group.dataset.table || page.group + 1).replace("{tables}", groups.length));
     }
     if (page.kind === "warnings") {
-      parts.push(range(pager.dataset.warnings, page.first, page.count, items.length));
+      parts.push(range(page.count === 1 ? pager.dataset.warning : pager.dataset.warnings, page.first, page.count, items.length));
     } else if (page.slots && slots.length > page.slots.length) {
       // Counted in the order the pages show them: "Baskets 1–3 of 5", then "4–5 of 5".
       var before = 0;
@@ -307,7 +307,8 @@
       parts.push(range(page.slots.length === 1 ? pager.dataset.one : pager.dataset.many, first, page.slots.length, slots.length));
     }
     if (page.from !== undefined) {
-      parts.push(range(pager.dataset.transactions, page.from, page.to - page.from, transactionsOf(slots[page.slots[0]]).length));
+      var shown = page.to - page.from;
+      parts.push(range(shown === 1 ? pager.dataset.transaction : pager.dataset.transactions, page.from, shown, transactionsOf(slots[page.slots[0]]).length));
     }
     if (state.paused) parts.push(pager.dataset.paused);
     pager.textContent = parts.join(" · ");
