@@ -17,6 +17,9 @@ from enum import StrEnum
 
 UNRATED_SCORE = 3
 DEFAULT_TOLERANCE = 2
+# The shortest bar a leaning basket draws (percent of a half-gauge): a lean past the
+# tolerance is always seen, however small beside large gains.
+MIN_LEAN_EXTENT = 15
 
 
 @dataclass(frozen=True)
@@ -48,6 +51,13 @@ class Side:
     @property
     def gain(self) -> int:
         return self.value_received - self.effort_given
+
+    @property
+    def gain_shown(self) -> str:
+        """The gain with its sign, as the gauge's ends write it: +4, 0, −1."""
+        if self.gain > 0:
+            return f"+{self.gain}"
+        return f"\u2212{-self.gain}" if self.gain < 0 else "0"
 
     @property
     def needs_share(self) -> int | None:
@@ -91,6 +101,30 @@ class Balance:
         """Where the gauge's needle stands, -100 (all to B) to 100 (all to A)."""
         scale = max(abs(self.a.gain) + abs(self.b.gain), 1)
         return max(-100, min(100, round(100 * self.difference / scale)))
+
+    @property
+    def needle(self) -> "Needle":
+        """The bar the gauge draws: it goes where the verdict says, never elsewhere."""
+        if self.gauge == Gauge.LEANS_A:
+            return Needle("a", max(MIN_LEAN_EXTENT, abs(self.lean)))
+        if self.gauge == Gauge.LEANS_B:
+            return Needle("b", max(MIN_LEAN_EXTENT, abs(self.lean)))
+        return Needle("", 0)
+
+
+@dataclass(frozen=True)
+class Needle:
+    """What the gauge draws, on a bar with A's end on the left and B's on the right: from
+    the centre toward the side the basket leans to (``toward`` "a" or "b"), ``extent``
+    percent of the half-bar; nothing drawn (``toward`` "") when balanced or empty."""
+
+    toward: str
+    extent: int
+
+    @property
+    def start(self) -> int:
+        """Where the drawn bar starts, from -100 (A's end) to 100 (B's end)."""
+        return -self.extent if self.toward == "a" else 0
 
 
 def basket_balance(

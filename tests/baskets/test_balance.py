@@ -3,6 +3,7 @@
 import pytest
 
 from baskets.balance import (
+    MIN_LEAN_EXTENT,
     UNRATED_SCORE,
     Gauge,
     Move,
@@ -89,6 +90,48 @@ def test_the_needle_stays_between_minus_and_plus_one_hundred():
     assert all_to_a.lean == 100
     assert all_to_b.lean == -100
     assert basket_balance([a_gives(3, 3), b_gives(3, 3)]).lean == 0
+
+
+@pytest.mark.parametrize(
+    "moves, gauge, toward",
+    [
+        ([b_gives(value=5, effort=1)], Gauge.LEANS_A, "a"),
+        ([a_gives(value=5, effort=1)], Gauge.LEANS_B, "b"),
+        ([a_gives(5, 1), b_gives(5, 1), a_gives(4, 1)], Gauge.LEANS_B, "b"),
+        ([a_gives(3, 3), b_gives(3, 3)], Gauge.BALANCED, ""),
+        ([a_gives(4, 3), b_gives(3, 3)], Gauge.BALANCED, ""),  # leans by 1, within 2
+        ([], Gauge.EMPTY, ""),
+    ],
+)
+def test_the_gauge_draws_its_bar_toward_the_side_its_verdict_names(moves, gauge, toward):
+    # On a bar from A's end (-100, left) to B's (100, right), the centre at 0.
+    balance = basket_balance(moves)
+    needle = balance.needle
+
+    assert balance.gauge == gauge
+    assert needle.toward == toward
+    if toward == "a":
+        assert needle.extent > 0 and needle.start == -needle.extent  # left of the centre
+    elif toward == "b":
+        assert needle.extent > 0 and needle.start == 0  # right of the centre
+    else:
+        assert needle.extent == 0  # balanced or empty: no lean drawn
+
+
+def test_a_small_lean_past_the_tolerance_still_draws_a_bar_that_is_seen():
+    # Gains 21 and 18: past a tolerance of 2, but a lean of 8 % of the gains.
+    balance = basket_balance([a_gives(value=20, effort=1), b_gives(value=22, effort=2)])
+
+    assert balance.gauge == Gauge.LEANS_A
+    assert 0 < abs(balance.lean) < MIN_LEAN_EXTENT
+    assert balance.needle.extent == MIN_LEAN_EXTENT
+
+
+def test_a_gain_is_shown_with_its_sign():
+    balance = basket_balance([a_gives(value=5, effort=2)])
+
+    assert (balance.a.gain_shown, balance.b.gain_shown) == ("\u22122", "+5")
+    assert basket_balance([a_gives(3, 3), b_gives(3, 3)]).a.gain_shown == "0"
 
 
 def test_a_one_way_basket_says_so_and_leans_to_the_receiver():

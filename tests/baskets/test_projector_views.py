@@ -114,6 +114,9 @@ def test_the_table_view_shows_that_table_s_baskets_side_by_side_and_its_warnings
     assert "baskets/screens.js" in html
     # The one sentence of the formula, once, at the foot of the screen.
     assert html.count('class="baskets-rule"') == 1
+    # The line that names the empty baskets (screens.js fills it), and the warnings' pager.
+    assert re.search(r'class="screen-empty-baskets" data-label="[^"]+" hidden', html)
+    assert re.search(r'data-warnings="[^"]*\{first\}[^"]*\{last\}[^"]*\{count\}"', html)
 
 
 def test_the_pair_view_shows_the_pair_at_every_table_with_its_gauge(laptop, workshop):
@@ -126,7 +129,11 @@ def test_the_pair_view_shows_the_pair_at_every_table_with_its_gauge(laptop, work
 
     expected = {basket_of(workshop, n, "BM", "COB").pk for n in (1, 2, 3)}
     assert basket_ids(html) == expected
-    assert re.findall(r'data-table="(\d)"><p class="slot-caption">', html) == ["1", "2", "3"]
+    assert re.findall(r'data-table="(\d)" data-label="[^"]*"><p class="slot-caption">', html) == [
+        "1",
+        "2",
+        "3",
+    ]
     assert html.count('class="gauge"') == 3
     # BM receives a value of 4 (gain 4), COB gives an effort of 1 (gain -1): leans to BM.
     assert html.count('data-gauge="leans_a"') == 1
@@ -171,3 +178,76 @@ def test_the_screens_cost_the_same_queries_whatever_the_number_of_transactions(
     # +1: whether the workshop has a plenary (its projector keys S, W); +1: its tables if it
     # has a conditions phase (key C)
     assert few <= 18, few
+
+
+def gauge_of(html: str, basket_pk: int) -> dict:
+    """What a basket's gauge says and draws: its verdict, where its bar's lean starts and
+    how wide it is on the bar from A's end (-100) to B's (100), and the ends' order."""
+    section = re.search(
+        rf'<section class="basket[^"]*" id="basket-{basket_pk}".*?</section>', html, re.S
+    )
+    gauge = section.group(0)
+    verdict = re.search(r'<p class="gauge-verdict">(.*?)</p>', gauge, re.S).group(1)
+    lean = re.search(r'<rect class="gauge-lean" x="(-?\d+)" y="0" width="(\d+)"', gauge)
+    return {
+        "verdict": re.sub(r"<[^>]+>", "", verdict).strip(),
+        "lean": (int(lean.group(1)), int(lean.group(2))) if lean else None,
+        "meter": "<meter" in gauge,
+        "ends": [m for m in re.findall(r"gauge-end-(a|b)|<svg class=\"gauge-bar\"", gauge)],
+    }
+
+
+def test_the_gauge_draws_its_bar_toward_the_territory_its_verdict_names(laptop, workshop):
+    # A bar from A's end (left) to B's (right): "Leans to B ▶" goes right of the centre,
+    # "◀ Leans to A" left of it. A <meter> cannot: it fills from its left edge whatever the sign.
+    workshop = negotiating(workshop, at(0))
+    to_b = basket_of(workshop, 1, "BM", "PdB")  # A = BM, B = PdB
+    give(to_b, "BM", "Bois-énergie", value=5, effort=1)  # PdB gains 5, BM -1
+    to_a = basket_of(workshop, 1, "BM", "COB")  # A = BM, B = COB
+    give(to_a, "COB", "Méthanisation", value=5, effort=1)  # BM gains 5, COB -1
+    even = basket_of(workshop, 1, "COB", "PdB")
+    give(even, "COB", "Foncier", value=3, effort=3)
+    give(even, "PdB", "Ingénierie", value=3, effort=3)
+
+    html = laptop.get(f"/w/{workshop.pk}/baskets/tables/1/").content.decode()
+
+    leans_b, leans_a, balanced = (
+        gauge_of(html, to_b.pk),
+        gauge_of(html, to_a.pk),
+        gauge_of(html, even.pk),
+    )
+    assert leans_b["verdict"].endswith("▶") and "PdB" in leans_b["verdict"]
+    x, width = leans_b["lean"]
+    assert x >= 0 and width > 0  # right of the centre, toward PdB's end
+    assert leans_a["verdict"].startswith("◀") and "BM" in leans_a["verdict"]
+    x, width = leans_a["lean"]
+    assert width > 0 and x + width <= 0  # left of the centre, toward BM's end
+    assert balanced["lean"] is None  # balanced: no lean drawn
+    for gauge in (leans_a, leans_b, balanced):
+        assert not gauge["meter"]
+        assert gauge["ends"] == ["a", "", "b"]  # A's end, the bar, B's end
+
+
+def test_the_warnings_put_shared_offers_and_one_way_baskets_before_unanswered_needs(
+    laptop, workshop
+):
+    from workshops import services as room
+
+    workshop = negotiating(workshop, at(0))
+    bm = basket_of(workshop, 1, "BM", "PdB").side_a
+    for text in ("Logement", "Mobilité", "Soins"):
+        room.postit_create(subgroup=bm, author=None, kind="need", text=text)
+    first = give(basket_of(workshop, 1, "BM", "PdB"), "BM", "Bois-énergie", value=4, effort=2)
+    from baskets import services as baskets
+
+    baskets.transaction_create(
+        basket=basket_of(workshop, 1, "BM", "COB"), by=None, giver=bm, offer=first.offer
+    )
+
+    html = laptop.get(f"/w/{workshop.pk}/baskets/tables/1/").content.decode()
+
+    kinds = re.findall(r'<li class="warning-([a-z-]+)">', html)
+    assert kinds == ["shared", "one-way", "one-way", "unanswered", "unanswered", "unanswered"]
+    summary = re.search(r'<p class="warnings-summary">(.*?)</p>', html, re.S).group(1)
+    counts = re.findall(r'data-kind="([a-z-]+)">(\d+) ', summary)
+    assert counts == [("shared", "1"), ("one-way", "2"), ("unanswered", "3")]

@@ -1,16 +1,22 @@
-// The negotiation on the projector: a table at a time on the page of every table, and of
-// each table as many baskets as fit legibly, with their transactions
-// when there is room and only their gauges (.compact) when not, paging through the rest by
-// itself (the conventions of static/js/projector.js: 20 s a page, Space pauses, ← → turn).
-// Text never shrinks: the floors are in screens.css. Hidden baskets stay in the page (the
-// `hidden` attribute only): live baskets are still swapped into them by id.
+// The negotiation on the projector: a table at a time on the page of every table, and of each
+// table its baskets with content, as many as fit legibly with their transactions; the empty
+// ones named on one line; then the table's warnings in full, on pages of their own when they
+// do not fit under the baskets. Everything is measured, nothing counted: a basket too full
+// for the screen is continued on the next page. Pages turn by themselves (the conventions of
+// static/js/projector.js: 20 s a page, Space pauses, ← → turn). Text never shrinks: the
+// floors are in screens.css. Hidden baskets stay in the page (the `hidden` attribute only):
+// live baskets are still swapped into them by id.
 (function () {
   "use strict";
 
   var ROTATE_MS = 20000;
-  // pages: [{group, first, count}]: a group is a table's section on the page of every
-  // table (.screen-table, shown one at a time), else the whole screen.
-  var state = { pages: [], page: 0, paused: false, scheduled: false };
+  var INLINE_WARNINGS_SHARE = 0.3;  // the whole list stays under the baskets up to this height
+  // pages: [{group, kind: "baskets", slots, columns, from, to} or {group, kind: "warnings",
+  // first, count}]: a group is a table's section on the page of every table (.screen-table,
+  // shown one at a time), else the whole screen; slots index the group's baskets with
+  // content; from and to, the transactions of a basket continued over several pages; first
+  // and count, the warnings.
+  var state = { pages: [], byGroup: [], page: 0, paused: false, scheduled: false };
 
   function root() {
     return document.body.classList.contains("baskets-screen") ? document.getElementById("baskets-screen") : null;
@@ -23,78 +29,236 @@
     if (groups.length < 2 && !groups[0].classList.contains("screen-table")) return;
     groups.forEach(function (group, at) { group.hidden = at !== index; });
   }
-  function slotsOf(el) {
-    return Array.prototype.filter.call(el.children, function (child) {
-      return child.classList.contains("screen-slot");
+  function children(el, className) {
+    return el ? Array.prototype.filter.call(el.children, function (child) { return child.classList.contains(className); }) : [];
+  }
+  function isEmpty(slot) {
+    var basket = slot.querySelector(".basket");
+    return Boolean(basket) && basket.classList.contains("gauge-empty");
+  }
+  function withContent(group) {
+    return children(group.querySelector(".screen-baskets"), "screen-slot").filter(function (slot) { return !isEmpty(slot); });
+  }
+  function warningsOf(group) {
+    var list = group.querySelector(".table-warnings .warnings-list");
+    return list ? Array.prototype.slice.call(list.children) : [];
+  }
+  function transactionsOf(slot) {
+    return Array.prototype.slice.call(slot.querySelectorAll(".transaction"));
+  }
+
+  // The empty baskets take no room: hidden, and named on the group's line.
+  function collapseEmpty(group) {
+    var slots = children(group.querySelector(".screen-baskets"), "screen-slot");
+    var empty = slots.filter(isEmpty);
+    empty.forEach(function (slot) { slot.hidden = true; });
+    var line = group.querySelector(".screen-empty-baskets");
+    if (!line) return;
+    line.textContent = "";
+    line.hidden = !empty.length;
+    if (!empty.length) return;
+    line.appendChild(document.createTextNode(line.dataset.label + " "));
+    empty.forEach(function (slot, index) {
+      if (index) line.appendChild(document.createTextNode(", "));
+      var name = document.createElement("span");
+      name.className = "empty-basket-name";
+      var title = slot.querySelector(".basket-title");
+      name.textContent = (slot.dataset.label || (title ? title.textContent : "")).replace(/\s+/g, " ").trim();
+      line.appendChild(name);
     });
   }
 
-  // A basket fits when nothing spills out of its box and no word is wider than its place.
+  // A basket fits when nothing spills out of its box (no word wider than its place either:
+  // the box's scrolling size counts every word inside it) nor out of the baskets' room.
   function fits(slot) {
     if (slot.scrollHeight > slot.clientHeight + 1 || slot.scrollWidth > slot.clientWidth + 1) return false;
     var box = slot.getBoundingClientRect();
-    var items = slot.querySelectorAll(".basket, .basket-title, .gauge-verdict, .gauge-figures, .gauge-figures th, .gauge-figures td");
-    for (var i = 0; i < items.length; i += 1) {
-      var item = items[i];
-      if (item.scrollWidth > item.clientWidth + 1) return false;
-      var rect = item.getBoundingClientRect();
-      if (rect.right > box.right + 1 || rect.bottom > box.bottom + 1) return false;
+    var room = slot.parentElement.getBoundingClientRect();
+    return box.bottom <= room.bottom + 1 && box.right <= room.right + 1;
+  }
+
+  function show(slots, chosen) {
+    slots.forEach(function (slot, index) { slot.hidden = chosen.indexOf(index) < 0; });
+  }
+  // A side whose transactions are all on another page loses its heading too.
+  function showTransactions(slot, from, to) {
+    transactionsOf(slot).forEach(function (t, index) { t.hidden = index < from || index >= to; });
+    slot.querySelectorAll(".basket-direction").forEach(function (heading) {
+      var list = heading.nextElementSibling;
+      heading.hidden = Boolean(list) && !list.querySelector(".transaction:not([hidden])");
+    });
+  }
+
+  function grid(area, count, columns) {
+    area.style.setProperty("--page-columns", columns);
+    area.style.setProperty("--page-rows", Math.ceil(count / columns));
+  }
+
+  // Each basket's height, and whether its words fit, at the width of a page of `columns`
+  // columns: measured once for all the group's baskets (one layout), then pages are packed
+  // by adding heights, not by laying out every arrangement tried.
+  function sizesAt(area, slots, columns) {
+    grid(area, slots.length, columns);
+    area.classList.add("measuring");
+    show(slots, slots.map(function (slot, at) { return at; }));
+    var sizes = slots.map(function (slot) {
+      return {
+        height: slot.getBoundingClientRect().height,
+        fits: slot.scrollWidth <= slot.clientWidth + 1 && slot.scrollHeight <= slot.clientHeight + 1,
+      };
+    });
+    area.classList.remove("measuring");
+    return sizes;
+  }
+
+  // Page after page: the first basket not shown yet, and with it each next one that still
+  // fits beside it (a long basket leaves its page to the short ones after it), the most side
+  // by side first; a row is as tall as its tallest basket. A page's arrangement (its grid)
+  // travels with it for showPage. A basket too full for a page of its own is continued over
+  // as many pages as its transactions need.
+  function basketPages(group, index) {
+    var area = group.querySelector(".screen-baskets");
+    var slots = withContent(group);
+    slots.forEach(function (slot) { showTransactions(slot, 0, Infinity); });
+    var style = getComputedStyle(area);
+    var rowGap = parseFloat(style.rowGap) || 0, columnGap = parseFloat(style.columnGap) || 0;
+    var room = area.getBoundingClientRect();
+    var narrowest = 14 * parseFloat(style.fontSize);  // a basket narrower than this reads badly
+    var most = Math.max(1, Math.min(slots.length, Math.floor((room.width + columnGap) / (narrowest + columnGap))));
+    var sizes = {};
+    function size(columns, at) {
+      if (!sizes[columns]) sizes[columns] = sizesAt(area, slots, columns);
+      return sizes[columns][at];
     }
-    return true;
-  }
-
-  function show(slots, first, count) {
-    slots.forEach(function (slot, index) { slot.hidden = index < first || index >= first + count; });
-  }
-
-  function arrange(el, slots, perPage, columns, compact) {
-    el.style.setProperty("--page-columns", columns);
-    el.style.setProperty("--page-rows", Math.ceil(perPage / columns));
-    el.classList.toggle("compact", compact);
-    for (var first = 0; first < slots.length; first += perPage) {
-      show(slots, first, perPage);
-      if (!slots.slice(first, first + perPage).every(fits)) return false;
-    }
-    return true;
-  }
-
-  // The most baskets per screen first, side by side before stacked, in detail before compact.
-  // The arrangement chosen stays on the element (its grid and .compact) for showPage.
-  function fit(el, slots) {
-    for (var perPage = slots.length; perPage >= 1; perPage -= 1) {
-      for (var columns = perPage; columns >= 1; columns -= 1) {
-        if (Math.ceil(perPage / columns) * columns - perPage >= columns) continue;  // an empty row
-        if (arrange(el, slots, perPage, columns, false) || arrange(el, slots, perPage, columns, true)) return perPage;
+    function height(chosen, columns) {
+      var total = 0;
+      for (var row = 0; row < chosen.length; row += columns) {
+        var tallest = 0;
+        for (var at = row; at < Math.min(row + columns, chosen.length); at += 1) {
+          var measured = size(columns, chosen[at]);
+          if (!measured.fits) return Infinity;
+          tallest = Math.max(tallest, measured.height);
+        }
+        total += tallest + (row ? rowGap : 0);
       }
+      return total;
     }
-    arrange(el, slots, 1, 1, true);  // nothing fits at the floor sizes: one basket at a time, its gauge only
-    return 1;
+    function arrangement(chosen) {
+      for (var columns = Math.min(chosen.length, most); columns >= 1; columns -= 1) {
+        if (Math.ceil(chosen.length / columns) * columns - chosen.length >= columns) continue;  // an empty row
+        if (height(chosen, columns) <= room.height + 1) return columns;
+      }
+      return 0;
+    }
+    var pages = [];
+    var left = slots.map(function (slot, at) { return at; });
+    while (left.length) {
+      var chosen = [left[0]];
+      var columns = arrangement(chosen);
+      if (columns) {
+        for (var next = 1; next < left.length; next += 1) {
+          var more = arrangement(chosen.concat([left[next]]));
+          if (more) {
+            chosen.push(left[next]);
+            columns = more;
+          }
+        }
+        pages.push({ group: index, kind: "baskets", slots: chosen, columns: columns });
+      } else {
+        grid(area, 1, 1);
+        show(slots, chosen);
+        var slot = slots[chosen[0]];
+        var total = transactionsOf(slot).length;
+        for (var from = 0; from < total;) {
+          var to = from + 1;
+          while (to < total) {
+            showTransactions(slot, from, to + 1);
+            if (!fits(slot)) break;
+            to += 1;
+          }
+          pages.push({ group: index, kind: "baskets", slots: chosen, columns: 1, from: from, to: to });
+          from = to;
+        }
+        showTransactions(slot, 0, Infinity);
+      }
+      left = left.filter(function (at) { return chosen.indexOf(at) < 0; });
+    }
+    area.dataset.perPage = Math.max.apply(null, [0].concat(pages.map(function (page) { return page.slots.length; })));
+    return pages;
   }
 
-  function layout() {
+  // The warnings: whole under the baskets when short, else on pages of their own, as many
+  // whole warnings a page as the band holds.
+  function warningPages(group, index, alone) {
+    var items = warningsOf(group);
+    group.classList.remove("warnings-inline");
+    if (!items.length) return [];
+    var band = group.querySelector(".table-warnings");
+    group.classList.add("warnings-inline");
+    var inline = !alone && band.getBoundingClientRect().height <= INLINE_WARNINGS_SHARE * group.getBoundingClientRect().height;
+    group.classList.remove("warnings-inline");
+    if (inline) {
+      group.classList.add("warnings-inline");
+      return [];
+    }
+    group.dataset.pageKind = "warnings";
+    var pages = [];
+    for (var first = 0; first < items.length;) {
+      items.forEach(function (item, at) { item.hidden = at < first; });
+      var bottom = band.getBoundingClientRect().bottom + 1;
+      var count = 1;
+      while (first + count < items.length && items[first + count].getBoundingClientRect().bottom <= bottom) count += 1;
+      pages.push({ group: index, kind: "warnings", first: first, count: count });
+      first += count;
+    }
+    items.forEach(function (item) { item.hidden = false; });
+    group.dataset.pageKind = "baskets";
+    return pages;
+  }
+
+  function layoutGroup(groups, index) {
+    var group = groups[index];
+    showGroup(groups, index);
+    group.dataset.pageKind = "baskets";
+    collapseEmpty(group);
+    var hasContent = withContent(group).length > 0;
+    var warnings = warningPages(group, index, !hasContent);
+    var baskets = hasContent ? basketPages(group, index) : [];
+    if (!baskets.length && !warnings.length) baskets.push({ group: index, kind: "baskets", slots: [] });
+    return baskets.concat(warnings);
+  }
+
+  // Every group's pages, or only the pages of the group that changed (a live basket, its
+  // table's warnings): the other tables' pages stand.
+  function layout(changed) {
     state.scheduled = false;
     var el = root();
     if (!el) return;
     var groups = groupsOf(el);
-    var pages = [];
-    groups.forEach(function (group, index) {
-      showGroup(groups, index);
-      var area = group.querySelector(".screen-baskets");
-      var slots = area ? slotsOf(area) : [];
-      if (!slots.length) {
-        pages.push({ group: index, first: 0, count: 0 });
-        return;
-      }
-      var perPage = fit(area, slots);
-      area.dataset.perPage = perPage;
-      area.dataset.compact = area.classList.contains("compact") ? "yes" : "no";
-      for (var first = 0; first < slots.length; first += perPage) {
-        pages.push({ group: index, first: first, count: perPage });
-      }
-    });
+    // The room stays on the table it is looking at, at the same page of it when still there.
+    var was = state.pages[state.page];
+    var offset = was ? state.pages.slice(0, state.page).filter(function (page) { return page.group === was.group; }).length : 0;
+    var only = changed ? groups.indexOf(changed) : -1;
+    if (only >= 0 && state.byGroup.length === groups.length) {
+      state.byGroup[only] = layoutGroup(groups, only);
+    } else {
+      state.byGroup = groups.map(function (group, index) { return layoutGroup(groups, index); });
+    }
+    var pages = [].concat.apply([], state.byGroup);
     state.pages = pages;
+    if (was) {
+      var same = [];
+      pages.forEach(function (page, at) { if (page.group === was.group) same.push(at); });
+      state.page = same.length ? same[Math.min(offset, same.length - 1)] : 0;
+    }
     if (state.page >= pages.length) state.page = 0;
+    el.dataset.pages = pages.length;
     showPage();
+  }
+
+  function range(template, first, count, total) {
+    var last = Math.min(first + count, total);
+    return template.replace("{first}", first + 1).replace("{last}", last).replace("{count}", total);
   }
 
   function showPage() {
@@ -105,9 +269,23 @@
     var group = groups[page.group];
     if (!group) return;
     showGroup(groups, page.group);
-    var area = group.querySelector(".screen-baskets");
-    var slots = area ? slotsOf(area) : [];
-    show(slots, page.first, page.count);
+    group.dataset.pageKind = page.kind;
+    var slots = withContent(group);
+    var items = warningsOf(group);
+    if (page.kind === "baskets") {
+      var area = group.querySelector(".screen-baskets");
+      if (area && page.slots) {
+        grid(area, page.slots.length, page.columns);
+        show(slots, page.slots);
+      }
+      slots.forEach(function (slot, at) {
+        var continued = page.from !== undefined && at === page.slots[0];
+        showTransactions(slot, continued ? page.from : 0, continued ? page.to : Infinity);
+      });
+    } else {
+      items.forEach(function (item, at) { item.hidden = at < page.first || at >= page.first + page.count; });
+    }
+    el.dataset.page = state.page + 1;
     var pager = document.getElementById("baskets-pager");
     if (!pager) return;
     pager.hidden = state.pages.length < 2;
@@ -116,10 +294,21 @@
     if (groups.length > 1) {
       parts.push(pager.dataset.table.replace("{table}", group.dataset.table || page.group + 1).replace("{tables}", groups.length));
     }
-    if (slots.length > page.count) {
-      var last = Math.min(page.first + page.count, slots.length);
-      var template = last - page.first === 1 ? pager.dataset.one : pager.dataset.many;
-      parts.push(template.replace("{first}", page.first + 1).replace("{last}", last).replace("{count}", slots.length));
+    if (page.kind === "warnings") {
+      parts.push(range(page.count === 1 ? pager.dataset.warning : pager.dataset.warnings, page.first, page.count, items.length));
+    } else if (page.slots && slots.length > page.slots.length) {
+      // Counted in the order the pages show them: "Baskets 1–3 of 5", then "4–5 of 5".
+      var before = 0;
+      for (var at = 0; at < state.page; at += 1) {
+        var earlier = state.pages[at];
+        if (earlier.group === page.group && earlier.kind === "baskets" && earlier.slots && !(earlier.from > 0)) before += earlier.slots.length;
+      }
+      var first = page.from > 0 ? before - 1 : before;
+      parts.push(range(page.slots.length === 1 ? pager.dataset.one : pager.dataset.many, first, page.slots.length, slots.length));
+    }
+    if (page.from !== undefined) {
+      var shown = page.to - page.from;
+      parts.push(range(shown === 1 ? pager.dataset.transaction : pager.dataset.transactions, page.from, shown, transactionsOf(slots[page.slots[0]]).length));
     }
     if (state.paused) parts.push(pager.dataset.paused);
     pager.textContent = parts.join(" · ");
@@ -128,7 +317,7 @@
   function schedule() {
     if (state.scheduled) return;
     state.scheduled = true;
-    window.requestAnimationFrame(layout);
+    window.requestAnimationFrame(function () { layout(null); });
   }
 
   function turn(step) {
@@ -144,17 +333,34 @@
     window.setInterval(function () { if (!state.paused) turn(1); }, ROTATE_MS);
   });
   window.addEventListener("resize", schedule);
-  // A basket changed (its new HTML may be taller), the content fetched again: measure again,
-  // at once for a swap inside the screen (before anything paints it unmeasured), and after
-  // settling.
-  ["htmx:afterSwap", "htmx:oobAfterSwap"].forEach(function (name) {
-    document.addEventListener(name, function (event) {
-      var el = root();
-      if (el && event.target && el.contains(event.target)) layout();
-      else schedule();
-    });
+  // A basket or a table's warnings changed (their new HTML may be taller): that table is
+  // measured again once the socket's message is swapped and settled (htmx keeps the old
+  // classes on a swapped element until then: an empty basket would still look empty), before
+  // anything paints it unmeasured. The content fetched again: every table, once settled.
+  // Anything else (the phase bar, a banner) may change the room left: every table, at the
+  // next frame.
+  var changed = [];
+  document.addEventListener("htmx:oobAfterSwap", function (event) {
+    var el = root();
+    var target = (event.detail && event.detail.target) || event.target;
+    if (target && !target.isConnected && target.id) target = document.getElementById(target.id);
+    if (!el || !target || !el.contains(target)) {
+      schedule();
+      return;
+    }
+    var group = target.closest(".screen-table") || el;
+    if (changed.indexOf(group) < 0) changed.push(group);
   });
-  document.addEventListener("htmx:afterSettle", schedule);
+  document.addEventListener("htmx:wsAfterMessage", function () {
+    var groups = changed;
+    changed = [];
+    groups.forEach(function (group) { layout(group); });
+  });
+  document.addEventListener("htmx:afterSettle", function (event) {
+    var el = root();
+    if (el && event.target && el.contains(event.target)) layout(null);
+    else schedule();
+  });
   document.addEventListener("keydown", function (event) {
     if (!root() || (event.target.closest && event.target.closest("a, button, input, textarea, select"))) return;
     if (event.key === " ") {
