@@ -40,8 +40,11 @@ def test_a_dot_over_the_budget_says_why(voting, built, phone, workshop):
         phone.post(f"/j/{workshop.code}/plenary/dot/", {"item": item})
     refused = phone.post(f"/j/{workshop.code}/plenary/dot/", {"item": f"b{basket.pk}"})
     assert refused.status_code == 422
-    assert 'id="plenary-problem" role="alert" hx-swap-oob="true">' in refused.content.decode()
-    assert "gommette" in refused.content.decode()
+    # Said in the item tapped, where the participant looks; the panel's line is cleared.
+    item = refused.content.decode().split("</li>")[0]
+    assert 'class="errors dot-problem" role="alert"' in item
+    assert "gommette" in item
+    assert 'id="plenary-problem" role="alert" hidden hx-swap-oob="true">' in refused.content.decode()
 
 
 def test_it_limits_the_dots_and_answers_of_one_phone(settings, voting, built, phone, workshop):
