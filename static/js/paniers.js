@@ -95,6 +95,73 @@
     if (banner && xhr && xhr.status < 400 && !banner.hasAttribute("data-final")) banner.hidden = true;
   });
 
+  // A refused save (409: someone saved first, or the phase closed; 422: invalid; 429: too
+  // many) comes back as its form with the server's reason and the text as typed
+  // (workshops/refusals.py). Wherever the form is on the page, bring the reason and what
+  // was typed into view together and focus them: the field the reason is about, else the
+  // reason itself. Without scripts the form comes back as a page of its own, on top.
+  var REFUSED = [409, 422, 429];
+  var REASONS = ".stale-edit, .errors, .gate-message:not([hidden]), .request-problem:not([hidden])";
+  var refusedContent = null;  // what a refused answer swapped in (htmx:load, in order)
+  function refused(xhr) { return Boolean(xhr) && REFUSED.indexOf(xhr.status) >= 0; }
+  function shown(el) { return el.getClientRects().length > 0 && el.textContent.trim() !== ""; }
+  function firstReason(roots) {
+    for (var i = 0; i < roots.length; i++) {
+      var root = roots[i];
+      if (!root.isConnected || !root.querySelectorAll) continue;
+      var found = (root.matches(REASONS) && shown(root) ? [root] : [])
+        .concat(Array.prototype.filter.call(root.querySelectorAll(REASONS), shown));
+      if (found.length) return { root: root, reason: found[0] };
+    }
+    return null;
+  }
+  // The reason alone: at the top of the screen, the form it is about below it. A field
+  // and its error: both, centred.
+  function bringIntoView(elements, atTop) {
+    var top = Infinity, bottom = -Infinity;
+    elements.forEach(function (el) {
+      var box = el.getBoundingClientRect();
+      top = Math.min(top, box.top);
+      bottom = Math.max(bottom, box.bottom);
+    });
+    var margin = 12, height = window.innerHeight;
+    var room = height - (bottom - top);
+    if (atTop || room < 2 * margin) window.scrollBy({ top: top - margin, behavior: "instant" });
+    else if (top < margin || bottom > height - margin) window.scrollBy({ top: top - room / 2, behavior: "instant" });
+  }
+  // A field's own error follows it, and Django marks the field aria-invalid.
+  function fieldOf(reason, root) {
+    if (!reason.matches(".errors")) return null;
+    var before = Array.prototype.filter.call(root.querySelectorAll("[aria-invalid=true]"), function (field) {
+      return field.type !== "hidden" && Boolean(reason.compareDocumentPosition(field) & Node.DOCUMENT_POSITION_PRECEDING);
+    });
+    return before.length ? before[before.length - 1] : null;
+  }
+  function showRefusal(roots) {
+    var found = firstReason(roots);
+    if (!found) return;
+    var reason = found.reason;
+    var field = fieldOf(reason, found.root);
+    // The page's problem banner sticks to the top of the screen: it is in view already.
+    if (reason.id !== "request-problem") {
+      bringIntoView(field ? [field.closest("label") || field, reason] : [reason], !field);
+    }
+    if (!field) reason.setAttribute("tabindex", "-1");
+    (field || reason).focus({ preventScroll: true });
+  }
+  document.addEventListener("htmx:beforeSwap", function (event) {
+    refusedContent = refused(event.detail.xhr) ? [] : null;
+  });
+  document.addEventListener("htmx:load", function (event) {
+    if (refusedContent) refusedContent.push(event.detail.elt);
+  });
+  document.addEventListener("htmx:afterSettle", function (event) {
+    if (!refusedContent || !refused(event.detail.xhr)) return;
+    var roots = refusedContent;
+    refusedContent = null;
+    showRefusal(roots.concat([document.getElementById("request-problem")].filter(Boolean)));
+  });
+
   // Tell people when the live connection drops; htmx's ws extension reconnects by itself
   // and the board re-fetches itself on every (re)open (hx-trigger="htmx:wsOpen").
   document.addEventListener("htmx:wsOpen", function () { document.body.dataset.live = "on"; });

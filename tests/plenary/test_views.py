@@ -44,7 +44,9 @@ def test_a_dot_over_the_budget_says_why(voting, built, phone, workshop):
     item = refused.content.decode().split("</li>")[0]
     assert 'class="errors dot-problem" role="alert"' in item
     assert "gommette" in item
-    assert 'id="plenary-problem" role="alert" hidden hx-swap-oob="true">' in refused.content.decode()
+    assert (
+        'id="plenary-problem" role="alert" hidden hx-swap-oob="true">' in refused.content.decode()
+    )
 
 
 def test_it_limits_the_dots_and_answers_of_one_phone(settings, voting, built, phone, workshop):
