@@ -235,6 +235,44 @@
     });
   });
 
+  // Phones: the compose form is folded once post-its are no longer the main thing to do
+  // (the server renders it so; this follows the phase live), unless something is typed
+  // in it. An "Edit" that brings a post-it into the form unfolds it.
+  function foldCompose() {
+    var box = document.getElementById("compose-box");
+    var state = document.getElementById("phase-state");
+    if (!box || !state) return;
+    var actions = (state.dataset.actions || "").split(" ").filter(Boolean);
+    var postitsFirst = actions.every(function (action) { return action === "postits"; });
+    var text = box.querySelector("textarea");
+    if (postitsFirst) box.open = true;
+    else if (!text || (!text.value.trim() && document.activeElement !== text)) box.open = false;
+  }
+  document.body.addEventListener("paniers:phase-changed", foldCompose);  // scripts are deferred
+  document.addEventListener("htmx:load", function (event) {
+    var elt = event.detail.elt;
+    var box = elt.id === "postit-form" && elt.closest("details");
+    if (box && elt.classList.contains("editing")) box.open = true;
+  });
+
+  // The table's warnings, folded on a phone: their count follows the live fragment.
+  function countWarnings(section) {
+    var box = section.closest(".warnings-box");
+    if (!box) return;
+    var count = section.querySelectorAll("li").length;
+    box.dataset.count = String(count);
+    box.hidden = count === 0;
+    var shown = box.querySelector(".warnings-count");
+    if (shown) shown.textContent = String(count);
+  }
+  document.addEventListener("htmx:oobAfterSwap", function (event) {
+    var target = event.detail.target;
+    if (target && target.id && target.id.indexOf("table-warnings-") === 0) {
+      var section = document.getElementById(target.id);
+      if (section) countWarnings(section);
+    }
+  });
+
   // The console's tables refresh soon after the server says they changed
   // (hx-trigger="paniers:console-stale"): an htmx event filter would need eval.
   document.addEventListener("htmx:oobAfterSwap", function (event) {

@@ -121,6 +121,11 @@ def long_table(workshop):
 
 @pytest.fixture
 def negotiation(workshop):
+    return negotiation_room(workshop)
+
+
+def negotiation_room(workshop):
+    """The negotiation at table 1: a long table, a transaction in BM ↔ PdB's basket."""
     workshop = goto(workshop, Phase.Kind.NEGOTIATION)
     basket_services.ensure_baskets(workshop)
     bm, pdb = long_table(workshop)

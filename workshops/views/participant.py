@@ -19,7 +19,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from workshops import access, refusals, selectors, services
 from workshops.forms import JoinCodeForm, JoinForm, PostItForm
-from workshops.gate import Action, closed_reason
+from workshops.gate import Action, closed_reason, phase_actions
 from workshops.models import Participant, PostIt, Workshop
 from workshops.panels import render_panels
 from workshops.ratelimit import client_address, over_limit, seconds_left
@@ -133,6 +133,12 @@ def _gate_form(form: PostItForm, workshop: Workshop) -> str | None:
     return reason
 
 
+def _postits_first(workshop: Workshop) -> bool:
+    """Whether writing post-its is what the phase is about (the compose form unfolded):
+    not once baskets, conditions or feedback are open."""
+    return phase_actions(workshop) <= {Action.POSTITS}
+
+
 def _phone_page(request: HttpRequest, participant: Participant) -> HttpResponse:
     workshop = participant.workshop
     form = PostItForm.blank(themes=workshop.themes, kind=PostIt.Kind.OFFER)
@@ -143,6 +149,7 @@ def _phone_page(request: HttpRequest, participant: Participant) -> HttpResponse:
         "board": selectors.workshop_board(workshop, table=participant.subgroup.table)[0],
         "form": form,
         "gate_reason": _gate_form(form, workshop),
+        "compose_open": _postits_first(workshop),
         "state": selectors.phase_state(workshop),
         "state_url": reverse("workshops:phone_state", args=[workshop.code]),
         "panels": render_panels("phone", request, participant=participant, workshop=workshop),
