@@ -142,15 +142,17 @@
     if (!found) return;
     var reason = found.reason;
     var field = fieldOf(reason, found.root);
-    // The page's problem banner sticks to the top of the screen: it is in view already.
-    if (reason.id !== "request-problem") {
-      bringIntoView(field ? [field.closest("label") || field, reason] : [reason], !field);
-    }
+    // (The page's problem banner sticks to the top of the screen: it is in view already.)
+    // What came back whole when it fits the screen (a post-it's form, a dot's item), else
+    // the reason at the top with the form it is about below it.
+    var whole = found.root.getBoundingClientRect().height <= window.innerHeight - 24;
+    if (field) bringIntoView([field.closest("label") || field, reason], false);
+    else if (reason.id !== "request-problem") bringIntoView(whole ? [found.root] : [reason], true);
     if (!field) reason.setAttribute("tabindex", "-1");
     (field || reason).focus({ preventScroll: true });
   }
   document.addEventListener("htmx:beforeSwap", function (event) {
-    refusedContent = refused(event.detail.xhr) ? [] : null;
+    if (refused(event.detail.xhr)) refusedContent = [];  // a live fragment meanwhile keeps it
   });
   document.addEventListener("htmx:load", function (event) {
     if (refusedContent) refusedContent.push(event.detail.elt);
