@@ -44,6 +44,8 @@ def answer(request: HttpRequest, workshop: Workshop) -> HttpResponse:
     form = forms.AnswerForm(request.POST, prefix=prefix)
 
     def refused(refusal: refusals.Refusal) -> HttpResponse:
+        if not panels.in_plenary(workshop):  # moved on meanwhile: keep the answer on screen
+            return refusals.banner(request, refusal)
         refusals.on_form(form, None, refusal)
         return _panel(
             request, participant, workshop, status=refusal.status, forms_={question: form}

@@ -120,7 +120,9 @@ def banner(request: HttpRequest, refusal: Refusal, back: str | None = None) -> H
     if not getattr(request, "htmx", False) and back:
         messages.error(request, refusal.message)
         return redirect(back)
-    return problem_response(request, refusal.message, refusal.status)
+    response = problem_response(request, refusal.message, refusal.status)
+    response["HX-Reswap"] = "none"  # the banner only (out of band): the form stays as typed
+    return response
 
 
 def participant_write(view):

@@ -233,3 +233,18 @@ def test_a_few_conditions_share_the_basket_s_last_slide(plenary, built, workshop
 
     mine = [s for s in selectors.slides(workshop, "tables") if s.basket.pk == basket.pk]
     assert [(s.part, s.parts, len(s.lines)) for s in mine] == [(1, 1, 1)]
+
+
+def test_an_answer_sent_after_the_plenary_ended_leaves_the_form_as_typed(plenary, phone, workshop):
+    from tests.plenary.conftest import goto
+    from workshops.models import Phase
+
+    goto(workshop, Phase.Kind.CONDITIONS)  # the facilitator went back meanwhile
+    refused = phone.post(
+        f"/j/{workshop.code}/plenary/answer/",
+        {"question": "1", "q1-question": "1", "q1-text": "Gardée", "q1-client_id": ""},
+    )
+    assert refused.status_code == 409
+    assert refused["HX-Reswap"] == "none"  # the panel, and the answer typed in it, stay
+    assert 'id="request-problem"' in refused.content.decode()
+    assert not Answer.objects.exists()

@@ -141,3 +141,10 @@ def test_the_gate_spends_the_write_budget_once_a_write_is_let_through(
     assert refused.status_code == 429
     assert refused.context["form"].non_field_errors()
     assert PostIt.objects.count() == 1
+
+
+def test_a_banner_refusal_leaves_what_is_on_screen_as_it_is(rf):
+    request = rf.post("/")
+    request.htmx = True
+    answer = refusals.banner(request, refusals.TooMany("Patientez."))
+    assert answer["HX-Reswap"] == "none"
