@@ -95,73 +95,54 @@
     if (banner && xhr && xhr.status < 400 && !banner.hasAttribute("data-final")) banner.hidden = true;
   });
 
-  // A refused save (409: someone saved first, or the phase closed; 422: invalid; 429: too
-  // many) comes back as its form with the server's reason and the text as typed
-  // (workshops/refusals.py). Wherever the form is on the page, bring the reason and what
-  // was typed into view together and focus them: the field the reason is about, else the
-  // reason itself. Without scripts the form comes back as a page of its own, on top.
-  var REFUSED = [409, 422, 429];
+  // A refused save (409, 422, 429) comes back as its form with the reason and the typed
+  // text (workshops/refusals.py): bring both into view and focus them (docs/architecture.md).
   var REASONS = ".stale-edit, .errors, .gate-message:not([hidden]), .request-problem:not([hidden])";
-  var refusedContent = null;  // what a refused answer swapped in (htmx:load, in order)
-  function refused(xhr) { return Boolean(xhr) && REFUSED.indexOf(xhr.status) >= 0; }
+  var refusedContent = null;  // what the refused answer swapped in (htmx:load)
+  function refused(xhr) { return Boolean(xhr) && [409, 422, 429].indexOf(xhr.status) >= 0; }
   function shown(el) { return el.getClientRects().length > 0 && el.textContent.trim() !== ""; }
-  function firstReason(roots) {
-    for (var i = 0; i < roots.length; i++) {
-      var root = roots[i];
-      if (!root.isConnected || !root.querySelectorAll) continue;
-      var found = (root.matches(REASONS) && shown(root) ? [root] : [])
-        .concat(Array.prototype.filter.call(root.querySelectorAll(REASONS), shown));
-      if (found.length) return { root: root, reason: found[0] };
-    }
-    return null;
-  }
-  // The reason alone: at the top of the screen, the form it is about below it. A field
-  // and its error: both, centred.
-  function bringIntoView(elements, atTop) {
-    var top = Infinity, bottom = -Infinity;
-    elements.forEach(function (el) {
-      var box = el.getBoundingClientRect();
-      top = Math.min(top, box.top);
-      bottom = Math.max(bottom, box.bottom);
-    });
-    var margin = 12, height = window.innerHeight;
-    var room = height - (bottom - top);
-    if (atTop || room < 2 * margin) window.scrollBy({ top: top - margin, behavior: "instant" });
-    else if (top < margin || bottom > height - margin) window.scrollBy({ top: top - room / 2, behavior: "instant" });
-  }
-  // A field's own error follows it, and Django marks the field aria-invalid.
-  function fieldOf(reason, root) {
-    if (!reason.matches(".errors")) return null;
-    var before = Array.prototype.filter.call(root.querySelectorAll("[aria-invalid=true]"), function (field) {
-      return field.type !== "hidden" && Boolean(reason.compareDocumentPosition(field) & Node.DOCUMENT_POSITION_PRECEDING);
-    });
-    return before.length ? before[before.length - 1] : null;
+  function scrollToShow(elements, atTop) {
+    var boxes = elements.map(function (el) { return el.getBoundingClientRect(); });
+    var top = Math.min.apply(null, boxes.map(function (b) { return b.top; }));
+    var bottom = Math.max.apply(null, boxes.map(function (b) { return b.bottom; }));
+    var room = window.innerHeight - (bottom - top);
+    if (atTop || room < 24) window.scrollBy({ top: top - 12, behavior: "instant" });
+    else if (top < 12 || room - top < 12) window.scrollBy({ top: top - room / 2, behavior: "instant" });
   }
   function showRefusal(roots) {
-    var found = firstReason(roots);
-    if (!found) return;
-    var reason = found.reason;
-    var field = fieldOf(reason, found.root);
-    // (The page's problem banner sticks to the top of the screen: it is in view already.)
-    // What came back whole when it fits the screen (a post-it's form, a dot's item), else
-    // the reason at the top with the form it is about below it.
-    var whole = found.root.getBoundingClientRect().height <= window.innerHeight - 24;
-    if (field) bringIntoView([field.closest("label") || field, reason], false);
-    else if (reason.id !== "request-problem") bringIntoView(whole ? [found.root] : [reason], true);
-    if (!field) reason.setAttribute("tabindex", "-1");
+    var root, reason;
+    for (var i = 0; i < roots.length && !reason; i++) {
+      root = roots[i];
+      if (!root.isConnected || !root.querySelectorAll) continue;
+      reason = (root.matches(REASONS) && shown(root)) ? root
+        : Array.prototype.filter.call(root.querySelectorAll(REASONS), shown)[0];
+    }
+    if (!reason) return;
+    // A field's error follows the field, which Django marks aria-invalid: centre both.
+    var field = reason.matches(".errors") && Array.prototype.filter.call(
+      root.querySelectorAll("[aria-invalid=true]:not([type=hidden])"),
+      function (el) { return reason.compareDocumentPosition(el) & Node.DOCUMENT_POSITION_PRECEDING; }
+    ).pop();
+    // Else what came back, whole if it fits (a dot's item), or the reason on top, its form
+    // below. The problem banner sticks to the top: in view already.
+    if (field) scrollToShow([field.closest("label") || field, reason], false);
+    else if (reason.id !== "request-problem") {
+      scrollToShow([root.getBoundingClientRect().height <= window.innerHeight - 24 ? root : reason], true);
+      reason.setAttribute("tabindex", "-1");
+    } else reason.setAttribute("tabindex", "-1");
     (field || reason).focus({ preventScroll: true });
   }
   document.addEventListener("htmx:beforeSwap", function (event) {
-    if (refused(event.detail.xhr)) refusedContent = [];  // a live fragment meanwhile keeps it
+    if (refused(event.detail.xhr)) refusedContent = [];
   });
   document.addEventListener("htmx:load", function (event) {
     if (refusedContent) refusedContent.push(event.detail.elt);
   });
   document.addEventListener("htmx:afterSettle", function (event) {
     if (!refusedContent || !refused(event.detail.xhr)) return;
-    var roots = refusedContent;
+    var roots = refusedContent.concat([document.getElementById("request-problem")]);
     refusedContent = null;
-    showRefusal(roots.concat([document.getElementById("request-problem")].filter(Boolean)));
+    showRefusal(roots.filter(Boolean));
   });
 
   // Tell people when the live connection drops; htmx's ws extension reconnects by itself
@@ -237,42 +218,29 @@
     });
   });
 
-  // Phones: the compose form is folded once post-its are no longer the main thing to do
-  // (the server renders it so; this follows the phase live), unless something is typed
-  // in it. An "Edit" that brings a post-it into the form unfolds it.
-  function foldCompose() {
+  // Phones fold the compose form once post-its are not the phase's main thing (as the
+  // server renders it), unless something is typed in it; "Edit" unfolds it.
+  document.body.addEventListener("paniers:phase-changed", function () {
     var box = document.getElementById("compose-box");
     var state = document.getElementById("phase-state");
     if (!box || !state) return;
-    var actions = (state.dataset.actions || "").split(" ").filter(Boolean);
-    var postitsFirst = actions.every(function (action) { return action === "postits"; });
     var text = box.querySelector("textarea");
-    if (postitsFirst) box.open = true;
+    if (/^(postits)?$/.test((state.dataset.actions || "").trim())) box.open = true;
     else if (!text || (!text.value.trim() && document.activeElement !== text)) box.open = false;
-  }
-  document.body.addEventListener("paniers:phase-changed", foldCompose);  // scripts are deferred
+  });
   document.addEventListener("htmx:load", function (event) {
     var elt = event.detail.elt;
-    var box = elt.id === "postit-form" && elt.closest("details");
-    if (box && elt.classList.contains("editing")) box.open = true;
+    if (elt.id === "postit-form" && elt.classList.contains("editing") && elt.closest("details")) elt.closest("details").open = true;
   });
-
   // The table's warnings, folded on a phone: their count follows the live fragment.
-  function countWarnings(section) {
-    var box = section.closest(".warnings-box");
+  document.addEventListener("htmx:oobAfterSwap", function (event) {
+    var id = event.detail.target && event.detail.target.id;
+    var section = id && id.indexOf("table-warnings-") === 0 && document.getElementById(id);
+    var box = section && section.closest(".warnings-box");
     if (!box) return;
     var count = section.querySelectorAll("li").length;
-    box.dataset.count = String(count);
     box.hidden = count === 0;
-    var shown = box.querySelector(".warnings-count");
-    if (shown) shown.textContent = String(count);
-  }
-  document.addEventListener("htmx:oobAfterSwap", function (event) {
-    var target = event.detail.target;
-    if (target && target.id && target.id.indexOf("table-warnings-") === 0) {
-      var section = document.getElementById(target.id);
-      if (section) countWarnings(section);
-    }
+    box.querySelector(".warnings-count").textContent = String(count);
   });
 
   // The console's tables refresh soon after the server says they changed
