@@ -5,6 +5,7 @@ The voter is always the session's participant (``access.voter``). Writes go thro
 was typed, or, for a dot, the reason in the item tapped.
 """
 
+from django.contrib import messages
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.template.loader import render_to_string
@@ -22,8 +23,11 @@ def _panel(request, participant, workshop, *, status=200, forms_=None, problem="
     )
     if context is None:
         return HttpResponse('<div id="plenary-phone"></div>', status=status)
-    if not request.htmx:
+    if not request.htmx and status < 400:
         return redirect("workshops:join", code=workshop.code)
+    if not request.htmx:  # refused without scripts: the form again, in a page of its own
+        context = {**context, "fragment": "plenary/_phone_panel.html"}
+        return render(request, "baskets/page.html", context, status=status)
     return render(request, "plenary/_phone_panel.html", context, status=status)
 
 
@@ -67,6 +71,8 @@ def _dot_answer(request, participant, workshop, value: str, *, status=200, probl
     panel's problem line cleared (out of band): a few queries, not the whole room's list;
     without scripts, the phone's page again."""
     if not request.htmx:
+        if problem:  # refused without scripts: said on the phone's page
+            messages.error(request, problem)
         return redirect("workshops:join", code=workshop.code)
     dots, item = selectors.phone_item(participant, value)
     context = {"workshop": workshop, "dots": dots, "item": item, "item_problem": problem}

@@ -248,3 +248,15 @@ def test_an_answer_sent_after_the_plenary_ended_leaves_the_form_as_typed(plenary
     assert refused["HX-Reswap"] == "none"  # the panel, and the answer typed in it, stay
     assert 'id="request-problem"' in refused.content.decode()
     assert not Answer.objects.exists()
+
+
+def test_a_refused_answer_without_scripts_comes_back_as_a_page_with_the_text(
+    plenary, participant_client, alice, workshop
+):
+    refused = participant_client(alice).post(
+        f"/j/{workshop.code}/plenary/answer/",
+        {"question": "1", "q1-question": "1", "q1-text": "x" * 501, "q1-client_id": ""},
+    )
+    assert refused.status_code == 422
+    html = refused.content.decode()
+    assert "<html" in html and "x" * 501 in html and 'class="errors"' in html
