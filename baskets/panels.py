@@ -52,6 +52,9 @@ def phone_context(*, participant: Participant, workshop: Workshop, data=None) ->
         "participant": participant,
         "us": participant.subgroup_id,  # our baskets marked, for when scripts do not run
         "entry": entry,
+        "warning_count": len(entry.unanswered_needs)
+        + len(entry.shared_offers)
+        + len(entry.one_way_baskets),
         "own": own,
         "others": views[len(own) :],
         "editable": editable(workshop),

@@ -30,14 +30,14 @@ from workshops import services as room
 from workshops.broadcast import after_commit
 from workshops.gate import Action, require_open
 from workshops.models import Participant, PostIt, SubGroup, Workshop
+from workshops.refusals import Stale
 
 
-class StaleEdit(Exception):
+class StaleEdit(Stale):
     """Someone changed the transaction since this edit's form was drawn."""
 
     def __init__(self, current: Transaction):
-        super().__init__(current.pk)
-        self.current = current
+        super().__init__(current, _("Someone changed this transaction meanwhile."))
 
 
 def ensure_baskets(workshop: Workshop) -> None:

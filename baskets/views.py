@@ -1,30 +1,25 @@
 """Phone views: the table's grid and baskets, and building a transaction by taps.
 
-Who may read or change a basket: ``access.py``. Writes: ``services.py``, whose gate
-refusals (``PhaseClosed``) answer 409 with the form and what was typed, like the
-post-its. Without scripts every view is a page of its own; with htmx, a fragment.
+Who may read or change a basket: ``access.py``. Writes: ``services.py``; their refusals
+(closed, stale, invalid, too many: ``workshops/refusals.py``) come back as the form with
+the reason and what was typed, like the post-its'. Without scripts every view is a page
+of its own; with htmx, a fragment.
 """
 
-from django.core.exceptions import ValidationError
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.template.loader import render_to_string
+from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from baskets import access, broadcast, forms, panels, selectors, services
 from baskets.models import Basket, Transaction
 from workshops import access as room_access
-from workshops import ratelimit
-from workshops.gate import Action, PhaseClosed, closed_reason
+from workshops import refusals
+from workshops.gate import Action, closed_reason
 from workshops.models import Participant, SubGroup, Workshop
-from workshops.problem import problem_response
 from workshops.views.participant import with_workshop
-
-PHASE_CLOSED = 409
-STALE = 409
-INVALID = 422
-TOO_MANY = 429
 
 
 def _page_or_fragment(request, template: str, context: dict, status: int = 200):
@@ -32,11 +27,6 @@ def _page_or_fragment(request, template: str, context: dict, status: int = 200):
         context = {**context, "fragment": template}
         template = "baskets/page.html"
     return render(request, template, context, status=status)
-
-
-def over_write_budget(participant: Participant) -> bool:
-    """Basket writes (transactions, scores, conditions), per participant per minute."""
-    return ratelimit.over_write_budget("basket", participant.pk)
 
 
 def _back_to_basket(workshop: Workshop, basket: Basket) -> HttpResponse:
@@ -139,6 +129,7 @@ def transaction_new(request: HttpRequest, workshop: Workshop, pk: int) -> HttpRe
 
 @require_POST
 @with_workshop
+@refusals.participant_write
 def transaction_create(request: HttpRequest, workshop: Workshop, pk: int) -> HttpResponse:
     basket, participant = access.basket_for_writing(request, workshop, pk)
     giver = _giver(basket, participant, request.POST.get("giver"))
@@ -148,23 +139,22 @@ def transaction_create(request: HttpRequest, workshop: Workshop, pk: int) -> Htt
     if selectors.transaction_written_by(participant, form.sent_client_id()):
         # The same form again (a retry after a lost answer): it was saved, answered as saved.
         return _written(request, participant, basket)
-    context = _form_context(participant, basket, form, giver=giver)
-    if not form.is_valid():
-        return _render_form(request, context, status=INVALID)
-    if over_write_budget(participant):
-        form.add_error(None, _("Too many changes at once: wait a minute, your text is kept."))
-        return _render_form(request, context, status=TOO_MANY)
+    _answer_refusals_with_the_form(request, _form_context(participant, basket, form, giver=giver))
+    refusals.require_valid(form)
     fields = form.create_fields(mine_gives=giver.pk == participant.subgroup_id)
-    try:
-        with broadcast.capturing(basket.pk) as sent:
-            services.transaction_create(basket=basket, by=participant, giver=giver, **fields)
-    except PhaseClosed as closed:
-        context["gate_reason"] = closed.reason
-        return _render_form(request, context, status=PHASE_CLOSED)
-    except ValidationError as error:
-        form.add_error(None, error)
-        return _render_form(request, context, status=INVALID)
+    with broadcast.capturing(basket.pk) as sent:
+        services.transaction_create(basket=basket, by=participant, giver=giver, **fields)
     return _written(request, participant, basket, sent.html)
+
+
+def _answer_refusals_with_the_form(request, context: dict) -> None:
+    """A refusal draws the form again, with the reason and what was typed."""
+
+    def answer(refusal: refusals.Refusal) -> HttpResponse:
+        refusals.on_form(context["form"], context, refusal)
+        return _render_form(request, context, status=refusal.status)
+
+    refusals.answer_with(request, answer)
 
 
 def _basket_html(basket: Basket, sent: str | None) -> str:
@@ -217,103 +207,82 @@ def _edit_context(participant, transaction, form, stale=None) -> dict:
     )
 
 
-def _stale_answer(request, participant, transaction, stale: services.StaleEdit):
-    current = stale.current
-    current.basket = transaction.basket
-    form = _edit_form(current, request.POST, version=current.version)
-    context = _edit_context(participant, transaction, form, stale=current)
-    return _render_form(request, context, status=STALE)
+def _answer_refusals_of_an_edit(request, participant, transaction, context: dict) -> None:
+    """Refused (gate, invalid, too many): the edit form as it was; stale: what the
+    transaction says now above it, the typed text kept and the version moved on, so that
+    "save" again replaces it knowingly."""
+
+    def answer(refusal: refusals.Refusal) -> HttpResponse:
+        if isinstance(refusal, services.StaleEdit):
+            current = refusal.current
+            current.basket = transaction.basket
+            form = _edit_form(current, request.POST, version=current.version)
+            stale_context = _edit_context(participant, transaction, form, stale=current)
+            return _render_form(request, stale_context, status=refusal.status)
+        refusals.on_form(context["form"], context, refusal)
+        return _render_form(request, context, status=refusal.status)
+
+    refusals.answer_with(request, answer)
 
 
 @require_http_methods(["GET", "POST"])
 @with_workshop
+@refusals.participant_write
 def transaction_edit(request: HttpRequest, workshop: Workshop, pk: int) -> HttpResponse:
     transaction, participant = access.transaction_for_writing(request, workshop, pk)
     if request.method == "GET":
         form = _edit_form(transaction)
         return _render_form(request, _edit_context(participant, transaction, form))
     form = _edit_form(transaction, request.POST)
-    context = _edit_context(participant, transaction, form)
-    if not form.is_valid():
-        return _render_form(request, context, status=INVALID)
-    if over_write_budget(participant):
-        form.add_error(None, _("Too many changes at once: wait a minute, your text is kept."))
-        return _render_form(request, context, status=TOO_MANY)
-    return _versioned_write(
-        request,
-        participant,
-        transaction,
-        context,
-        lambda: services.transaction_update(
+    _answer_refusals_of_an_edit(
+        request, participant, transaction, _edit_context(participant, transaction, form)
+    )
+    refusals.require_valid(form)
+    with broadcast.capturing(transaction.basket_id) as sent:
+        services.transaction_update(
             transaction_=transaction,
             by=participant,
             version=form.cleaned_data["version"],
             **form.content(),
-        ),
-    )
-
-
-@require_POST
-@with_workshop
-def transaction_delete(request: HttpRequest, workshop: Workshop, pk: int) -> HttpResponse:
-    """From the edit form: a refusal brings the form back as it was."""
-    transaction, participant = access.transaction_for_writing(request, workshop, pk)
-    sent = forms.DeleteForm(request.POST)
-    form = _edit_form(transaction, request.POST)
-    context = _edit_context(participant, transaction, form)
-    if not sent.is_valid():
-        return _render_form(request, context, status=INVALID)
-    if over_write_budget(participant):
-        form.add_error(None, _("Too many changes at once: wait a minute, then delete it again."))
-        return _render_form(request, context, status=TOO_MANY)
-    return _versioned_write(
-        request,
-        participant,
-        transaction,
-        context,
-        lambda: services.transaction_delete(
-            transaction_=transaction, by=participant, version=sent.cleaned_data["version"]
-        ),
-    )
-
-
-def _versioned_write(request, participant, transaction, context, write) -> HttpResponse:
-    """Run an edit or a deletion made from a version of the transaction, and answer it:
-    refused (stale, gate, invalid) with the edit form as it was, done with the basket."""
-    form = context["form"]
-    try:
-        with broadcast.capturing(transaction.basket_id) as sent:
-            write()
-    except services.StaleEdit as stale:
-        return _stale_answer(request, participant, transaction, stale)
-    except PhaseClosed as closed:
-        context["gate_reason"] = closed.reason
-        return _render_form(request, context, status=PHASE_CLOSED)
-    except ValidationError as error:
-        form.add_error(None, error)
-        return _render_form(request, context, status=INVALID)
+        )
     return _written(request, participant, transaction.basket, sent.html)
 
 
 @require_POST
 @with_workshop
-def transaction_score(request: HttpRequest, workshop: Workshop, pk: int) -> HttpResponse:
-    """One tap: my side's number, the value if we receive, the effort if we give."""
+@refusals.participant_write
+def transaction_delete(request: HttpRequest, workshop: Workshop, pk: int) -> HttpResponse:
+    """From the edit form: a refusal brings the form back as it was."""
     transaction, participant = access.transaction_for_writing(request, workshop, pk)
+    sent = forms.DeleteForm(request.POST)
+    form = _edit_form(transaction, request.POST)
+    _answer_refusals_of_an_edit(
+        request, participant, transaction, _edit_context(participant, transaction, form)
+    )
+    refusals.require_valid(sent)
+    with broadcast.capturing(transaction.basket_id) as broadcasts:
+        services.transaction_delete(
+            transaction_=transaction, by=participant, version=sent.cleaned_data["version"]
+        )
+    return _written(request, participant, transaction.basket, broadcasts.html)
+
+
+@require_POST
+@with_workshop
+@refusals.participant_write
+def transaction_score(request: HttpRequest, workshop: Workshop, pk: int) -> HttpResponse:
+    """One tap: my side's number, the value if we receive, the effort if we give. A
+    refusal says why in the page's problem banner."""
+    transaction, participant = access.transaction_for_writing(request, workshop, pk)
+    back = reverse("baskets:basket", args=[workshop.code, transaction.basket_id])
+    refusals.answer_with(request, lambda refusal: refusals.banner(request, refusal, back))
     form = forms.ScoreForm(request.POST)
     if not form.is_valid():
-        return problem_response(request, _("Choose a number from 1 to 5."), INVALID)
-    if over_write_budget(participant):
-        return problem_response(request, _("Too many changes at once: wait a minute."), TOO_MANY)
+        raise refusals.Invalid(_("Choose a number from 1 to 5."))
     score = form.cleaned_data["score"]
     name = "effort" if access.may_set_effort(participant, transaction) else "value"
-    try:
-        with broadcast.capturing(transaction.basket_id) as sent:
-            services.transaction_score(transaction_=transaction, by=participant, **{name: score})
-    except PhaseClosed as closed:
-        return problem_response(request, closed.reason, PHASE_CLOSED)
-    except ValidationError as error:
-        return problem_response(request, " ".join(error.messages), INVALID)
+    with broadcast.capturing(transaction.basket_id) as sent:
+        services.transaction_score(transaction_=transaction, by=participant, **{name: score})
     if not request.htmx:
         return _back_to_basket(workshop, transaction.basket)
     return HttpResponse(_basket_html(transaction.basket, sent.html))

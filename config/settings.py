@@ -165,7 +165,7 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
-    "workshops.gate.PhaseClosedMiddleware",
+    "workshops.refusals.RefusalMiddleware",
 ]
 
 ROOT_URLCONF = "config.urls"

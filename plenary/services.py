@@ -188,7 +188,7 @@ def _lock_budget(participant: Participant) -> None:
 
 
 def _voting_gate(participant: Participant) -> Plenary:
-    require_open(participant.workshop, Action.FEEDBACK, participant)
+    require_open(participant.workshop, Action.FEEDBACK, participant, budget="dot")
     plenary = plenary_of(participant.workshop)
     if not plenary.voting_open:
         raise PhaseClosed(_("Voting is closed. The facilitator opens it."))

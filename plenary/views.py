@@ -1,23 +1,20 @@
 """Phone views of the plenary: answer the questions, place and take back dots.
 
 The voter is always the session's participant (``access.voter``). Writes go through
-``services.py``; its gate refusals (``PhaseClosed``) answer 409 and keep what was typed.
+``services.py``; their refusals (``workshops/refusals.py``) answer with the form and what
+was typed, or, for a dot, the reason in the item tapped.
 """
 
-from django.core.exceptions import ValidationError
+from django.contrib import messages
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.template.loader import render_to_string
-from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
 from plenary import access, forms, panels, selectors, services
-from workshops.gate import PhaseClosed
+from workshops import refusals
 from workshops.models import Workshop
-from workshops.ratelimit import over_write_budget
 from workshops.views.participant import with_workshop
-
-PHASE_CLOSED, INVALID, TOO_MANY = 409, 422, 429
 
 
 def _panel(request, participant, workshop, *, status=200, forms_=None, problem=""):
@@ -26,8 +23,11 @@ def _panel(request, participant, workshop, *, status=200, forms_=None, problem="
     )
     if context is None:
         return HttpResponse('<div id="plenary-phone"></div>', status=status)
-    if not request.htmx:
+    if not request.htmx and status < 400:
         return redirect("workshops:join", code=workshop.code)
+    if not request.htmx:  # refused without scripts: the form again, in a page of its own
+        context = {**context, "fragment": "plenary/_phone_panel.html"}
+        return render(request, "baskets/page.html", context, status=status)
     return render(request, "plenary/_phone_panel.html", context, status=status)
 
 
@@ -40,40 +40,44 @@ def phone(request: HttpRequest, workshop: Workshop) -> HttpResponse:
 
 @require_POST
 @with_workshop
+@refusals.participant_write
 def answer(request: HttpRequest, workshop: Workshop) -> HttpResponse:
     participant = access.voter(request, workshop)
     question = request.POST.get("question", "")
     prefix = f"q{question}" if question.isdecimal() else None
     form = forms.AnswerForm(request.POST, prefix=prefix)
-    if not form.is_valid():
-        return _panel(request, participant, workshop, status=INVALID, forms_={question: form})
-    if over_write_budget("answer", participant.pk):
-        form.add_error(None, _("Too many answers at once: wait a minute, your text is kept."))
-        return _panel(request, participant, workshop, status=TOO_MANY, forms_={question: form})
-    try:
-        services.answer_create(
-            participant=participant,
-            question=form.cleaned_data["question"],
-            text=form.cleaned_data["text"],
-            client_id=form.cleaned_data["client_id"],
+
+    def refused(refusal: refusals.Refusal) -> HttpResponse:
+        if not panels.in_plenary(workshop):  # moved on meanwhile: keep the answer on screen
+            return refusals.banner(request, refusal)
+        refusals.on_form(form, None, refusal)
+        return _panel(
+            request, participant, workshop, status=refusal.status, forms_={question: form}
         )
-    except PhaseClosed as closed:
-        form.add_error(None, closed.reason)
-        return _panel(request, participant, workshop, status=PHASE_CLOSED, forms_={question: form})
-    except ValidationError as error:
-        form.add_error(None, error)
-        return _panel(request, participant, workshop, status=INVALID, forms_={question: form})
+
+    refusals.answer_with(request, refused)
+    refusals.require_valid(form)
+    services.answer_create(
+        participant=participant,
+        question=form.cleaned_data["question"],
+        text=form.cleaned_data["text"],
+        client_id=form.cleaned_data["client_id"],
+    )
     return _panel(request, participant, workshop)
 
 
 def _dot_answer(request, participant, workshop, value: str, *, status=200, problem=""):
-    """The item redrawn, the dots left and the problem line (out of band): a few
-    queries, not the whole room's list; without scripts, the phone's page again."""
+    """The item redrawn (with the problem in it, where the tap was), the dots left and the
+    panel's problem line cleared (out of band): a few queries, not the whole room's list;
+    without scripts, the phone's page again."""
     if not request.htmx:
+        if problem:  # refused without scripts: said on the phone's page
+            messages.error(request, problem)
         return redirect("workshops:join", code=workshop.code)
     dots, item = selectors.phone_item(participant, value)
-    context = {"workshop": workshop, "dots": dots, "item": item, "problem": problem, "oob": True}
+    context = {"workshop": workshop, "dots": dots, "item": item, "item_problem": problem}
     html = render_to_string("plenary/_dot_item.html", context, request=request) if item else ""
+    context = {"workshop": workshop, "dots": dots, "problem": "" if item else problem, "oob": True}
     html += render_to_string("plenary/_dots_left.html", context)
     html += render_to_string("plenary/_phone_problem.html", context)
     return HttpResponse(html, status=status)
@@ -81,34 +85,25 @@ def _dot_answer(request, participant, workshop, value: str, *, status=200, probl
 
 @require_POST
 @with_workshop
+@refusals.participant_write
 def dot(request: HttpRequest, workshop: Workshop) -> HttpResponse:
     participant = access.voter(request, workshop)
     item = services.parse_item(request.POST.get("item", ""))
     if item is None:
-        return _panel(request, participant, workshop, status=INVALID)
-    take_back = request.POST.get("action") == "take"
-    if over_write_budget("dot", participant.pk):
-        # Each dot redraws the room's chart: a phone tapping in a loop would keep it busy.
-        problem = _("Too many taps at once: wait a minute.")
-        return _dot_answer(
-            request, participant, workshop, item.value, status=TOO_MANY, problem=problem
-        )
-    try:
-        if take_back:
-            services.dot_take_back(participant=participant, item=item)
-        else:
-            services.dot_place(participant=participant, item=item)
-    except PhaseClosed as closed:
-        return _dot_answer(
-            request, participant, workshop, item.value, status=PHASE_CLOSED, problem=closed.reason
-        )
-    except ValidationError as error:
-        return _dot_answer(
+        return _panel(request, participant, workshop, status=refusals.INVALID)
+    refusals.answer_with(
+        request,
+        lambda refusal: _dot_answer(
             request,
             participant,
             workshop,
             item.value,
-            status=INVALID,
-            problem=" ".join(error.messages),
-        )
+            status=refusal.status,
+            problem=refusal.message,
+        ),
+    )
+    if request.POST.get("action") == "take":
+        services.dot_take_back(participant=participant, item=item)
+    else:
+        services.dot_place(participant=participant, item=item)
     return _dot_answer(request, participant, workshop, item.value)

@@ -2,11 +2,13 @@
 
 Every participant write goes through a service that calls ``require_open`` with the
 participant who writes (post-its in ``workshops/services.py``, baskets in
-``baskets/services.py``): no view checks the gate by hand, so none can forget it.
-Views turn ``PhaseClosed`` into a 409 with the form and the text as typed (and
-``config/middleware`` does, for a view that did not). Facilitators' writes (and the
-demo's) pass no participant: the gate is the room's, not theirs. Screens get
-``OPEN_ACTIONS`` of the current phase with the clock, so phones close on time too.
+``baskets/services.py``, conditions, feedback and dots): no view checks the gate by hand,
+so none can forget it. Once the gate lets a write through, it spends the participant's
+write budget (``ratelimit.spend_write_budget``). Both refuse with a ``Refusal``
+(``workshops/refusals.py``: ``PhaseClosed`` 409, ``TooMany`` 429), which the one refusal
+path turns into the answer. Facilitators' writes (and the demo's) pass no participant:
+the gate is the room's, not theirs. Screens get ``OPEN_ACTIONS`` of the current phase
+with the clock, so phones close on time too.
 """
 
 import datetime
@@ -18,7 +20,10 @@ from django.utils.translation import gettext_lazy
 
 from workshops.clock import Clock
 from workshops.models import Phase, Workshop
-from workshops.problem import problem_response
+from workshops.ratelimit import spend_write_budget
+from workshops.refusals import PhaseClosed
+
+__all__ = ["PhaseClosed", "require_open", "closed_reason", "open_actions", "Action"]
 
 
 class Action(StrEnum):
@@ -105,38 +110,30 @@ def closed_reason(
     return None
 
 
-class PhaseClosed(Exception):
-    """A participant's write that the gate refuses; ``reason`` says why, for them."""
-
-    def __init__(self, reason: str):
-        super().__init__(reason)
-        self.reason = reason
+# The write budget each action spends (dots pass their own: each redraws the room's chart).
+WRITE_BUDGETS = {
+    Action.POSTITS: "postit",
+    Action.BASKETS: "basket",
+    Action.CONDITIONS: "basket",
+    Action.FEEDBACK: "answer",
+}
 
 
 def require_open(
-    workshop: Workshop, action: Action, participant=None, now: datetime.datetime | None = None
+    workshop: Workshop,
+    action: Action,
+    participant=None,
+    now: datetime.datetime | None = None,
+    *,
+    budget: str | None = None,
 ) -> None:
-    """Raise ``PhaseClosed`` when ``participant`` may not do ``action`` now.
+    """Raise ``PhaseClosed`` when ``participant`` may not do ``action`` now, else spend
+    one write of their budget (``TooMany`` once it is spent).
 
-    ``participant`` None is a facilitator's (or the demo's) write: not gated.
+    ``participant`` None is a facilitator's (or the demo's) write: not gated, not counted.
     """
     if participant is None:
         return
     if reason := closed_reason(workshop, action, now):
         raise PhaseClosed(reason)
-
-
-class PhaseClosedMiddleware:
-    """A ``PhaseClosed`` that a view let through is still a refusal, not a 500: 409, and
-    the reason in the page's problem banner (the phone keeps what was typed)."""
-
-    def __init__(self, get_response):
-        self.get_response = get_response
-
-    def __call__(self, request):
-        return self.get_response(request)
-
-    def process_exception(self, request, exception):
-        if not isinstance(exception, PhaseClosed):
-            return None
-        return problem_response(request, exception.reason, 409)
+    spend_write_budget(budget or WRITE_BUDGETS[action], participant.pk)

@@ -16,7 +16,10 @@ from django.conf import settings
 from django.core.cache import BaseCache, caches
 from django.core.exceptions import ImproperlyConfigured
 from django.http import HttpRequest
+from django.utils.translation import gettext as _
 from redis.exceptions import RedisError
+
+from workshops.refusals import TooMany
 
 logger = logging.getLogger(__name__)
 
@@ -124,8 +127,20 @@ def is_over(
     return count > limit
 
 
-def over_write_budget(kind: str, participant_id: int) -> bool:
-    """A participant's writes of one kind ("postit", "basket", "answer", "dot"), per
-    minute: each is broadcast to a table, the screens or the room's chart, so each kind
-    has the post-its' budget."""
-    return over_limit(f"{kind}-writes:{participant_id}", settings.POSTITS_PER_MINUTE, 60)
+def _too_many(kind: str) -> str:
+    if kind == "postit":
+        return _("Too many post-its at once: wait a minute, your text is kept.")
+    if kind == "dot":
+        return _("Too many taps at once: wait a minute.")
+    if kind == "answer":
+        return _("Too many answers at once: wait a minute, your text is kept.")
+    return _("Too many changes at once: wait a minute, your text is kept.")
+
+
+def spend_write_budget(kind: str, participant_id: int) -> None:
+    """One of a participant's writes of one kind ("postit", "basket", "answer", "dot") per
+    minute: each is broadcast to a table, the screens or the room's chart, so each kind has
+    the post-its' budget. Raises ``TooMany`` once it is spent; asked by the gate
+    (``gate.require_open``) once it let the write through."""
+    if over_limit(f"{kind}-writes:{participant_id}", settings.POSTITS_PER_MINUTE, 60):
+        raise TooMany(_too_many(kind))

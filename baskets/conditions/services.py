@@ -28,16 +28,16 @@ from baskets.models import (
 from workshops.broadcast import after_commit
 from workshops.gate import Action, require_open
 from workshops.models import Participant, Workshop
+from workshops.refusals import Stale
 
 FAMILIES = [family.value for family in AllianceChoice.Family]
 
 
-class StaleConditions(Exception):
+class StaleConditions(Stale):
     """Someone saved the basket's conditions since this form was drawn."""
 
     def __init__(self, current: BasketConditions):
-        super().__init__(current.pk)
-        self.current = current
+        super().__init__(current, _("The other side saved these conditions meanwhile."))
 
 
 def ensure_defaults(workshop: Workshop) -> None:

@@ -2,8 +2,9 @@
 under the live fragment. For facilitators: the same form for any basket, and the checklist
 and cards of the workshop (the projector's view: ``screen_views.py``).
 
-Who may: ``baskets/access.py``. Writes: ``services.py``; a gate refusal answers 409 with
-the form as typed, a stale version 409 with what is there now and the typed text kept.
+Who may: ``baskets/access.py``. Writes: ``services.py``; a refusal (``workshops/refusals.py``)
+answers with the form as typed and the reason, a stale version (409) with what is there now
+above it and the typed text kept.
 """
 
 from django.contrib.auth.decorators import login_required
@@ -11,7 +12,6 @@ from django.core.exceptions import ValidationError
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
-from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods
 
 from baskets import access
@@ -20,13 +20,12 @@ from baskets import views as basket_views
 from baskets.conditions import forms, selectors, services
 from baskets.models import Basket
 from workshops import access as room_access
-from workshops.gate import Action, PhaseClosed, closed_reason
+from workshops import refusals
+from workshops.gate import Action, closed_reason
 from workshops.models import Participant, Workshop
 from workshops.views.participant import with_workshop
 
-PHASE_CLOSED = STALE = 409
 INVALID = 422
-TOO_MANY = 429
 
 
 def _views(basket: Basket):
@@ -56,24 +55,22 @@ def _context(workshop, basket, form, *, action, cancel, stale=None, gate_reason=
 
 
 def _save(request, basket: Basket, by: Participant | None, context: dict, render_form):
-    """Save the sent form; None when saved, else the answer that says why not."""
+    """Save the sent form; a refusal answers ``render_form(context, status)``: the form
+    with the reason, or what is there now above it when the other side saved meanwhile."""
+
+    def answer(refusal: refusals.Refusal) -> HttpResponse:
+        if isinstance(refusal, services.StaleConditions):
+            view, current = _views(basket)
+            context["form"] = _form(basket, current, request.POST, version=current.version)
+            context["stale"] = (view, current)
+        else:
+            refusals.on_form(context["form"], context, refusal)
+        return render_form(context, refusal.status)
+
+    refusals.answer_with(request, answer)
     form = context["form"]
-    if not form.is_valid():
-        return render_form(context, INVALID)
-    try:
-        services.conditions_save(basket=basket, by=by, **form.content())
-    except services.StaleConditions:
-        view, current = _views(basket)
-        context["form"] = _form(basket, current, request.POST, version=current.version)
-        context["stale"] = (view, current)
-        return render_form(context, STALE)
-    except PhaseClosed as closed:
-        context["gate_reason"] = closed.reason
-        return render_form(context, PHASE_CLOSED)
-    except ValidationError as error:
-        form.add_error(None, error)
-        return render_form(context, INVALID)
-    return None
+    refusals.require_valid(form)
+    services.conditions_save(basket=basket, by=by, **form.content())
 
 
 # On a phone -------------------------------------------------------------------
@@ -87,6 +84,7 @@ def _phone_form(request, context: dict, status: int = 200) -> HttpResponse:
 
 @require_http_methods(["GET", "POST"])
 @with_workshop
+@refusals.participant_write
 def edit(request: HttpRequest, workshop: Workshop, pk: int) -> HttpResponse:
     basket, participant = access.basket_for_writing(request, workshop, pk)
     action = reverse("baskets:conditions", args=[workshop.code, basket.pk])
@@ -100,11 +98,8 @@ def edit(request: HttpRequest, workshop: Workshop, pk: int) -> HttpResponse:
         return _phone_form(request, context)
     form = _form(basket, _views(basket)[1], request.POST)
     context = _context(workshop, basket, form, action=action, cancel=cancel)
-    if form.is_valid() and basket_views.over_write_budget(participant):
-        form.add_error(None, _("Too many changes at once: wait a minute, your text is kept."))
-        return _phone_form(request, context, TOO_MANY)
-    refused = _save(request, basket, participant, context, lambda c, s: _phone_form(request, c, s))
-    return refused or _written(request, workshop, basket)
+    _save(request, basket, participant, context, lambda c, s: _phone_form(request, c, s))
+    return _written(request, workshop, basket)
 
 
 @require_GET
@@ -130,8 +125,10 @@ def _written(request, workshop: Workshop, basket: Basket) -> HttpResponse:
 
 @login_required
 @require_http_methods(["GET", "POST"])
+@refusals.participant_write
 def facilitator_edit(request: HttpRequest, pk: int, basket_pk: int) -> HttpResponse:
-    """A facilitator fills in or corrects a basket's conditions (no gate: the room's)."""
+    """A facilitator fills in or corrects a basket's conditions (no gate: the room's); a
+    stale or invalid save answers like a participant's, through the same path."""
     basket = access.basket_for_facilitator(request, pk, basket_pk)
     workshop = basket.table.workshop
     screen = reverse("baskets_screens:conditions", args=[pk, basket.pk])
@@ -144,7 +141,8 @@ def facilitator_edit(request: HttpRequest, pk: int, basket_pk: int) -> HttpRespo
     context = _context(workshop, basket, form, action=action, cancel=screen)
     if request.method == "GET":
         return render_form(context)
-    return _save(request, basket, None, context, render_form) or redirect(screen)
+    _save(request, basket, None, context, render_form)
+    return redirect(screen)
 
 
 @login_required

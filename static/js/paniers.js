@@ -95,6 +95,56 @@
     if (banner && xhr && xhr.status < 400 && !banner.hasAttribute("data-final")) banner.hidden = true;
   });
 
+  // A refused save (409, 422, 429) comes back as its form with the reason and the typed
+  // text (workshops/refusals.py): bring both into view and focus them (docs/architecture.md).
+  var REASONS = ".stale-edit, .errors, .gate-message:not([hidden]), .request-problem:not([hidden])";
+  var refusedContent = null;  // what the refused answer swapped in (htmx:load)
+  function refused(xhr) { return Boolean(xhr) && [409, 422, 429].indexOf(xhr.status) >= 0; }
+  function shown(el) { return el.getClientRects().length > 0 && el.textContent.trim() !== ""; }
+  function scrollToShow(elements, atTop) {
+    var boxes = elements.map(function (el) { return el.getBoundingClientRect(); });
+    var top = Math.min.apply(null, boxes.map(function (b) { return b.top; }));
+    var bottom = Math.max.apply(null, boxes.map(function (b) { return b.bottom; }));
+    var room = window.innerHeight - (bottom - top);
+    if (atTop || room < 24) window.scrollBy({ top: top - 12, behavior: "instant" });
+    else if (top < 12 || room - top < 12) window.scrollBy({ top: top - room / 2, behavior: "instant" });
+  }
+  function showRefusal(roots) {
+    var root, reason;
+    for (var i = 0; i < roots.length && !reason; i++) {
+      root = roots[i];
+      if (!root.isConnected || !root.querySelectorAll) continue;
+      reason = (root.matches(REASONS) && shown(root)) ? root
+        : Array.prototype.filter.call(root.querySelectorAll(REASONS), shown)[0];
+    }
+    if (!reason) return;
+    // A field's error follows the field, which Django marks aria-invalid: centre both.
+    var field = reason.matches(".errors") && Array.prototype.filter.call(
+      root.querySelectorAll("[aria-invalid=true]:not([type=hidden])"),
+      function (el) { return reason.compareDocumentPosition(el) & Node.DOCUMENT_POSITION_PRECEDING; }
+    ).pop();
+    // Else what came back, whole if it fits (a dot's item), or the reason on top, its form
+    // below. The problem banner sticks to the top: in view already.
+    if (field) scrollToShow([field.closest("label") || field, reason], false);
+    else if (reason.id !== "request-problem") {
+      scrollToShow([root.getBoundingClientRect().height <= window.innerHeight - 24 ? root : reason], true);
+      reason.setAttribute("tabindex", "-1");
+    } else reason.setAttribute("tabindex", "-1");
+    (field || reason).focus({ preventScroll: true });
+  }
+  document.addEventListener("htmx:beforeSwap", function (event) {
+    if (refused(event.detail.xhr)) refusedContent = [];
+  });
+  document.addEventListener("htmx:load", function (event) {
+    if (refusedContent) refusedContent.push(event.detail.elt);
+  });
+  document.addEventListener("htmx:afterSettle", function (event) {
+    if (!refusedContent || !refused(event.detail.xhr)) return;
+    var roots = refusedContent.concat([document.getElementById("request-problem")]);
+    refusedContent = null;
+    showRefusal(roots.filter(Boolean));
+  });
+
   // Tell people when the live connection drops; htmx's ws extension reconnects by itself
   // and the board re-fetches itself on every (re)open (hx-trigger="htmx:wsOpen").
   document.addEventListener("htmx:wsOpen", function () { document.body.dataset.live = "on"; });
@@ -166,6 +216,31 @@
         document.body.dispatchEvent(new CustomEvent("paniers:cells-changed"));
       }
     });
+  });
+
+  // Phones fold the compose form once post-its are not the phase's main thing (as the
+  // server renders it), unless something is typed in it; "Edit" unfolds it.
+  document.body.addEventListener("paniers:phase-changed", function () {
+    var box = document.getElementById("compose-box");
+    var state = document.getElementById("phase-state");
+    if (!box || !state) return;
+    var text = box.querySelector("textarea");
+    if (/^(postits)?$/.test((state.dataset.actions || "").trim())) box.open = true;
+    else if (!text || (!text.value.trim() && document.activeElement !== text)) box.open = false;
+  });
+  document.addEventListener("htmx:load", function (event) {
+    var elt = event.detail.elt;
+    if (elt.id === "postit-form" && elt.classList.contains("editing") && elt.closest("details")) elt.closest("details").open = true;
+  });
+  // The table's warnings, folded on a phone: their count follows the live fragment.
+  document.addEventListener("htmx:oobAfterSwap", function (event) {
+    var id = event.detail.target && event.detail.target.id;
+    var section = id && id.indexOf("table-warnings-") === 0 && document.getElementById(id);
+    var box = section && section.closest(".warnings-box");
+    if (!box) return;
+    var count = section.querySelectorAll("li").length;
+    box.hidden = count === 0;
+    box.querySelector(".warnings-count").textContent = String(count);
   });
 
   // The console's tables refresh soon after the server says they changed

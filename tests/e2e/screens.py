@@ -57,5 +57,6 @@ def fill_join_form(page, first_name: str, table_id: int, territory_id: int) -> N
         page.locator("label", has=radio).click()  # the radio itself is styled away
         expect(radio).to_be_checked()
     page.locator("form:has(input[name=first_name]) [type=submit]").click()
-    expect(page.locator("#postit-form")).to_be_visible()
+    # Folded from the negotiation on (#compose-box): there, but not necessarily unfolded.
+    expect(page.locator("#postit-form")).to_be_attached()
     expect(page.locator("body")).to_have_attribute("data-live", "on")

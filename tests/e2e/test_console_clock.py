@@ -392,6 +392,9 @@ def test_it_keeps_every_screen_on_the_same_clock_and_closes_the_forms_on_time(
     for phone in (alice, bruno):
         assert phone.evaluate("window.__marker") == 1, "the phone reloaded"
         assert phone.evaluate("window.paniersSocketOpens") == 1
+        # Post-its stay open, the form folded under the baskets' phase: one tap unfolds it.
+        expect(phone.locator("#compose-box")).not_to_have_attribute("open", "")
+        phone.locator("#compose-box > summary").click()
         form_is_open(phone)
     readings = read_clocks(console, alice, bruno)
     assert_same_time(readings, report, "phase 2")

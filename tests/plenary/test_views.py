@@ -40,8 +40,13 @@ def test_a_dot_over_the_budget_says_why(voting, built, phone, workshop):
         phone.post(f"/j/{workshop.code}/plenary/dot/", {"item": item})
     refused = phone.post(f"/j/{workshop.code}/plenary/dot/", {"item": f"b{basket.pk}"})
     assert refused.status_code == 422
-    assert 'id="plenary-problem" role="alert" hx-swap-oob="true">' in refused.content.decode()
-    assert "gommette" in refused.content.decode()
+    # Said in the item tapped, where the participant looks; the panel's line is cleared.
+    item = refused.content.decode().split("</li>")[0]
+    assert 'class="errors dot-problem" role="alert"' in item
+    assert "gommette" in item
+    assert (
+        'id="plenary-problem" role="alert" hidden hx-swap-oob="true">' in refused.content.decode()
+    )
 
 
 def test_it_limits_the_dots_and_answers_of_one_phone(settings, voting, built, phone, workshop):
@@ -270,3 +275,30 @@ def test_the_settings_page_shows_the_empty_baskets_on_the_presenter(plenary, lap
     assert selectors.presenter(workshop).count == 9
     laptop.post(f"/w/{workshop.pk}/plenary/settings/", data)
     assert selectors.presenter(workshop).count == 1
+
+
+def test_an_answer_sent_after_the_plenary_ended_leaves_the_form_as_typed(plenary, phone, workshop):
+    from tests.plenary.conftest import goto
+    from workshops.models import Phase
+
+    goto(workshop, Phase.Kind.CONDITIONS)  # the facilitator went back meanwhile
+    refused = phone.post(
+        f"/j/{workshop.code}/plenary/answer/",
+        {"question": "1", "q1-question": "1", "q1-text": "Gardée", "q1-client_id": ""},
+    )
+    assert refused.status_code == 409
+    assert refused["HX-Reswap"] == "none"  # the panel, and the answer typed in it, stay
+    assert 'id="request-problem"' in refused.content.decode()
+    assert not Answer.objects.exists()
+
+
+def test_a_refused_answer_without_scripts_comes_back_as_a_page_with_the_text(
+    plenary, participant_client, alice, workshop
+):
+    refused = participant_client(alice).post(
+        f"/j/{workshop.code}/plenary/answer/",
+        {"question": "1", "q1-question": "1", "q1-text": "x" * 501, "q1-client_id": ""},
+    )
+    assert refused.status_code == 422
+    html = refused.content.decode()
+    assert "<html" in html and "x" * 501 in html and 'class="errors"' in html

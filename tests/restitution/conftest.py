@@ -10,6 +10,9 @@ from baskets.models import (
 from plenary.models import Answer, Dot, Plenary
 from territories.models import KeyFact
 
+# Participants' writes spend their budget in the gate: each test counts under its own prefix.
+from tests.workshops.conftest import _fresh_rate_limits  # noqa: F401
+
 
 @pytest.fixture
 def full_workshop(workshop, alice, bruno, chloe, make_postit):

@@ -240,9 +240,10 @@ def test_every_participant_postit_write_asks_the_gate(alice, workshop):
 
 
 def test_a_phase_closed_that_a_view_let_through_is_a_409_not_a_500(rf):
-    from workshops.gate import PhaseClosed, PhaseClosedMiddleware
+    from workshops.gate import PhaseClosed
+    from workshops.refusals import RefusalMiddleware
 
-    middleware = PhaseClosedMiddleware(lambda request: None)
+    middleware = RefusalMiddleware(lambda request: None)
     refused = middleware.process_exception(rf.post("/"), PhaseClosed("Le temps est écoulé."))
 
     assert refused.status_code == 409

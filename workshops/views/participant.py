@@ -1,11 +1,14 @@
-"""Phone views: join with a code, write, edit and delete one's own post-its."""
+"""Phone views: join with a code, write, edit and delete one's own post-its.
+
+Writes wear ``@refusals.participant_write``: a refusal (closed, invalid, too many) comes
+back as the compose form with the reason and the text as typed (``workshops/refusals.py``).
+"""
 
 import math
 from functools import wraps
 
 from django.conf import settings
 from django.contrib import messages
-from django.core.exceptions import ValidationError
 from django.db.models import RestrictedError
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
@@ -14,13 +17,12 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 from django.views.decorators.http import require_http_methods, require_POST
 
-from workshops import access, selectors, services
+from workshops import access, refusals, selectors, services
 from workshops.forms import JoinCodeForm, JoinForm, PostItForm
-from workshops.gate import Action, PhaseClosed, closed_reason
+from workshops.gate import Action, closed_reason, phase_actions
 from workshops.models import Participant, PostIt, Workshop
 from workshops.panels import render_panels
-from workshops.problem import problem_response
-from workshops.ratelimit import client_address, over_limit, over_write_budget, seconds_left
+from workshops.ratelimit import client_address, over_limit, seconds_left
 
 
 def _minutes_left(seconds: int) -> int:
@@ -131,6 +133,12 @@ def _gate_form(form: PostItForm, workshop: Workshop) -> str | None:
     return reason
 
 
+def _postits_first(workshop: Workshop) -> bool:
+    """Whether writing post-its is what the phase is about (the compose form unfolded):
+    not once baskets, conditions or feedback are open."""
+    return phase_actions(workshop) <= {Action.POSTITS}
+
+
 def _phone_page(request: HttpRequest, participant: Participant) -> HttpResponse:
     workshop = participant.workshop
     form = PostItForm.blank(themes=workshop.themes, kind=PostIt.Kind.OFFER)
@@ -141,6 +149,7 @@ def _phone_page(request: HttpRequest, participant: Participant) -> HttpResponse:
         "board": selectors.workshop_board(workshop, table=participant.subgroup.table)[0],
         "form": form,
         "gate_reason": _gate_form(form, workshop),
+        "compose_open": _postits_first(workshop),
         "state": selectors.phase_state(workshop),
         "state_url": reverse("workshops:phone_state", args=[workshop.code]),
         "panels": render_panels("phone", request, participant=participant, workshop=workshop),
@@ -183,13 +192,14 @@ def leave(request: HttpRequest, workshop: Workshop) -> HttpResponse:
     return redirect("workshops:join", code=workshop.code)
 
 
-def _render_form(request, participant, form, postit=None, status=200, changed=()):
+def _render_form(request, participant, form, postit=None, status=200, changed=(), refusal=None):
     """The compose form, plus the changed cells out of band (for when the socket is down).
 
-    Editing without htmx (the "Edit" link followed as a link) gets a page of its own.
+    Editing without htmx (the "Edit" link followed as a link), or a refused post without
+    it, gets a page of its own.
     """
     template = "workshops/_postit_form.html"
-    if postit is not None and not request.htmx:
+    if not request.htmx and (postit is not None or refusal is not None):
         template = "workshops/postit_edit_page.html"
     context = {
         "workshop": participant.workshop,
@@ -199,7 +209,17 @@ def _render_form(request, participant, form, postit=None, status=200, changed=()
         "changed_cells": _changed_cells(participant, changed),
         "gate_reason": _gate_form(form, participant.workshop),
     }
+    if refusal is not None:
+        refusals.on_form(form, context, refusal)
+        status = refusal.status
     return render(request, template, context, status=status)
+
+
+def _answer_refusals_with_the_form(request, participant, form, postit=None) -> None:
+    refusals.answer_with(
+        request,
+        lambda refusal: _render_form(request, participant, form, postit=postit, refusal=refusal),
+    )
 
 
 def _changed_cells(participant: Participant, kinds) -> list[str]:
@@ -212,24 +232,9 @@ def _fresh_form(participant: Participant, kind: str = PostIt.Kind.OFFER) -> Post
     return PostItForm.blank(themes=participant.workshop.themes, kind=kind)
 
 
-def _over_write_budget(participant: Participant) -> bool:
-    """Post-its written, edited or deleted, per participant per minute."""
-    return over_write_budget("postit", participant.pk)
-
-
-def _too_many_writes() -> str:
-    return _("Too many post-its at once: wait a minute, your text is kept.")
-
-
-# Refused because of the phase, the clock or the workshop's status: 409, and the
-# form comes back with the text as typed (htmx swaps 409 and 429, see base.html).
-PHASE_CLOSED = 409
-TOO_MANY = 429
-IN_USE = 409  # a post-it a basket shows: it stays (baskets/models.py)
-
-
 @require_POST
 @with_workshop
+@refusals.participant_write
 def postit_create(request: HttpRequest, workshop: Workshop) -> HttpResponse:
     participant = access.require_participant(request, workshop)
     form = PostItForm(request.POST, themes=workshop.themes)
@@ -237,20 +242,11 @@ def postit_create(request: HttpRequest, workshop: Workshop) -> HttpResponse:
         # The same form again (a retry after a lost answer, a queued write): it was
         # saved, so it is answered as saved, whatever the phase or the budget say now.
         return _written(request, participant, written)
-    if not form.is_valid():
-        return _render_form(request, participant, form, status=422)
-    if _over_write_budget(participant):
-        form.add_error(None, _too_many_writes())
-        return _render_form(request, participant, form, status=TOO_MANY)
-    try:
-        postit = services.postit_create(
-            subgroup=participant.subgroup, author=participant, **form.cleaned_data
-        )
-    except PhaseClosed:
-        return _render_form(request, participant, form, status=PHASE_CLOSED)
-    except ValidationError as error:
-        form.add_error(None, error)
-        return _render_form(request, participant, form, status=422)
+    _answer_refusals_with_the_form(request, participant, form)
+    refusals.require_valid(form)
+    postit = services.postit_create(
+        subgroup=participant.subgroup, author=participant, **form.cleaned_data
+    )
     return _written(request, participant, postit)
 
 
@@ -263,6 +259,7 @@ def _written(request: HttpRequest, participant: Participant, postit: PostIt) -> 
 
 
 @require_http_methods(["GET", "POST"])
+@refusals.participant_write
 def postit_edit(request: HttpRequest, pk: int) -> HttpResponse:
     postit, participant = access.get_postit_for_writing(request, pk)
     themes = participant.workshop.themes
@@ -272,19 +269,10 @@ def postit_edit(request: HttpRequest, pk: int) -> HttpResponse:
         )
         return _render_form(request, participant, form, postit=postit)
     form = PostItForm(request.POST, themes=themes)
-    if not form.is_valid():
-        return _render_form(request, participant, form, postit=postit, status=422)
-    if _over_write_budget(participant):
-        form.add_error(None, _too_many_writes())
-        return _render_form(request, participant, form, postit=postit, status=TOO_MANY)
+    _answer_refusals_with_the_form(request, participant, form, postit)
+    refusals.require_valid(form)
     previous_kind = postit.kind
-    try:
-        services.postit_update(postit=postit, by=participant, **form.postit_fields())
-    except PhaseClosed:
-        return _render_form(request, participant, form, postit=postit, status=PHASE_CLOSED)
-    except ValidationError as error:
-        form.add_error(None, error)
-        return _render_form(request, participant, form, postit=postit, status=422)
+    services.postit_update(postit=postit, by=participant, **form.postit_fields())
     if not request.htmx:
         messages.success(request, _("Post-it saved."))
         return redirect("workshops:join", code=participant.workshop.code)
@@ -301,30 +289,21 @@ def _in_baskets(error: RestrictedError) -> str:
     }
 
 
-def _refuse_delete(request, participant: Participant, message: str, status: int):
-    """Says why in the page's problem banner; the compose form stays as it is."""
-    if not request.htmx:
-        messages.error(request, message)
-        return redirect(reverse("workshops:join", args=[participant.workshop.code]))
-    return problem_response(request, message, status)
-
-
 @require_POST
+@refusals.participant_write
 def postit_delete(request: HttpRequest, pk: int) -> HttpResponse:
+    """A refusal says why in the page's problem banner; the compose form stays as it is."""
     postit, participant = access.get_postit_for_writing(request, pk)
-    if _over_write_budget(participant):
-        message = _("Too many post-its at once: wait a minute, then delete it again.")
-        return _refuse_delete(request, participant, message, TOO_MANY)
+    back = reverse("workshops:join", args=[participant.workshop.code])
+    refusals.answer_with(request, lambda refusal: refusals.banner(request, refusal, back))
     kind = postit.kind
     try:
         services.postit_delete(postit=postit, by=participant)
-    except PhaseClosed as closed:
-        return _refuse_delete(request, participant, closed.reason, PHASE_CLOSED)
-    except RestrictedError as error:
-        return _refuse_delete(request, participant, _in_baskets(error), IN_USE)
+    except RestrictedError as error:  # a post-it a basket shows: it stays (baskets/models.py)
+        raise refusals.Refusal(_in_baskets(error)) from None
     if not request.htmx:
         messages.success(request, _("Post-it deleted."))
-        return redirect(reverse("workshops:join", args=[participant.workshop.code]))
+        return redirect(back)
     # Only the cell changes: the compose form, and whatever is being typed in it, stays.
     return HttpResponse("".join(_changed_cells(participant, [kind])))
 
