@@ -52,6 +52,18 @@
     if (match && !document.getElementById(match[1])) event.preventDefault();
   });
 
+  // A post-it added to a cell (workshops/broadcast.py, broadcast_postit) replaces any copy
+  // already on the page: a message that arrives after the board was fetched again, or a
+  // post-it that changed kind and leaves its other cell. Messages stay idempotent.
+  document.addEventListener("htmx:oobBeforeSwap", function (event) {
+    var fragment = event.detail.fragment;
+    if (!fragment || !fragment.querySelectorAll) return;
+    fragment.querySelectorAll(".postit[id]").forEach(function (postit) {
+      var copy = document.getElementById(postit.id);
+      if (copy && copy !== event.detail.target) copy.remove();
+    });
+  });
+
   // A re-sync swaps the whole board: folded sections someone opened stay open.
   document.addEventListener("htmx:beforeSwap", function (event) {
     var target = event.detail.target;

@@ -5,13 +5,30 @@
 // rows) when its columns are too narrow for its words. A table too full to fit even alone
 // is split: its post-its continue on the next page ("Table 2 (suite)"). Hidden tables and
 // post-its stay in the page (the `hidden` attribute only): live cells are still swapped
-// into them by id, and the layout is measured again.
+// into them by id.
+//
+// A live post-it (workshops/broadcast.py sends one post-it, never its cell) lays out only
+// what changed: in one animation frame, the changed tables on show are measured (reads
+// only); the whole board is laid out again only when one of them no longer fits, even on
+// its side, or is split over pages. A changed table on another page is measured when its
+// page comes. #board counts its whole layouts (data-layouts) and its checks (data-checks).
 (function () {
   "use strict";
 
   var ROTATE_MS = 20000;
   // pages: [{first, count, part, parts}]; part/parts > 1 when one table is split.
-  var state = { pages: [], page: 0, paused: false, scheduled: false, timer: 0 };
+  var state = {
+    pages: [], page: 0, paused: false, scheduled: false, timer: 0,
+    stale: true,  // not laid out for the board as it shows now (hidden, another size)
+    size: "",  // the board's box when it was laid out
+    changed: [], checking: false,  // tables with a live change, waiting for the next frame
+  };
+  var counts = { layouts: 0, checks: 0 };
+  function counted(el, name) {
+    counts[name] += 1;
+    el.dataset[name] = counts[name];
+  }
+  function sizeOf(el) { return el.clientWidth + "x" + el.clientHeight; }
 
   function board() {
     var el = document.getElementById("board");
@@ -175,9 +192,18 @@
   function layout() {
     state.scheduled = false;
     var el = board();
-    if (!el || !el.offsetParent) return;  // the join screen is up: nothing to measure
+    if (!el) return;
+    if (!el.offsetParent) {  // the join screen is up: nothing to measure
+      state.stale = true;
+      return;
+    }
     var tables = tablesOf(el);
     if (!tables.length) return;
+    counted(el, "layouts");
+    state.stale = false;
+    state.size = sizeOf(el);
+    state.changed = [];
+    tables.forEach(function (table) { delete table.dataset.unchecked; });
     tables.forEach(unsplit);
     var chosen = null;
     for (var perPage = tables.length; perPage >= 1 && !chosen; perPage -= 1) {
@@ -223,6 +249,15 @@
       var more = table.querySelector(".table-cont");
       if (more) more.hidden = page.part === 0;
     }
+    // A table that changed while on another page: measured now that it shows.
+    var unchecked = tables.filter(function (table) { return !table.hidden && table.dataset.unchecked !== undefined; });
+    if (unchecked.length && !fitAgain(el, unchecked)) {
+      var index = tables.indexOf(unchecked[0]);
+      layout();
+      state.page = Math.max(0, pageOf(index));
+      showPage();
+      return;
+    }
     var pager = document.getElementById("board-pager");
     if (!pager) return;
     var paging = state.pages.length > 1;
@@ -246,6 +281,82 @@
     window.requestAnimationFrame(layout);
   }
 
+  function pageOf(tableIndex) {
+    for (var i = 0; i < state.pages.length; i += 1) {
+      var page = state.pages[i];
+      if (tableIndex >= page.first && tableIndex < page.first + page.count) return i;
+    }
+    return -1;
+  }
+
+  // The changed tables on show fit as they are, or on their side: reads first, then one
+  // write (and one read) per table that no longer fits upright. Whatever else is on the
+  // page keeps its place: the board's grid gives every table the same box.
+  function fitAgain(el, tables) {
+    counted(el, "checks");
+    var fitting = tables.map(fits);
+    var tight = tables.filter(function (table, index) { return !fitting[index]; });
+    if (!tight.length) {
+      tables.forEach(function (table) { delete table.dataset.unchecked; });
+      return true;
+    }
+    var upright = tight.filter(function (table) { return !table.classList.contains("sideways"); });
+    if (upright.length !== tight.length) return false;
+    upright.forEach(function (table) { table.classList.add("sideways"); });
+    if (!upright.every(fits)) return false;
+    tables.forEach(function (table) { delete table.dataset.unchecked; });
+    return true;
+  }
+
+  // Once a frame at most, whatever the number of post-its that arrived meanwhile.
+  function checkChanged() {
+    state.checking = false;
+    var el = board();
+    var changed = state.changed;
+    state.changed = [];
+    if (!el || state.scheduled) return;  // a whole layout is on its way
+    if (state.stale || !el.offsetParent || sizeOf(el) !== state.size) {
+      layout();
+      return;
+    }
+    var tables = tablesOf(el);
+    changed = changed.filter(function (table, index) {
+      return changed.indexOf(table) === index && tables.indexOf(table) >= 0;
+    });
+    // A split table pages its post-its one by one: a new one needs a page of its own.
+    if (changed.some(function (table) { return table.dataset.split; })) {
+      layout();
+      return;
+    }
+    changed.forEach(function (table) { if (table.hidden) table.dataset.unchecked = ""; });
+    var shown = changed.filter(function (table) { return !table.hidden; });
+    if (shown.length && !fitAgain(el, shown)) layout();
+  }
+
+  function tableChanged(table) {
+    state.changed.push(table);
+    if (state.checking) return;
+    state.checking = true;
+    window.requestAnimationFrame(checkChanged);
+  }
+
+  // Anything else that swaps (the phase, the clock's state, the join count) may resize the
+  // board or show it (the join screen gives way): laid out again only then.
+  function maybeLayout() {
+    var el = board();
+    if (!el || state.scheduled) return;
+    if (state.stale || (el.offsetParent && sizeOf(el) !== state.size)) layout();
+  }
+  var maybeScheduled = false;
+  function scheduleMaybe() {
+    if (maybeScheduled) return;
+    maybeScheduled = true;
+    window.requestAnimationFrame(function () {
+      maybeScheduled = false;
+      maybeLayout();
+    });
+  }
+
   function rotate() {
     if (!board() || state.paused || state.pages.length < 2) return;
     state.page = (state.page + 1) % state.pages.length;
@@ -264,18 +375,27 @@
     restartRotation();
   });
   window.addEventListener("resize", schedule);
-  // A new post-it, a re-fetched board, a new phase (the join screen gives way): measure again,
-  // at once when the board's content was swapped (in the swap's own task, so the room never
-  // sees, nor a test measures, new tables before they are laid out), and after settling.
-  function swapped(event) {
+  // A re-fetched board is laid out at once, in the swap's own task, so the room never sees,
+  // nor a test measures, new tables before they are laid out.
+  document.addEventListener("htmx:afterSwap", function (event) {
     var el = board();
-    if (el && event.target && (event.target === el || el.contains(event.target))) layout();
-    else schedule();
-  }
-  ["htmx:afterSwap", "htmx:oobAfterSwap"].forEach(function (name) {
-    document.addEventListener(name, swapped);
+    if (el && event.detail.target === el) layout();
+    else scheduleMaybe();
   });
-  document.addEventListener("htmx:afterSettle", schedule);
+  // A live post-it, added, replaced or deleted: its table is noted before the swap (a
+  // deleted post-it has no table after it).
+  document.addEventListener("htmx:oobBeforeSwap", function (event) {
+    var el = board();
+    var target = event.detail.target;
+    var table = el && target && el.contains(target) && target.closest(".table-grid");
+    if (!table) return;
+    event.detail.onBoard = true;  // the same detail comes with htmx:oobAfterSwap
+    tableChanged(table);
+  });
+  document.addEventListener("htmx:oobAfterSwap", function (event) {
+    if (!event.detail.onBoard) scheduleMaybe();
+  });
+  document.addEventListener("htmx:afterSettle", scheduleMaybe);
   // What the projector shows is chosen on the console or with this keyboard and stored on
   // the workshop (workshops/projector.py). A newer choice arrives as #projector-view, live
   // over the socket or fetched again when it reopens: the page loads again, and shows it.

@@ -29,6 +29,7 @@ def text_floor(viewport_height: int) -> float:
     1080, scaled with the height. Compare with a tolerance of a few hundredths of a pixel."""
     return 28 * viewport_height / 1080
 
+
 # htmx's ws extension retries with full-jitter back-off (at most 1, 2, 4, 8… s):
 # a phone cut off for a few seconds is back well within this.
 RECONNECT_TIMEOUT_MS = 30_000
