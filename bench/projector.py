@@ -249,7 +249,8 @@ async def paced(count: int, rate: float, send) -> None:
         if delay > 0:
             await asyncio.sleep(delay)
         tasks.append(asyncio.create_task(send(k)))
-    await asyncio.wait(tasks, timeout=60)
+    if tasks:
+        await asyncio.wait(tasks, timeout=60)
 
 
 async def read_socket(ws) -> None:
@@ -367,7 +368,13 @@ async def run(args, fixture: dict, port: int, proc, log: Path) -> dict:
                 basket_statuses.append(await post(http, room, phone, path, data))
 
             await paced(args.basket_writes, args.basket_rate, write_transaction)
-            await asyncio.sleep(3.0)
+            # Late messages: until none came for 2 s, or the drain's time is out.
+            deadline, count, quiet = time.monotonic() + args.drain_seconds, -1, 0.0
+            while time.monotonic() < deadline and quiet < 2.0:
+                now = await page.evaluate("window.__bench.messages.length")
+                quiet = quiet + 0.25 if now == count else 0.0
+                count = now
+                await asyncio.sleep(0.25)
             basket_data = await page.evaluate(
                 "() => ({messages: window.__bench.messages, longTasks: window.__bench.longTasks})"
             )

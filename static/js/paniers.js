@@ -159,7 +159,7 @@
   });
 
   // The phone's panels come again when the phase changes (hx-trigger="paniers:phase-changed"),
-  // and the baskets' grid when a cell of the table's post-its changed (paniers:cells-changed).
+  // and the baskets' grid when a post-it of the table came, changed or went (paniers:cells-changed).
   var shownPhase = null;
   function phaseKey() {
     var state = document.getElementById("phase-state");
@@ -174,7 +174,7 @@
       }
       if (key !== null) shownPhase = key;
       var target = event.detail.target;
-      if (name === "htmx:oobAfterSwap" && target && target.id && target.id.indexOf("cell-") === 0) {
+      if (name === "htmx:oobAfterSwap" && target && /^(cell|postit)-/.test(target.id || "")) {
         document.body.dispatchEvent(new CustomEvent("paniers:cells-changed"));
       }
     });

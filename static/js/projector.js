@@ -188,8 +188,9 @@
     return pages;
   }
 
-  // The most tables per screen first; for each, every column count, then tables on their side.
-  function layout() {
+  // The most tables per screen first (at most ``most``: a board that only grew never holds
+  // more than it did); for each, every column count, then tables on their side.
+  function layout(most) {
     state.scheduled = false;
     var el = board();
     if (!el) return;
@@ -203,10 +204,16 @@
     state.stale = false;
     state.size = sizeOf(el);
     state.changed = [];
-    tables.forEach(function (table) { delete table.dataset.unchecked; });
+    tables.forEach(function (table) {
+      delete table.dataset.unchecked;
+      delete table.dataset.uncheckedParts;
+      // A board fetched again is laid out in its swap, before paniers.js dresses it (on
+      // htmx:load, when it settles): its column count first.
+      if (table.dataset.columns) table.style.setProperty("--columns", table.dataset.columns);
+    });
     tables.forEach(unsplit);
     var chosen = null;
-    for (var perPage = tables.length; perPage >= 1 && !chosen; perPage -= 1) {
+    for (var perPage = Math.min(tables.length, most || Infinity); perPage >= 1 && !chosen; perPage -= 1) {
       for (var columns = perPage; columns >= 1 && !chosen; columns -= 1) {
         if (Math.ceil(perPage / columns) * columns - perPage >= columns) continue;  // an empty row
         if (arrange(el, tables, perPage, columns)) chosen = perPage;
@@ -248,16 +255,19 @@
       postitsOf(table).forEach(function (postit) { postit.hidden = postit.dataset.part !== page.key; });
       var more = table.querySelector(".table-cont");
       if (more) more.hidden = page.part === 0;
+      var unsure = (table.dataset.uncheckedParts || "").split(" ");
+      if (unsure.indexOf(page.key) >= 0) {
+        table.dataset.uncheckedParts = unsure.filter(function (key) { return key !== page.key; }).join(" ");
+        counted(el, "checks");
+        if (!fits(table)) {
+          resplit(el, table);
+          return;
+        }
+      }
     }
     // A table that changed while on another page: measured now that it shows.
     var unchecked = tables.filter(function (table) { return !table.hidden && table.dataset.unchecked !== undefined; });
-    if (unchecked.length && !fitAgain(el, unchecked)) {
-      var index = tables.indexOf(unchecked[0]);
-      layout();
-      state.page = Math.max(0, pageOf(index));
-      showPage();
-      return;
-    }
+    if (unchecked.length && !recheck(el, unchecked)) return;  // paged again, and shown
     var pager = document.getElementById("board-pager");
     if (!pager) return;
     var paging = state.pages.length > 1;
@@ -278,7 +288,7 @@
   function schedule() {
     if (state.scheduled) return;
     state.scheduled = true;
-    window.requestAnimationFrame(layout);
+    window.requestAnimationFrame(function () { layout(); });
   }
 
   function pageOf(tableIndex) {
@@ -289,23 +299,84 @@
     return -1;
   }
 
-  // The changed tables on show fit as they are, or on their side: reads first, then one
-  // write (and one read) per table that no longer fits upright. Whatever else is on the
-  // page keeps its place: the board's grid gives every table the same box.
-  function fitAgain(el, tables) {
+  function perPageOf(el) { return +el.dataset.perPage || Infinity; }
+
+  // Tables that changed, on show: measured (reads only); those that no longer fit are
+  // paged again, as little as can be: on their side if that is enough; a table alone on
+  // its pages split again alone; otherwise the whole board. Whatever else is on the page
+  // keeps its place: the board's grid gives every table the same box. True: nothing moved.
+  function recheck(el, tables) {
     counted(el, "checks");
     var fitting = tables.map(fits);
+    tables.forEach(function (table, index) { if (fitting[index]) delete table.dataset.unchecked; });
     var tight = tables.filter(function (table, index) { return !fitting[index]; });
-    if (!tight.length) {
-      tables.forEach(function (table) { delete table.dataset.unchecked; });
-      return true;
+    if (!tight.length) return true;
+    var index = tablesOf(el).indexOf(tight[0]);
+    if (perPageOf(el) === 1) {
+      tight.forEach(function (table) { resplit(el, table); });
+      return false;
     }
-    var upright = tight.filter(function (table) { return !table.classList.contains("sideways"); });
-    if (upright.length !== tight.length) return false;
-    upright.forEach(function (table) { table.classList.add("sideways"); });
-    if (!upright.every(fits)) return false;
-    tables.forEach(function (table) { delete table.dataset.unchecked; });
-    return true;
+    var sideways = tight.every(function (table) { return !table.classList.contains("sideways"); });
+    if (sideways) {
+      tight.forEach(function (table) { table.classList.add("sideways"); });
+      if (tight.every(fits)) {
+        tight.forEach(function (table) { delete table.dataset.unchecked; });
+        return true;
+      }
+    }
+    layout(perPageOf(el));
+    state.page = Math.max(0, pageOf(index));
+    showPage();
+    return false;
+  }
+
+  // One table on pages of its own (the board shows one table a page): laid out alone again,
+  // upright, on its side, else split; its pages take the place of its old ones.
+  function resplit(el, table) {
+    var tables = tablesOf(el);
+    var index = tables.indexOf(table);
+    var current = state.pages[state.page];
+    var part = current && current.first === index ? current.part : 0;
+    counted(el, "layouts");
+    delete table.dataset.unchecked;
+    delete table.dataset.uncheckedParts;
+    show(tables, index, 1);
+    unsplit(table);
+    table.classList.remove("sideways");
+    if (!fits(table)) table.classList.add("sideways");
+    var pages = fits(table) ? [{ first: index, count: 1, part: 0, parts: 1 }] : split(table, index);
+    var before = state.pages.filter(function (page) { return page.first < index; });
+    var after = state.pages.filter(function (page) { return page.first > index; });
+    state.pages = before.concat(pages, after);
+    el.dataset.pages = state.pages.length;
+    if (!current || current.first === index) state.page = before.length + Math.min(part, pages.length - 1);
+    else state.page = state.pages.indexOf(current);
+    showPage();
+  }
+
+  // A post-it that comes into a split table belongs to one of its pages: an edited one to
+  // its old one's, a new one to the page of the last post-it of its cell (it comes last).
+  function pageForNewPostit(table, target, postit) {
+    var part = target.dataset.part;
+    if (target.classList.contains("cell")) {
+      var last = target.querySelectorAll(".postit[data-part]");
+      part = last.length ? last[last.length - 1].dataset.part : firstPartOf(table, target);
+    }
+    if (!part) return;
+    postit.dataset.part = part;
+    var page = state.pages[state.page];
+    postit.hidden = !page || !page.key || table.hidden || page.key !== part;
+    // Its page is not on show: measured when it comes (showPage).
+    if (postit.hidden) table.dataset.uncheckedParts = (table.dataset.uncheckedParts || "") + " " + part;
+  }
+  function firstPartOf(table, cell) {
+    var index = tablesOf(board()).indexOf(table);
+    var territory = territoriesOf(table).findIndex(function (parts) { return parts.indexOf(cell) >= 0; });
+    for (var i = 0; i < state.pages.length; i += 1) {
+      var page = state.pages[i];
+      if (page.first === index && page.key && territory >= page.territory && territory < page.territory + page.territories) return page.key;
+    }
+    return undefined;
   }
 
   // Once a frame at most, whatever the number of post-its that arrived meanwhile.
@@ -323,14 +394,9 @@
     changed = changed.filter(function (table, index) {
       return changed.indexOf(table) === index && tables.indexOf(table) >= 0;
     });
-    // A split table pages its post-its one by one: a new one needs a page of its own.
-    if (changed.some(function (table) { return table.dataset.split; })) {
-      layout();
-      return;
-    }
     changed.forEach(function (table) { if (table.hidden) table.dataset.unchecked = ""; });
     var shown = changed.filter(function (table) { return !table.hidden; });
-    if (shown.length && !fitAgain(el, shown)) layout();
+    if (shown.length) recheck(el, shown);
   }
 
   function tableChanged(table) {
@@ -390,6 +456,11 @@
     var table = el && target && el.contains(target) && target.closest(".table-grid");
     if (!table) return;
     event.detail.onBoard = true;  // the same detail comes with htmx:oobAfterSwap
+    if (table.dataset.split && event.detail.fragment) {
+      event.detail.fragment.querySelectorAll(".postit").forEach(function (postit) {
+        pageForNewPostit(table, target, postit);
+      });
+    }
     tableChanged(table);
   });
   document.addEventListener("htmx:oobAfterSwap", function (event) {
