@@ -9,9 +9,11 @@
 //
 // A live post-it (workshops/broadcast.py sends one post-it, never its cell) lays out only
 // what changed: in one animation frame, the changed tables on show are measured (reads
-// only); the whole board is laid out again only when one of them no longer fits, even on
-// its side, or is split over pages. A changed table on another page is measured when its
-// page comes. #board counts its whole layouts (data-layouts) and its checks (data-checks).
+// only). One that no longer fits goes on its side if that is enough; a table alone on its
+// pages is split again alone; only otherwise is the whole board paged again (recheck). A
+// changed table, or page of a split table, that is not on show is measured when its page
+// comes. #board counts its layouts (data-layouts: the whole board's, or one split table's)
+// and its checks (data-checks).
 (function () {
   "use strict";
 
@@ -316,8 +318,8 @@
       tight.forEach(function (table) { resplit(el, table); });
       return false;
     }
-    var sideways = tight.every(function (table) { return !table.classList.contains("sideways"); });
-    if (sideways) {
+    var upright = tight.every(function (table) { return !table.classList.contains("sideways"); });
+    if (upright) {
       tight.forEach(function (table) { table.classList.add("sideways"); });
       if (tight.every(fits)) {
         tight.forEach(function (table) { delete table.dataset.unchecked; });
