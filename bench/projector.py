@@ -216,6 +216,8 @@ def to_negotiation(workshop_id: int) -> dict:
 
 
 class Room:
+    """What fanout's join_phone and login_projector read: the workshop, the server."""
+
     def __init__(self, fixture: dict, port: int):
         self.fixture, self.port = SimpleNamespace(**fixture), port
         self.sent: dict[str, float] = {}  # token key -> epoch ms the POST was sent
@@ -274,7 +276,6 @@ async def run(args, fixture: dict, port: int, proc, log: Path) -> dict:
                   worker=0)
             for i in range(max(args.phones, len(seats)))
         ]  # fmt: skip
-        room.fixture = SimpleNamespace(**fixture)  # what fanout's join_phone reads
         for phone in phones:
             await join_phone(http, room, phone)
         sockets = []
@@ -387,6 +388,7 @@ async def run(args, fixture: dict, port: int, proc, log: Path) -> dict:
         "sent": room.sent,
         "statuses": room.statuses,
         "basket_statuses": basket_statuses,
+        "baskets_ready": len(baskets),
         "postit_seconds": postit_seconds,
     }
 
@@ -455,7 +457,8 @@ def report(args, result: dict, load_before, load_after) -> None:
     print_bytes("post-it", [m for m in data["messages"] if m["kind"] == "postit"], "postits")
     print(
         f"\nbaskets: {len(result['basket_statuses'])} transactions at {args.basket_rate}/s"
-        f" ({sum(s == 200 for s in result['basket_statuses'])} answered 200)"
+        f" ({sum(s == 200 for s in result['basket_statuses'])} answered 200), over the"
+        f" {result['baskets_ready']} baskets whose two sides have offers and needs"
     )
     print_costs("baskets", result["baskets"])
     sizes = [m["bytes"] for m in result["baskets"]["messages"]]
