@@ -11,7 +11,7 @@ LOCAL_HOST := $(if $(filter 0.0.0.0 ::,$(HOST)),127.0.0.1,$(HOST))
 PIP_INSTALL = $(VENV)/bin/pip install --quiet -c constraints.txt
 LOCK_VENV := var/lock-venv
 
-.PHONY: run test lint format bench bench-baskets messages lock clean
+.PHONY: run test lint format bench bench-baskets bench-projector messages lock clean
 
 $(VENV)/.run-deps: pyproject.toml constraints.txt
 	@$(PYTHON) -c 'import sys; sys.exit("Paniers needs Python 3.11 or newer" if sys.version_info < (3, 11) else 0)'
@@ -60,6 +60,11 @@ bench: $(VENV)/.test-deps
 # (see docs/performance.md, "Baskets").
 bench-baskets: $(VENV)/.test-deps
 	$(PY) bench/baskets.py $(BENCH_ARGS)
+
+# One Daphne (SQLite, in-memory layer) and Chromium as the projector, on this machine
+# (see docs/performance.md, "Projector under a busy room").
+bench-projector: $(VENV)/.test-deps
+	$(PY) bench/projector.py $(BENCH_ARGS)
 
 # Needs gettext (apt-get install gettext); the compiled .mo files are committed.
 messages: $(VENV)/.test-deps

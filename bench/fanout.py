@@ -669,9 +669,11 @@ def latencies(room: Room, phase: str) -> dict:
 
 
 def render_counts(post: dict) -> dict:
+    # A broadcast renders the post-it (postit_renders); the author's answer, its cell.
     renders = sum(
-        a.get("cell_renders", 0) - b.get("cell_renders", 0)
+        a.get(name, 0) - b.get(name, 0)
         for a, b in zip(post["stats_after"], post["stats_before"], strict=True)
+        for name in ("cell_renders", "postit_renders")
     )
     broadcasts = sum(
         a.get("broadcasts", 0) - b.get("broadcasts", 0)
@@ -740,7 +742,7 @@ def report(args, room: Room, post: dict, floors: dict[str, dict]) -> dict:
     )
     print_table("post-it via HTTP view -> first fragment with its text, per socket", ours)
     print(
-        f"  renders per broadcast: (cell_renders {renders['cell_renders']} - "
+        f"  renders per broadcast: (cell and post-it renders {renders['cell_renders']} - "
         f"{renders['response_renders']} author-response renders) / broadcasts "
         f"{renders['broadcasts']} = {renders['renders_per_broadcast']:.2f} (must be 1.00)"
     )

@@ -22,7 +22,7 @@ from django.utils import translation
 from django.utils.translation import gettext
 
 from workshops import selectors, stats
-from workshops.models import Participant, SubGroup, Workshop
+from workshops.models import Participant, PostIt, Workshop
 
 
 def table_group(table_id: int) -> str:
@@ -67,6 +67,8 @@ CONSOLE_STALE = '<div id="console-stale" hx-swap-oob="true"></div>'
 # the number on its join screen.
 PROJECTOR_VIEW_TEMPLATE = "workshops/_projector_view.html"
 REQUEST_PROBLEM_TEMPLATE = "workshops/_request_problem.html"
+# A deleted post-it: htmx removes the element of that id (hx-swap-oob="delete").
+POSTIT_GONE = '<div id="postit-{pk}" hx-swap-oob="delete"></div>'
 JOIN_COUNT = '<strong id="join-count" hx-swap-oob="true">{count}</strong>'
 
 
@@ -104,16 +106,29 @@ def send_fragment(groups: list[str], html: str) -> None:
     send_fragments((groups, html))
 
 
-def broadcast_cell(subgroup_id: int, kind: str) -> None:
-    """Push one grid cell (a sub-group's offers or needs) to its table and the screens."""
-    subgroup = SubGroup.objects.select_related("table", "territory").get(pk=subgroup_id)
+def broadcast_postit(postit_id: int, *, added: bool) -> None:
+    """Push one post-it to its table and the screens: ``added`` (new, or now of the other
+    kind) goes to the end of its cell, otherwise it replaces itself. The message is the
+    post-it's fragment, never its cell: its size does not grow with the board, and a screen
+    lays out only what changed (static/js/projector.js)."""
+    postit = PostIt.objects.select_related("author", "subgroup__table").filter(pk=postit_id).first()
+    if postit is None:
+        return  # deleted before this ran: its deletion is announced too
     # Everyone gets the same HTML, so it is rendered in the site's language
     # (settings.LANGUAGE_CODE), not in the language of whoever made the change.
     with translation.override(settings.LANGUAGE_CODE):
-        html = selectors.render_cell(subgroup, kind, oob=True)
-    workshop_id = subgroup.table.workshop_id
+        html = selectors.render_postit(postit, live="append" if added else "replace")
+    _send_postit(postit.subgroup.table_id, postit.subgroup.table.workshop_id, html)
+
+
+def broadcast_postit_deleted(postit_id: int, *, table_id: int, workshop_id: int) -> None:
+    """Take one post-it off its table's phones and the screens."""
+    _send_postit(table_id, workshop_id, POSTIT_GONE.format(pk=postit_id))
+
+
+def _send_postit(table_id: int, workshop_id: int, html: str) -> None:
     send_fragments(
-        ([table_group(subgroup.table_id), screens_group(workshop_id)], html),
+        ([table_group(table_id), screens_group(workshop_id)], html),
         ([console_group(workshop_id)], CONSOLE_STALE),
     )
     stats.count("broadcasts")

@@ -14,6 +14,7 @@ from workshops import gate, stats
 from workshops.models import Connection, Participant, Phase, PostIt, SubGroup, Table, Workshop
 
 CELL_TEMPLATE = "workshops/_cell.html"
+POSTIT_TEMPLATE = "workshops/_postit.html"
 
 
 @dataclass
@@ -80,6 +81,13 @@ def render_cell(subgroup: SubGroup, kind: str, *, oob: bool = False) -> str:
             "oob": oob,
         },
     )
+
+
+def render_postit(postit: PostIt, *, live: str) -> str:
+    """One post-it as a live message (``_postit.html``): ``live="append"`` adds it to the end of
+    its cell, ``"replace"`` puts it in place of itself. Its size is the post-it's own."""
+    stats.count("postit_renders")
+    return render_to_string(POSTIT_TEMPLATE, {"postit": postit, "live": live})
 
 
 # The phase and its clock -------------------------------------------------------

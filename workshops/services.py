@@ -18,8 +18,9 @@ from territories.models import Territory
 from workshops import selectors, signals
 from workshops.broadcast import (
     after_commit,
-    broadcast_cell,
     broadcast_join_count,
+    broadcast_postit,
+    broadcast_postit_deleted,
     withdraw_facilitator,
 )
 from workshops.codes import new_join_code
@@ -216,11 +217,6 @@ def participant_join(*, subgroup: SubGroup, first_name: str) -> Participant:
     return participant
 
 
-def _announce(subgroup_id: int, *kinds: str) -> None:
-    for kind in dict.fromkeys(kinds):
-        after_commit(broadcast_cell, subgroup_id, kind)
-
-
 def _clean_postit(postit: PostIt, workshop: Workshop) -> None:
     postit.text = postit.text.strip()
     postit.theme = postit.theme.strip()
@@ -254,7 +250,7 @@ def postit_create(
             postit.save()
     except IntegrityError:  # the same form, sent twice at the same instant
         return PostIt.objects.get(author=author, client_id=client_id)
-    _announce(subgroup.pk, postit.kind)
+    after_commit(broadcast_postit, postit.pk, added=True)
     return postit
 
 
@@ -269,7 +265,7 @@ def postit_update(
     _clean_postit(postit, postit.subgroup.table.workshop)
     signals.postit_changing.send(sender=PostIt, postit=postit, previous_kind=previous_kind)
     postit.save()
-    _announce(postit.subgroup_id, previous_kind, postit.kind)
+    after_commit(broadcast_postit, postit.pk, added=postit.kind != previous_kind)
     signals.postit_changed.send(sender=PostIt, postit=postit)
     return postit
 
@@ -277,6 +273,6 @@ def postit_update(
 @transaction.atomic
 def postit_delete(*, postit: PostIt, by: Participant | None) -> None:
     require_open(postit.subgroup.table.workshop, Action.POSTITS, by)
-    subgroup_id, kind = postit.subgroup_id, postit.kind
+    table, pk = postit.subgroup.table, postit.pk
     postit.delete()
-    _announce(subgroup_id, kind)
+    after_commit(broadcast_postit_deleted, pk, table_id=table.pk, workshop_id=table.workshop_id)

@@ -52,6 +52,18 @@
     if (match && !document.getElementById(match[1])) event.preventDefault();
   });
 
+  // A post-it added to a cell (workshops/broadcast.py, broadcast_postit) replaces any copy
+  // already on the page: a message that arrives after the board was fetched again, or a
+  // post-it that changed kind and leaves its other cell. Messages stay idempotent.
+  document.addEventListener("htmx:oobBeforeSwap", function (event) {
+    var fragment = event.detail.fragment;
+    if (!fragment || !fragment.querySelectorAll) return;
+    fragment.querySelectorAll(".postit[id]").forEach(function (postit) {
+      var copy = document.getElementById(postit.id);
+      if (copy && copy !== event.detail.target) copy.remove();
+    });
+  });
+
   // A re-sync swaps the whole board: folded sections someone opened stay open.
   document.addEventListener("htmx:beforeSwap", function (event) {
     var target = event.detail.target;
@@ -197,7 +209,7 @@
   });
 
   // The phone's panels come again when the phase changes (hx-trigger="paniers:phase-changed"),
-  // and the baskets' grid when a cell of the table's post-its changed (paniers:cells-changed).
+  // and the baskets' grid when a post-it of the table came, changed or went (paniers:cells-changed).
   var shownPhase = null;
   function phaseKey() {
     var state = document.getElementById("phase-state");
@@ -212,7 +224,7 @@
       }
       if (key !== null) shownPhase = key;
       var target = event.detail.target;
-      if (name === "htmx:oobAfterSwap" && target && target.id && target.id.indexOf("cell-") === 0) {
+      if (name === "htmx:oobAfterSwap" && target && /^(cell|postit)-/.test(target.id || "")) {
         document.body.dispatchEvent(new CustomEvent("paniers:cells-changed"));
       }
     });

@@ -5,13 +5,32 @@
 // rows) when its columns are too narrow for its words. A table too full to fit even alone
 // is split: its post-its continue on the next page ("Table 2 (suite)"). Hidden tables and
 // post-its stay in the page (the `hidden` attribute only): live cells are still swapped
-// into them by id, and the layout is measured again.
+// into them by id.
+//
+// A live post-it (workshops/broadcast.py sends one post-it, never its cell) lays out only
+// what changed: in one animation frame, the changed tables on show are measured (reads
+// only). One that no longer fits goes on its side if that is enough; a table alone on its
+// pages is split again alone; only otherwise is the whole board paged again (recheck). A
+// changed table, or page of a split table, that is not on show is measured when its page
+// comes. #board counts its layouts (data-layouts: the whole board's, or one split table's)
+// and its checks (data-checks).
 (function () {
   "use strict";
 
   var ROTATE_MS = 20000;
   // pages: [{first, count, part, parts}]; part/parts > 1 when one table is split.
-  var state = { pages: [], page: 0, paused: false, scheduled: false, timer: 0 };
+  var state = {
+    pages: [], page: 0, paused: false, scheduled: false, timer: 0,
+    stale: true,  // not laid out for the board as it shows now (hidden, another size)
+    size: "",  // the board's box when it was laid out
+    changed: [], checking: false,  // tables with a live change, waiting for the next frame
+  };
+  var counts = { layouts: 0, checks: 0 };
+  function counted(el, name) {
+    counts[name] += 1;
+    el.dataset[name] = counts[name];
+  }
+  function sizeOf(el) { return el.clientWidth + "x" + el.clientHeight; }
 
   function board() {
     var el = document.getElementById("board");
@@ -171,16 +190,32 @@
     return pages;
   }
 
-  // The most tables per screen first; for each, every column count, then tables on their side.
-  function layout() {
+  // The most tables per screen first (at most ``most``: a board that only grew never holds
+  // more than it did); for each, every column count, then tables on their side.
+  function layout(most) {
     state.scheduled = false;
     var el = board();
-    if (!el || !el.offsetParent) return;  // the join screen is up: nothing to measure
+    if (!el) return;
+    if (!el.offsetParent) {  // the join screen is up: nothing to measure
+      state.stale = true;
+      return;
+    }
     var tables = tablesOf(el);
     if (!tables.length) return;
+    counted(el, "layouts");
+    state.stale = false;
+    state.size = sizeOf(el);
+    state.changed = [];
+    tables.forEach(function (table) {
+      delete table.dataset.unchecked;
+      delete table.dataset.uncheckedParts;
+      // A board fetched again is laid out in its swap, before paniers.js dresses it (on
+      // htmx:load, when it settles): its column count first.
+      if (table.dataset.columns) table.style.setProperty("--columns", table.dataset.columns);
+    });
     tables.forEach(unsplit);
     var chosen = null;
-    for (var perPage = tables.length; perPage >= 1 && !chosen; perPage -= 1) {
+    for (var perPage = Math.min(tables.length, most || Infinity); perPage >= 1 && !chosen; perPage -= 1) {
       for (var columns = perPage; columns >= 1 && !chosen; columns -= 1) {
         if (Math.ceil(perPage / columns) * columns - perPage >= columns) continue;  // an empty row
         if (arrange(el, tables, perPage, columns)) chosen = perPage;
@@ -222,7 +257,19 @@
       postitsOf(table).forEach(function (postit) { postit.hidden = postit.dataset.part !== page.key; });
       var more = table.querySelector(".table-cont");
       if (more) more.hidden = page.part === 0;
+      var unsure = (table.dataset.uncheckedParts || "").split(" ");
+      if (unsure.indexOf(page.key) >= 0) {
+        table.dataset.uncheckedParts = unsure.filter(function (key) { return key !== page.key; }).join(" ");
+        counted(el, "checks");
+        if (!fits(table)) {
+          resplit(el, table);
+          return;
+        }
+      }
     }
+    // A table that changed while on another page: measured now that it shows.
+    var unchecked = tables.filter(function (table) { return !table.hidden && table.dataset.unchecked !== undefined; });
+    if (unchecked.length && !recheck(el, unchecked)) return;  // paged again, and shown
     var pager = document.getElementById("board-pager");
     if (!pager) return;
     var paging = state.pages.length > 1;
@@ -243,7 +290,139 @@
   function schedule() {
     if (state.scheduled) return;
     state.scheduled = true;
-    window.requestAnimationFrame(layout);
+    window.requestAnimationFrame(function () { layout(); });
+  }
+
+  function pageOf(tableIndex) {
+    for (var i = 0; i < state.pages.length; i += 1) {
+      var page = state.pages[i];
+      if (tableIndex >= page.first && tableIndex < page.first + page.count) return i;
+    }
+    return -1;
+  }
+
+  function perPageOf(el) { return +el.dataset.perPage || Infinity; }
+
+  // Tables that changed, on show: measured (reads only); those that no longer fit are
+  // paged again, as little as can be: on their side if that is enough; a table alone on
+  // its pages split again alone; otherwise the whole board. Whatever else is on the page
+  // keeps its place: the board's grid gives every table the same box. True: nothing moved.
+  function recheck(el, tables) {
+    counted(el, "checks");
+    var fitting = tables.map(fits);
+    tables.forEach(function (table, index) { if (fitting[index]) delete table.dataset.unchecked; });
+    var tight = tables.filter(function (table, index) { return !fitting[index]; });
+    if (!tight.length) return true;
+    var index = tablesOf(el).indexOf(tight[0]);
+    if (perPageOf(el) === 1) {
+      tight.forEach(function (table) { resplit(el, table); });
+      return false;
+    }
+    var upright = tight.every(function (table) { return !table.classList.contains("sideways"); });
+    if (upright) {
+      tight.forEach(function (table) { table.classList.add("sideways"); });
+      if (tight.every(fits)) {
+        tight.forEach(function (table) { delete table.dataset.unchecked; });
+        return true;
+      }
+    }
+    layout(perPageOf(el));
+    state.page = Math.max(0, pageOf(index));
+    showPage();
+    return false;
+  }
+
+  // One table on pages of its own (the board shows one table a page): laid out alone again,
+  // upright, on its side, else split; its pages take the place of its old ones.
+  function resplit(el, table) {
+    var tables = tablesOf(el);
+    var index = tables.indexOf(table);
+    var current = state.pages[state.page];
+    var part = current && current.first === index ? current.part : 0;
+    counted(el, "layouts");
+    delete table.dataset.unchecked;
+    delete table.dataset.uncheckedParts;
+    show(tables, index, 1);
+    unsplit(table);
+    table.classList.remove("sideways");
+    if (!fits(table)) table.classList.add("sideways");
+    var pages = fits(table) ? [{ first: index, count: 1, part: 0, parts: 1 }] : split(table, index);
+    var before = state.pages.filter(function (page) { return page.first < index; });
+    var after = state.pages.filter(function (page) { return page.first > index; });
+    state.pages = before.concat(pages, after);
+    el.dataset.pages = state.pages.length;
+    if (!current || current.first === index) state.page = before.length + Math.min(part, pages.length - 1);
+    else state.page = state.pages.indexOf(current);
+    showPage();
+  }
+
+  // A post-it that comes into a split table belongs to one of its pages: an edited one to
+  // its old one's, a new one to the page of the last post-it of its cell (it comes last).
+  function pageForNewPostit(table, target, postit) {
+    var part = target.dataset.part;
+    if (target.classList.contains("cell")) {
+      var last = target.querySelectorAll(".postit[data-part]");
+      part = last.length ? last[last.length - 1].dataset.part : firstPartOf(table, target);
+    }
+    if (!part) return;
+    postit.dataset.part = part;
+    var page = state.pages[state.page];
+    postit.hidden = !page || !page.key || table.hidden || page.key !== part;
+    // Its page is not on show: measured when it comes (showPage).
+    if (postit.hidden) table.dataset.uncheckedParts = (table.dataset.uncheckedParts || "") + " " + part;
+  }
+  function firstPartOf(table, cell) {
+    var index = tablesOf(board()).indexOf(table);
+    var territory = territoriesOf(table).findIndex(function (parts) { return parts.indexOf(cell) >= 0; });
+    for (var i = 0; i < state.pages.length; i += 1) {
+      var page = state.pages[i];
+      if (page.first === index && page.key && territory >= page.territory && territory < page.territory + page.territories) return page.key;
+    }
+    return undefined;
+  }
+
+  // Once a frame at most, whatever the number of post-its that arrived meanwhile.
+  function checkChanged() {
+    state.checking = false;
+    var el = board();
+    var changed = state.changed;
+    state.changed = [];
+    if (!el || state.scheduled) return;  // a whole layout is on its way
+    if (state.stale || !el.offsetParent || sizeOf(el) !== state.size) {
+      layout();
+      return;
+    }
+    var tables = tablesOf(el);
+    changed = changed.filter(function (table, index) {
+      return changed.indexOf(table) === index && tables.indexOf(table) >= 0;
+    });
+    changed.forEach(function (table) { if (table.hidden) table.dataset.unchecked = ""; });
+    var shown = changed.filter(function (table) { return !table.hidden; });
+    if (shown.length) recheck(el, shown);
+  }
+
+  function tableChanged(table) {
+    state.changed.push(table);
+    if (state.checking) return;
+    state.checking = true;
+    window.requestAnimationFrame(checkChanged);
+  }
+
+  // Anything else that swaps (the phase, the clock's state, the join count) may resize the
+  // board or show it (the join screen gives way): laid out again only then.
+  function maybeLayout() {
+    var el = board();
+    if (!el || state.scheduled) return;
+    if (state.stale || (el.offsetParent && sizeOf(el) !== state.size)) layout();
+  }
+  var maybeScheduled = false;
+  function scheduleMaybe() {
+    if (maybeScheduled) return;
+    maybeScheduled = true;
+    window.requestAnimationFrame(function () {
+      maybeScheduled = false;
+      maybeLayout();
+    });
   }
 
   function rotate() {
@@ -264,18 +443,32 @@
     restartRotation();
   });
   window.addEventListener("resize", schedule);
-  // A new post-it, a re-fetched board, a new phase (the join screen gives way): measure again,
-  // at once when the board's content was swapped (in the swap's own task, so the room never
-  // sees, nor a test measures, new tables before they are laid out), and after settling.
-  function swapped(event) {
+  // A re-fetched board is laid out at once, in the swap's own task, so the room never sees,
+  // nor a test measures, new tables before they are laid out.
+  document.addEventListener("htmx:afterSwap", function (event) {
     var el = board();
-    if (el && event.target && (event.target === el || el.contains(event.target))) layout();
-    else schedule();
-  }
-  ["htmx:afterSwap", "htmx:oobAfterSwap"].forEach(function (name) {
-    document.addEventListener(name, swapped);
+    if (el && event.detail.target === el) layout();
+    else scheduleMaybe();
   });
-  document.addEventListener("htmx:afterSettle", schedule);
+  // A live post-it, added, replaced or deleted: its table is noted before the swap (a
+  // deleted post-it has no table after it).
+  document.addEventListener("htmx:oobBeforeSwap", function (event) {
+    var el = board();
+    var target = event.detail.target;
+    var table = el && target && el.contains(target) && target.closest(".table-grid");
+    if (!table) return;
+    event.detail.onBoard = true;  // the same detail comes with htmx:oobAfterSwap
+    if (table.dataset.split && event.detail.fragment) {
+      event.detail.fragment.querySelectorAll(".postit").forEach(function (postit) {
+        pageForNewPostit(table, target, postit);
+      });
+    }
+    tableChanged(table);
+  });
+  document.addEventListener("htmx:oobAfterSwap", function (event) {
+    if (!event.detail.onBoard) scheduleMaybe();
+  });
+  document.addEventListener("htmx:afterSettle", scheduleMaybe);
   // What the projector shows is chosen on the console or with this keyboard and stored on
   // the workshop (workshops/projector.py). A newer choice arrives as #projector-view, live
   // over the socket or fetched again when it reopens: the page loads again, and shows it.

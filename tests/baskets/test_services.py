@@ -13,7 +13,7 @@ from territories.models import Territory
 from tests.baskets.conftest import basket_of
 from tests.conftest import subgroup_of
 from workshops import services as room
-from workshops.broadcast import broadcast_cell
+from workshops.broadcast import broadcast_postit
 from workshops.gate import PhaseClosed
 from workshops.models import PostIt
 from workshops.selectors import cell_postits
@@ -188,7 +188,7 @@ def test_a_new_offer_written_in_the_basket_shows_on_the_grid(
     assert created.offer == offer
     assert (offer.subgroup, offer.kind, offer.author) == (alice.subgroup, "offer", alice)
     assert offer in cell_postits(alice.subgroup, "offer")  # on the grid, in its cell
-    assert sent(callbacks, broadcast_cell) == [(alice.subgroup_id, "offer")]  # sent live
+    assert sent(callbacks, broadcast_postit) == [(offer.pk,)]  # sent live
     assert sent(callbacks) == [(basket.pk,)]
 
 

@@ -366,3 +366,40 @@ def test_text_being_typed_survives_a_refusal_and_a_lost_connection(
         "#board article.postit, #outbox .outbox-item[data-state=refused]", has_text=third
     )
     expect(kept).to_have_count(1)
+
+
+# htmx's own path for a message's out-of-band elements, as the ws extension takes it.
+REPLAY = "(frame) => htmx.swap(document.body, frame, {swapStyle: 'none'})"
+
+
+def test_a_post_it_shows_once_when_its_message_comes_twice_or_it_changes_kind(
+    chromium_path, scene, daphne, browser
+):
+    """A post-it travels alone (its fragment, added to its cell): a message that arrives
+    again (late, after the board was fetched again) does not show it twice, and a post-it
+    that becomes a need leaves the offers."""
+    seats, themes = scene.seats, scene.themes
+    alice = new_phone(browser, daphne.url)
+    alice.page.goto(f"/j/{scene.code}/")
+    join_table(alice, "Alice", seats["alice"])
+    bruno = new_phone(browser, daphne.url)
+    bruno.page.goto(f"/j/{scene.code}/")
+    join_table(bruno, "Bruno", seats["bruno"])
+    bruno.page.locator("details.other-subgroups > summary").click()
+
+    text = "Chaufferie bois mutualisée"
+    post(alice, "offer", text, themes[0])
+    expect(postit(bruno.page, seats["alice"], "offer", text)).to_have_count(1)
+    [frame] = [frame for frame in bruno.frames if text in frame]
+    bruno.page.evaluate(REPLAY, frame)
+    expect(postit(bruno.page, seats["alice"], "offer", text)).to_have_count(1)
+
+    postit(alice.page, seats["alice"], "offer", text).locator("[hx-get$='/edit/']").click()
+    editing = alice.page.locator("#postit-form.editing")
+    editing.locator("label", has=alice.page.locator("input[name=kind][value=need]")).click()
+    editing.locator("[type=submit]").click()
+    expect(alice.page.locator("#postit-form.editing")).to_have_count(0)
+    for page in (bruno.page, alice.page):
+        expect(postit(page, seats["alice"], "need", text)).to_have_count(1)
+        expect(postit(page, seats["alice"], "offer", text)).to_have_count(0)
+    expect(cell(bruno.page, seats["alice"], "offer").locator(".cell-empty")).to_be_visible()

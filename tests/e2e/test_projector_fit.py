@@ -10,7 +10,7 @@ import re
 import pytest
 
 from territories.models import Territory
-from tests.e2e.screens import ACTION_TIMEOUT_MS, sign_in
+from tests.e2e.screens import ACTION_TIMEOUT_MS, sign_in, text_floor
 from workshops import phases, services
 from workshops.models import Workshop
 
@@ -25,8 +25,11 @@ SIZES = [(2, 1), (2, 4), (3, 3), (4, 4), (6, 6)]  # territories × tables
 VIEWPORTS = [(1920, 1080), (1280, 720), (1024, 768)]
 # Smaller screens show more than one table when they fit legibly.
 SEVERAL_A_PAGE = {((2, 4), (1280, 720)), ((3, 3), (1280, 720)), ((2, 4), (1024, 768))}
-POSTIT_FLOOR_PX = 20  # every table on screen (paniers.css); one table: 28 px
-FOCUSED_FLOOR_PX = 28  # one table (?table=N)
+# Every table on screen: the projector's floor, text_floor(height) (28 px at 1080 px of
+# height, scaled with it), for the post-its and every other text of the board; one table
+# (?table=N): 28 px at any size.
+FOCUSED_FLOOR_PX = 28
+FLOOR_SLACK_PX = 0.05  # the floor is a calc(): compare to a few hundredths of a pixel
 PHASE_FLOOR_PX = 32  # the phase name and its instructions
 COUNTDOWN_FLOOR_PX = 96
 JOIN_CODE_FLOOR_PX = 72
@@ -67,6 +70,8 @@ MEASURE = """() => {
     instructions: [...document.querySelectorAll(".phase-instructions")].filter(visible).map((el) => parseFloat(getComputedStyle(el).fontSize)),
     countdown: parseFloat(getComputedStyle(document.querySelector(".countdown")).fontSize),
     phaseName: parseFloat(getComputedStyle(document.querySelector(".phase-name")).fontSize),
+    boardTexts: [...document.querySelectorAll("#board .table-grid:not([hidden]) :is(h2, .grid-head, .grid-row-head, .postit-meta, .cell-empty)")]
+      .filter(visible).map((el) => parseFloat(getComputedStyle(el).fontSize)),
     postits: postits.map((el) => ({
       id: el.id, visible: visible(el), box: box(el), cell: box(el.closest(".cell")),
       section: box(el.closest(".table-grid")),
@@ -138,6 +143,7 @@ def overlap(a, b) -> bool:
 
 def check_page(m, width, height, floor, where) -> None:
     """No scrolling, nothing outside the screen or its box, no overlap, type above its floors."""
+    board_floor = text_floor(height) - FLOOR_SLACK_PX
     assert m["scrollHeight"] <= m["innerHeight"], where
     assert m["scrollWidth"] <= m["innerWidth"], where
     assert m["countdown"] >= COUNTDOWN_FLOOR_PX, where
@@ -149,8 +155,9 @@ def check_page(m, width, height, floor, where) -> None:
         assert inside(postit["box"], viewport), (where, postit["id"])
         assert inside(postit["box"], postit["cell"]), (where, postit["id"])
         assert inside(postit["box"], postit["section"]), (where, postit["id"])
-        assert postit["font"] >= floor, (where, postit["font"])
+        assert postit["font"] >= floor - FLOOR_SLACK_PX, (where, postit["font"])
         assert postit["wordFits"], (where, postit["id"])
+    assert all(px >= board_floor for px in m["boardTexts"]), (where, min(m["boardTexts"]))
     boxes = [postit["box"] for postit in m["postits"]]
     for i, a in enumerate(boxes):
         for b in boxes[i + 1 :]:
@@ -221,7 +228,7 @@ def test_the_projector_fits_every_screen_and_shows_the_join_screen_first(
                 where = f"{name}{' table 1' if focused else ''} at {width}×{height}"
                 page.goto(f"/w/{workshops[size]}/projector/{'?table=1' if focused else ''}")
                 settle(page)
-                floor = FOCUSED_FLOOR_PX if focused else POSTIT_FLOOR_PX
+                floor = FOCUSED_FLOOR_PX if focused else text_floor(height)
                 seen, measures = every_page(page, width, height, floor, where)
                 m = measures[0]
                 assert m["shownTables"] >= 1, where

@@ -4,7 +4,7 @@ from django.utils import translation
 
 from workshops import selectors, services
 from workshops.broadcast import (
-    broadcast_cell,
+    broadcast_postit,
     screens_group,
     table_group,
     workshop_group,
@@ -19,7 +19,7 @@ def test_it_names_groups_per_table_per_workshop_screens_and_per_workshop():
     assert screens_group(1) != screens_group(2)
 
 
-def test_it_sends_a_new_postit_cell_to_its_table_and_the_screens_only(
+def test_it_sends_a_new_postit_to_its_table_and_the_screens_only(
     alice, chloe, dora, other_workshop, make_postit, listen, django_capture_on_commit_callbacks
 ):
     workshop = alice.workshop
@@ -33,17 +33,15 @@ def test_it_sends_a_new_postit_cell_to_its_table_and_the_screens_only(
     with django_capture_on_commit_callbacks(execute=True):
         postit = make_postit(alice, text="Un port en eau profonde")
 
-    [cell] = own_table.html()
-    assert screens.html() == [cell]
-    assert f'id="cell-{alice.subgroup_id}-offer"' in cell
-    assert 'hx-swap-oob="true"' in cell
-    assert f'id="postit-{postit.pk}"' in cell
-    assert "Un port en eau profonde" in cell
+    [message] = own_table.html()
+    assert screens.html() == [message]
+    assert f'id="postit-{postit.pk}"' in message
+    assert "Un port en eau profonde" in message
     for listener in (other_table, everyone, other_workshop_table, other_screens):
         assert listener.messages() == []
 
 
-def test_it_sends_the_whole_cell_with_every_postit_of_that_sub_group_and_kind(
+def test_it_sends_a_new_postit_alone_to_the_end_of_its_cell(
     alice, bruno, make_postit, listen, django_capture_on_commit_callbacks
 ):
     first = make_postit(alice, text="Premier", kind="offer")
@@ -54,13 +52,29 @@ def test_it_sends_the_whole_cell_with_every_postit_of_that_sub_group_and_kind(
     with django_capture_on_commit_callbacks(execute=True):
         second = make_postit(alice, text="Second", kind="offer")
 
-    [cell] = screens.html()
-    assert cell.index(f'id="postit-{first.pk}"') < cell.index(f'id="postit-{second.pk}"')
-    assert f'id="postit-{need.pk}"' not in cell
-    assert f'id="postit-{elsewhere.pk}"' not in cell
+    [message] = screens.html()
+    assert message.startswith(f'<div id="cell-{alice.subgroup_id}-offer" hx-swap-oob="beforeend">')
+    assert f'id="postit-{second.pk}"' in message
+    for other in (first, need, elsewhere):
+        assert f'id="postit-{other.pk}"' not in message
 
 
-def test_it_sends_both_cells_when_an_edit_moves_a_postit_to_the_other_kind(
+def test_it_sends_the_postit_as_the_page_shows_it(
+    alice, make_postit, listen, django_capture_on_commit_callbacks
+):
+    screens = listen(screens_group(alice.workshop_id))
+
+    with django_capture_on_commit_callbacks(execute=True):
+        postit = make_postit(alice, text="Le même partout", kind="need")
+
+    [message] = screens.html()
+    on_the_page = selectors.render_cell(alice.subgroup, "need")
+    article = message[message.index("<article") : message.index("</article>") + len("</article>")]
+    assert article in on_the_page  # the same fragment, _postit.html, live and on the page
+    assert f'id="postit-{postit.pk}"' in article
+
+
+def test_it_moves_a_postit_to_its_other_cell_when_an_edit_changes_the_kind(
     alice, make_postit, listen, django_capture_on_commit_callbacks
 ):
     postit = make_postit(alice, kind="offer")
@@ -69,41 +83,69 @@ def test_it_sends_both_cells_when_an_edit_moves_a_postit_to_the_other_kind(
     with django_capture_on_commit_callbacks(execute=True):
         services.postit_update(postit=postit, kind="need", text=postit.text, by=None)
 
-    offers, needs = table.html()
-    assert f'id="cell-{alice.subgroup_id}-offer"' in offers
-    assert f'id="postit-{postit.pk}"' not in offers
-    assert f'id="cell-{alice.subgroup_id}-need"' in needs
-    assert f'id="postit-{postit.pk}"' in needs
+    [message] = table.html()
+    assert message.startswith(f'<div id="cell-{alice.subgroup_id}-need" hx-swap-oob="beforeend">')
+    assert f'id="postit-{postit.pk}"' in message
 
 
-def test_it_sends_the_emptied_cell_when_a_postit_is_deleted(
+def test_it_replaces_a_postit_in_place_when_its_kind_stays(
+    alice, make_postit, listen, django_capture_on_commit_callbacks
+):
+    postit = make_postit(alice, kind="offer")
+    table = listen(table_group(alice.subgroup.table_id))
+
+    with django_capture_on_commit_callbacks(execute=True):
+        services.postit_update(postit=postit, kind="offer", text="Corrigé", by=None)
+
+    [message] = table.html()
+    assert message.startswith(
+        f'<article class="postit postit-offer" id="postit-{postit.pk}" hx-swap-oob="true"'
+    )
+    assert "Corrigé" in message
+
+
+def test_it_sends_the_removal_of_a_deleted_postit(
     alice, make_postit, listen, django_capture_on_commit_callbacks
 ):
     postit = make_postit(alice, kind="need")
+    pk = postit.pk
     table = listen(table_group(alice.subgroup.table_id))
+    screens = listen(screens_group(alice.workshop_id))
 
     with django_capture_on_commit_callbacks(execute=True):
         services.postit_delete(postit=postit, by=None)
 
-    [cell] = table.html()
-    assert f'id="cell-{alice.subgroup_id}-need"' in cell
-    assert "<article" not in cell
+    removal = f'<div id="postit-{pk}" hx-swap-oob="delete"></div>'
+    assert table.html() == [removal]
+    assert screens.html() == [removal]
 
 
 def test_it_renders_the_broadcast_in_the_workshop_language_not_the_writer_s(
-    alice, listen, django_capture_on_commit_callbacks
+    alice, make_postit, listen, django_capture_on_commit_callbacks
 ):
+    postit = make_postit(alice, kind="offer")
     screens = listen(screens_group(alice.workshop_id))
     with translation.override(settings.LANGUAGE_CODE):
-        expected = selectors.render_cell(alice.subgroup, "offer", oob=True)
+        expected = selectors.render_postit(postit, live="replace")
     with translation.override("en"):
-        in_english = selectors.render_cell(alice.subgroup, "offer", oob=True)
+        in_english = selectors.render_postit(postit, live="replace")
 
     with translation.override("en"):
-        broadcast_cell(alice.subgroup_id, "offer")
+        broadcast_postit(postit.pk, added=False)
 
     assert screens.html() == [expected]
-    assert expected != in_english  # the empty cell's wording is translated
+    assert expected != in_english  # its "Edit" and "Delete" are translated
+
+
+def test_it_sends_nothing_for_a_postit_deleted_before_its_broadcast_ran(alice, make_postit, listen):
+    postit = make_postit(alice)
+    pk = postit.pk
+    postit.delete()
+    screens = listen(screens_group(alice.workshop_id))
+
+    broadcast_postit(pk, added=True)
+
+    assert screens.messages() == []
 
 
 def test_it_broadcasts_nothing_for_a_write_that_is_refused(

@@ -89,10 +89,10 @@ def create_postit(participant, text="Un port en eau profonde", kind="offer"):
     )
 
 
-# Live cells -------------------------------------------------------------------------
+# Live post-its -------------------------------------------------------------------------
 
 
-async def test_it_sends_a_new_postit_cell_to_the_phones_of_its_table_and_the_projector(
+async def test_it_sends_a_new_postit_to_the_phones_of_its_table_and_the_projector(
     ws, phone_headers, laptop_headers, alice, bruno, chloe, owner
 ):
     code, pk = alice.workshop.code, alice.workshop_id
@@ -104,12 +104,14 @@ async def test_it_sends_a_new_postit_cell_to_the_phones_of_its_table_and_the_pro
     ):
         postit = await create_postit(alice, text="Un port en eau profonde")
 
-        cell = await alice_phone.receive_from()
-        assert f'id="cell-{alice.subgroup_id}-offer" hx-swap-oob="true"' in cell
-        assert f'id="postit-{postit.pk}"' in cell
-        assert "Un port en eau profonde" in cell
-        assert await bruno_phone.receive_from() == cell
-        assert await projector.receive_from() == cell
+        message = await alice_phone.receive_from()
+        assert message.startswith(
+            f'<div id="cell-{alice.subgroup_id}-offer" hx-swap-oob="beforeend">'
+        )
+        assert f'id="postit-{postit.pk}"' in message
+        assert "Un port en eau profonde" in message
+        assert await bruno_phone.receive_from() == message
+        assert await projector.receive_from() == message
         assert await chloe_phone.receive_nothing(timeout=0.1)
         assert await alice_phone.receive_nothing(timeout=0.01)  # once, not twice
 
@@ -130,29 +132,50 @@ async def test_it_sends_nothing_to_another_workshop(
         assert await other_projector.receive_nothing(timeout=0.01)
 
 
-async def test_it_sends_both_cells_when_an_edit_changes_the_kind(ws, phone_headers, alice, bruno):
+async def test_it_moves_the_postit_to_its_other_cell_when_an_edit_changes_the_kind(
+    ws, phone_headers, alice, bruno
+):
     postit = await create_postit(alice, kind="offer")
     async with ws(f"/ws/j/{alice.workshop.code}/", await phone_headers(bruno)) as bruno_phone:
         await database_sync_to_async(services.postit_update)(
             postit=postit, kind="need", text="Maintenant un besoin", by=None
         )
 
-        offers = await bruno_phone.receive_from()
-        needs = await bruno_phone.receive_from()
-        assert f'id="cell-{alice.subgroup_id}-offer"' in offers
-        assert f'id="postit-{postit.pk}"' not in offers
-        assert f'id="cell-{alice.subgroup_id}-need"' in needs
-        assert "Maintenant un besoin" in needs
+        message = await bruno_phone.receive_from()
+        assert message.startswith(
+            f'<div id="cell-{alice.subgroup_id}-need" hx-swap-oob="beforeend">'
+        )
+        assert f'id="postit-{postit.pk}"' in message
+        assert "Maintenant un besoin" in message
+        assert await bruno_phone.receive_nothing(timeout=0.05)  # one message, not a cell each
 
 
-async def test_it_sends_the_emptied_cell_when_a_postit_is_deleted(ws, laptop_headers, alice, owner):
+async def test_it_replaces_the_postit_in_place_when_only_its_text_changes(
+    ws, phone_headers, alice, bruno
+):
+    postit = await create_postit(alice, kind="offer")
+    async with ws(f"/ws/j/{alice.workshop.code}/", await phone_headers(bruno)) as bruno_phone:
+        await database_sync_to_async(services.postit_update)(
+            postit=postit, kind="offer", text="Un autre texte", by=None
+        )
+
+        message = await bruno_phone.receive_from()
+        assert message.startswith(
+            f'<article class="postit postit-offer" id="postit-{postit.pk}" hx-swap-oob="true"'
+        )
+        assert "Un autre texte" in message
+        assert "cell-" not in message
+
+
+async def test_it_sends_the_removal_of_a_deleted_postit(ws, laptop_headers, alice, owner):
     postit = await create_postit(alice, kind="need")
+    pk = postit.pk
     async with ws(f"/ws/w/{alice.workshop_id}/screen/", await laptop_headers(owner)) as projector:
         await database_sync_to_async(services.postit_delete)(postit=postit, by=None)
 
-        cell = await projector.receive_from()
-        assert f'id="cell-{alice.subgroup_id}-need"' in cell
-        assert f'id="postit-{postit.pk}"' not in cell
+        assert (
+            await projector.receive_from() == f'<div id="postit-{pk}" hx-swap-oob="delete"></div>'
+        )
 
 
 async def test_it_escapes_a_postit_on_its_way_through_the_socket(ws, phone_headers, alice):
@@ -325,7 +348,7 @@ async def test_it_refuses_the_console_to_anyone_else(
     assert await is_refused("/ws/w/999999/console/", await laptop_headers(other_facilitator))
 
 
-async def test_it_nudges_the_console_when_a_postit_changes_without_sending_the_cell(
+async def test_it_nudges_the_console_when_a_postit_changes_without_sending_the_postit(
     ws, laptop_headers, alice, owner
 ):
     async with ws(f"/ws/w/{alice.workshop_id}/console/", await laptop_headers(owner)) as console:

@@ -1,4 +1,4 @@
-"""Costs counted, not timed: SQL queries per page and cell renders per change."""
+"""Costs counted, not timed: SQL queries per page and renders per change."""
 
 from contextlib import contextmanager
 
@@ -15,7 +15,7 @@ from workshops import presence, selectors, services, stats
 from workshops.broadcast import table_group, workshop_group
 from workshops.consumers import PhoneConsumer
 from workshops.models import Connection, Participant, PostIt, SubGroup
-from workshops.selectors import CELL_TEMPLATE
+from workshops.selectors import CELL_TEMPLATE, POSTIT_TEMPLATE
 
 pytestmark = pytest.mark.django_db
 
@@ -187,7 +187,7 @@ def test_it_shows_the_workshop_page_in_as_many_queries_for_many_participants(lap
     assert len(many) == len(few)
 
 
-def test_it_broadcasts_a_cell_in_as_many_queries_for_20_postits_as_for_1(
+def test_it_broadcasts_a_postit_in_as_many_queries_for_20_postits_as_for_1(
     alice, make_postit, channel_layer, django_capture_on_commit_callbacks
 ):
     def broadcast_queries() -> int:
@@ -210,21 +210,24 @@ def test_it_broadcasts_a_cell_in_as_many_queries_for_20_postits_as_for_1(
 
 
 @contextmanager
-def counting_cell_renders():
-    """Counts the cell template's renders, by Django's signal and by workshops.stats."""
-    counts = {"signal": 0, "stats": 0}
+def counting_renders():
+    """Counts the renders of the cell and of the post-it templates (Django's signal), and
+    workshops.stats' counts of both."""
+    counts = {CELL_TEMPLATE: 0, POSTIT_TEMPLATE: 0}
 
     def on_render(sender, template, **kwargs):
-        if template.name == CELL_TEMPLATE:
-            counts["signal"] += 1
+        if template.name in counts:
+            counts[template.name] += 1
 
-    before = stats.snapshot().get("cell_renders", 0)
+    before = stats.snapshot()
     template_rendered.connect(on_render)
     try:
         yield counts
     finally:
         template_rendered.disconnect(on_render)
-        counts["stats"] = stats.snapshot().get("cell_renders", 0) - before
+        after = stats.snapshot()
+        for name in ("cell_renders", "postit_renders"):
+            counts[name] = after.get(name, 0) - before.get(name, 0)
 
 
 def post_as_htmx(client, url, data):
@@ -233,25 +236,28 @@ def post_as_htmx(client, url, data):
     return response
 
 
-def test_it_renders_the_cell_once_for_the_broadcast_of_a_new_postit(
+ONE_POSTIT = {CELL_TEMPLATE: 0, POSTIT_TEMPLATE: 1, "cell_renders": 0, "postit_renders": 1}
+
+
+def test_it_renders_the_postit_once_and_no_cell_for_the_broadcast_of_a_new_postit(
     participant_client, alice, channel_layer, django_capture_on_commit_callbacks
 ):
     client = participant_client(alice)
     with django_capture_on_commit_callbacks() as callbacks:
-        with counting_cell_renders() as for_the_writer:
+        with counting_renders() as for_the_writer:
             post_as_htmx(
                 client, f"/j/{alice.workshop.code}/postits/", {"kind": "offer", "text": "Un"}
             )
 
-    with counting_cell_renders() as for_everyone:
+    with counting_renders() as for_everyone:
         for callback in callbacks:
             callback()
 
-    assert for_the_writer == {"signal": 1, "stats": 1}  # the writer's own phone, in the response
-    assert for_everyone == {"signal": 1, "stats": 1}  # one render, sent to the table and screens
+    assert for_the_writer["cell_renders"] == 1  # the writer's own phone, in the response
+    assert for_everyone == ONE_POSTIT  # one render, sent to the table and screens
 
 
-def test_it_renders_each_of_the_two_cells_once_when_an_edit_changes_the_kind(
+def test_it_renders_the_postit_once_when_an_edit_changes_the_kind(
     participant_client, alice, make_postit, channel_layer, django_capture_on_commit_callbacks
 ):
     postit = make_postit(alice, kind="offer")
@@ -259,14 +265,14 @@ def test_it_renders_each_of_the_two_cells_once_when_an_edit_changes_the_kind(
     with django_capture_on_commit_callbacks() as callbacks:
         post_as_htmx(client, f"/p/{postit.pk}/edit/", {"kind": "need", "text": "Deux"})
 
-    with counting_cell_renders() as for_everyone:
+    with counting_renders() as for_everyone:
         for callback in callbacks:
             callback()
 
-    assert for_everyone == {"signal": 2, "stats": 2}
+    assert for_everyone == ONE_POSTIT
 
 
-def test_it_renders_the_cell_once_for_the_broadcast_of_a_deletion(
+def test_it_renders_nothing_for_the_broadcast_of_a_deletion(
     participant_client, alice, make_postit, channel_layer, django_capture_on_commit_callbacks
 ):
     postit = make_postit(alice)
@@ -274,21 +280,26 @@ def test_it_renders_the_cell_once_for_the_broadcast_of_a_deletion(
     with django_capture_on_commit_callbacks() as callbacks:
         post_as_htmx(client, f"/p/{postit.pk}/delete/", {})
 
-    with counting_cell_renders() as for_everyone:
+    with counting_renders() as for_everyone:
         for callback in callbacks:
             callback()
 
-    assert for_everyone == {"signal": 1, "stats": 1}
+    assert for_everyone == {
+        CELL_TEMPLATE: 0,
+        POSTIT_TEMPLATE: 0,
+        "cell_renders": 0,
+        "postit_renders": 0,
+    }
 
 
-def test_it_counts_one_broadcast_per_changed_cell(
+def test_it_counts_one_broadcast_per_changed_postit(
     alice, make_postit, channel_layer, django_capture_on_commit_callbacks
 ):
     before = stats.snapshot().get("broadcasts", 0)
     with django_capture_on_commit_callbacks(execute=True):
         postit = make_postit(alice, kind="offer")
         services.postit_update(postit=postit, kind="need", text="Changé", by=None)
-    assert stats.snapshot()["broadcasts"] - before == 3
+    assert stats.snapshot()["broadcasts"] - before == 2  # one per write, whatever it moves
 
 
 # A room that reconnects at once: what each phone costs ------------------------------------

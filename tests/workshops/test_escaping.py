@@ -44,7 +44,7 @@ def test_it_escapes_a_postit_on_the_projector(laptop, workshop, mallory, make_po
     assert_escaped(laptop.get(f"/w/{workshop.pk}/projector/board/").content.decode())
 
 
-def test_it_escapes_a_postit_in_the_broadcast_cell(
+def test_it_escapes_a_postit_in_its_broadcast(
     mallory, make_postit, listen, django_capture_on_commit_callbacks
 ):
     table = listen(table_group(mallory.subgroup.table_id))

@@ -4,17 +4,17 @@ from django.db import transaction
 
 from tests.conftest import subgroup_of
 from workshops import services
-from workshops.broadcast import broadcast_cell
+from workshops.broadcast import broadcast_postit, broadcast_postit_deleted
 from workshops.codes import ALPHABET, LENGTH, looks_like_code
 from workshops.models import Participant, PostIt, SubGroup, Table, Workshop, default_themes
 
 pytestmark = pytest.mark.django_db
 
 
-def announced(callbacks) -> list[tuple[int, str]]:
-    """The cells that the captured on_commit callbacks would broadcast."""
-    assert all(callback.func is broadcast_cell for callback in callbacks)
-    return [callback.args for callback in callbacks]
+def announced(callbacks) -> list[tuple]:
+    """What the captured on_commit callbacks would broadcast: (what, post-it id, how)."""
+    assert all(c.func in (broadcast_postit, broadcast_postit_deleted) for c in callbacks)
+    return [(c.func.__name__, *c.args, *c.keywords.values()) for c in callbacks]
 
 
 # workshop_create ---------------------------------------------------------------
@@ -150,7 +150,7 @@ def test_it_creates_a_postit_in_the_subgroup_with_its_author(
     assert (postit.subgroup, postit.author, postit.kind) == (alice.subgroup, alice, "need")
     assert postit.text == "Du foncier"
     assert postit.theme == alice.workshop.themes[0]
-    assert announced(callbacks) == [(alice.subgroup_id, "need")]
+    assert announced(callbacks) == [("broadcast_postit", postit.pk, True)]
 
 
 def test_it_accepts_a_text_of_exactly_the_maximum_length(alice):
@@ -204,7 +204,7 @@ def test_it_checks_the_theme_against_the_workshop_own_list(owner, territories):
 # postit_update -----------------------------------------------------------------
 
 
-def test_it_updates_a_postit_and_announces_its_one_cell(
+def test_it_updates_a_postit_and_announces_it_in_place(
     alice, make_postit, django_capture_on_commit_callbacks
 ):
     postit = make_postit(alice, kind="offer")
@@ -217,10 +217,10 @@ def test_it_updates_a_postit_and_announces_its_one_cell(
 
     postit.refresh_from_db()
     assert (postit.kind, postit.text, postit.theme) == ("offer", "Nouveau texte", theme)
-    assert announced(callbacks) == [(alice.subgroup_id, "offer")]
+    assert announced(callbacks) == [("broadcast_postit", postit.pk, False)]
 
 
-def test_it_announces_both_cells_when_an_update_changes_the_kind(
+def test_it_announces_the_postit_as_added_to_its_other_cell_when_an_update_changes_the_kind(
     alice, make_postit, django_capture_on_commit_callbacks
 ):
     postit = make_postit(alice, kind="offer")
@@ -228,7 +228,7 @@ def test_it_announces_both_cells_when_an_update_changes_the_kind(
     with django_capture_on_commit_callbacks() as callbacks:
         services.postit_update(postit=postit, kind="need", text=postit.text, by=None)
 
-    assert announced(callbacks) == [(alice.subgroup_id, "offer"), (alice.subgroup_id, "need")]
+    assert announced(callbacks) == [("broadcast_postit", postit.pk, True)]
 
 
 @pytest.mark.parametrize(
@@ -255,16 +255,18 @@ def test_it_refuses_an_invalid_update_and_keeps_the_postit_as_it_was(
 # postit_delete -----------------------------------------------------------------
 
 
-def test_it_deletes_a_postit_and_announces_the_cell_it_was_in(
+def test_it_deletes_a_postit_and_announces_its_removal(
     alice, make_postit, django_capture_on_commit_callbacks
 ):
     postit = make_postit(alice, kind="need")
+    pk = postit.pk
 
     with django_capture_on_commit_callbacks() as callbacks:
         services.postit_delete(postit=postit, by=None)
 
     assert not PostIt.objects.exists()
-    assert announced(callbacks) == [(alice.subgroup_id, "need")]
+    table = alice.subgroup.table
+    assert announced(callbacks) == [("broadcast_postit_deleted", pk, table.pk, table.workshop_id)]
 
 
 # transactions ------------------------------------------------------------------
@@ -291,7 +293,10 @@ def test_it_announces_each_change_once_the_transaction_commits(
 ):
     with django_capture_on_commit_callbacks() as callbacks:
         with transaction.atomic():
-            make_postit(alice, kind="offer")
-            make_postit(bruno, kind="need")
+            offer = make_postit(alice, kind="offer")
+            need = make_postit(bruno, kind="need")
 
-    assert announced(callbacks) == [(alice.subgroup_id, "offer"), (bruno.subgroup_id, "need")]
+    assert announced(callbacks) == [
+        ("broadcast_postit", offer.pk, True),
+        ("broadcast_postit", need.pk, True),
+    ]
