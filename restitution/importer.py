@@ -79,9 +79,8 @@ IMPORT_BATCH = 200  # rows a write transaction holds at most
 CARD_FAMILIES = ("purpose", "carrier", "horizon", "intensity")
 
 # The fields of each kind of row, as restitution/document.py writes them: nothing else is read.
-DOCUMENT_FIELDS = (
-    "format",
-    "version",
+# A template needs the set-up; an archive its content too.
+SETUP_SECTIONS = (
     "workshop",
     "territories",
     "phases",
@@ -89,6 +88,8 @@ DOCUMENT_FIELDS = (
     "condition_items",
     "alliance_choices",
     "plenary",
+)
+CONTENT_SECTIONS = (
     "participants",
     "postits",
     "baskets",
@@ -96,8 +97,8 @@ DOCUMENT_FIELDS = (
     "conditions",
     "feedback",
     "dots",
-    "restitution",
 )
+DOCUMENT_FIELDS = ("format", "version", *SETUP_SECTIONS, *CONTENT_SECTIONS, "restitution")
 WORKSHOP_FIELDS = (
     "title",
     "event",
@@ -286,25 +287,7 @@ def validate(document, *, template: bool) -> None:
             )
             % {"found": _shown(doc.get("version")), "expected": VERSION}
         )
-    keys = [
-        "workshop",
-        "territories",
-        "phases",
-        "tables",
-        "condition_items",
-        "alliance_choices",
-        "plenary",
-    ]
-    if not template:
-        keys += [
-            "participants",
-            "postits",
-            "baskets",
-            "transactions",
-            "conditions",
-            "feedback",
-            "dots",
-        ]
+    keys = SETUP_SECTIONS if template else SETUP_SECTIONS + CONTENT_SECTIONS
     for key in keys:
         if key not in doc:
             raise ImportRefused(_("The field “%(field)s” is missing.") % {"field": key})

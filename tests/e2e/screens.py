@@ -24,6 +24,24 @@ PHONE = {
 ACTION_TIMEOUT_MS = 10_000
 
 
+def inside(inner: dict, outer: dict, slack: float = 1.0) -> bool:
+    """A box (left, top, right, bottom) within another, give or take ``slack`` pixels."""
+    return (
+        inner["left"] >= outer["left"] - slack
+        and inner["top"] >= outer["top"] - slack
+        and inner["right"] <= outer["right"] + slack
+        and inner["bottom"] <= outer["bottom"] + slack
+    )
+
+
+def overlap(a: dict, b: dict) -> bool:
+    """Two boxes share more than a pixel each way."""
+    return (
+        min(a["right"], b["right"]) - max(a["left"], b["left"]) > 1
+        and min(a["bottom"], b["bottom"]) - max(a["top"], b["top"]) > 1
+    )
+
+
 def text_floor(viewport_height: int) -> float:
     """The projector's floor for any text (paniers.css, --floor): 28 px at a screen height of
     1080, scaled with the height. Compare with a tolerance of a few hundredths of a pixel."""

@@ -16,7 +16,7 @@ from baskets import services as basket_services
 from baskets.conditions import services as condition_services
 from baskets.models import AllianceChoice, Basket
 from territories.models import Territory
-from tests.e2e.screens import ACTION_TIMEOUT_MS, IMG_DIR, sign_in, text_floor
+from tests.e2e.screens import ACTION_TIMEOUT_MS, IMG_DIR, inside, overlap, sign_in, text_floor
 from workshops import phases, services
 from workshops.models import Phase, Workshop
 
@@ -166,22 +166,6 @@ def make_workshop(owner) -> tuple[int, int]:
 def room(owner):
     pk, count = make_workshop(owner)
     return {"pk": pk, "baskets": count}
-
-
-def inside(inner, outer, slack=1.0) -> bool:
-    return (
-        inner["left"] >= outer["left"] - slack
-        and inner["top"] >= outer["top"] - slack
-        and inner["right"] <= outer["right"] + slack
-        and inner["bottom"] <= outer["bottom"] + slack
-    )
-
-
-def overlap(a, b) -> bool:
-    return (
-        min(a["right"], b["right"]) - max(a["left"], b["left"]) > 1
-        and min(a["bottom"], b["bottom"]) - max(a["top"], b["top"]) > 1
-    )
 
 
 def check_page(m, width, height, where) -> None:

@@ -20,7 +20,7 @@ from baskets.models import Basket, ConditionItem
 from plenary import services as plenary_services
 from plenary.models import Answer, Dot
 from territories.models import Territory
-from tests.e2e.screens import ACTION_TIMEOUT_MS, IMG_DIR, sign_in, text_floor
+from tests.e2e.screens import ACTION_TIMEOUT_MS, IMG_DIR, inside, overlap, sign_in, text_floor
 from tests.plenary.conftest import goto
 from workshops import phases
 from workshops import services as room
@@ -194,22 +194,6 @@ def plenary_room(owner) -> Room:
             workshop=workshop, author=voters[n], question=n % 3, text=ANSWERS[n % 3], shown=True
         )
     return result
-
-
-def inside(inner, outer, slack=1.0) -> bool:
-    return (
-        inner["left"] >= outer["left"] - slack
-        and inner["top"] >= outer["top"] - slack
-        and inner["right"] <= outer["right"] + slack
-        and inner["bottom"] <= outer["bottom"] + slack
-    )
-
-
-def overlap(a, b) -> bool:
-    return (
-        min(a["right"], b["right"]) - max(a["left"], b["left"]) > 1
-        and min(a["bottom"], b["bottom"]) - max(a["top"], b["top"]) > 1
-    )
 
 
 def check_page(m, width, height, where) -> float:

@@ -10,7 +10,7 @@ import re
 import pytest
 
 from territories.models import Territory
-from tests.e2e.screens import ACTION_TIMEOUT_MS, sign_in, text_floor
+from tests.e2e.screens import ACTION_TIMEOUT_MS, inside, overlap, sign_in, text_floor
 from workshops import phases, services
 from workshops.models import Workshop
 
@@ -123,22 +123,6 @@ def workshops(owner):
         "join": make_workshop(owner, territories[:3], 3, started=False),
         "crowded": make_workshop(owner, territories, 2, per_cell=6),
     }
-
-
-def inside(inner, outer, slack=1.0) -> bool:
-    return (
-        inner["left"] >= outer["left"] - slack
-        and inner["top"] >= outer["top"] - slack
-        and inner["right"] <= outer["right"] + slack
-        and inner["bottom"] <= outer["bottom"] + slack
-    )
-
-
-def overlap(a, b) -> bool:
-    return (
-        min(a["right"], b["right"]) - max(a["left"], b["left"]) > 1
-        and min(a["bottom"], b["bottom"]) - max(a["top"], b["top"]) > 1
-    )
 
 
 def check_page(m, width, height, floor, where) -> None:
