@@ -252,7 +252,7 @@
     if (!box) return;
     var count = section.querySelectorAll("li").length;
     box.hidden = count === 0;
-    box.querySelector(".warnings-count").textContent = String(count);
+    box.querySelector(".warnings-total").textContent = String(count);
   });
 
   // The console's tables refresh soon after the server says they changed

@@ -77,7 +77,7 @@ def test_the_baskets_come_within_the_first_screen_and_the_badge_covers_nothing(
         # Folded, with how many: every warning is one tap away, the compose form too.
         warnings = page.locator("#table-warnings-box")
         expect(warnings).not_to_have_attribute("open", "")
-        count = int(warnings.locator(".warnings-count").inner_text())
+        count = int(warnings.locator(".warnings-total").inner_text())
         assert count >= UNANSWERED_NEEDS
         expect(page.locator("#compose-box")).not_to_have_attribute("open", "")
         warnings.locator("summary").click()
