@@ -369,6 +369,9 @@ PRESENCE_HEARTBEAT_SECONDS = env_int("PRESENCE_HEARTBEAT_SECONDS", 60)
 # A request waits this long at most for its live update to reach the channel layer; past
 # it the update is logged as lost and screens catch up on their next re-sync.
 BROADCAST_TIMEOUT_SECONDS = env_float("BROADCAST_TIMEOUT_SECONDS", 1.0)
+# Once a Redis call timed out (the cache's or a broadcast's), no request calls Redis for this
+# long, then one call finds out whether it is back (workshops/redis_breaker.py).
+REDIS_BREAKER_SECONDS = env_float("REDIS_BREAKER_SECONDS", 3.0)
 # Presence rows are written in batches, this long after the first change of a burst.
 PRESENCE_FLUSH_SECONDS = env_float("PRESENCE_FLUSH_SECONDS", 0.2)
 # Sticky dots come in bursts: a process renders the dots' chart again once the render

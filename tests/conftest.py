@@ -107,6 +107,17 @@ def _fast_password_hashing(request):
     ]
 
 
+@pytest.fixture(autouse=True)
+def _redis_breaker_closed():
+    """The breaker is the process's: a test that made Redis fail must not leave the next
+    test's rate limits and broadcasts skipped."""
+    from workshops.redis_breaker import breaker
+
+    breaker.reset()
+    yield
+    breaker.reset()
+
+
 # Actors ----------------------------------------------------------------------
 
 

@@ -22,6 +22,7 @@ from workshops.broadcast import (
     workshop_group,
 )
 from workshops.loops import PerLoop
+from workshops.redis_breaker import breaker
 
 logger = logging.getLogger(__name__)
 
@@ -73,6 +74,9 @@ class FragmentConsumer(AsyncWebsocketConsumer):
             logger.warning("websocket refused: could not join its groups", exc_info=True)
             await self.close()
             return
+        # Redis answered: this socket will re-fetch what it shows, so from now on it must
+        # hear every update; the broadcasts skipped since a timeout resume at once.
+        breaker.answered()
         await self.accept()
         self.arrived()
 

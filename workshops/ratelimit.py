@@ -3,11 +3,11 @@
 Windows are aligned on the clock, one cache key each: every worker sharing the
 cache counts in the same window, and knows when it ends without asking the cache.
 The cache is Redis when there is one (config/settings.py); if it fails, the limits
-let requests through rather than turn a Redis hiccup into errors in the room.
+let requests through rather than turn a Redis hiccup into errors in the room, and the
+shared breaker (workshops/redis_breaker.py) stops asking it for a few seconds.
 """
 
 import ipaddress
-import logging
 import math
 import time
 from functools import lru_cache
@@ -19,9 +19,8 @@ from django.http import HttpRequest
 from django.utils.translation import gettext as _
 from redis.exceptions import RedisError
 
+from workshops.redis_breaker import breaker
 from workshops.refusals import TooMany
-
-logger = logging.getLogger(__name__)
 
 # What a cache that cannot be reached raises (locmem never does).
 CACHE_ERRORS = (RedisError, OSError)
@@ -96,16 +95,20 @@ def over_limit(
     """Count one hit on ``key``; True once more than ``limit`` hits fell in the window."""
     cache = cache or caches["default"]
     cache_key = _cache_key(key, window_seconds, now)
+    if not breaker.allows_a_call():
+        return False
     try:
         # add() only starts the count, incr() is atomic on both backends: two workers
         # counting at once both see their own hit. The key outlives its window.
         cache.add(cache_key, 0, window_seconds)
         count = cache.incr(cache_key)
     except ValueError:  # evicted between add() and incr()
+        breaker.answered()
         return False
     except CACHE_ERRORS as error:
-        logger.warning("rate limit %s not counted, the cache failed: %r", key, error)
+        breaker.failed(f"rate limit {key}", error)
         return False
+    breaker.answered()
     return count > limit
 
 
@@ -119,11 +122,14 @@ def is_over(
 ) -> bool:
     """Whether ``key`` is already over ``limit`` in this window, without counting a hit."""
     cache = cache or caches["default"]
+    if not breaker.allows_a_call():
+        return False
     try:
         count = cache.get(_cache_key(key, window_seconds, now), 0)
     except CACHE_ERRORS as error:
-        logger.warning("rate limit %s not checked, the cache failed: %r", key, error)
+        breaker.failed(f"rate limit {key}", error)
         return False
+    breaker.answered()
     return count > limit
 
 

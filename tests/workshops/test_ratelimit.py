@@ -75,11 +75,11 @@ def test_it_lets_everything_through_when_the_cache_is_down(caplog):
     """A Redis that does not answer must not turn a join into a 500 or stall it."""
     down = redis_cache(f"redis://127.0.0.1:{free_port()}/0", "down", socket_connect_timeout=1)
 
-    with caplog.at_level(logging.WARNING, logger="workshops.ratelimit"):
+    with caplog.at_level(logging.WARNING, logger="workshops.redis_breaker"):
         assert hits("a", 3, limit=1, cache=down) == [False] * 3
         assert not is_over("a", 0, WINDOW, cache=down)
 
-    assert "the cache failed" in caplog.text
+    assert "Redis failed (rate limit a" in caplog.text
 
 
 @pytest.mark.django_db
