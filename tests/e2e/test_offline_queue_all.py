@@ -272,7 +272,7 @@ def test_a_feedback_answer_written_offline_waits_and_is_written_once(
     expect(form.locator("textarea")).to_have_value("")
     kept = stored(page)
 
-    # A dot has no client id and is not queued: the phone says it was not placed.
+    # A dot is not queued (a tap is no text to keep): the phone says it was not placed.
     page.locator(".dots-table").first.evaluate("(el) => { el.open = true; }")
     page.locator(".dot-item .dot-place").first.click()
     problem = page.locator("#request-problem")

@@ -1,5 +1,7 @@
 """The plenary from the phone and the facilitator's screens."""
 
+import re
+
 import pytest
 
 from plenary import selectors, services
@@ -32,6 +34,27 @@ def test_the_phone_answers_and_places_a_dot(voting, built, phone, workshop, alic
     )
     assert 'data-left="3"' in taken.content.decode()
     assert not Dot.objects.exists()
+
+
+def test_a_dot_tap_sent_again_is_answered_as_placed_and_spends_nothing(
+    voting, built, phone, workshop
+):
+    """Its answer was lost (the server died on the way back): the phone's item still holds
+    the same client_id, and the tap sent again finds the dot it placed."""
+    basket, _, _ = built
+    shown = phone.get(f"/j/{workshop.code}/").content.decode()
+    client_id = re.search(
+        rf'value="b{basket.pk}"><input type="hidden" name="client_id" value="([^"]+)"', shown
+    ).group(1)
+    tap = {"item": f"b{basket.pk}", "action": "place", "client_id": client_id}
+    first = phone.post(f"/j/{workshop.code}/plenary/dot/", tap)
+    again = phone.post(f"/j/{workshop.code}/plenary/dot/", tap)
+    assert (first.status_code, again.status_code) == (200, 200)
+    assert 'data-left="2"' in again.content.decode()
+    assert [str(dot.client_id) for dot in Dot.objects.all()] == [client_id]
+    # The item comes back drawn with a fresh id: the next tap places a second dot.
+    fresh_id = re.search(r'name="client_id" value="([^"]+)"', first.content.decode()).group(1)
+    assert fresh_id != client_id
 
 
 def test_a_dot_over_the_budget_says_why(voting, built, phone, workshop):
