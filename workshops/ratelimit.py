@@ -73,7 +73,7 @@ def client_address(request: HttpRequest) -> str:
 # Counting -------------------------------------------------------------------------
 
 
-def _cache_key(key: str, window_seconds: int, now: float | None) -> str:
+def window_key(key: str, window_seconds: int, now: float | None) -> str:
     now = time.time() if now is None else now
     return f"ratelimit:{key}:{window_seconds}:{int(now // window_seconds)}"
 
@@ -94,7 +94,7 @@ def over_limit(
 ) -> bool:
     """Count one hit on ``key``; True once more than ``limit`` hits fell in the window."""
     cache = cache or caches["default"]
-    cache_key = _cache_key(key, window_seconds, now)
+    cache_key = window_key(key, window_seconds, now)
     if not breaker.allows_a_call():
         return False
     try:
@@ -125,7 +125,7 @@ def is_over(
     if not breaker.allows_a_call():
         return False
     try:
-        count = cache.get(_cache_key(key, window_seconds, now), 0)
+        count = cache.get(window_key(key, window_seconds, now), 0)
     except CACHE_ERRORS as error:
         breaker.failed(f"rate limit {key}", error)
         return False
@@ -143,10 +143,18 @@ def _too_many(kind: str) -> str:
     return _("Too many changes at once: wait a minute, your text is kept.")
 
 
+WRITE_BUDGET_WINDOW = 60
+
+
+def write_budget_key(participant_id: int) -> str:
+    return f"writes:{participant_id}"
+
+
 def spend_write_budget(kind: str, participant_id: int) -> None:
-    """One of a participant's writes of one kind ("postit", "basket", "answer", "dot") per
-    minute: each is broadcast to a table, the screens or the room's chart, so each kind has
-    the post-its' budget. Raises ``TooMany`` once it is spent; asked by the gate
-    (``gate.require_open``) once it let the write through."""
-    if over_limit(f"{kind}-writes:{participant_id}", settings.POSTITS_PER_MINUTE, 60):
+    """One of a participant's ``WRITES_PER_MINUTE``, whatever the kind ("postit", "basket",
+    "answer", "dot": it only chooses the refusal's words): 30 basket writes and then 30
+    post-its do not fit in one minute. Raises ``TooMany`` once it is spent; asked by the
+    gate (``gate.require_open``) once it let the write through."""
+    key = write_budget_key(participant_id)
+    if over_limit(key, settings.WRITES_PER_MINUTE, WRITE_BUDGET_WINDOW):
         raise TooMany(_too_many(kind))

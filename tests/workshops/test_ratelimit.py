@@ -11,7 +11,14 @@ from django.test import RequestFactory
 
 from config.settings import cache_config
 from tests.e2e.servers import free_port
-from workshops.ratelimit import client_address, is_over, over_limit, seconds_left
+from workshops.ratelimit import (
+    client_address,
+    is_over,
+    over_limit,
+    seconds_left,
+    spend_write_budget,
+)
+from workshops.refusals import TooMany
 
 WINDOW = 600
 NOW = 1_800_000_000.0  # a chosen instant, at the start of a 600 s window
@@ -69,6 +76,16 @@ def test_it_counts_every_hit_of_threads_at_once():
         thread.join()
 
     assert results.count(True) == 50
+
+
+def test_a_participant_has_one_write_budget_whatever_the_kind(settings):
+    settings.WRITES_PER_MINUTE = 30
+    for _write in range(30):
+        spend_write_budget("basket", participant_id=7)
+    for kind in ("postit", "answer", "dot"):
+        with pytest.raises(TooMany):
+            spend_write_budget(kind, participant_id=7)
+    spend_write_budget("postit", participant_id=8)  # another participant's is their own
 
 
 def test_it_lets_everything_through_when_the_cache_is_down(caplog):
