@@ -127,7 +127,7 @@ def server_env(args: argparse.Namespace, database_url: str, var_dir: Path) -> di
         SECRET_KEY=secrets.token_urlsafe(50),  # the same for every worker
         DEBUG="0",
         PANIERS_STATS="1",
-        POSTITS_PER_MINUTE="1000000",
+        WRITES_PER_MINUTE="1000000",
         JOIN_ATTEMPTS_PER_WINDOW="1000000",
         JOINS_PER_WINDOW="1000000",
         LOG_LEVEL="WARNING",

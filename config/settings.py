@@ -360,15 +360,26 @@ JOIN_ATTEMPTS_PER_WINDOW = env_int("JOIN_ATTEMPTS_PER_WINDOW", 60)
 JOIN_ATTEMPTS_WINDOW_SECONDS = 600
 # Joins per address per window: a whole room may come through the venue's one address.
 JOINS_PER_WINDOW = env_int("JOINS_PER_WINDOW", 400)
-# Post-its written, edited or deleted per participant per minute, so one phone cannot
-# flood a table.
-POSTITS_PER_MINUTE = env_int("POSTITS_PER_MINUTE", 30)
+# Writes per participant per minute, all kinds together (post-its, baskets and their
+# conditions, answers, dots: each is broadcast to a table, the screens or the room's
+# chart), so one phone cannot flood the room. A real participant's busiest minute is far
+# below it (docs/deploy.md). POSTITS_PER_MINUTE is its former name.
+WRITES_PER_MINUTE = env_int("WRITES_PER_MINUTE", env_int("POSTITS_PER_MINUTE", 30))
+# Open websockets per participant, and per facilitator on one workshop, in each Daphne
+# process (workshops/consumers.py): a phone needs one per tab (two tabs, and a reload
+# whose old socket is not yet closed, fit); a facilitator's laptop opens a projector, a
+# console and a presenter, perhaps on two screens. Past it the handshake is refused.
+SOCKETS_PER_PARTICIPANT = env_int("SOCKETS_PER_PARTICIPANT", 4)
+SOCKETS_PER_FACILITATOR = env_int("SOCKETS_PER_FACILITATOR", 12)
 # A phone's socket refreshes its presence row this often; a row 2.5 beats old is stale.
 PRESENCE_HEARTBEAT_SECONDS = env_int("PRESENCE_HEARTBEAT_SECONDS", 60)
 
 # A request waits this long at most for its live update to reach the channel layer; past
 # it the update is logged as lost and screens catch up on their next re-sync.
 BROADCAST_TIMEOUT_SECONDS = env_float("BROADCAST_TIMEOUT_SECONDS", 1.0)
+# Once a Redis call timed out (the cache's or a broadcast's), no request calls Redis for this
+# long, then one call finds out whether it is back (workshops/redis_breaker.py).
+REDIS_BREAKER_SECONDS = env_float("REDIS_BREAKER_SECONDS", 3.0)
 # Presence rows are written in batches, this long after the first change of a burst.
 PRESENCE_FLUSH_SECONDS = env_float("PRESENCE_FLUSH_SECONDS", 0.2)
 # Sticky dots come in bursts: a process renders the dots' chart again once the render

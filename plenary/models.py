@@ -118,6 +118,9 @@ class Dot(models.Model):
         Transaction, on_delete=models.CASCADE, null=True, blank=True, related_name="+"
     )
     created_at = models.DateTimeField(auto_now_add=True)
+    # Drawn by the phone's item form (a fresh one each time the item is drawn): a tap sent
+    # again, because its answer never came, finds its dot instead of spending another.
+    client_id = models.UUIDField(null=True, blank=True, editable=False)
 
     class Meta:
         ordering = ["created_at", "id"]
@@ -128,7 +131,12 @@ class Dot(models.Model):
                 condition=models.Q(basket__isnull=False, transaction__isnull=True)
                 | models.Q(basket__isnull=True, transaction__isnull=False),
                 name="dot_on_one_item",
-            )
+            ),
+            models.UniqueConstraint(
+                fields=["participant", "client_id"],
+                condition=models.Q(client_id__isnull=False),
+                name="dot_placed_once_per_client_id",
+            ),
         ]
 
     def __str__(self) -> str:

@@ -1,6 +1,7 @@
 """Reads of the plenary, each in a fixed number of queries (tests/plenary/test_costs.py):
 the presenter's slides, the anonymous wall, the dots' chart, a phone's dots."""
 
+import uuid
 from collections import Counter
 from dataclasses import dataclass, field
 
@@ -355,6 +356,8 @@ class PhoneItem:
     basket: Basket
     transaction: Transaction | None
     mine: int  # my dots on it
+    # Sent with a tap on "Place a dot": a tap sent again finds its dot (Dot.client_id).
+    client_id: uuid.UUID = field(default_factory=uuid.uuid4)
 
     @property
     def marks(self) -> str:

@@ -196,10 +196,16 @@ def _voting_gate(participant: Participant) -> Plenary:
 
 
 @transaction.atomic
-def dot_place(*, participant: Participant, item: Item) -> Dot:
+def dot_place(*, participant: Participant, item: Item, client_id: uuid.UUID | None = None) -> Dot:
+    """Place one dot, once per ``client_id``: the same tap sent again (its answer was lost)
+    gets the dot it placed, spending nothing and passing no gate."""
+    if placed := _placed_with(participant, client_id):
+        return placed
     plenary = _voting_gate(participant)
     _check_item(participant.workshop, item)
     _lock_budget(participant)
+    if placed := _placed_with(participant, client_id):  # sent twice at once: one waited
+        return placed
     mine = Dot.objects.filter(participant=participant)
     if mine.count() >= plenary.dots_per_participant:
         raise ValidationError(_("You have no dots left: take one back to place it elsewhere."))
@@ -207,9 +213,15 @@ def dot_place(*, participant: Participant, item: Item) -> Dot:
         raise ValidationError(
             _("At most %(max)s dots on one item.") % {"max": plenary.dots_per_item}
         )
-    dot = Dot.objects.create(participant=participant, **item.dot_filter())
+    dot = Dot.objects.create(participant=participant, client_id=client_id, **item.dot_filter())
     after_commit(broadcast.chart_changed, participant.workshop_id)
     return dot
+
+
+def _placed_with(participant: Participant, client_id: uuid.UUID | None) -> Dot | None:
+    if client_id is None:
+        return None
+    return Dot.objects.filter(participant=participant, client_id=client_id).first()
 
 
 @transaction.atomic

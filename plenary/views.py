@@ -5,6 +5,8 @@ The voter is always the session's participant (``access.voter``). Writes go thro
 was typed, or, for a dot, the reason in the item tapped.
 """
 
+import uuid
+
 from django.contrib import messages
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
@@ -105,5 +107,12 @@ def dot(request: HttpRequest, workshop: Workshop) -> HttpResponse:
     if request.POST.get("action") == "take":
         services.dot_take_back(participant=participant, item=item)
     else:
-        services.dot_place(participant=participant, item=item)
+        services.dot_place(participant=participant, item=item, client_id=_sent_client_id(request))
     return _dot_answer(request, participant, workshop, item.value)
+
+
+def _sent_client_id(request: HttpRequest) -> uuid.UUID | None:
+    try:
+        return uuid.UUID(request.POST.get("client_id", ""))
+    except ValueError:
+        return None

@@ -107,6 +107,46 @@ def _fast_password_hashing(request):
     ]
 
 
+@pytest.fixture(autouse=True)
+def _fixtures_write_freely(settings):
+    """Tests build their rooms through the services, as the participants themselves
+    (30 transactions for one basket, a board of post-its): that is set-up, not one
+    participant's minute. A test of the write budget sets its own ``WRITES_PER_MINUTE``."""
+    settings.WRITES_PER_MINUTE = 100_000
+
+
+@pytest.fixture(autouse=True)
+def _rate_limits_from_zero():
+    """SQLite gives a rolled-back test's ids to the next test: its participants must not
+    inherit the last one's write budget in the local-memory cache. (On PostgreSQL ids
+    never come back, and Redis is left alone: its database holds the channel layer.)"""
+    from django.core.cache import caches
+    from django.core.cache.backends.locmem import LocMemCache
+
+    if isinstance(caches["default"], LocMemCache):
+        caches["default"].clear()
+
+
+def forget_write_budget(participant) -> None:
+    """What the fixtures wrote for ``participant`` is not the test's minute."""
+    from django.core.cache import cache
+
+    from workshops.ratelimit import WRITE_BUDGET_WINDOW, window_key, write_budget_key
+
+    cache.delete(window_key(write_budget_key(participant.pk), WRITE_BUDGET_WINDOW, None))
+
+
+@pytest.fixture(autouse=True)
+def _redis_breaker_closed():
+    """The breaker is the process's: a test that made Redis fail must not leave the next
+    test's rate limits and broadcasts skipped."""
+    from workshops.redis_breaker import breaker
+
+    breaker.reset()
+    yield
+    breaker.reset()
+
+
 # Actors ----------------------------------------------------------------------
 
 

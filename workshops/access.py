@@ -11,6 +11,7 @@ from django.shortcuts import get_object_or_404
 from workshops.codes import looks_like_code, normalise_code
 from workshops.models import Participant, PostIt, Workshop
 from workshops.ratelimit import CACHE_ERRORS, client_address, is_over, over_limit
+from workshops.redis_breaker import breaker
 
 SESSION_KEY = "paniers_participants"
 
@@ -102,17 +103,26 @@ def _deleted_code_key(code: str) -> str:
 def remember_deleted(workshop: Workshop) -> None:
     """Its phones get a plain 404 for a week, not counted as guesses (a code once used
     tells a guesser nothing about the codes in use)."""
+    if not breaker.allows_a_call():
+        return  # the cache is away: its phones count as guesses, as any wrong code
     try:
         cache.set(_deleted_code_key(workshop.code), True, DELETED_CODE_SECONDS)
-    except CACHE_ERRORS:
-        pass  # the cache is away: its phones count as guesses, as any wrong code
+    except CACHE_ERRORS as error:
+        breaker.failed("deleted code", error)
+    else:
+        breaker.answered()
 
 
 def was_deleted(code: str) -> bool:
-    try:
-        return bool(cache.get(_deleted_code_key(code)))
-    except CACHE_ERRORS:
+    if not breaker.allows_a_call():
         return False
+    try:
+        deleted = bool(cache.get(_deleted_code_key(code)))
+    except CACHE_ERRORS as error:
+        breaker.failed("deleted code", error)
+        return False
+    breaker.answered()
+    return deleted
 
 
 def knows_workshop(request: HttpRequest, workshop: Workshop) -> bool:

@@ -7,6 +7,8 @@ A broadcast never fails the request that caused it: the write is committed, so t
 request reports success. A broadcast waits for the channel layer at most
 ``BROADCAST_TIMEOUT_SECONDS``; one that cannot be sent (Redis stopped or frozen) is
 logged, and the screens catch up when their sockets reopen and re-fetch what they show.
+Once Redis failed, the broadcasts of the next few seconds are not even tried
+(workshops/redis_breaker.py): a request waits on a frozen Redis once at most.
 """
 
 import asyncio
@@ -20,9 +22,11 @@ from django.db import transaction
 from django.template.loader import render_to_string
 from django.utils import translation
 from django.utils.translation import gettext
+from redis.exceptions import RedisError
 
 from workshops import selectors, stats
 from workshops.models import Participant, PostIt, Workshop
+from workshops.redis_breaker import breaker
 
 
 def table_group(table_id: int) -> str:
@@ -80,12 +84,21 @@ async def _group_send_all(messages: list[tuple[list[str], dict]]) -> None:
 
 
 async def _group_send_bounded(messages: list[tuple[list[str], dict]]) -> None:
+    if not breaker.allows_a_call():
+        stats.count("broadcast_failures")  # Redis just failed: do not wait on it again
+        return
     try:
         async with asyncio.timeout(settings.BROADCAST_TIMEOUT_SECONDS):
             await _group_send_all(messages)
+    except (TimeoutError, RedisError, OSError) as error:
+        stats.count("broadcast_failures")
+        breaker.failed("live update", error)
+        logger.warning("live update not sent; screens catch up when they reconnect: %r", error)
     except Exception:
         stats.count("broadcast_failures")
         logger.warning("live update not sent; screens catch up when they reconnect", exc_info=True)
+    else:
+        breaker.answered()
 
 
 def _fragments(deliveries) -> list[tuple[list[str], dict]]:

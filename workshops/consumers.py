@@ -8,12 +8,14 @@ and its presence row: see ``FragmentConsumer.__call__``.
 
 import asyncio
 import logging
+from collections import Counter
 
 from channels.db import database_sync_to_async
 from channels.generic.websocket import AsyncWebsocketConsumer
+from django.conf import settings
 from django.http import Http404
 
-from workshops import access, presence
+from workshops import access, presence, stats
 from workshops.broadcast import (
     console_group,
     facilitator_group,
@@ -22,6 +24,7 @@ from workshops.broadcast import (
     workshop_group,
 )
 from workshops.loops import PerLoop
+from workshops.redis_breaker import breaker
 
 logger = logging.getLogger(__name__)
 
@@ -42,14 +45,28 @@ MEMBERSHIP_CONCURRENCY = 32
 _membership = PerLoop(lambda: asyncio.Semaphore(MEMBERSHIP_CONCURRENCY))
 
 
+# Sockets open in this process per holder (a participant, or a facilitator on one
+# workshop): past the holder's cap a handshake is refused (see ``connect``).
+_open_sockets: Counter[str] = Counter()
+
+
+def sockets_open(holder: str) -> int:
+    return _open_sockets[holder]
+
+
 class FragmentConsumer(AsyncWebsocketConsumer):
     """Joins the groups a viewer may hear, then forwards their HTML as it comes."""
 
     live_groups: list[str] = []
     present = False
+    holder = ""  # whose socket this is, set by ``admit``; counted against ``socket_cap``
+    counted = False
 
     def admit(self) -> list[str] | None:
         """The groups this viewer may hear, or None: runs in the database thread."""
+        raise NotImplementedError
+
+    def socket_cap(self) -> int:
         raise NotImplementedError
 
     async def __call__(self, scope, receive, send):
@@ -63,6 +80,16 @@ class FragmentConsumer(AsyncWebsocketConsumer):
         if not groups:
             await self.close()
             return
+        # One tab is one socket: past the cap (a script opening hundreds), the handshake is
+        # refused. The browser sees 1006 and htmx's ws extension tries again with
+        # paniers.js's back-off (at most every 8 s), so a tab left over the cap gets in
+        # once another closes. Checked and counted with no await between: atomic here.
+        if _open_sockets[self.holder] >= self.socket_cap():
+            stats.count("sockets_over_cap")
+            await self.close()
+            return
+        _open_sockets[self.holder] += 1
+        self.counted = True
         self.live_groups = groups  # before adding: a cancelled handshake leaves them too
         try:
             async with _membership.get():
@@ -73,6 +100,9 @@ class FragmentConsumer(AsyncWebsocketConsumer):
             logger.warning("websocket refused: could not join its groups", exc_info=True)
             await self.close()
             return
+        # Redis answered: this socket will re-fetch what it shows, so from now on it must
+        # hear every update; the broadcasts skipped since a timeout resume at once.
+        breaker.answered()
         await self.accept()
         self.arrived()
 
@@ -82,6 +112,11 @@ class FragmentConsumer(AsyncWebsocketConsumer):
     def _leave(self) -> None:
         """Synchronous, so that a cancellation cannot stop it half-way: the presence row
         is forgotten at once, the groups are left by a task of their own."""
+        if self.counted:
+            self.counted = False
+            _open_sockets[self.holder] -= 1
+            if _open_sockets[self.holder] <= 0:
+                del _open_sockets[self.holder]
         if self.present:
             self.present = False
             presence.leave(self.channel_name)
@@ -137,7 +172,11 @@ class PhoneConsumer(FragmentConsumer):
         if participant is None:
             return None
         self.participant = participant
+        self.holder = f"participant:{participant.pk}"
         return [table_group(participant.subgroup.table_id), workshop_group(workshop.pk)]
+
+    def socket_cap(self) -> int:
+        return settings.SOCKETS_PER_PARTICIPANT
 
     def arrived(self):
         self.present = True  # the console counts this phone as connected
@@ -155,8 +194,12 @@ class FacilitatorConsumer(FragmentConsumer):
         user = self.scope["user"]
         if not access.facilitated_workshops(user).filter(pk=workshop_id).exists():
             return None
+        self.holder = f"facilitator:{workshop_id}:{user.pk}"
         # Told when this user stops facilitating the workshop: the screen closes at once.
         return [*self.groups_for_workshop(workshop_id), facilitator_group(workshop_id, user.pk)]
+
+    def socket_cap(self) -> int:
+        return settings.SOCKETS_PER_FACILITATOR
 
     async def access_withdrawn(self, event):
         await self.close(code=ACCESS_WITHDRAWN)

@@ -110,7 +110,8 @@ def closed_reason(
     return None
 
 
-# The write budget each action spends (dots pass their own: each redraws the room's chart).
+# The words a spent budget is refused with, per action (dots pass their own); the budget
+# itself is one per participant, across kinds (ratelimit.spend_write_budget).
 WRITE_BUDGETS = {
     Action.POSTITS: "postit",
     Action.BASKETS: "basket",

@@ -3,11 +3,11 @@
 Windows are aligned on the clock, one cache key each: every worker sharing the
 cache counts in the same window, and knows when it ends without asking the cache.
 The cache is Redis when there is one (config/settings.py); if it fails, the limits
-let requests through rather than turn a Redis hiccup into errors in the room.
+let requests through rather than turn a Redis hiccup into errors in the room, and the
+shared breaker (workshops/redis_breaker.py) stops asking it for a few seconds.
 """
 
 import ipaddress
-import logging
 import math
 import time
 from functools import lru_cache
@@ -19,9 +19,8 @@ from django.http import HttpRequest
 from django.utils.translation import gettext as _
 from redis.exceptions import RedisError
 
+from workshops.redis_breaker import breaker
 from workshops.refusals import TooMany
-
-logger = logging.getLogger(__name__)
 
 # What a cache that cannot be reached raises (locmem never does).
 CACHE_ERRORS = (RedisError, OSError)
@@ -74,7 +73,7 @@ def client_address(request: HttpRequest) -> str:
 # Counting -------------------------------------------------------------------------
 
 
-def _cache_key(key: str, window_seconds: int, now: float | None) -> str:
+def window_key(key: str, window_seconds: int, now: float | None) -> str:
     now = time.time() if now is None else now
     return f"ratelimit:{key}:{window_seconds}:{int(now // window_seconds)}"
 
@@ -95,17 +94,21 @@ def over_limit(
 ) -> bool:
     """Count one hit on ``key``; True once more than ``limit`` hits fell in the window."""
     cache = cache or caches["default"]
-    cache_key = _cache_key(key, window_seconds, now)
+    cache_key = window_key(key, window_seconds, now)
+    if not breaker.allows_a_call():
+        return False
     try:
         # add() only starts the count, incr() is atomic on both backends: two workers
         # counting at once both see their own hit. The key outlives its window.
         cache.add(cache_key, 0, window_seconds)
         count = cache.incr(cache_key)
     except ValueError:  # evicted between add() and incr()
+        breaker.answered()
         return False
     except CACHE_ERRORS as error:
-        logger.warning("rate limit %s not counted, the cache failed: %r", key, error)
+        breaker.failed(f"rate limit {key}", error)
         return False
+    breaker.answered()
     return count > limit
 
 
@@ -119,11 +122,14 @@ def is_over(
 ) -> bool:
     """Whether ``key`` is already over ``limit`` in this window, without counting a hit."""
     cache = cache or caches["default"]
-    try:
-        count = cache.get(_cache_key(key, window_seconds, now), 0)
-    except CACHE_ERRORS as error:
-        logger.warning("rate limit %s not checked, the cache failed: %r", key, error)
+    if not breaker.allows_a_call():
         return False
+    try:
+        count = cache.get(window_key(key, window_seconds, now), 0)
+    except CACHE_ERRORS as error:
+        breaker.failed(f"rate limit {key}", error)
+        return False
+    breaker.answered()
     return count > limit
 
 
@@ -137,10 +143,18 @@ def _too_many(kind: str) -> str:
     return _("Too many changes at once: wait a minute, your text is kept.")
 
 
+WRITE_BUDGET_WINDOW = 60
+
+
+def write_budget_key(participant_id: int) -> str:
+    return f"writes:{participant_id}"
+
+
 def spend_write_budget(kind: str, participant_id: int) -> None:
-    """One of a participant's writes of one kind ("postit", "basket", "answer", "dot") per
-    minute: each is broadcast to a table, the screens or the room's chart, so each kind has
-    the post-its' budget. Raises ``TooMany`` once it is spent; asked by the gate
-    (``gate.require_open``) once it let the write through."""
-    if over_limit(f"{kind}-writes:{participant_id}", settings.POSTITS_PER_MINUTE, 60):
+    """One of a participant's ``WRITES_PER_MINUTE``, whatever the kind ("postit", "basket",
+    "answer", "dot": it only chooses the refusal's words): 30 basket writes and then 30
+    post-its do not fit in one minute. Raises ``TooMany`` once it is spent; asked by the
+    gate (``gate.require_open``) once it let the write through."""
+    key = write_budget_key(participant_id)
+    if over_limit(key, settings.WRITES_PER_MINUTE, WRITE_BUDGET_WINDOW):
         raise TooMany(_too_many(kind))

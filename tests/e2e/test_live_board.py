@@ -323,7 +323,7 @@ def test_text_being_typed_survives_a_refusal_and_a_lost_connection(
     sent with no network waits on the phone; the re-sync after reconnecting leaves the
     form as it is."""
     seats, themes = scene.seats, scene.themes
-    server = daphne_factory(env={"POSTITS_PER_MINUTE": "1"})
+    server = daphne_factory(env={"WRITES_PER_MINUTE": "1"})
     relay = relay_to(server)
     alice = new_phone(browser, relay.url)
     alice.page.goto(f"/j/{scene.code}/")

@@ -16,7 +16,7 @@ from baskets import services as basket_services
 from baskets.conditions import services as condition_services
 from baskets.models import Basket, BasketConditions, Transaction
 from plenary import services as plenary_services
-from plenary.models import Answer
+from plenary.models import Answer, Dot
 from tests.conftest import subgroup_of
 from tests.e2e.screens import ACTION_TIMEOUT_MS, PHONE, RECONNECT_TIMEOUT_MS, fill_join_form
 from workshops import phases
@@ -272,7 +272,7 @@ def test_a_feedback_answer_written_offline_waits_and_is_written_once(
     expect(form.locator("textarea")).to_have_value("")
     kept = stored(page)
 
-    # A dot has no client id and is not queued: the phone says it was not placed.
+    # A dot is not queued (a tap is no text to keep): the phone says it was not placed.
     page.locator(".dots-table").first.evaluate("(el) => { el.open = true; }")
     page.locator(".dot-item .dot-place").first.click()
     problem = page.locator("#request-problem")
@@ -287,3 +287,32 @@ def test_a_feedback_answer_written_offline_waits_and_is_written_once(
     written = from_db(lambda: list(Answer.objects.values_list("text", "client_id")))
     assert written == [(words.strip(), written[0][1])]
     assert str(written[0][1]) == kept[0]["client_id"]
+
+
+def test_a_dot_whose_answer_was_lost_is_answered_as_placed_when_tapped_again(
+    chromium_path, room, daphne_factory, browser
+):
+    """The server placed the dot and died on the way back (here: its answer is dropped).
+    The phone says it was not placed; tapped again, the same client id finds the dot."""
+    room["workshop"] = from_db(lambda: goto(room["workshop"], Phase.Kind.PLENARY))
+    from_db(lambda: plenary_services.voting_set(workshop=room["workshop"], open_=True))
+    server = daphne_factory()
+    context, page = join(browser, server.url, room)
+    page.locator(".dots-table").first.evaluate("(el) => { el.open = true; }")
+    value = page.locator(".dot-item").first.get_attribute("data-item")
+    item = page.locator(f".dot-item[data-item='{value}']")
+
+    def lose_the_answer(route):
+        route.fetch()  # the server places the dot and answers...
+        route.abort()  # ...and the answer never reaches the phone
+
+    page.route("**/plenary/dot/", lose_the_answer, times=1)
+    item.locator(".dot-place").click()
+    problem = page.locator("#request-problem")
+    expect(problem).to_have_text(problem.get_attribute("data-offline-dot"))
+    assert from_db(lambda: Dot.objects.count()) == 1
+
+    item.locator(".dot-place").click()
+    expect(item.locator(".dot-mine")).to_have_text("●")
+    placed = from_db(lambda: list(Dot.objects.values_list("client_id", flat=True)))
+    assert len(placed) == 1 and placed[0] is not None  # one dot spent, not two

@@ -114,7 +114,7 @@ def test_a_new_postit_that_fits_lays_out_nothing_of_the_whole_board(
 def test_each_new_postit_costs_at_most_one_layout_and_the_board_still_fits(
     chromium_path, boards, daphne_factory, browser
 ):
-    server = daphne_factory(env={"POSTITS_PER_MINUTE": "1000"})
+    server = daphne_factory(env={"WRITES_PER_MINUTE": "1000"})
     workshop_pk, code, seat = boards["full"]
     width, height = 1024, 768
     projector = projector_at(browser, server.url, workshop_pk, width, height)

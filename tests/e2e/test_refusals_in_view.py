@@ -147,7 +147,7 @@ def test_a_postit_too_long_or_too_many_stays_in_view(
     chromium_path, formulation, daphne_factory, browser
 ):
     workshop, seat = formulation
-    server = daphne_factory(env={"POSTITS_PER_MINUTE": "1"})
+    server = daphne_factory(env={"WRITES_PER_MINUTE": "1"})
     page = join(browser, server, workshop, seat["BM"])
     form = page.locator("#postit-form")
     text = form.locator("textarea[name=text]")
@@ -225,7 +225,7 @@ def test_a_transaction_note_too_long_stays_in_view(
 
 def test_a_refused_score_says_why_in_view(chromium_path, negotiation, daphne_factory, browser):
     workshop, basket, _transaction, seat = negotiation
-    server = daphne_factory(env={"POSTITS_PER_MINUTE": "1"})
+    server = daphne_factory(env={"WRITES_PER_MINUTE": "1"})
     page = join(browser, server, workshop, seat["PdB"])  # PdB receives: its value
     item = page.locator(f"#basket-{basket.pk} li.transaction").first
     with page.expect_response(lambda response: response.request.method == "POST") as answer:

@@ -5,6 +5,7 @@ Each test runs a redis-server of its own, so stopping it disturbs nobody else.
 """
 
 import asyncio
+import contextlib
 import shutil
 import signal
 import subprocess
@@ -167,3 +168,79 @@ async def test_a_frozen_redis_holds_no_request_back(own_redis, daphne_factory, s
         assert await post_postit(alice, server, code, "Et encore") == 200
         assert "Et encore" in await text_with(phone, "Et encore")
         await phone.close()
+
+
+PHONES = 8  # twice a process's HTTP slots (HTTP_CONCURRENCY): half of them queue
+BREAKER_SECONDS = 2.0
+ANSWERED_WITHIN = 2.5  # seconds; before the breaker, half the writes took 4 s or more
+
+
+async def timed_postit(client, server, code: str, text: str) -> tuple[int, float]:
+    started = time.monotonic()
+    status = await post_postit(client, server, code, text)
+    return status, time.monotonic() - started
+
+
+async def wave(phones, server, code: str, label: str) -> list[tuple[int, float]]:
+    return await asyncio.gather(
+        *(timed_postit(phone, server, code, f"{label} {n}") for n, phone in enumerate(phones))
+    )
+
+
+async def counters(client, server) -> dict:
+    async with client.get(f"{server.url}/__stats__/") as response:
+        return await response.json()
+
+
+async def test_a_frozen_redis_costs_a_write_one_timeout_at_most(own_redis, daphne_factory, seats):
+    """Each write would ask Redis twice (its rate limit, its broadcast), a second each when
+    Redis is frozen. The first failure opens the breaker: the writes queued behind it, and
+    those that follow, do not call Redis at all, save one call a period to see if it is back."""
+    server = daphne_factory(
+        redis_url=own_redis.url,
+        env={
+            "BROADCAST_TIMEOUT_SECONDS": "1",
+            "REDIS_BREAKER_SECONDS": str(BREAKER_SECONDS),
+            "HTTP_CONCURRENCY": "4",
+            "PANIERS_STATS": "1",
+        },
+    )
+    code = seats["code"]
+    async with contextlib.AsyncExitStack() as stack:
+        phones = [await stack.enter_async_context(new_client()) for _ in range(PHONES)]
+        for n, phone in enumerate(phones):
+            await join(phone, server.url, code, f"Tel{n}", seats["alice" if n % 2 else "bruno"])
+        before = await counters(phones[0], server)
+
+        own_redis.freeze()
+        try:
+            frozen_at = time.monotonic()
+            answers = await wave(phones, server, code, "Figé A")
+            answers += await wave(phones, server, code, "Figé B")
+            await asyncio.sleep(BREAKER_SECONDS)  # the next write finds out if Redis is back
+            answers += await wave(phones, server, code, "Figé C")
+            frozen_for = time.monotonic() - frozen_at
+            during = await counters(phones[0], server)
+        finally:
+            own_redis.thaw()
+        answers += await wave(phones, server, code, "Réveil A")
+        await asyncio.sleep(BREAKER_SECONDS)
+        answers += await wave(phones, server, code, "Réveil B")
+        after = await counters(phones[0], server)
+
+        assert [status for status, _ in answers] == [200] * len(answers)
+        assert max(seconds for _, seconds in answers) < ANSWERED_WITHIN, answers
+
+    def grew(name: str, since: dict, until: dict) -> int:
+        return until.get(name, 0) - since.get(name, 0)
+
+    # Redis was called by at most the writes already inside the process when it froze
+    # (one call each: the second waited for the breaker), then once a period.
+    probes = grew("redis_probes", before, during)
+    assert 1 <= probes <= 1 + frozen_for / BREAKER_SECONDS
+    assert grew("redis_calls_failed", before, during) <= 4 + probes
+    assert grew("redis_calls_skipped", before, during) >= 3 * PHONES
+    # Awake: one call found it back, and nothing failed since.
+    assert grew("redis_calls_failed", during, after) <= 1
+    texts = await asyncio.to_thread(saved_texts)
+    assert len(texts) == len(set(texts)) == len(answers)  # each write stored once

@@ -161,6 +161,40 @@ def test_a_dot_taken_back_can_be_placed_elsewhere_while_voting_is_open(
     assert Dot.objects.filter(participant=alice).count() == 3
 
 
+def test_a_dot_sent_again_with_its_client_id_is_the_dot_it_placed(voting, built, alice):
+    basket, _, _ = built
+    tap = uuid.uuid4()
+    placed = services.dot_place(participant=fresh(alice), item=Item("b", basket.pk), client_id=tap)
+    again = services.dot_place(participant=fresh(alice), item=Item("b", basket.pk), client_id=tap)
+    assert again == placed
+    assert Dot.objects.get().client_id == tap
+    assert selectors.phone_dots(fresh(alice)).left == 2  # one spent, not two
+
+
+def test_a_dot_sent_again_after_the_budget_is_spent_is_still_answered_as_placed(
+    voting, built, alice, workshop
+):
+    basket, first, second = built
+    tap = uuid.uuid4()
+    placed = services.dot_place(participant=fresh(alice), item=Item("b", basket.pk), client_id=tap)
+    place(alice, Item("t", first.pk))
+    place(alice, Item("t", second.pk))
+    services.voting_set(workshop=workshop, open_=False)
+    assert (
+        services.dot_place(participant=fresh(alice), item=Item("b", basket.pk), client_id=tap)
+        == placed
+    )
+    assert Dot.objects.count() == 3
+
+
+def test_two_voters_may_send_the_same_client_id(voting, built, alice, bruno):
+    basket, _, _ = built
+    tap = uuid.uuid4()
+    for who in (alice, bruno):
+        services.dot_place(participant=fresh(who), item=Item("b", basket.pk), client_id=tap)
+    assert Dot.objects.count() == 2
+
+
 def test_a_dot_on_another_workshop_s_item_is_refused(voting, other_workshop, alice):
     with pytest.raises(ValidationError):
         place(alice, Item("b", 999999))

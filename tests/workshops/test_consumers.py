@@ -566,3 +566,61 @@ async def test_it_sends_nothing_for_a_refused_clock_command(ws, phone_headers, a
             )
 
         assert await phone.receive_nothing(timeout=0.1)
+
+
+# Sockets per holder ------------------------------------------------------------------------
+
+
+async def open_communicator(path: str, headers: list) -> WebsocketCommunicator | None:
+    communicator = WebsocketCommunicator(application, path, headers=headers)
+    connected, _ = await communicator.connect()
+    if not connected:
+        await communicator.disconnect(timeout=DISCONNECT_TIMEOUT)
+        return None
+    return communicator
+
+
+async def test_a_phone_s_sockets_are_capped_and_a_closed_one_frees_its_place(
+    phone_headers, alice, bruno, settings
+):
+    settings.SOCKETS_PER_PARTICIPANT = 2
+    path = f"/ws/j/{alice.workshop.code}/"
+    headers = await phone_headers(alice)
+    tabs = [await open_communicator(path, headers) for _ in range(2)]
+    assert all(tabs)  # two tabs work
+    try:
+        assert await open_communicator(path, headers) is None  # a third is refused
+        assert consumers.sockets_open(f"participant:{alice.pk}") == 2
+        # Bruno's phone counts on its own.
+        bruno_phone = await open_communicator(path, await phone_headers(bruno))
+        assert bruno_phone is not None
+        await bruno_phone.disconnect(timeout=DISCONNECT_TIMEOUT)
+
+        await tabs.pop().disconnect(timeout=GOODBYE_TIMEOUT)
+        assert consumers.sockets_open(f"participant:{alice.pk}") == 1
+        tabs.append(await open_communicator(path, headers))  # a reload gets back in
+        assert tabs[-1] is not None
+    finally:
+        for tab in tabs:
+            if tab is not None:
+                await tab.disconnect(timeout=DISCONNECT_TIMEOUT)
+        await close_database_thread()
+    assert consumers.sockets_open(f"participant:{alice.pk}") == 0
+
+
+async def test_a_facilitator_s_screens_of_one_workshop_share_one_cap(
+    laptop_headers, owner, workshop, settings
+):
+    settings.SOCKETS_PER_FACILITATOR = 2
+    headers = await laptop_headers(owner)
+    screen, console = f"/ws/w/{workshop.pk}/screen/", f"/ws/w/{workshop.pk}/console/"
+    opened = [await open_communicator(screen, headers), await open_communicator(console, headers)]
+    try:
+        assert all(opened)
+        assert await open_communicator(screen, headers) is None
+        assert stats.snapshot()["sockets_over_cap"] >= 1
+    finally:
+        for communicator in opened:
+            if communicator is not None:
+                await communicator.disconnect(timeout=DISCONNECT_TIMEOUT)
+        await close_database_thread()

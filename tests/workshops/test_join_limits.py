@@ -216,7 +216,7 @@ def phone(participant_client, alice):
 
 
 def test_it_limits_edits_like_new_postits_and_keeps_the_text(phone, alice, make_postit, settings):
-    settings.POSTITS_PER_MINUTE = 3  # the post-it written first counts too (the gate spends)
+    settings.WRITES_PER_MINUTE = 3  # the post-it written first counts too (the gate spends)
     postit = make_postit(alice, text="Avant")
     for n in range(2):
         response = phone.post(f"/p/{postit.pk}/edit/", {"kind": "offer", "text": f"Version {n}"})
@@ -233,7 +233,7 @@ def test_it_limits_edits_like_new_postits_and_keeps_the_text(phone, alice, make_
 
 
 def test_new_edited_and_deleted_postits_share_one_budget(phone, alice, make_postit, settings):
-    settings.POSTITS_PER_MINUTE = 3  # the post-it written first counts too (the gate spends)
+    settings.WRITES_PER_MINUTE = 3  # the post-it written first counts too (the gate spends)
     code = alice.workshop.code
     kept = make_postit(alice, text="À garder")
     assert phone.post(f"/j/{code}/postits/", {"kind": "offer", "text": "Un"}).status_code == 200
@@ -254,7 +254,7 @@ def test_a_refused_delete_without_javascript_goes_back_with_a_message(
     participant_client, alice, make_postit, settings
 ):
     postit = make_postit(alice)
-    settings.POSTITS_PER_MINUTE = 1  # spent by the post-it written first
+    settings.WRITES_PER_MINUTE = 1  # spent by the post-it written first
 
     response = participant_client(alice).post(f"/p/{postit.pk}/delete/", follow=True)
 
@@ -266,7 +266,7 @@ def test_a_refused_delete_without_javascript_goes_back_with_a_message(
 def test_the_write_budget_is_per_participant(
     participant_client, alice, bruno, make_postit, settings
 ):
-    settings.POSTITS_PER_MINUTE = 2  # the post-it written first counts too (the gate spends)
+    settings.WRITES_PER_MINUTE = 2  # the post-it written first counts too (the gate spends)
     for participant in (alice, bruno):
         postit = make_postit(participant)
         client = participant_client(participant)

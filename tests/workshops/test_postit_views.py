@@ -110,7 +110,7 @@ def test_it_counts_a_line_break_once_as_the_counter_does(phone, alice):
 
 
 def test_it_slows_down_a_phone_that_writes_too_many_postits(phone, alice, bruno, settings):
-    settings.POSTITS_PER_MINUTE = 2
+    settings.WRITES_PER_MINUTE = 2
     url = f"/j/{alice.workshop.code}/postits/"
     for n in range(2):
         assert phone.post(url, {"kind": "offer", "text": f"Post-it {n}"}).status_code == 200
@@ -124,7 +124,7 @@ def test_it_slows_down_a_phone_that_writes_too_many_postits(phone, alice, bruno,
 
 
 def test_it_counts_the_postit_rate_per_participant(participant_client, alice, bruno, settings):
-    settings.POSTITS_PER_MINUTE = 1
+    settings.WRITES_PER_MINUTE = 1
     url = f"/j/{alice.workshop.code}/postits/"
     for participant in (alice, bruno):
         response = participant_client(participant).post(

@@ -11,7 +11,14 @@ from django.test import RequestFactory
 
 from config.settings import cache_config
 from tests.e2e.servers import free_port
-from workshops.ratelimit import client_address, is_over, over_limit, seconds_left
+from workshops.ratelimit import (
+    client_address,
+    is_over,
+    over_limit,
+    seconds_left,
+    spend_write_budget,
+)
+from workshops.refusals import TooMany
 
 WINDOW = 600
 NOW = 1_800_000_000.0  # a chosen instant, at the start of a 600 s window
@@ -71,15 +78,25 @@ def test_it_counts_every_hit_of_threads_at_once():
     assert results.count(True) == 50
 
 
+def test_a_participant_has_one_write_budget_whatever_the_kind(settings):
+    settings.WRITES_PER_MINUTE = 30
+    for _write in range(30):
+        spend_write_budget("basket", participant_id=7)
+    for kind in ("postit", "answer", "dot"):
+        with pytest.raises(TooMany):
+            spend_write_budget(kind, participant_id=7)
+    spend_write_budget("postit", participant_id=8)  # another participant's is their own
+
+
 def test_it_lets_everything_through_when_the_cache_is_down(caplog):
     """A Redis that does not answer must not turn a join into a 500 or stall it."""
     down = redis_cache(f"redis://127.0.0.1:{free_port()}/0", "down", socket_connect_timeout=1)
 
-    with caplog.at_level(logging.WARNING, logger="workshops.ratelimit"):
+    with caplog.at_level(logging.WARNING, logger="workshops.redis_breaker"):
         assert hits("a", 3, limit=1, cache=down) == [False] * 3
         assert not is_over("a", 0, WINDOW, cache=down)
 
-    assert "the cache failed" in caplog.text
+    assert "Redis failed (rate limit a" in caplog.text
 
 
 @pytest.mark.django_db

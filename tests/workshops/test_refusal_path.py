@@ -126,7 +126,7 @@ def test_a_phase_closed_save_without_scripts_comes_back_as_a_page_with_the_text_
     assert not PostIt.objects.exists()
 
 
-@override_settings(POSTITS_PER_MINUTE=1)
+@override_settings(WRITES_PER_MINUTE=1)
 def test_the_gate_spends_the_write_budget_once_a_write_is_let_through(
     participant_client, alice, workshop
 ):
