@@ -95,7 +95,7 @@
     banner.textContent = banner.dataset[kind];
     banner.hidden = false;
   }
-  // A dot needs the network (no client id, not queued): say it was not placed.
+  // A dot needs the network (not queued; a tap again is answered as placed if it was): say it was not placed.
   document.addEventListener("htmx:sendError", function (event) {
     var elt = event.detail.elt;
     showProblem(elt && elt.closest && elt.closest(".dot-buttons") ? "offlineDot" : "offline");
