@@ -181,11 +181,21 @@ def test_the_projector_follows_the_baskets_live_and_fits_its_screen(
             expect(page.locator(f"#basket-{scene.basket_1} .transaction-offer")).to_be_visible()
             expect(page.locator(f"#basket-{scene.basket_1}")).to_contain_text("Bois-énergie")
             expect(empty_line).not_to_contain_text("BM ↔ PdB")
-            # PdB gives as much back: gains 4 and 4, balanced.
+            # PdB gives as much back: gains 4 and 4, balanced. Each write's message lays
+            # out its table once (#baskets-screen[data-layouts]), not the screen's others.
+            screen = page.locator("#baskets-screen")
+            before = int(screen.get_attribute("data-layouts"))
             give_elsewhere(server, scene.basket_1, "b", "Produits laitiers", 5, 1)
             expect(gauge).to_have_attribute("data-gauge", "balanced")
+            expect(screen).to_have_attribute("data-layouts", str(before + 1))
             give_elsewhere(server, scene.basket_1, "b", "Ingénierie foncière", 2, 4)
             expect(gauge).to_have_attribute("data-gauge", "leans_a")
+            expect(screen).to_have_attribute("data-layouts", str(before + 2))
+            # The basket's border follows its gauge, and the screen got no controls.
+            expect(page.locator(f"#basket-{scene.basket_1}")).to_have_class(
+                re.compile(r"\bgauge-leans_a\b")
+            )
+            expect(page.locator("#baskets-screen :is(form, button)")).to_have_count(0)
             # The console fetched its overview again on the nudge: the basket's count, its gauge.
             expect(in_console).to_have_attribute("data-gauge", "leans_a")
             expect(in_console.locator(".console-basket-count")).to_contain_text("3")
