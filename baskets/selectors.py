@@ -185,7 +185,9 @@ def render_controls(basket: Basket, transaction_: Transaction) -> str:
 
 
 def render_balance(view: BasketView) -> str:
-    """The basket's gauge and its one-way note, out of band."""
+    """The basket's gauge and its one-way note, out of band: what a write renders of its
+    basket (counted as the basket's render: bench/baskets.py)."""
+    stats.count("basket_renders")
     basket = view.basket
     context = {
         "view": view,
