@@ -9,32 +9,11 @@ from channels.testing import WebsocketCommunicator
 from django.test.signals import template_rendered
 
 from baskets import selectors
-from baskets.selectors import BASKET_TEMPLATE
 from config.asgi import application
 from tests.baskets.screen_helpers import basket_of, give, negotiating
 from tests.conftest import at, close_database_thread, session_key, ws_headers
 from tests.workshops.conftest import channel_layer, listen  # noqa: F401 (fixtures)
-from workshops import stats
 from workshops.broadcast import screens_group, table_group
-
-
-@contextmanager
-def counting_basket_renders():
-    """The basket template's renders, by Django's signal and by workshops.stats."""
-    counts = {"signal": 0, "stats": 0}
-
-    def on_render(sender, template, **kwargs):
-        if template.name == BASKET_TEMPLATE:
-            counts["signal"] += 1
-
-    before = stats.snapshot().get("basket_renders", 0)
-    template_rendered.connect(on_render)
-    try:
-        yield counts
-    finally:
-        template_rendered.disconnect(on_render)
-        counts["stats"] = stats.snapshot().get("basket_renders", 0) - before
-
 
 LIVE_TEMPLATES = [
     selectors.BASKET_TEMPLATE,
