@@ -52,8 +52,8 @@
     if (match && !document.getElementById(match[1])) event.preventDefault();
   });
 
-  // A post-it added to a cell (workshops/broadcast.py, broadcast_postit), or a transaction
-  // to its side's list (baskets/broadcast.py), replaces any copy
+  // A post-it added to a cell (workshops/broadcast.py, broadcast_postit), or a transaction to
+  // its list, replaces any copy
   // already on the page: a message that arrives after the board was fetched again, or a
   // post-it that changed kind and leaves its other cell. Messages stay idempotent.
   document.addEventListener("htmx:oobBeforeSwap", function (event) {
@@ -180,7 +180,7 @@
       if (el.dataset.sideA !== undefined) el.classList.toggle("mine", ourBasket(el));
       if (el.dataset.giver !== undefined) dressTransaction(el);
       if (el.dataset.gauge !== undefined) markGauge(el);
-      if (el.classList.contains("transaction-controls") && el.parentElement.matches(".transaction")) dressTransaction(el.parentElement);
+      if (el.classList.contains("transaction-controls")) dressTransaction(el.parentElement);
     });
   }
 
@@ -191,7 +191,7 @@
     var us = document.body.dataset.subgroup;
     return Boolean(us) && (basket.dataset.sideA === us || basket.dataset.sideB === us);
   }
-  // A basket's gauge comes live without its basket: the basket takes its verdict's class.
+  // A live gauge: its basket takes its class.
   function markGauge(gauge) {
     var basket = gauge.parentElement;
     basket.className = basket.className.replace(/\bgauge-\S+/g, "").trim() + " gauge-" + gauge.dataset.gauge;
