@@ -1,9 +1,14 @@
-"""Live baskets: a changed basket is rendered once, and the same HTML goes to its
-table's phones and the workshop's screens (and a nudge to the consoles)."""
+"""Live baskets. A transaction written (created, changed, scored, deleted) travels alone
+with its basket's balance, whatever the basket and the table hold: the transaction's
+fragment, the gauge and the one-way note, and the table's warnings when the write may
+change them (not a score). Each fragment is rendered once; the table's phones also get the
+transaction's controls (score buttons, "Change"), which the screens cannot use. A basket
+changed otherwise (a post-it's new text) is sent whole (docs/negotiation.md)."""
 
 from contextlib import contextmanager
 from contextvars import ContextVar
 from dataclasses import dataclass
+from enum import StrEnum
 
 from django.conf import settings
 from django.utils import translation
@@ -43,37 +48,90 @@ def capturing(basket_id: int):
         _capturing.reset(token)
 
 
-def broadcast_basket(basket_id: int) -> None:
+class Change(StrEnum):
+    CREATED = "created"  # appended to its side's list
+    CHANGED = "changed"  # replaced by id
+    SCORED = "scored"  # replaced by id; the table's warnings cannot change
+    DELETED = "deleted"  # removed by id
+
+
+def _moved(view, transaction_id: int, change: Change) -> tuple[str, str]:
+    """The transaction's fragment for every screen, and its controls for the phones."""
+    basket = view.basket
+    written = next((t for t in view.transactions if t.pk == transaction_id), None)
+    if written is None or change is Change.DELETED:
+        return f'<li id="transaction-{transaction_id}" hx-swap-oob="delete"></li>', ""
+    controls = selectors.render_controls(basket, written)
+    if change is not Change.CREATED:
+        return selectors.render_transaction(basket, written, oob=True), controls
+    side = "a" if written.giver_id == basket.side_a_id else "b"
+    html = selectors.render_transaction(basket, written)
+    return f'<ol hx-swap-oob="beforeend:#transactions-{basket.pk}-{side}">{html}</ol>', controls
+
+
+def broadcast_transaction(basket_id: int, transaction_id: int, change: Change) -> None:
     basket = Basket.objects.select_related("table__workshop").filter(pk=basket_id).first()
     if basket is None:
         return
     table = basket.table
     entry = selectors.table_negotiation(table)
     view = entry.basket(basket_id)
+    if view is None:
+        return
     with translation.override(settings.LANGUAGE_CODE):
-        basket_html = selectors.render_basket(view, oob=True)
-        html = basket_html + selectors.render_table_warnings(entry, oob=True)
+        # The gauge first: paniers.js drops a message whose first fragment is not on the page.
+        balance = selectors.render_balance(view)
+        moved, controls = _moved(view, transaction_id, change)
+        warnings = ""
+        if change is not Change.SCORED:
+            warnings = selectors.render_table_warnings(entry, oob=True)
+    phones_html = balance + moved + controls + warnings
     sent = _capturing.get()
     if sent is not None and sent.basket_id == basket_id:
-        sent.html = basket_html
+        sent.html = phones_html
     workshop_id = table.workshop_id
     send_fragments(
-        ([table_group(table.pk), screens_group(workshop_id)], html),
+        ([table_group(table.pk)], phones_html),
+        ([screens_group(workshop_id)], balance + moved + warnings),
+        ([console_group(workshop_id)], CONSOLE_STALE),
+    )
+    stats.count("basket_broadcasts")
+
+
+def broadcast_basket(basket_id: int) -> None:
+    """The whole basket (a post-it it shows has a new text): once, without controls, for
+    every screen, and each transaction's controls for the table's phones."""
+    basket = Basket.objects.select_related("table__workshop").filter(pk=basket_id).first()
+    if basket is None:
+        return
+    table = basket.table
+    entry = selectors.table_negotiation(table)
+    view = entry.basket(basket_id)
+    if view is None:
+        return
+    with translation.override(settings.LANGUAGE_CODE):
+        html = selectors.render_basket(view, oob=True)
+        html += selectors.render_table_warnings(entry, oob=True)
+        controls = "".join(selectors.render_controls(view.basket, t) for t in view.transactions)
+    workshop_id = table.workshop_id
+    send_fragments(
+        ([table_group(table.pk)], html + controls),
+        ([screens_group(workshop_id)], html),
         ([console_group(workshop_id)], CONSOLE_STALE),
     )
     stats.count("basket_broadcasts")
 
 
 def broadcast_workshop_baskets(workshop_id: int) -> None:
-    """Every basket of the workshop again, one message per table (the tolerance changed:
-    every gauge may read otherwise); the same four queries as one table's."""
+    """Every basket's balance again, one message per table (the tolerance changed: every
+    gauge may read otherwise, its transactions do not); the same four queries as one
+    table's."""
     workshop = Workshop.objects.filter(pk=workshop_id).first()
     if workshop is None:
         return
     deliveries = []
     with translation.override(settings.LANGUAGE_CODE):
         for entry in selectors.negotiation(workshop):
-            html = "".join(selectors.render_basket(view, oob=True) for view in entry.baskets)
-            html += selectors.render_table_warnings(entry, oob=True)
+            html = "".join(selectors.render_balance(view) for view in entry.baskets)
             deliveries.append(([table_group(entry.table.pk), screens_group(workshop_id)], html))
     send_fragments(*deliveries, ([console_group(workshop_id)], CONSOLE_STALE))

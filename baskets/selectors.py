@@ -15,6 +15,12 @@ from workshops.selectors import Column, TableBoard, workshop_board
 
 BASKET_TEMPLATE = "baskets/_basket.html"
 WARNINGS_TEMPLATE = "baskets/_table_warnings.html"
+# A live change of one transaction (baskets/broadcast.py): the transaction, its controls
+# (the table's phones only), the basket's gauge and its one-way note.
+TRANSACTION_TEMPLATE = "baskets/_transaction.html"
+CONTROLS_TEMPLATE = "baskets/_transaction_controls.html"
+GAUGE_TEMPLATE = "baskets/_gauge.html"
+ONE_WAY_TEMPLATE = "baskets/_basket_one_way.html"
 
 
 @dataclass
@@ -161,9 +167,39 @@ def pair_across_tables(workshop: Workshop, territory_a_id: int, territory_b_id: 
     ]
 
 
-def render_basket(view: BasketView, *, oob: bool = False) -> str:
+def render_basket(view: BasketView, *, oob: bool = False, us: int | None = None) -> str:
+    """``us``: rendered for a phone of that sub-group, with the transactions' controls."""
     stats.count("basket_renders")
-    return render_to_string(BASKET_TEMPLATE, {"view": view, "oob": oob})
+    return render_to_string(BASKET_TEMPLATE, {"view": view, "oob": oob, "us": us})
+
+
+def render_transaction(basket: Basket, transaction_: Transaction, *, oob: bool = False) -> str:
+    """Without controls (no ``us``); ``oob``: replacing its copy by id."""
+    context = {"basket": basket, "t": transaction_, "transaction_oob": oob}
+    return render_to_string(TRANSACTION_TEMPLATE, context)
+
+
+def render_controls(basket: Basket, transaction_: Transaction) -> str:
+    context = {"basket": basket, "t": transaction_, "controls_oob": True}
+    return render_to_string(CONTROLS_TEMPLATE, context)
+
+
+def render_balance(view: BasketView) -> str:
+    """The basket's gauge and its one-way note, out of band: what a write renders of its
+    basket (counted as the basket's render: bench/baskets.py)."""
+    stats.count("basket_renders")
+    basket = view.basket
+    context = {
+        "view": view,
+        "basket": basket,
+        "balance": view.balance,
+        "a": basket.side_a.territory,
+        "b": basket.side_b.territory,
+        "live_gauge": True,
+        "gauge_oob": True,
+        "one_way_oob": True,
+    }
+    return render_to_string(GAUGE_TEMPLATE, context) + render_to_string(ONE_WAY_TEMPLATE, context)
 
 
 def render_table_warnings(entry: TableNegotiation, *, oob: bool = False) -> str:

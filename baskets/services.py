@@ -72,8 +72,9 @@ def basket_names(basket_ids) -> list[str]:
     return [str(basket) for basket in baskets]
 
 
-def _announce(basket: Basket) -> None:
-    after_commit(broadcast.broadcast_basket, basket.pk)
+def _announce(basket: Basket, transaction_id: int, change: broadcast.Change) -> None:
+    """The transaction alone and its basket's balance, once committed (broadcast.py)."""
+    after_commit(broadcast.broadcast_transaction, basket.pk, transaction_id, change)
 
 
 # The rows a transaction points to were read by this very write, and the database
@@ -172,7 +173,7 @@ def transaction_create(
     except IntegrityError:  # the same form, sent twice at the same instant
         return Transaction.objects.get(author=by, client_id=client_id)
     AnsweredNeed.objects.bulk_create(AnsweredNeed(transaction=created, need=n) for n in needs)
-    _announce(basket)
+    _announce(basket, created.pk, broadcast.Change.CREATED)
     return created
 
 
@@ -216,7 +217,7 @@ def transaction_update(
     AnsweredNeed.objects.bulk_create(
         AnsweredNeed(transaction=transaction_, need=need) for need in needs if need.pk not in kept
     )
-    _announce(basket)
+    _announce(basket, transaction_.pk, broadcast.Change.CHANGED)
     return transaction_
 
 
@@ -245,7 +246,7 @@ def transaction_score(
         **fields, updated_at=timezone.now()
     ):
         raise ValidationError(_("This transaction was removed meanwhile."))
-    _announce(transaction_.basket)
+    _announce(transaction_.basket, transaction_.pk, broadcast.Change.SCORED)
     return transaction_
 
 
@@ -258,5 +259,6 @@ def transaction_delete(
     _gate(basket, by)
     if version is not None:
         _claim(transaction_, version)
+    pk = transaction_.pk
     transaction_.delete()
-    _announce(basket)
+    _announce(basket, pk, broadcast.Change.DELETED)

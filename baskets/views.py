@@ -157,14 +157,14 @@ def _answer_refusals_with_the_form(request, context: dict) -> None:
     refusals.answer_with(request, answer)
 
 
-def _basket_html(basket: Basket, sent: str | None) -> str:
-    """The basket out of band, for a phone whose socket is down: ``sent``, the HTML its
-    broadcast just sent the table (no second render), else rendered as a broadcast is
-    (paniers.js marks the phone's own side, as for what the socket brings)."""
+def _basket_html(basket: Basket, participant: Participant, sent: str | None) -> str:
+    """What changed, out of band, for a phone whose socket is down: ``sent``, the HTML its
+    broadcast just sent the table's phones (the transaction, its controls, the balance: no
+    second render), else the whole basket rendered for this phone (a retry of a saved form)."""
     if sent is not None:
         return sent
     view = selectors.table_negotiation(basket.table).basket(basket.pk)
-    return selectors.render_basket(view, oob=True)
+    return selectors.render_basket(view, oob=True, us=participant.subgroup_id)
 
 
 def _written(request, participant: Participant, basket: Basket, sent=None) -> HttpResponse:
@@ -174,7 +174,7 @@ def _written(request, participant: Participant, basket: Basket, sent=None) -> Ht
         return _back_to_basket(workshop, basket)
     context = {"workshop": workshop, "basket": basket}
     button = render_to_string("baskets/_add_button.html", context, request)
-    return HttpResponse(button + _basket_html(basket, sent))
+    return HttpResponse(button + _basket_html(basket, participant, sent))
 
 
 # Changing one ----------------------------------------------------------------
@@ -285,4 +285,4 @@ def transaction_score(request: HttpRequest, workshop: Workshop, pk: int) -> Http
         services.transaction_score(transaction_=transaction, by=participant, **{name: score})
     if not request.htmx:
         return _back_to_basket(workshop, transaction.basket)
-    return HttpResponse(_basket_html(transaction.basket, sent.html))
+    return HttpResponse(_basket_html(transaction.basket, participant, sent.html))

@@ -97,9 +97,9 @@ INSTRUMENT = r"""
     const message = {
       start: performance.now(), bytes: new Blob([event.detail.message]).size,
       postits: document.querySelectorAll("#board .postit").length, sync: 0, frames: 0,
-      kind: /id="basket-|class="basket/.test(event.detail.message) ? "basket" : "other",
+      kind: /id="(basket|gauge)-|class="basket/.test(event.detail.message) ? "basket" : "other",
     };
-    if (/bnchp\d+z/.test(event.detail.message)) message.kind = "postit";
+    if (message.kind !== "basket" && /bnchp\d+z/.test(event.detail.message)) message.kind = "postit";
     bench.messages.push(message);
     bench.current = message;
   }, true);
@@ -350,6 +350,7 @@ async def run(args, fixture: dict, port: int, proc, log: Path) -> dict:
                 ).append(phone)
             baskets = negotiation["baskets"]
             basket_statuses = []
+            transactions_sent: dict[str, float] = {}  # token key -> epoch ms the POST was sent
 
             async def write_transaction(k: int) -> None:
                 if not baskets:
@@ -366,6 +367,7 @@ async def run(args, fixture: dict, port: int, proc, log: Path) -> dict:
                     ("client_id", str(uuid.uuid4())),
                 ]
                 path = f"/j/{code}/baskets/{basket['pk']}/add/"
+                transactions_sent[f"t{k}"] = time.time() * 1000
                 basket_statuses.append(await post(http, room, phone, path, data))
 
             await paced(args.basket_writes, args.basket_rate, write_transaction)
@@ -377,7 +379,9 @@ async def run(args, fixture: dict, port: int, proc, log: Path) -> dict:
                 count = now
                 await asyncio.sleep(0.25)
             basket_data = await page.evaluate(
-                "() => ({messages: window.__bench.messages, longTasks: window.__bench.longTasks})"
+                "() => ({messages: window.__bench.messages, longTasks: window.__bench.longTasks,"
+                " seen: window.__bench.seen,"
+                " layouts: document.getElementById('baskets-screen').dataset.layouts})"
             )
             await browser.close()
         for task in sockets:
@@ -388,6 +392,7 @@ async def run(args, fixture: dict, port: int, proc, log: Path) -> dict:
         "sent": room.sent,
         "statuses": room.statuses,
         "basket_statuses": basket_statuses,
+        "transactions_sent": transactions_sent,
         "baskets_ready": len(baskets),
         "postit_seconds": postit_seconds,
     }
@@ -460,10 +465,31 @@ def report(args, result: dict, load_before, load_after) -> None:
         f" ({sum(s == 200 for s in result['basket_statuses'])} answered 200), over the"
         f" {result['baskets_ready']} baskets whose two sides have offers and needs"
     )
-    print_costs("baskets", result["baskets"])
-    sizes = [m["bytes"] for m in result["baskets"]["messages"]]
+    data = result["baskets"]
+    seen, sent = data.get("seen", {}), result["transactions_sent"]
+    lat = [seen[k] - sent[k] for k in sent if k in seen]
+    s = summary(lat)
+    print(
+        f"  transaction -> projector DOM: p50 {ms(s['p50'])} ms  p95 {ms(s['p95'])} ms"
+        f"  max {ms(s['max'])} ms  (n={s['n']}; over 1 s: {sum(v > 1000 for v in lat)};"
+        f" never seen: {len(sent) - len(lat)})"
+    )
+    if data.get("layouts"):
+        print(f"  table layouts (#baskets-screen[data-layouts]): {data['layouts']}")
+    print_costs("baskets", data)
+    messages = [m for m in data["messages"] if m["kind"] == "basket"]
+    sizes = sorted(m["bytes"] for m in messages)
     if sizes:
-        print(f"  bytes per message: median {sorted(sizes)[len(sizes) // 2]} B, max {max(sizes)} B")
+        print(
+            f"  bytes per basket message: median {sizes[len(sizes) // 2]} B, max {sizes[-1]} B"
+            f" ({len(sizes)} messages)"
+        )
+        # Against the transactions already written: the message should not grow with them.
+        first = sorted(m["bytes"] for m in messages[: len(messages) // 2])
+        last = sorted(m["bytes"] for m in messages[len(messages) // 2 :])
+        for name, part in (("first half", first), ("second half", last)):
+            if part:
+                print(f"    {name}: median {part[len(part) // 2]} B, max {part[-1]} B")
 
 
 def main() -> int:

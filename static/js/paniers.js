@@ -52,13 +52,14 @@
     if (match && !document.getElementById(match[1])) event.preventDefault();
   });
 
-  // A post-it added to a cell (workshops/broadcast.py, broadcast_postit) replaces any copy
+  // A post-it added to a cell (workshops/broadcast.py, broadcast_postit), or a transaction to
+  // its list, replaces any copy
   // already on the page: a message that arrives after the board was fetched again, or a
   // post-it that changed kind and leaves its other cell. Messages stay idempotent.
   document.addEventListener("htmx:oobBeforeSwap", function (event) {
     var fragment = event.detail.fragment;
     if (!fragment || !fragment.querySelectorAll) return;
-    fragment.querySelectorAll(".postit[id]").forEach(function (postit) {
+    fragment.querySelectorAll(".postit[id], .transaction[id]").forEach(function (postit) {
       var copy = document.getElementById(postit.id);
       if (copy && copy !== event.detail.target) copy.remove();
     });
@@ -166,7 +167,7 @@
   // config/settings.py): what differs per territory or per page comes as data attributes,
   // set here as CSS variables. And the board is the same HTML for everyone at a table:
   // my own post-its (data-participant on the phone's <body>) get their buttons here.
-  var DRESSED = "[data-territory-color], [data-columns], .postit[data-author], .basket[data-side-a], .transaction[data-giver]";
+  var DRESSED = "[data-territory-color], [data-columns], .postit[data-author], .basket[data-side-a], .transaction[data-giver], .basket > .gauge[data-gauge], .transaction-controls";
   function dress(root) {
     if (!root.querySelectorAll) return;
     var me = document.body.dataset.participant;
@@ -178,6 +179,8 @@
       if (el.dataset.author !== undefined) el.classList.toggle("mine", Boolean(me) && el.dataset.author === me);
       if (el.dataset.sideA !== undefined) el.classList.toggle("mine", ourBasket(el));
       if (el.dataset.giver !== undefined) dressTransaction(el);
+      if (el.dataset.gauge !== undefined) markGauge(el);
+      if (el.classList.contains("transaction-controls")) dressTransaction(el.parentElement);
     });
   }
 
@@ -187,6 +190,11 @@
   function ourBasket(basket) {
     var us = document.body.dataset.subgroup;
     return Boolean(us) && (basket.dataset.sideA === us || basket.dataset.sideB === us);
+  }
+  // A live gauge: its basket takes its class.
+  function markGauge(gauge) {
+    var basket = gauge.parentElement;
+    basket.className = basket.className.replace(/\bgauge-\S+/g, "").trim() + " gauge-" + gauge.dataset.gauge;
   }
   function dressTransaction(el) {
     var basket = el.closest(".basket");

@@ -85,6 +85,7 @@ async def test_it_sends_a_tapped_number_to_the_whole_table_and_no_other(
         assert await database_sync_to_async(tap)() == 200
 
         sent = await alices_phone.receive_from()
-        assert f'id="basket-{basket.pk}"' in sent and 'data-value="4"' in sent
+        assert f'id="gauge-{basket.pk}"' in sent and 'data-value="4"' in sent
+        assert f'id="transaction-{transaction.pk}"' in sent
         assert await colettes_phone.receive_from() == sent  # the same HTML for everyone
         assert await chloes_phone.receive_nothing(timeout=0.1)

@@ -8,31 +8,37 @@ from channels.db import database_sync_to_async
 from channels.testing import WebsocketCommunicator
 from django.test.signals import template_rendered
 
-from baskets.selectors import BASKET_TEMPLATE
+from baskets import selectors
 from config.asgi import application
 from tests.baskets.screen_helpers import basket_of, give, negotiating
 from tests.conftest import at, close_database_thread, session_key, ws_headers
 from tests.workshops.conftest import channel_layer, listen  # noqa: F401 (fixtures)
-from workshops import stats
 from workshops.broadcast import screens_group, table_group
+
+LIVE_TEMPLATES = [
+    selectors.BASKET_TEMPLATE,
+    selectors.TRANSACTION_TEMPLATE,
+    selectors.CONTROLS_TEMPLATE,
+    selectors.GAUGE_TEMPLATE,
+    selectors.ONE_WAY_TEMPLATE,
+    selectors.WARNINGS_TEMPLATE,
+]
 
 
 @contextmanager
-def counting_basket_renders():
-    """The basket template's renders, by Django's signal and by workshops.stats."""
-    counts = {"signal": 0, "stats": 0}
+def counting_live_renders():
+    """Renders of each live partial (included ones too), by Django's signal."""
+    counts = dict.fromkeys(LIVE_TEMPLATES, 0)
 
     def on_render(sender, template, **kwargs):
-        if template.name == BASKET_TEMPLATE:
-            counts["signal"] += 1
+        if template.name in counts:
+            counts[template.name] += 1
 
-    before = stats.snapshot().get("basket_renders", 0)
     template_rendered.connect(on_render)
     try:
         yield counts
     finally:
         template_rendered.disconnect(on_render)
-        counts["stats"] = stats.snapshot().get("basket_renders", 0) - before
 
 
 @pytest.mark.django_db
@@ -45,11 +51,19 @@ def test_it_renders_a_changed_basket_once_for_the_table_and_every_screen(
     with django_capture_on_commit_callbacks() as callbacks:
         give(basket, "BM", value=3, effort=2)
 
-    with counting_basket_renders() as renders:
+    with counting_live_renders() as renders:
         for callback in callbacks:
             callback()
 
-    assert renders == {"signal": 1, "stats": 1}
+    # The new transaction alone, its controls, the gauge, the one-way note, the warnings.
+    assert renders == {
+        selectors.BASKET_TEMPLATE: 0,
+        selectors.TRANSACTION_TEMPLATE: 1,
+        selectors.CONTROLS_TEMPLATE: 1,
+        selectors.GAUGE_TEMPLATE: 1,
+        selectors.ONE_WAY_TEMPLATE: 1,
+        selectors.WARNINGS_TEMPLATE: 1,
+    }
 
 
 @pytest.mark.django_db
@@ -66,10 +80,14 @@ def test_it_sends_the_same_html_to_the_table_and_to_the_screens_not_to_other_tab
     with django_capture_on_commit_callbacks(execute=True):
         give(basket, "BM", value=3, effort=2)
 
-    sent = [html for html in screens.html() if f'id="basket-{basket.pk}" ' in html]
+    sent = [html for html in screens.html() if f'id="gauge-{basket.pk}" ' in html]
     assert len(sent) == 1
     assert f'id="table-warnings-{basket.table_id}"' in sent[0]
-    assert sent[0] in table.html()
+    # The table's phones get the same fragments, and the transaction's controls after it.
+    (phones,) = [html for html in table.html() if f'id="gauge-{basket.pk}" ' in html]
+    assert phones.startswith(sent[0].split("<section")[0])
+    assert phones.endswith(sent[0][sent[0].index("<section") :])
+    assert "<form" not in sent[0] and "<form" in phones
     assert other_table.html() == []
 
 
@@ -101,7 +119,7 @@ async def test_the_projector_receives_the_basket_and_a_phone_of_another_table_no
 
         await projector.receive_from()  # the new offer's cell, for the grid
         html = await projector.receive_from()
-        assert f'id="basket-{basket.pk}" ' in html
+        assert f'id="gauge-{basket.pk}" ' in html
         assert 'hx-swap-oob="true"' in html
         assert "Bois-énergie" in html
         assert await other_phone.receive_nothing(timeout=0.2)
@@ -132,13 +150,14 @@ def test_a_new_tolerance_sends_every_gauge_again_one_message_per_table(
 
     screens = listen(screens_group(workshop.pk))
     table_1 = listen(table_group(basket.table_id))
-    with counting_basket_renders() as renders:
+    with counting_live_renders() as renders:
         with django_capture_on_commit_callbacks(execute=True):
             services.workshop_update(workshop, **fields, balance_tolerance=8)
 
     sent = screens.html()
     assert len(sent) == 3  # one per table
-    assert renders["stats"] == 9  # each basket once
-    mine = next(html for html in sent if f'id="basket-{basket.pk}" ' in html)
-    assert 'data-gauge="balanced"' in mine.split(f'id="basket-{basket.pk}"')[1]
+    assert renders[selectors.GAUGE_TEMPLATE] == 9  # each basket's gauge once
+    assert renders[selectors.BASKET_TEMPLATE] == 0  # its transactions did not change
+    mine = next(html for html in sent if f'id="gauge-{basket.pk}" ' in html)
+    assert 'data-gauge="balanced"' in mine.split(f'id="gauge-{basket.pk}"')[1]
     assert table_1.html() == [mine]

@@ -85,10 +85,14 @@ def test_a_broadcast_renders_the_basket_once_for_its_table_and_the_screens(
 
     assert stats.snapshot().get("basket_renders", 0) - before == 1
     workshop_id = basket.table.workshop_id
-    (groups, html), console = sent
-    assert groups == [table_group(basket.table_id), screens_group(workshop_id)]
-    assert f'id="basket-{basket.pk}"' in html
-    assert f'id="table-warnings-{basket.table_id}"' in html
+    (phone_groups, phones), (screen_groups, screens), console = sent
+    assert phone_groups == [table_group(basket.table_id)]
+    assert screen_groups == [screens_group(workshop_id)]
+    # The same basket for both; the table's phones also get each transaction's controls.
+    assert phones.startswith(screens)
+    assert f'id="basket-{basket.pk}"' in screens and "<form" not in screens
+    assert phones.count('class="score-set"') == 2
+    assert f'id="table-warnings-{basket.table_id}"' in screens
     assert console == ([console_group(workshop_id)], CONSOLE_STALE)
 
 

@@ -7,7 +7,7 @@ from django.core.exceptions import ValidationError
 from django.db.models import RestrictedError
 
 from baskets import services
-from baskets.broadcast import broadcast_basket
+from baskets.broadcast import Change, broadcast_basket, broadcast_transaction
 from baskets.models import MAX_TRANSACTIONS_PER_BASKET, AnsweredNeed, Basket, Transaction
 from territories.models import Territory
 from tests.baskets.conftest import basket_of
@@ -21,7 +21,7 @@ from workshops.selectors import cell_postits
 pytestmark = pytest.mark.django_db
 
 
-def sent(callbacks, announce=broadcast_basket) -> list[tuple]:
+def sent(callbacks, announce=broadcast_transaction) -> list[tuple]:
     """The arguments of the captured on_commit callbacks that would call ``announce``."""
     return [c.args for c in callbacks if c.func is announce]
 
@@ -189,7 +189,7 @@ def test_a_new_offer_written_in_the_basket_shows_on_the_grid(
     assert (offer.subgroup, offer.kind, offer.author) == (alice.subgroup, "offer", alice)
     assert offer in cell_postits(alice.subgroup, "offer")  # on the grid, in its cell
     assert sent(callbacks, broadcast_postit) == [(offer.pk,)]  # sent live
-    assert sent(callbacks) == [(basket.pk,)]
+    assert sent(callbacks) == [(basket.pk, created.pk, Change.CREATED)]
 
 
 def test_it_asks_for_an_offer_or_a_new_one(basket, alice):
@@ -210,7 +210,7 @@ def test_the_same_client_id_writes_once_and_announces_once(
     assert again.pk == first.pk
     assert Transaction.objects.count() == 1
     assert Transaction.objects.get().note == ""
-    assert sent(callbacks) == [(basket.pk,)]
+    assert sent(callbacks) == [(basket.pk, first.pk, Change.CREATED)]
 
 
 def test_the_same_client_id_from_another_author_is_another_transaction(
@@ -473,7 +473,7 @@ def test_a_post_it_edited_in_a_basket_sends_the_basket_again(
     with django_capture_on_commit_callbacks() as callbacks:
         room.postit_update(postit=port, kind="offer", text="Port de Brest, agrandi", by=alice)
 
-    assert sent(callbacks) == [(basket.pk,)]
+    assert sent(callbacks, broadcast_basket) == [(basket.pk,)]
 
 
 def test_the_baskets_showing_a_post_it_are_named(basket, alice, port, foncier):
@@ -492,6 +492,7 @@ def test_each_write_schedules_its_basket_s_broadcast_once(
 ):
     with django_capture_on_commit_callbacks() as created_callbacks:
         created = give(basket, alice, port, [foncier])
+    created_pk = created.pk
     with django_capture_on_commit_callbacks() as updated_callbacks:
         services.transaction_update(
             transaction_=created, by=alice, version=1, offer=port, needs=[], note="x"
@@ -501,8 +502,13 @@ def test_each_write_schedules_its_basket_s_broadcast_once(
     with django_capture_on_commit_callbacks() as deleted_callbacks:
         services.transaction_delete(transaction_=created, by=alice, version=2)
 
-    for callbacks in (created_callbacks, updated_callbacks, scored_callbacks, deleted_callbacks):
-        assert sent(callbacks) == [(basket.pk,)]
+    for callbacks, change in (
+        (created_callbacks, Change.CREATED),
+        (updated_callbacks, Change.CHANGED),
+        (scored_callbacks, Change.SCORED),
+        (deleted_callbacks, Change.DELETED),
+    ):
+        assert sent(callbacks) == [(basket.pk, created_pk, change)]
         assert len(callbacks) == 1
 
 

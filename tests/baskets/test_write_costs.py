@@ -7,7 +7,8 @@ import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
-from tests.baskets.test_projector_live import counting_basket_renders
+from baskets import selectors
+from tests.baskets.test_projector_live import counting_live_renders
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -41,11 +42,14 @@ def fill(basket, alice, bruno, make_postit, make_transaction, count: int):
 
 
 def post(client, path, data) -> int:
-    with CaptureQueriesContext(connection) as captured, counting_basket_renders() as renders:
+    with CaptureQueriesContext(connection) as captured, counting_live_renders() as renders:
         response = client.post(path, data)
     assert response.status_code == 200, response.content[:500]
-    # One render, the broadcast's, for the table, the screens and the writer's answer.
-    assert renders["signal"] == 1, path
+    # One render of each fragment, the broadcast's, for the table, the screens and the
+    # writer's answer; never the whole basket.
+    assert renders[selectors.BASKET_TEMPLATE] == 0, path
+    assert max(renders.values()) == 1, (path, renders)
+    assert renders[selectors.GAUGE_TEMPLATE] == 1, path
     return len(captured)
 
 

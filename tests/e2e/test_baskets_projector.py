@@ -49,6 +49,16 @@ services.transaction_create(
 )
 """
 
+# The same, taking out the transaction that gives an offer of that text.
+TAKE_OUT = """
+import sys, django
+django.setup()
+from baskets import services
+from baskets.models import Transaction
+given = Transaction.objects.get(basket_id=int(sys.argv[1]), offer__text=sys.argv[2])
+services.transaction_delete(transaction_=given, by=None, version=None)
+"""
+
 MEASURE = """() => {
   const out = [];
   const vw = window.innerWidth, vh = window.innerHeight;
@@ -110,6 +120,16 @@ def scene(workshop) -> Scene:
 def give_elsewhere(server, basket: int, side: str, text: str, value: int, effort: int) -> None:
     subprocess.run(
         [sys.executable, "-c", GIVE, str(basket), side, text, str(value), str(effort)],
+        env=server.env,
+        cwd=settings.BASE_DIR,
+        check=True,
+        timeout=60,
+    )
+
+
+def take_out_elsewhere(server, basket: int, text: str) -> None:
+    subprocess.run(
+        [sys.executable, "-c", TAKE_OUT, str(basket), text],
         env=server.env,
         cwd=settings.BASE_DIR,
         check=True,
@@ -181,10 +201,31 @@ def test_the_projector_follows_the_baskets_live_and_fits_its_screen(
             expect(page.locator(f"#basket-{scene.basket_1} .transaction-offer")).to_be_visible()
             expect(page.locator(f"#basket-{scene.basket_1}")).to_contain_text("Bois-énergie")
             expect(empty_line).not_to_contain_text("BM ↔ PdB")
-            # PdB gives as much back: gains 4 and 4, balanced.
+            # PdB gives as much back: gains 4 and 4, balanced. Each write's message lays
+            # out its table once (#baskets-screen[data-layouts]), not the screen's others.
+            screen = page.locator("#baskets-screen")
+            before = int(screen.get_attribute("data-layouts"))
             give_elsewhere(server, scene.basket_1, "b", "Produits laitiers", 5, 1)
             expect(gauge).to_have_attribute("data-gauge", "balanced")
+            expect(screen).to_have_attribute("data-layouts", str(before + 1))
             give_elsewhere(server, scene.basket_1, "b", "Ingénierie foncière", 2, 4)
+            expect(gauge).to_have_attribute("data-gauge", "leans_a")
+            expect(screen).to_have_attribute("data-layouts", str(before + 2))
+            # The basket's border follows its gauge, and the screen got no controls.
+            expect(page.locator(f"#basket-{scene.basket_1}")).to_have_class(
+                re.compile(r"\bgauge-leans_a\b")
+            )
+            expect(page.locator("#baskets-screen :is(form, button)")).to_have_count(0)
+            # BM's only transaction taken out: removed by id, BM's side takes no line and
+            # the basket says it goes one way; its table laid out once more.
+            take_out_elsewhere(server, scene.basket_1, "Bois-énergie local")
+            basket_1 = page.locator(f"#basket-{scene.basket_1}")
+            expect(basket_1.locator(".transaction")).to_have_count(2)
+            expect(basket_1.locator(".basket-warning")).to_be_visible()
+            expect(basket_1.locator(".basket-direction:visible")).to_have_count(1)
+            expect(screen).to_have_attribute("data-layouts", str(before + 3))
+            give_elsewhere(server, scene.basket_1, "a", "Bois-énergie local", 5, 1)
+            expect(basket_1.locator(".basket-warning")).to_be_hidden()
             expect(gauge).to_have_attribute("data-gauge", "leans_a")
             # The console fetched its overview again on the nudge: the basket's count, its gauge.
             expect(in_console).to_have_attribute("data-gauge", "leans_a")

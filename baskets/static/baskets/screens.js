@@ -33,8 +33,8 @@
     return el ? Array.prototype.filter.call(el.children, function (child) { return child.classList.contains(className); }) : [];
   }
   function isEmpty(slot) {
-    var basket = slot.querySelector(".basket");
-    return Boolean(basket) && basket.classList.contains("gauge-empty");
+    var gauge = slot.querySelector(".basket > .gauge");  // live: its class may come later
+    return Boolean(gauge) && gauge.dataset.gauge === "empty";
   }
   function withContent(group) {
     return children(group.querySelector(".screen-baskets"), "screen-slot").filter(function (slot) { return !isEmpty(slot); });
@@ -216,8 +216,11 @@
     return pages;
   }
 
+  // #baskets-screen counts its layouts (data-layouts: one per table laid out), for tests.
   function layoutGroup(groups, index) {
     var group = groups[index];
+    var el = root();
+    el.dataset.layouts = String((Number(el.dataset.layouts) || 0) + 1);
     showGroup(groups, index);
     group.dataset.pageKind = "baskets";
     collapseEmpty(group);
@@ -339,11 +342,11 @@
   // anything paints it unmeasured. The content fetched again: every table, once settled.
   // Anything else (the phase bar, a banner) may change the room left: every table, at the
   // next frame.
+  // Its table is found before the swap: a transaction deleted by id is gone after it.
   var changed = [];
-  document.addEventListener("htmx:oobAfterSwap", function (event) {
+  document.addEventListener("htmx:oobBeforeSwap", function (event) {
     var el = root();
     var target = (event.detail && event.detail.target) || event.target;
-    if (target && !target.isConnected && target.id) target = document.getElementById(target.id);
     if (!el || !target || !el.contains(target)) {
       schedule();
       return;
