@@ -65,18 +65,30 @@
     });
   });
 
-  // A re-sync swaps the whole board: folded sections someone opened stay open.
+  // A re-sync swaps the whole board: folded sections someone opened stay open, and a
+  // choice made in a list (the console's "Go to", refreshed as the room moves) stays made.
+  var chosen = [];
   document.addEventListener("htmx:beforeSwap", function (event) {
     var target = event.detail.target;
     target.dataset.openDetails = Array.prototype.map.call(
       target.querySelectorAll("details[open][id]"), function (details) { return details.id; }
     ).join(" ");
+    chosen = Array.prototype.map.call(target.querySelectorAll("select[id]"), function (list) {
+      return [list.id, list.value];
+    });
   });
   document.addEventListener("htmx:afterSwap", function (event) {
     (event.detail.target.dataset.openDetails || "").split(" ").forEach(function (id) {
       var details = id && document.getElementById(id);
       if (details) details.open = true;
     });
+    chosen.forEach(function (pair) {
+      var list = document.getElementById(pair[0]);
+      if (list && Array.prototype.some.call(list.options, function (o) { return o.value === pair[1]; })) {
+        list.value = pair[1];
+      }
+    });
+    chosen = [];
   });
 
   // Reconnect within seconds, not the extension's default of up to a minute, with

@@ -347,6 +347,15 @@ def go_to(context, projector, plenary_room: Room) -> None:
     ):
         wanted = {b for b in wanted if plenary_room.transactions[b]}  # empty ones skipped
         console.select_option("#presenter-goto", value)
+        # The room moves meanwhile (the presenter reports its parts): the console's panels
+        # are fetched again, and the choice just made stays made.
+        console.evaluate("() => { document.getElementById('presenter-goto').dataset.old = '1'; }")
+        with console.expect_response(lambda r: r.url.endswith("/console/tables/") and r.ok):
+            console.evaluate(
+                "() => document.body.dispatchEvent(new CustomEvent('paniers:console-stale'))"
+            )
+        expect(console.locator("#presenter-goto:not([data-old])")).to_have_count(1)  # new
+        expect(console.locator("#presenter-goto")).to_have_value(value)
         with console.expect_response(lambda r: r.url.endswith("/present/move/") and r.ok):
             console.locator("#presenter-goto-button").click()
         projector.wait_for_function(
