@@ -99,6 +99,19 @@ def baskets_up(projector) -> None:
     expect(projector.locator(shown)).to_have_count(1)
 
 
+def shown_table(projector) -> str:
+    """The table on show, once laid out: content fetched again (as the socket opens) shows
+    every table for a moment, until screens.js lays it out; counting waits for that."""
+    tables = projector.locator(".screen-table:not([hidden])")
+    expect(tables).to_have_count(1)
+    return tables.first.get_attribute("data-table")
+
+
+def table_on_show(projector, number: str) -> None:
+    expect(projector.locator(f".screen-table[data-table='{number}']:not([hidden])")).to_be_visible()
+    expect(projector.locator(".screen-table:not([hidden])")).to_have_count(1)
+
+
 def clock(console, *, command: str = "", phase: int | None = None) -> None:
     with console.expect_response(lambda r: r.url.endswith("/clock/") and r.ok):
         if phase is not None:
@@ -129,15 +142,14 @@ def test_the_projector_follows_the_workshop_into_the_baskets_and_switches_live(
     baskets_up(projector)
     pager = projector.locator("#baskets-pager")
     expect(pager).to_be_visible()  # three tables, one a page: "Table 1 sur 3"
-    expect(projector.locator(".screen-table:not([hidden])")).to_have_attribute("data-table", "1")
+    table_on_show(projector, "1")
     assert_fits(projector, f"every table's baskets {size}")
-    shown = projector.locator(".screen-table:not([hidden])")
     for _page in range(6):  # a table's baskets may take more than one page on a small screen
         projector.keyboard.press("ArrowRight")
-        if shown.get_attribute("data-table") == "2":
+        if shown_table(projector) == "2":
             break
         assert_fits(projector, f"every table's baskets, table 1 continued {size}")
-    expect(shown).to_have_attribute("data-table", "2")
+    table_on_show(projector, "2")
     assert_fits(projector, f"every table's baskets, page 2 {size}")
 
     switch(console, room["pair"])
