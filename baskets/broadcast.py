@@ -69,15 +69,22 @@ def _moved(view, transaction_id: int, change: Change) -> tuple[str, str]:
     return f'<ol hx-swap-oob="beforeend:#transactions-{basket.pk}-{side}">{html}</ol>', controls
 
 
-def broadcast_transaction(basket_id: int, transaction_id: int, change: Change) -> None:
+def _table_entry(basket_id: int):
+    """The basket's table, read as its screens show it, and the basket's view in it; None
+    when the basket (or its workshop) went meanwhile."""
     basket = Basket.objects.select_related("table__workshop").filter(pk=basket_id).first()
     if basket is None:
-        return
-    table = basket.table
-    entry = selectors.table_negotiation(table)
+        return None
+    entry = selectors.table_negotiation(basket.table)
     view = entry.basket(basket_id)
-    if view is None:
+    return None if view is None else (basket.table, entry, view)
+
+
+def broadcast_transaction(basket_id: int, transaction_id: int, change: Change) -> None:
+    found = _table_entry(basket_id)
+    if found is None:
         return
+    table, entry, view = found
     with translation.override(settings.LANGUAGE_CODE):
         # The gauge first: paniers.js drops a message whose first fragment is not on the page.
         balance = selectors.render_balance(view)
@@ -101,14 +108,10 @@ def broadcast_transaction(basket_id: int, transaction_id: int, change: Change) -
 def broadcast_basket(basket_id: int) -> None:
     """The whole basket (a post-it it shows has a new text): once, without controls, for
     every screen, and each transaction's controls for the table's phones."""
-    basket = Basket.objects.select_related("table__workshop").filter(pk=basket_id).first()
-    if basket is None:
+    found = _table_entry(basket_id)
+    if found is None:
         return
-    table = basket.table
-    entry = selectors.table_negotiation(table)
-    view = entry.basket(basket_id)
-    if view is None:
-        return
+    table, entry, view = found
     with translation.override(settings.LANGUAGE_CODE):
         html = selectors.render_basket(view, oob=True)
         html += selectors.render_table_warnings(entry, oob=True)
