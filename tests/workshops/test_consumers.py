@@ -386,8 +386,12 @@ async def test_it_records_a_phone_that_connects_and_nudges_the_console(
 
 
 async def test_it_writes_a_burst_of_phones_in_one_batch_and_nudges_the_console_once(
-    ws, phone_headers, laptop_headers, alice, bruno, chloe, owner
+    ws, phone_headers, laptop_headers, alice, bruno, chloe, owner, settings
 ):
+    # The burst is the three sockets below, whatever this machine's speed: the writer's
+    # own delay (0.2 s) could otherwise end between two handshakes; the test flushes
+    # (a longer delay would hold the writer's stop at teardown as long).
+    settings.PRESENCE_FLUSH_SECONDS = 3
     code = alice.workshop.code
     headers = [await phone_headers(person) for person in (alice, bruno, chloe)]
     async with ws(f"/ws/w/{alice.workshop_id}/console/", await laptop_headers(owner)) as console:
