@@ -7,6 +7,10 @@ PY := $(VENV)/bin/python
 # The laptop's own browser reaches a server bound to every interface on 127.0.0.1.
 LOCAL_HOST := $(if $(filter 0.0.0.0 ::,$(HOST)),127.0.0.1,$(HOST))
 
+# A handshake waits its turn for the database thread when a whole room reconnects at
+# once: Daphne's own 5 s limit reset them and the phones retried (docs/performance.md).
+DAPHNE_ARGS ?= --websocket_connect_timeout 30
+
 # constraints.txt pins every package to the versions the tests passed with (make lock).
 PIP_INSTALL = $(VENV)/bin/pip install --quiet -c constraints.txt
 LOCK_VENV := var/lock-venv
@@ -40,7 +44,7 @@ run: $(VENV)/.run-deps
 	    echo "The PDF worker stopped (exit $$status): starting it again in 2 s."; sleep 2; \
 	  done ) & worker=$$!; \
 	trap 'kill $$worker 2>/dev/null; wait $$worker 2>/dev/null' EXIT INT TERM; \
-	$(VENV)/bin/daphne -b $(HOST) -p $(PORT) config.asgi:application
+	$(VENV)/bin/daphne -b $(HOST) -p $(PORT) $(DAPHNE_ARGS) config.asgi:application
 
 test: $(VENV)/.test-deps
 	$(VENV)/bin/pytest $(PYTEST_ARGS)

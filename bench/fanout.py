@@ -66,6 +66,12 @@ def add_server_args(parser: argparse.ArgumentParser) -> None:
     )
     parser.add_argument("--keep-db", action="store_true", help="keep the throwaway database")
     parser.add_argument("--json-out", help="append one JSON line of results to this file")
+    parser.add_argument(
+        "--demo",
+        action="store_true",
+        help="the room `make run` serves: load_demo's workshop (its 3 tables, 3 territories "
+        "and table 1's post-its) and make run's default rate limits",
+    )
 
 
 def check_server_args(parser: argparse.ArgumentParser, args: argparse.Namespace) -> None:
@@ -127,12 +133,16 @@ def server_env(args: argparse.Namespace, database_url: str, var_dir: Path) -> di
         SECRET_KEY=secrets.token_urlsafe(50),  # the same for every worker
         DEBUG="0",
         PANIERS_STATS="1",
-        WRITES_PER_MINUTE="1000000",
-        JOIN_ATTEMPTS_PER_WINDOW="1000000",
-        JOINS_PER_WINDOW="1000000",
         LOG_LEVEL="WARNING",
         PYTHONPATH=os.pathsep.join(filter(None, [str(ROOT), os.environ.get("PYTHONPATH")])),
     )
+    if not getattr(args, "demo", False):
+        # One address for every phone: lift the per-address and per-phone limits.
+        env.update(
+            WRITES_PER_MINUTE="1000000",
+            JOIN_ATTEMPTS_PER_WINDOW="1000000",
+            JOINS_PER_WINDOW="1000000",
+        )
     if args.redis_url:
         env.update(REDIS_URL=args.redis_url, CHANNEL_LAYER=args.layer)
     return env
@@ -171,8 +181,11 @@ class Fixture:
     screens_group: str
 
 
-def build_fixture(env: dict[str, str], tables: int) -> Fixture:
-    """Migrate and create the workshop, in this process, before any event loop runs."""
+def build_fixture(env: dict[str, str], tables: int, demo: bool = False) -> Fixture:
+    """Migrate and create the workshop, in this process, before any event loop runs.
+
+    With ``demo``, the workshop is the one ``make run`` serves (``load_demo``), as it is
+    before the facilitator starts phase 1."""
     os.environ.update(env)
     sys.path.insert(0, str(ROOT))
     import django
@@ -187,6 +200,8 @@ def build_fixture(env: dict[str, str], tables: int) -> Fixture:
     from workshops.models import SubGroup, Table
 
     call_command("migrate", verbosity=0, interactive=False)
+    if demo:
+        return demo_fixture()
     if connection.vendor == "postgresql":
         # A fresh database numbers tables from 1 again, and RedisChannelLayer keeps
         # group members for a day: start ids far from any earlier run's groups.
@@ -232,10 +247,40 @@ def build_fixture(env: dict[str, str], tables: int) -> Fixture:
     return fixture
 
 
+def demo_fixture() -> Fixture:
+    from django.conf import settings
+    from django.core.management import call_command
+    from django.db import connections
+
+    from workshops import broadcast, phases
+    from workshops.management.commands.load_demo import DEMO_TITLE, DEMO_USERNAME
+    from workshops.models import Workshop
+
+    call_command("load_demo", stdout=open(os.devnull, "w"))  # noqa: SIM115
+    workshop = Workshop.objects.get(title=DEMO_TITLE, created_by__username=DEMO_USERNAME)
+    # The Wi-Fi blips mid-phase: phase 1 runs, so the re-synced board is the live one.
+    phases.clock_command(workshop, phases.ClockCommand.START)
+    table_ids = list(workshop.tables.order_by("number").values_list("pk", flat=True))
+    fixture = Fixture(
+        code=workshop.code,
+        workshop_id=workshop.pk,
+        table_ids=table_ids,
+        territory_ids=list(workshop.territories.order_by("pk").values_list("pk", flat=True)),
+        username=DEMO_USERNAME,
+        password=(settings.VAR_DIR / "demo-password").read_text().strip(),
+        table_groups=[broadcast.table_group(pk) for pk in table_ids],
+        screens_group=broadcast.screens_group(workshop.pk),
+    )
+    connections.close_all()
+    return fixture
+
+
 def start_daphne(port: int, env: dict[str, str], log_path: Path) -> subprocess.Popen:
     daphne = shutil.which("daphne", path=str(Path(sys.executable).parent)) or shutil.which("daphne")
     cmd = [daphne] if daphne else [sys.executable, "-m", "daphne"]
-    cmd += ["-b", HOST, "-p", str(port), "-v", "0", "config.asgi:application"]
+    # As `make run` starts it (its DAPHNE_ARGS).
+    cmd += ["-b", HOST, "-p", str(port), "-v", "0", "--websocket_connect_timeout", "30"]
+    cmd += ["config.asgi:application"]
     log = open(log_path, "wb")  # noqa: SIM115  (closed with the process)
     return subprocess.Popen(cmd, cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT)
 
@@ -917,7 +962,7 @@ def servers(args: argparse.Namespace, prefix: str = "paniers-bench-"):
         else:
             database_url = f"sqlite:///{tmp / 'bench.sqlite3'}"
         env = server_env(args, database_url, tmp)
-        fixture = build_fixture(env, args.tables)
+        fixture = build_fixture(env, args.tables, demo=getattr(args, "demo", False))
         ports = [free_port() for _ in range(args.workers)]
         logs = [tmp / f"daphne-{i}.log" for i in range(args.workers)]
         procs = [start_daphne(port, env, log) for port, log in zip(ports, logs, strict=True)]

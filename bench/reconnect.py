@@ -25,6 +25,7 @@ to one table's phones after the storms (ghost group members slow it down).
 
     python bench/reconnect.py                                   # 10 tables x 30 phones
     python bench/reconnect.py --drop restart
+    python bench/reconnect.py --demo        # make run's room: 300 phones, one address each
     python bench/reconnect.py --workers 2 --redis-url redis://127.0.0.1:6379/0 \\
         --database-url postgres://postgres@127.0.0.1:5432/paniers_bench
 
@@ -74,7 +75,13 @@ CONNECT_TIMEOUT = 30.0  # a browser has none of its own; Daphne drops slow hands
 def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--tables", type=int, default=10, help="tables (3 territories each)")
-    parser.add_argument("--phones", type=int, default=30, help="phones per table")
+    parser.add_argument("--phones", type=int, help="phones per table (default 30; 100 with --demo)")
+    parser.add_argument(
+        "--own-addresses",
+        action="store_true",
+        help="each phone connects from a loopback address of its own (127.0.x.y), as "
+        "phones on a venue's Wi-Fi do; implied by --demo",
+    )
     parser.add_argument("--drop", choices=["abort", "restart"], default="abort")
     parser.add_argument("--rounds", type=int, default=2, help="storms in a row")
     parser.add_argument("--max-seconds", type=float, default=180.0, help="cap on each storm")
@@ -88,7 +95,16 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
     add_server_args(parser)
     args = parser.parse_args(argv)
     check_server_args(parser, args)
+    if args.demo:
+        args.tables, args.own_addresses = 3, True  # load_demo's workshop has 3 tables
+    if args.phones is None:
+        args.phones = 100 if args.demo else 30
     return args
+
+
+def phone_address(index: int) -> str:
+    """A loopback address of its own for phone ``index`` (all of 127/8 is loopback)."""
+    return f"127.0.{1 + index // 250}.{1 + index % 250}"
 
 
 def reconnect_delay(retry: int, rng: random.Random) -> float:
@@ -115,12 +131,28 @@ class StormRoom(Room):
         self.sockets: dict[int, aiohttp.ClientWebSocketResponse] = {}
         self.drainers: list[asyncio.Task] = []
         self.rng = random.Random(args.seed)
+        self.sessions: dict[int, aiohttp.ClientSession] = {}
+
+    def http_for(self, phone: Phone, shared: aiohttp.ClientSession) -> aiohttp.ClientSession:
+        """The phone's own session (its own source address) or the bench's shared one."""
+        if not self.args.own_addresses:
+            return shared
+        if phone.index not in self.sessions:
+            connector = aiohttp.TCPConnector(limit=0, local_addr=(phone_address(phone.index), 0))
+            self.sessions[phone.index] = aiohttp.ClientSession(
+                connector=connector, cookie_jar=aiohttp.DummyCookieJar(), timeout=HTTP_TIMEOUT
+            )
+        return self.sessions[phone.index]
+
+    async def close_sessions(self) -> None:
+        for session in self.sessions.values():
+            await session.close()
 
     def phone_headers(self, phone: Phone) -> dict[str, str]:
         return {"Cookie": phone.cookie(), "Origin": self.base(phone.worker)}
 
     async def open(self, http, phone: Phone) -> aiohttp.ClientWebSocketResponse:
-        ws = await http.ws_connect(
+        ws = await self.http_for(phone, http).ws_connect(
             f"{self.ws_base(phone.worker)}/ws/j/{self.fixture.code}/",
             headers=self.phone_headers(phone),
             autoping=True,
@@ -139,14 +171,25 @@ class StormRoom(Room):
                 pass
 
     def abort_all(self) -> None:
-        """Cut every TCP connection without a close frame: the server sees a reset."""
+        """Cut every TCP connection without a close frame: the server sees a reset.
+
+        With ``--own-addresses`` the phones' idle keep-alive connections go too, as on a
+        phone whose Wi-Fi blipped: its re-sync GETs open new connections."""
         for ws in self.sockets.values():
             conn = ws._conn  # aiohttp keeps the connection here; no public way to abort
             if conn is not None and conn.transport is not None:
                 conn.transport.abort()
         self.sockets.clear()
+        for session in self.sessions.values():
+            pool = session.connector._conns  # idle keep-alive connections, by host
+            for idle in pool.values():
+                for protocol, _since in idle:
+                    if protocol.transport is not None:
+                        protocol.transport.abort()
+            pool.clear()
 
     async def resync(self, http, phone: Phone, storm: Storm) -> bool:
+        http = self.http_for(phone, http)
         base, code = self.base(phone.worker), self.fixture.code
         headers = {**self.phone_headers(phone), "HX-Request": "true"}
 
@@ -290,7 +333,7 @@ async def broadcast_after(http, room: StormRoom) -> dict:
             "HX-Request": "true",
         }
         t0 = time.monotonic()
-        async with http.post(
+        async with room.http_for(poster, http).post(
             f"{base}/j/{room.fixture.code}/postits/",
             data={"kind": "offer", "text": f"Après la tempête {token}", "theme": ""},
             headers=headers,
@@ -319,6 +362,8 @@ def report(args, rounds: list[dict], after: dict) -> dict:
     setup = (
         f"{args.workers} Daphne, {'PostgreSQL' if args.database_url else 'SQLite'}, "
         f"{'Redis ' + args.layer if args.redis_url else 'in-memory'}"
+        f"{', the demo workshop' if args.demo else ''}"
+        f"{', one address per phone' if args.own_addresses else ''}"
     )
     print(f"\n{setup}; {args.tables} tables x {args.phones} phones; drop: {args.drop}")
     print(f"machine: {describe_machine()}")
@@ -361,7 +406,10 @@ async def run_bench(args, s) -> dict:
             Phone(index=i, table=i // args.phones, territory=i % 3, worker=i % workers)
             for i in range(args.tables * args.phones)
         ]
-        await bounded(args.join_concurrency, (join_phone(http, room, p) for p in room.phones))
+        await bounded(
+            args.join_concurrency,
+            (join_phone(room.http_for(p, http), room, p) for p in room.phones),
+        )
         groups = [*s.fixture.table_groups, f"paniers.workshop.{s.fixture.workshop_id}"]
         rounds = []
         for i in range(args.rounds):
@@ -378,6 +426,7 @@ async def run_bench(args, s) -> dict:
         room.abort_all()
         for task in room.drainers:
             task.cancel()
+        await room.close_sessions()
     return result
 
 

@@ -2,12 +2,15 @@
 queries, and the fragments every screen shares (a cell, the phase state)."""
 
 import datetime
+import threading
+import time
+from collections import OrderedDict
 from dataclasses import dataclass, field
 
 from django.conf import settings
-from django.db.models import Count, Prefetch
+from django.db.models import Count, Max, Prefetch, Sum
 from django.template.loader import render_to_string
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from workshops import gate, stats
@@ -57,6 +60,53 @@ def workshop_board(workshop: Workshop, table: Table | None = None) -> list[Table
     if table is not None:
         tables = tables.filter(pk=table.pk)
     return [TableBoard(t, _columns(t.subgroups.all())) for t in tables]
+
+
+PHONE_BOARD_TEMPLATE = "workshops/_phone_board.html"
+# Rendered phone boards kept per process: (table, sub-group, language, board version).
+PHONE_BOARDS_KEPT = 256
+# What the version does not see (a territory renamed or recoloured in the library)
+# shows within this many seconds.
+PHONE_BOARD_MAX_AGE_SECONDS = 30
+_phone_boards: OrderedDict[tuple, tuple[float, str]] = OrderedDict()
+_phone_boards_lock = threading.Lock()
+
+
+def _board_version(table: Table) -> tuple:
+    """Changes whenever a post-it at the table is added, removed, edited or moved, or
+    loses its author: every such write saves the post-it (``updated_at``) or removes it."""
+    return tuple(
+        PostIt.objects.filter(subgroup__table=table)
+        .aggregate(
+            count=Count("pk"), ids=Sum("pk"), latest=Max("updated_at"), authored=Count("author")
+        )
+        .values()
+    )
+
+
+def phone_board_html(workshop: Workshop, table: Table, our_subgroup_id: int) -> str:
+    """The phone's grid as its socket (re)opens: the same HTML for every phone of a
+    sub-group (paniers.js marks one's own post-its), so it is rendered once per board
+    version, not once per phone: when the venue's Wi-Fi comes back, 100 phones of a
+    table fetch it within seconds (bench/reconnect.py --demo)."""
+    key = (table.pk, our_subgroup_id, translation.get_language(), _board_version(table))
+    now = time.monotonic()
+    with _phone_boards_lock:
+        kept = _phone_boards.get(key)
+        if kept is not None and now - kept[0] < PHONE_BOARD_MAX_AGE_SECONDS:
+            _phone_boards.move_to_end(key)
+            return kept[1]
+    stats.count("phone_board_renders")
+    board = workshop_board(workshop, table=table)[0]
+    html = render_to_string(
+        PHONE_BOARD_TEMPLATE, {"board": board, "our_subgroup_id": our_subgroup_id}
+    )
+    with _phone_boards_lock:
+        _phone_boards[key] = (now, html)
+        _phone_boards.move_to_end(key)
+        while len(_phone_boards) > PHONE_BOARDS_KEPT:
+            _phone_boards.popitem(last=False)
+    return html
 
 
 def postit_written_by(author: Participant, client_id) -> PostIt | None:

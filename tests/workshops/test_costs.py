@@ -325,8 +325,9 @@ def test_a_phone_handshake_reads_three_rows_in_one_trip_and_writes_nothing(
     assert all(sql.lstrip().upper().startswith("SELECT") for sql in queries)
 
 
-# The session, the workshop, the participant, then what the fragment shows.
-RESYNC_QUERIES = {"board/": 6, "state/": 4}
+# The session, the workshop, the participant, then what the fragment shows: for the
+# board, its version, and the board itself when no phone of the sub-group fetched it yet.
+RESYNC_QUERIES = {"board/": 7, "state/": 4}
 
 
 @pytest.mark.parametrize("path", ["board/", "state/"])
@@ -339,6 +340,20 @@ def test_a_phone_re_sync_costs_as_many_queries_whatever_the_table(
     add_postits(workshop, 60, table_number=1)
 
     assert queries_for(client, url) == RESYNC_QUERIES[path]
+
+
+def test_the_next_phones_of_a_sub_group_re_sync_their_board_without_reading_it_again(
+    participant_client, alice, workshop
+):
+    """When the Wi-Fi comes back, a table's phones all fetch the same board at once."""
+    add_postits(workshop, 60, table_number=1)
+    neighbour = services.participant_join(subgroup=alice.subgroup, first_name="Voisine")
+    url = f"/j/{workshop.code}/board/"
+    queries_for(participant_client(alice), url)
+    before = stats.snapshot().get("phone_board_renders", 0)
+
+    assert queries_for(participant_client(neighbour), url) == 4  # + the board's version
+    assert stats.snapshot().get("phone_board_renders", 0) == before
 
 
 def presence_batch_queries(workshop, arrivals: int) -> int:

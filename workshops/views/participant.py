@@ -179,9 +179,8 @@ def phone_state(request: HttpRequest, workshop: Workshop) -> HttpResponse:
 def phone_board(request: HttpRequest, workshop: Workshop) -> HttpResponse:
     """The table grid of the phone view, fetched again whenever the socket (re)opens."""
     participant = access.require_participant(request, workshop)
-    board = selectors.workshop_board(workshop, table=participant.subgroup.table)[0]
-    return render(
-        request, "workshops/_phone_board.html", {"participant": participant, "board": board}
+    return HttpResponse(
+        selectors.phone_board_html(workshop, participant.subgroup.table, participant.subgroup_id)
     )
 
 
