@@ -19,7 +19,7 @@ from django.conf import settings
 from django.urls import reverse
 from django.utils import translation
 
-from plenary import selectors
+from plenary import dot_selectors, selectors
 from workshops import stats
 from workshops.broadcast import (
     CONSOLE_STALE,
@@ -65,7 +65,7 @@ def _chart_html(workshop_id: int) -> str:
     if workshop is None:
         return ""
     with translation.override(settings.LANGUAGE_CODE):
-        return selectors.render_chart(workshop, oob=True)
+        return dot_selectors.render_chart(workshop, oob=True)
 
 
 def broadcast_chart(workshop_id: int) -> None:
@@ -160,7 +160,7 @@ def broadcast_voting(workshop_id: int) -> None:
     if workshop is None:
         return
     with translation.override(settings.LANGUAGE_CODE):
-        chart = selectors.render_chart(workshop, oob=True)
+        chart = dot_selectors.render_chart(workshop, oob=True)
     signal = PHONE_SIGNAL.format(url=reverse("plenary:phone", args=[workshop.code]))
     send_fragments(
         ([screens_group(workshop_id)], chart),
