@@ -12,7 +12,7 @@ from enum import StrEnum
 
 from baskets import selectors
 from baskets.models import Basket
-from workshops.broadcast import SCREENS, Table, live_update
+from workshops.broadcast import SCREENS, TablePhones, live_update
 from workshops.models import Workshop
 
 
@@ -83,7 +83,7 @@ def broadcast_transaction(basket_id: int, transaction_id: int, change: Change) -
         if change is not Change.SCORED:
             warnings = selectors.render_table_warnings(entry, oob=True)
         phones_html = balance + moved + controls + warnings
-        update.send(phones_html, Table(table.pk))
+        update.send(phones_html, TablePhones(table.pk))
         update.send(balance + moved + warnings, SCREENS)
     sent = _capturing.get()
     if sent is not None and sent.basket_id == basket_id:
@@ -101,7 +101,7 @@ def broadcast_basket(basket_id: int) -> None:
         html = selectors.render_basket(view, oob=True)
         html += selectors.render_table_warnings(entry, oob=True)
         controls = "".join(selectors.render_controls(view.basket, t) for t in view.transactions)
-        update.send(html + controls, Table(table.pk))
+        update.send(html + controls, TablePhones(table.pk))
         update.send(html, SCREENS)
 
 
@@ -115,4 +115,4 @@ def broadcast_workshop_baskets(workshop_id: int) -> None:
     with live_update(workshop_id, consoles=True) as update:
         for entry in selectors.negotiation(workshop):
             html = "".join(selectors.render_balance(view) for view in entry.baskets)
-            update.send(html, Table(entry.table.pk), SCREENS)
+            update.send(html, TablePhones(entry.table.pk), SCREENS)

@@ -121,7 +121,7 @@ def send_fragments(*deliveries: tuple[list[str], str]) -> None:
 # Who hears a live update. The facilitators' consoles are not among them: they only ever
 # get the nudge (``LiveUpdate(consoles=True)``), never the changed fragment.
 @dataclass(frozen=True)
-class Table:
+class TablePhones:
     """The phones of one table."""
 
     pk: int
@@ -134,7 +134,7 @@ class Room(Enum):
 
 SCREENS = Room.SCREENS
 EVERYONE = Room.EVERYONE
-Audience = Table | Room
+Audience = TablePhones | Room
 
 
 class LiveUpdate:
@@ -167,7 +167,7 @@ class LiveUpdate:
         self.messages.append(([self.group(a) for a in audiences], {"type": kind, "html": html}))
 
     def group(self, audience: Audience) -> str:
-        if isinstance(audience, Table):
+        if isinstance(audience, TablePhones):
             return table_group(audience.pk)
         if audience is SCREENS:
             return screens_group(self.workshop_id)
@@ -218,13 +218,13 @@ def broadcast_postit(postit_id: int, *, added: bool) -> None:
     table = postit.subgroup.table
     with live_update(table.workshop_id, consoles=True, count="broadcasts") as update:
         html = selectors.render_postit(postit, live="append" if added else "replace")
-        update.send(html, Table(table.pk), SCREENS)
+        update.send(html, TablePhones(table.pk), SCREENS)
 
 
 def broadcast_postit_deleted(postit_id: int, *, table_id: int, workshop_id: int) -> None:
     """Take one post-it off its table's phones and the screens."""
     with live_update(workshop_id, consoles=True, count="broadcasts") as update:
-        update.send(POSTIT_GONE.format(pk=postit_id), Table(table_id), SCREENS)
+        update.send(POSTIT_GONE.format(pk=postit_id), TablePhones(table_id), SCREENS)
 
 
 def broadcast_phase_state(workshop_id: int, *, consoles_too: bool = False) -> None:

@@ -4,7 +4,7 @@ its table's phones and the workshop's screens (and a nudge to the consoles)."""
 from baskets import selectors as basket_selectors
 from baskets.conditions import selectors
 from baskets.models import Basket
-from workshops.broadcast import SCREENS, Table, live_update
+from workshops.broadcast import SCREENS, TablePhones, live_update
 from workshops.models import Workshop
 
 
@@ -17,7 +17,7 @@ def broadcast_conditions(basket_id: int) -> None:
     conditions = selectors.conditions_by_basket(table.workshop, [view.basket])[basket_id]
     with live_update(table.workshop_id, consoles=True, count="conditions_broadcasts") as update:
         html = selectors.render_conditions(view, conditions, oob=True)
-        update.send(html, Table(table.pk), SCREENS)
+        update.send(html, TablePhones(table.pk), SCREENS)
 
 
 def broadcast_workshop_conditions(workshop_id: int) -> None:
@@ -36,4 +36,4 @@ def broadcast_workshop_conditions(workshop_id: int) -> None:
                 selectors.render_conditions(view, found[view.basket.pk], oob=True)
                 for view in entry.baskets
             )
-            update.send(html, Table(entry.table.pk), SCREENS)
+            update.send(html, TablePhones(entry.table.pk), SCREENS)

@@ -16,7 +16,7 @@ from workshops.broadcast import (
     EVERYONE,
     SCREENS,
     LiveUpdate,
-    Table,
+    TablePhones,
     console_group,
     live_update,
     screens_group,
@@ -47,7 +47,7 @@ def test_it_renders_once_in_the_site_s_language_for_the_audiences_it_names_only(
     # As in a request of a facilitator who reads English: the room still reads French.
     with translation.override("en"), live_update(workshop.pk, consoles=True) as update:
         html = selectors.render_postit(alices_postit, live="replace")
-        update.send(html, Table(alice.subgroup.table_id), SCREENS)
+        update.send(html, TablePhones(alice.subgroup.table_id), SCREENS)
 
     assert stats.snapshot().get("postit_renders", 0) - renders == 1
     assert own_table.html() == [html]
@@ -69,8 +69,8 @@ def test_it_sends_each_fragment_to_its_own_audiences_and_no_nudge_unless_asked(
     consoles = listen(console_group(workshop.pk))
 
     with live_update(workshop.pk, consoles=False) as update:
-        update.send('<p id="a">A</p>', Table(alice.subgroup.table_id), SCREENS)
-        update.send('<p id="c">C</p>', Table(chloe.subgroup.table_id), SCREENS)
+        update.send('<p id="a">A</p>', TablePhones(alice.subgroup.table_id), SCREENS)
+        update.send('<p id="c">C</p>', TablePhones(chloe.subgroup.table_id), SCREENS)
         update.send('<p id="all">all</p>', EVERYONE)
 
     assert [table.html() for table in tables] == [['<p id="a">A</p>'], ['<p id="c">C</p>']]
@@ -131,7 +131,7 @@ async def test_a_phone_of_the_table_and_the_projector_receive_it_through_their_s
         assert connected
 
     update = LiveUpdate(workshop_id, consoles=True)
-    update.send('<p id="live">live</p>', Table(alice.subgroup.table_id), SCREENS)
+    update.send('<p id="live">live</p>', TablePhones(alice.subgroup.table_id), SCREENS)
     await update.adeliver()
 
     assert await phone.receive_from() == '<p id="live">live</p>'
