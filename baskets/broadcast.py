@@ -10,19 +10,9 @@ from contextvars import ContextVar
 from dataclasses import dataclass
 from enum import StrEnum
 
-from django.conf import settings
-from django.utils import translation
-
 from baskets import selectors
 from baskets.models import Basket
-from workshops import stats
-from workshops.broadcast import (
-    CONSOLE_STALE,
-    console_group,
-    screens_group,
-    send_fragments,
-    table_group,
-)
+from workshops.broadcast import SCREENS, TablePhones, live_update
 from workshops.models import Workshop
 
 
@@ -85,24 +75,19 @@ def broadcast_transaction(basket_id: int, transaction_id: int, change: Change) -
     if found is None:
         return
     table, entry, view = found
-    with translation.override(settings.LANGUAGE_CODE):
+    with live_update(table.workshop_id, consoles=True, count="basket_broadcasts") as update:
         # The gauge first: paniers.js drops a message whose first fragment is not on the page.
         balance = selectors.render_balance(view)
         moved, controls = _moved(view, transaction_id, change)
         warnings = ""
         if change is not Change.SCORED:
             warnings = selectors.render_table_warnings(entry, oob=True)
-    phones_html = balance + moved + controls + warnings
+        phones_html = balance + moved + controls + warnings
+        update.send(phones_html, TablePhones(table.pk))
+        update.send(balance + moved + warnings, SCREENS)
     sent = _capturing.get()
     if sent is not None and sent.basket_id == basket_id:
         sent.html = phones_html
-    workshop_id = table.workshop_id
-    send_fragments(
-        ([table_group(table.pk)], phones_html),
-        ([screens_group(workshop_id)], balance + moved + warnings),
-        ([console_group(workshop_id)], CONSOLE_STALE),
-    )
-    stats.count("basket_broadcasts")
 
 
 def broadcast_basket(basket_id: int) -> None:
@@ -112,17 +97,12 @@ def broadcast_basket(basket_id: int) -> None:
     if found is None:
         return
     table, entry, view = found
-    with translation.override(settings.LANGUAGE_CODE):
+    with live_update(table.workshop_id, consoles=True, count="basket_broadcasts") as update:
         html = selectors.render_basket(view, oob=True)
         html += selectors.render_table_warnings(entry, oob=True)
         controls = "".join(selectors.render_controls(view.basket, t) for t in view.transactions)
-    workshop_id = table.workshop_id
-    send_fragments(
-        ([table_group(table.pk)], html + controls),
-        ([screens_group(workshop_id)], html),
-        ([console_group(workshop_id)], CONSOLE_STALE),
-    )
-    stats.count("basket_broadcasts")
+        update.send(html + controls, TablePhones(table.pk))
+        update.send(html, SCREENS)
 
 
 def broadcast_workshop_baskets(workshop_id: int) -> None:
@@ -132,9 +112,7 @@ def broadcast_workshop_baskets(workshop_id: int) -> None:
     workshop = Workshop.objects.filter(pk=workshop_id).first()
     if workshop is None:
         return
-    deliveries = []
-    with translation.override(settings.LANGUAGE_CODE):
+    with live_update(workshop_id, consoles=True) as update:
         for entry in selectors.negotiation(workshop):
             html = "".join(selectors.render_balance(view) for view in entry.baskets)
-            deliveries.append(([table_group(entry.table.pk), screens_group(workshop_id)], html))
-    send_fragments(*deliveries, ([console_group(workshop_id)], CONSOLE_STALE))
+            update.send(html, TablePhones(entry.table.pk), SCREENS)

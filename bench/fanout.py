@@ -651,7 +651,7 @@ def floor_helper_main() -> None:
         async def send(k: int) -> None:
             html = f'<div id="bench-floor">bench floor bnchf{k}z</div>'
             send_t[k] = time.monotonic()
-            for group in groups_of[k]:  # one after the other, as broadcast.send_fragment does
+            for group in groups_of[k]:  # one after the other, as broadcast.live_update does
                 await layer.group_send(group, {"type": "fragment.send", "html": html})
 
         _sent, seconds = await paced(len(groups_of), plan["rate"], plan["max_seconds"], send)

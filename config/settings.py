@@ -1,4 +1,4 @@
-"""Paniers settings, read from the environment.
+"""Paniers settings, read from the environment (through config/environment.py).
 
 The embedded default needs nothing: SQLite in ``var/`` and Channels' in-memory
 layer, for one Daphne process on the facilitator's laptop. ``DATABASE_URL`` and
@@ -6,104 +6,27 @@ layer, for one Daphne process on the facilitator's laptop. ``DATABASE_URL`` and
 """
 
 import os
-import secrets
 from pathlib import Path
-from urllib.parse import unquote, urlsplit
+from urllib.parse import urlsplit
 
 from csp.constants import NONE, SELF
 from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
-from redis.asyncio.retry import Retry
-from redis.backoff import NoBackoff
-from redis.exceptions import ConnectionError as RedisConnectionError
+
+from config.environment import (
+    cache_config,
+    database_from_url,
+    env_bool,
+    env_float,
+    env_int,
+    env_list,
+    local_secret_key,
+    redis_channel_layer,
+    sqlite_database,
+)
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 VAR_DIR = Path(os.environ.get("PANIERS_VAR_DIR", BASE_DIR / "var"))
-
-
-BOOLEANS = {
-    **dict.fromkeys(("1", "true", "yes", "on"), True),
-    **dict.fromkeys(("0", "false", "no", "off"), False),
-}
-
-
-def env_bool(name: str, default: bool) -> bool:
-    """A typo (DEBUG=flase) fails loudly rather than silently meaning off."""
-    value = os.environ.get(name, "").strip()
-    if not value:
-        return default
-    try:
-        return BOOLEANS[value.lower()]
-    except KeyError:
-        raise ImproperlyConfigured(
-            f"{name}={value!r}: use 1/0, true/false, yes/no or on/off."
-        ) from None
-
-
-def env_int(name: str, default: int) -> int:
-    value = os.environ.get(name, "")
-    return int(value) if value.strip() else default
-
-
-def env_float(name: str, default: float) -> float:
-    value = os.environ.get(name, "")
-    return float(value) if value.strip() else default
-
-
-def env_list(name: str) -> list[str]:
-    return [item.strip() for item in os.environ.get(name, "").split(",") if item.strip()]
-
-
-def local_secret_key() -> str:
-    """A dev secret generated on first run and kept out of git (var/ is ignored)."""
-    path = VAR_DIR / "secret_key"
-    if not path.exists():
-        VAR_DIR.mkdir(parents=True, exist_ok=True)
-        path.write_text(secrets.token_urlsafe(50))
-        path.chmod(0o600)
-    return path.read_text().strip()
-
-
-def database_from_url(url: str) -> dict:
-    """sqlite:///relative/or//absolute/path, or postgres://user:pass@host:port/name."""
-    parts = urlsplit(url)
-    if parts.scheme == "sqlite":
-        path = unquote(parts.path)[1:] if parts.path.startswith("/") else parts.path
-        return sqlite_database(Path(path) if Path(path).is_absolute() else BASE_DIR / path)
-    if parts.scheme in {"postgres", "postgresql"}:
-        return {
-            "ENGINE": "django.db.backends.postgresql",
-            "NAME": unquote(parts.path.lstrip("/")),
-            "USER": unquote(parts.username or ""),
-            "PASSWORD": unquote(parts.password or ""),
-            "HOST": parts.hostname or "",
-            "PORT": str(parts.port or ""),
-            # Under ASGI each request runs in a thread of its own, so persistent
-            # connections are not reused: a pool per process is.
-            "OPTIONS": {
-                "pool": {
-                    "min_size": 2,
-                    "max_size": env_int("DATABASE_POOL_SIZE", 20),
-                    "timeout": 10,
-                }
-            },
-        }
-    raise ValueError(f"DATABASE_URL: unsupported scheme {parts.scheme!r}")
-
-
-def sqlite_database(path: Path) -> dict:
-    return {
-        "ENGINE": "django.db.backends.sqlite3",
-        "NAME": path,
-        # WAL lets the projector read while a phone writes; IMMEDIATE avoids
-        # "database is locked" when two writers upgrade their locks at once.
-        "OPTIONS": {
-            "timeout": 20,
-            "transaction_mode": "IMMEDIATE",
-            "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;",
-        },
-        "TEST": {"NAME": VAR_DIR / "test.sqlite3"},
-    }
 
 
 if not os.environ.get("SECRET_KEY") and (
@@ -115,7 +38,7 @@ if not os.environ.get("SECRET_KEY") and (
         "DATABASE_URL or REDIS_URL is set but SECRET_KEY is not: give every worker "
         "the same SECRET_KEY (python -c 'import secrets; print(secrets.token_urlsafe(50))')."
     )
-SECRET_KEY = os.environ.get("SECRET_KEY") or local_secret_key()
+SECRET_KEY = os.environ.get("SECRET_KEY") or local_secret_key(VAR_DIR)
 DEBUG = env_bool("DEBUG", False)
 
 # Where phones reach the app: decides the join URL printed and put in the QR code.
@@ -188,42 +111,17 @@ TEMPLATES = [
 ]
 
 if os.environ.get("DATABASE_URL"):
-    DATABASES = {"default": database_from_url(os.environ["DATABASE_URL"])}
+    DATABASES = {
+        "default": database_from_url(os.environ["DATABASE_URL"], base_dir=BASE_DIR, var_dir=VAR_DIR)
+    }
 else:
     VAR_DIR.mkdir(parents=True, exist_ok=True)
-    DATABASES = {"default": sqlite_database(VAR_DIR / "paniers.sqlite3")}
+    DATABASES = {"default": sqlite_database(VAR_DIR / "paniers.sqlite3", var_dir=VAR_DIR)}
 
 REDIS_URL = os.environ.get("REDIS_URL", "")
 CHANNEL_LAYER_BACKEND = os.environ.get("CHANNEL_LAYER", "core")  # "core" or "pubsub"
 # Deployments sharing one Redis need prefixes of their own: pub/sub ignores the db number.
 CHANNEL_LAYER_PREFIX = os.environ.get("CHANNEL_LAYER_PREFIX", "paniers")
-
-
-def redis_channel_layer(url: str, backend: str = "core", prefix: str = "paniers") -> dict:
-    # redis-py 8 defaults socket_timeout to 5 s, shorter than channels-redis'
-    # 5 s blocking pop: idle consumers would crash every few seconds
-    # (channels_redis#422). Keep reads longer than the pop, keep TCP alive.
-    host = {
-        "address": url,
-        "socket_timeout": env_int("REDIS_SOCKET_TIMEOUT", 30),
-        "socket_connect_timeout": 5,
-        "socket_keepalive": True,
-        "health_check_interval": 30,
-        "max_connections": env_int("REDIS_MAX_CONNECTIONS", 200),
-        # After a Redis restart the pooled connections are dead: the first command on
-        # one fails. Retry it once on a fresh connection rather than answer a 500.
-        "retry": Retry(NoBackoff(), 1),
-        "retry_on_error": [RedisConnectionError],
-    }
-    if backend == "pubsub":
-        return {
-            "BACKEND": "channels_redis.pubsub.RedisPubSubChannelLayer",
-            "CONFIG": {"hosts": [host], "prefix": prefix},
-        }
-    return {
-        "BACKEND": "channels_redis.core.RedisChannelLayer",
-        "CONFIG": {"hosts": [host], "prefix": prefix, "capacity": 500, "expiry": 30},
-    }
 
 
 if REDIS_URL:
@@ -331,23 +229,6 @@ REPORT_BUILD_HEARTBEAT_SECONDS = env_int("REPORT_BUILD_HEARTBEAT_SECONDS", 5)
 REPORT_BUILDS_PER_USER = env_int("REPORT_BUILDS_PER_USER", 2)
 # The largest PDF kept in the database; a larger one fails with a message saying so.
 REPORT_PDF_MAX_BYTES = env_int("REPORT_PDF_MAX_BYTES", 50 * 1024 * 1024)
-
-
-def cache_config(redis_url: str, channel_layer_prefix: str) -> dict:
-    """Rate limits count in the cache: in Redis when there is one, so that every worker
-    counts the same hits; a Redis that does not answer within a second lets requests
-    through (workshops/ratelimit.py) rather than stall them."""
-    if not redis_url:
-        return {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
-    return {
-        "default": {
-            "BACKEND": "django.core.cache.backends.redis.RedisCache",
-            "LOCATION": redis_url,
-            # Not under the channel layer's prefix, whose keys are flushed by prefix.
-            "KEY_PREFIX": f"cache-{channel_layer_prefix}",
-            "OPTIONS": {"socket_connect_timeout": 1, "socket_timeout": 1},
-        }
-    }
 
 
 CACHES = cache_config(REDIS_URL, CHANNEL_LAYER_PREFIX)

@@ -7,7 +7,7 @@ from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_POST
 
 from workshops import stats
-from workshops.broadcast import send_fragment
+from workshops.broadcast import send_fragments
 
 
 def stats_view(request):
@@ -22,9 +22,8 @@ def bench_group_send_view(request):
     groups = request.POST.getlist("group")
     if not groups or not all(group.startswith("paniers.") for group in groups):
         return HttpResponseBadRequest()
-    send_fragment(
-        groups, f'<div id="bench-floor">bench floor bnchf{int(request.POST["seq"])}z</div>'
-    )
+    html = f'<div id="bench-floor">bench floor bnchf{int(request.POST["seq"])}z</div>'
+    send_fragments((groups, html))
     return HttpResponse(status=204)
 
 

@@ -17,18 +17,10 @@ from asgiref.sync import SyncToAsync, async_to_sync
 from channels.db import database_sync_to_async
 from django.conf import settings
 from django.urls import reverse
-from django.utils import translation
 
-from plenary import selectors
+from plenary import dot_selectors, selectors
 from workshops import stats
-from workshops.broadcast import (
-    CONSOLE_STALE,
-    asend_fragments,
-    console_group,
-    screens_group,
-    send_fragments,
-    workshop_group,
-)
+from workshops.broadcast import EVERYONE, SCREENS, LiveUpdate, live_update
 from workshops.loops import PerLoop
 from workshops.models import Workshop
 
@@ -45,35 +37,30 @@ def _workshop(workshop_id: int) -> Workshop | None:
 
 
 def broadcast_answer_arrived(workshop_id: int) -> None:
-    send_fragments(([console_group(workshop_id)], CONSOLE_STALE))
+    LiveUpdate(workshop_id, consoles=True).deliver()
 
 
 def broadcast_wall(workshop_id: int) -> None:
     workshop = _workshop(workshop_id)
     if workshop is None:
         return
-    with translation.override(settings.LANGUAGE_CODE):
-        html = selectors.render_wall(workshop, oob=True)
-    send_fragments(
-        ([screens_group(workshop_id)], html), ([console_group(workshop_id)], CONSOLE_STALE)
-    )
-    stats.count("plenary_wall_broadcasts")
+    with live_update(workshop_id, consoles=True, count="plenary_wall_broadcasts") as update:
+        update.send(selectors.render_wall(workshop, oob=True), SCREENS)
 
 
-def _chart_html(workshop_id: int) -> str:
+def _chart_update(workshop_id: int) -> LiveUpdate:
+    """The chart rendered, not yet sent (nothing to send when the workshop went)."""
+    update = LiveUpdate(workshop_id, consoles=False, count="plenary_chart_broadcasts")
     workshop = _workshop(workshop_id)
-    if workshop is None:
-        return ""
-    with translation.override(settings.LANGUAGE_CODE):
-        return selectors.render_chart(workshop, oob=True)
+    if workshop is not None:
+        with update.rendering():
+            update.send(dot_selectors.render_chart(workshop, oob=True), SCREENS)
+    return update
 
 
 def broadcast_chart(workshop_id: int) -> None:
     """Render the chart and send it now: one render, one message."""
-    html = _chart_html(workshop_id)
-    if html:
-        send_fragments(([screens_group(workshop_id)], html))
-        stats.count("plenary_chart_broadcasts")
+    _chart_update(workshop_id).deliver()
 
 
 def chart_changed(workshop_id: int) -> None:
@@ -145,10 +132,8 @@ async def _render_while_stale(workshop_id: int, stale: dict) -> None:
 async def _send_chart(workshop_id: int) -> None:
     """One render, one send; a failure is logged and the next render tries again."""
     try:
-        html = await database_sync_to_async(_chart_html)(workshop_id)
-        if html:
-            await asend_fragments(([screens_group(workshop_id)], html))
-            stats.count("plenary_chart_broadcasts")
+        update = await database_sync_to_async(_chart_update)(workshop_id)
+        await update.adeliver()
     except Exception as error:
         stats.count("plenary_chart_failures")
         stats.count(f"plenary_chart_failures:{type(error).__name__}")
@@ -159,31 +144,23 @@ def broadcast_voting(workshop_id: int) -> None:
     workshop = _workshop(workshop_id)
     if workshop is None:
         return
-    with translation.override(settings.LANGUAGE_CODE):
-        chart = selectors.render_chart(workshop, oob=True)
-    signal = PHONE_SIGNAL.format(url=reverse("plenary:phone", args=[workshop.code]))
-    send_fragments(
-        ([screens_group(workshop_id)], chart),
-        ([workshop_group(workshop_id)], signal),
-        ([console_group(workshop_id)], CONSOLE_STALE),
-    )
+    with live_update(workshop_id, consoles=True) as update:
+        update.send(dot_selectors.render_chart(workshop, oob=True), SCREENS)
+        signal = PHONE_SIGNAL.format(url=reverse("plenary:phone", args=[workshop.code]))
+        update.send(signal, EVERYONE)
 
 
 def broadcast_slide(workshop_id: int) -> None:
     workshop = _workshop(workshop_id)
     if workshop is None:
         return
-    with translation.override(settings.LANGUAGE_CODE):
-        html = selectors.render_slide(workshop, oob=True)
-    send_fragments(
-        ([screens_group(workshop_id)], html), ([console_group(workshop_id)], CONSOLE_STALE)
-    )
-    stats.count("plenary_slide_broadcasts")
+    with live_update(workshop_id, consoles=True, count="plenary_slide_broadcasts") as update:
+        update.send(selectors.render_slide(workshop, oob=True), SCREENS)
 
 
 def broadcast_position(workshop_id: int) -> None:
     """The presenter's screen counted the parts of its basket: the consoles say so."""
-    send_fragments(([console_group(workshop_id)], CONSOLE_STALE))
+    LiveUpdate(workshop_id, consoles=True).deliver()
 
 
 def broadcast_everything(workshop_id: int) -> None:

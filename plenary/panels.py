@@ -10,7 +10,7 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from plenary import forms, selectors, slide_parts
+from plenary import dot_selectors, forms, selectors, slide_parts
 from workshops import projector
 from workshops.gate import Action, closed_reason
 from workshops.models import Participant, Phase, Workshop
@@ -28,7 +28,7 @@ def phone_context(
     if not in_plenary(workshop):
         return None
     participant.workshop = workshop
-    dots = selectors.phone_dots(participant)
+    dots = dot_selectors.phone_dots(participant)
     forms_ = forms_ or {}
     questions = [
         (i, text, forms_.get(str(i)) or forms.AnswerForm.blank(i))
@@ -57,7 +57,7 @@ def console_plenary(*, workshop, **objects) -> dict | None:
         "plenary": presenter.plenary,
         "presenter": presenter,
         "questions": selectors.moderation(workshop),
-        "chart": selectors.chart(workshop, presenter.plenary),
+        "chart": dot_selectors.chart(workshop, presenter.plenary),
     }
 
 

@@ -8,7 +8,7 @@ from django.http import HttpRequest, HttpResponse, HttpResponseBadRequest
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_http_methods, require_POST
 
-from plenary import access, forms, selectors, services
+from plenary import access, dot_selectors, forms, selectors, services
 from plenary.panels import PRESENTER, WALL
 from workshops.projector import View
 from workshops.views.facilitator import projector_live_context, screen_state_context
@@ -128,7 +128,7 @@ def wall(request: HttpRequest, pk: int) -> HttpResponse:
         **_screen_context(request, workshop, WALL),
         "page": "wall",
         "wall_html": selectors.render_wall(workshop),
-        "chart_html": selectors.render_chart(workshop),
+        "chart_html": dot_selectors.render_chart(workshop),
     }
     return render(request, "plenary/wall.html", context)
 
@@ -136,7 +136,7 @@ def wall(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 def wall_content(request: HttpRequest, pk: int) -> HttpResponse:
     workshop = access.facilitated(request, pk)
-    return HttpResponse(selectors.render_wall(workshop) + selectors.render_chart(workshop))
+    return HttpResponse(selectors.render_wall(workshop) + dot_selectors.render_chart(workshop))
 
 
 @login_required

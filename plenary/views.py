@@ -13,7 +13,7 @@ from django.shortcuts import redirect, render
 from django.template.loader import render_to_string
 from django.views.decorators.http import require_GET, require_POST
 
-from plenary import access, forms, panels, selectors, services
+from plenary import access, dot_selectors, forms, panels, services
 from workshops import refusals
 from workshops.models import Workshop
 from workshops.views.participant import with_workshop
@@ -76,7 +76,7 @@ def _dot_answer(request, participant, workshop, value: str, *, status=200, probl
         if problem:  # refused without scripts: said on the phone's page
             messages.error(request, problem)
         return redirect("workshops:join", code=workshop.code)
-    dots, item = selectors.phone_item(participant, value)
+    dots, item = dot_selectors.phone_item(participant, value)
     context = {"workshop": workshop, "dots": dots, "item": item, "item_problem": problem}
     html = render_to_string("plenary/_dot_item.html", context, request=request) if item else ""
     context = {"workshop": workshop, "dots": dots, "problem": "" if item else problem, "oob": True}

@@ -1,7 +1,10 @@
 """Live updates: render a changed fragment once, push the HTML to the screens that show it.
 
-Consumers only forward what arrives here (see ``consumers.py``); every group
-name comes from the functions below.
+Every app announces its changes through ``live_update`` (below): what its block renders
+is rendered once, in the site's language, and each fragment goes to the audiences named
+with it (a table's phones, the screens, everyone), then the consoles get their constant
+"stale" nudge. Consumers only forward what arrives here (see ``consumers.py``); every
+group name comes from the functions below.
 
 A broadcast never fails the request that caused it: the write is committed, so the
 request reports success. A broadcast waits for the channel layer at most
@@ -13,6 +16,10 @@ Once Redis failed, the broadcasts of the next few seconds are not even tried
 
 import asyncio
 import logging
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
+from enum import Enum
 from functools import partial
 
 from asgiref.sync import async_to_sync
@@ -106,17 +113,98 @@ def _fragments(deliveries) -> list[tuple[list[str], dict]]:
 
 
 def send_fragments(*deliveries: tuple[list[str], str]) -> None:
-    """One hop to the event loop for every (groups, html), from the request's thread."""
+    """Raw HTML to named groups, outside any workshop: bench/'s floor (config/urls.py).
+    Apps announce their changes through ``live_update``."""
     async_to_sync(_group_send_bounded)(_fragments(deliveries))
 
 
-async def asend_fragments(*deliveries: tuple[list[str], str]) -> None:
-    """The same, from the event loop."""
-    await _group_send_bounded(_fragments(deliveries))
+# Who hears a live update. The facilitators' consoles are not among them: they only ever
+# get the nudge (``LiveUpdate(consoles=True)``), never the changed fragment.
+@dataclass(frozen=True)
+class TablePhones:
+    """The phones of one table."""
+
+    pk: int
 
 
-def send_fragment(groups: list[str], html: str) -> None:
-    send_fragments((groups, html))
+class Room(Enum):
+    SCREENS = "screens"  # the projectors: every table's cells
+    EVERYONE = "everyone"  # every phone and screen: workshop-wide state only, sent rarely
+
+
+SCREENS = Room.SCREENS
+EVERYONE = Room.EVERYONE
+Audience = TablePhones | Room
+
+
+class LiveUpdate:
+    """One change announced to the screens that show it, after its write committed.
+
+    ``send(html, *audiences)`` adds a fragment for those audiences; ``deliver()`` (from a
+    request's thread) or ``adeliver()`` (from the event loop) sends every fragment in one
+    hop to the channel layer, behind the Redis breaker, then the consoles' nudge
+    (``consoles``). Render inside ``rendering()``: the site's language, whoever made the
+    change, since every screen gets the same HTML. Render a fragment once and name all its
+    audiences in one ``send``; a fragment of one change, never a whole board, so that the
+    message does not grow with it. ``live_update`` does all this for one block."""
+
+    def __init__(self, workshop_id: int, *, consoles: bool, count: str = ""):
+        self.workshop_id = workshop_id
+        self.consoles = consoles
+        self.count = count  # the stats counter of these updates (bench/ reads them)
+        self.messages: list[tuple[list[str], dict]] = []
+
+    @contextmanager
+    def rendering(self) -> Iterator["LiveUpdate"]:
+        with translation.override(settings.LANGUAGE_CODE):
+            yield self
+
+    def send(self, html: str, *audiences: Audience, kind: str = "fragment.send") -> None:
+        """``kind`` names the consumers' handler: a fragment is only forwarded;
+        ``workshop.deleted`` closes the socket after it (consumers.py)."""
+        if not audiences:
+            raise ValueError("a live update names its audiences")
+        self.messages.append(([self.group(a) for a in audiences], {"type": kind, "html": html}))
+
+    def group(self, audience: Audience) -> str:
+        if isinstance(audience, TablePhones):
+            return table_group(audience.pk)
+        if audience is SCREENS:
+            return screens_group(self.workshop_id)
+        return workshop_group(self.workshop_id)
+
+    def _outgoing(self) -> list[tuple[list[str], dict]]:
+        if not self.consoles:
+            return self.messages
+        nudge = {"type": "fragment.send", "html": CONSOLE_STALE}
+        return [*self.messages, ([console_group(self.workshop_id)], nudge)]
+
+    def deliver(self) -> None:
+        outgoing = self._outgoing()
+        if outgoing:
+            async_to_sync(_group_send_bounded)(outgoing)
+            self._counted()
+
+    async def adeliver(self) -> None:
+        outgoing = self._outgoing()
+        if outgoing:
+            await _group_send_bounded(outgoing)
+            self._counted()
+
+    def _counted(self) -> None:
+        if self.count and self.messages:
+            stats.count(self.count)
+
+
+@contextmanager
+def live_update(workshop_id: int, *, consoles: bool, count: str = "") -> Iterator[LiveUpdate]:
+    """``with live_update(workshop_id, consoles=True) as update: update.send(html, SCREENS)``:
+    what the block renders is in the site's language; leaving it delivers (not when it
+    raises)."""
+    update = LiveUpdate(workshop_id, consoles=consoles, count=count)
+    with update.rendering():
+        yield update
+    update.deliver()
 
 
 def broadcast_postit(postit_id: int, *, added: bool) -> None:
@@ -127,28 +215,16 @@ def broadcast_postit(postit_id: int, *, added: bool) -> None:
     postit = PostIt.objects.select_related("author", "subgroup__table").filter(pk=postit_id).first()
     if postit is None:
         return  # deleted before this ran: its deletion is announced too
-    # Everyone gets the same HTML, so it is rendered in the site's language
-    # (settings.LANGUAGE_CODE), not in the language of whoever made the change.
-    with translation.override(settings.LANGUAGE_CODE):
+    table = postit.subgroup.table
+    with live_update(table.workshop_id, consoles=True, count="broadcasts") as update:
         html = selectors.render_postit(postit, live="append" if added else "replace")
-    _send_postit(postit.subgroup.table_id, postit.subgroup.table.workshop_id, html)
+        update.send(html, TablePhones(table.pk), SCREENS)
 
 
 def broadcast_postit_deleted(postit_id: int, *, table_id: int, workshop_id: int) -> None:
     """Take one post-it off its table's phones and the screens."""
-    _send_postit(table_id, workshop_id, POSTIT_GONE.format(pk=postit_id))
-
-
-def _send_postit(table_id: int, workshop_id: int, html: str) -> None:
-    send_fragments(
-        ([table_group(table_id), screens_group(workshop_id)], html),
-        ([console_group(workshop_id)], CONSOLE_STALE),
-    )
-    stats.count("broadcasts")
-
-
-def console_stale(workshop_id: int) -> None:
-    send_fragment([console_group(workshop_id)], CONSOLE_STALE)
+    with live_update(workshop_id, consoles=True, count="broadcasts") as update:
+        update.send(POSTIT_GONE.format(pk=postit_id), TablePhones(table_id), SCREENS)
 
 
 def broadcast_phase_state(workshop_id: int, *, consoles_too: bool = False) -> None:
@@ -157,12 +233,8 @@ def broadcast_phase_state(workshop_id: int, *, consoles_too: bool = False) -> No
     ``consoles_too`` when the phases themselves changed: the consoles re-fetch their list.
     """
     workshop = Workshop.objects.select_related("current_phase").get(pk=workshop_id)
-    html = selectors.render_phase_state(workshop, oob=True)
-    deliveries = [([workshop_group(workshop_id)], html)]
-    if consoles_too:
-        deliveries.append(([console_group(workshop_id)], CONSOLE_STALE))
-    send_fragments(*deliveries)
-    stats.count("state_broadcasts")
+    with live_update(workshop_id, consoles=consoles_too, count="state_broadcasts") as update:
+        update.send(selectors.render_phase_state(workshop, oob=True), EVERYONE)
 
 
 def broadcast_projector_view(workshop_id: int) -> None:
@@ -170,20 +242,21 @@ def broadcast_projector_view(workshop_id: int) -> None:
     workshop = Workshop.objects.only("pk", "projector_view", "projector_view_version").get(
         pk=workshop_id
     )
-    html = render_to_string(PROJECTOR_VIEW_TEMPLATE, {"workshop": workshop, "oob": True})
-    send_fragments(
-        ([screens_group(workshop_id)], html), ([console_group(workshop_id)], CONSOLE_STALE)
-    )
+    with live_update(workshop_id, consoles=True) as update:
+        context = {"workshop": workshop, "oob": True}
+        update.send(render_to_string(PROJECTOR_VIEW_TEMPLATE, context), SCREENS)
 
 
 def broadcast_join_count(workshop_id: int) -> None:
     """The join screen's count of participants, as a number only: any language reads it."""
     count = Participant.objects.filter(workshop_id=workshop_id).count()
-    send_fragment([screens_group(workshop_id)], JOIN_COUNT.format(count=count))
+    with live_update(workshop_id, consoles=False) as update:
+        update.send(JOIN_COUNT.format(count=count), SCREENS)
 
 
 def withdraw_facilitator(workshop_id: int, user_id: int) -> None:
-    """Close the screens of a facilitator removed from a workshop, now."""
+    """Close the screens of a facilitator removed from a workshop, now: no fragment, only
+    an order to that facilitator's sockets, so not a live update."""
     async_to_sync(_group_send_bounded)(
         [([facilitator_group(workshop_id, user_id)], {"type": "access.withdrawn"})]
     )
@@ -192,10 +265,8 @@ def withdraw_facilitator(workshop_id: int, user_id: int) -> None:
 def announce_workshop_deleted(workshop_id: int) -> None:
     """Every open screen of a workshop just deleted (phones, projectors, consoles): says so
     in its problem banner, then its socket closes for good (consumers.WORKSHOP_DELETED)."""
-    with translation.override(settings.LANGUAGE_CODE):
+    with live_update(workshop_id, consoles=False) as update:
         message = gettext("This workshop no longer exists: its organiser deleted it.")
         context = {"message": message, "oob": True, "final": True}
         html = render_to_string(REQUEST_PROBLEM_TEMPLATE, context)
-    async_to_sync(_group_send_bounded)(
-        [([workshop_group(workshop_id)], {"type": "workshop.deleted", "html": html})]
-    )
+        update.send(html, EVERYONE, kind="workshop.deleted")

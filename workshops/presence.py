@@ -158,9 +158,7 @@ async def _flush(book: Ledger, *, beat: bool) -> None:
     book.swept_earlier_runs = True
     stats.count("presence_writes")
     for workshop_id in sorted(workshops):
-        await broadcast.asend_fragments(
-            ([broadcast.console_group(workshop_id)], broadcast.CONSOLE_STALE)
-        )
+        await broadcast.LiveUpdate(workshop_id, consoles=True).adeliver()
 
 
 def _single_process() -> bool:

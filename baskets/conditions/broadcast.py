@@ -1,20 +1,10 @@
 """Live conditions: a basket's conditions are rendered once, and the same HTML goes to
 its table's phones and the workshop's screens (and a nudge to the consoles)."""
 
-from django.conf import settings
-from django.utils import translation
-
 from baskets import selectors as basket_selectors
 from baskets.conditions import selectors
 from baskets.models import Basket
-from workshops import stats
-from workshops.broadcast import (
-    CONSOLE_STALE,
-    console_group,
-    screens_group,
-    send_fragments,
-    table_group,
-)
+from workshops.broadcast import SCREENS, TablePhones, live_update
 from workshops.models import Workshop
 
 
@@ -25,14 +15,9 @@ def broadcast_conditions(basket_id: int) -> None:
     table = basket.table
     view = basket_selectors.table_negotiation(table).basket(basket_id)
     conditions = selectors.conditions_by_basket(table.workshop, [view.basket])[basket_id]
-    with translation.override(settings.LANGUAGE_CODE):
+    with live_update(table.workshop_id, consoles=True, count="conditions_broadcasts") as update:
         html = selectors.render_conditions(view, conditions, oob=True)
-    workshop_id = table.workshop_id
-    send_fragments(
-        ([table_group(table.pk), screens_group(workshop_id)], html),
-        ([console_group(workshop_id)], CONSOLE_STALE),
-    )
-    stats.count("conditions_broadcasts")
+        update.send(html, TablePhones(table.pk), SCREENS)
 
 
 def broadcast_workshop_conditions(workshop_id: int) -> None:
@@ -45,12 +30,10 @@ def broadcast_workshop_conditions(workshop_id: int) -> None:
     found = selectors.conditions_by_basket(
         workshop, [view.basket for entry in entries for view in entry.baskets]
     )
-    deliveries = []
-    with translation.override(settings.LANGUAGE_CODE):
+    with live_update(workshop_id, consoles=True) as update:
         for entry in entries:
             html = "".join(
                 selectors.render_conditions(view, found[view.basket.pk], oob=True)
                 for view in entry.baskets
             )
-            deliveries.append(([table_group(entry.table.pk), screens_group(workshop_id)], html))
-    send_fragments(*deliveries, ([console_group(workshop_id)], CONSOLE_STALE))
+            update.send(html, TablePhones(entry.table.pk), SCREENS)

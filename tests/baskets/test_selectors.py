@@ -5,6 +5,7 @@ import pytest
 from baskets import broadcast, selectors, services
 from baskets.balance import Gauge
 from tests.baskets.conftest import basket_of
+from tests.workshops.conftest import channel_layer, listen  # noqa: F401 (fixtures)
 from workshops import stats
 from workshops.broadcast import CONSOLE_STALE, console_group, screens_group, table_group
 
@@ -74,35 +75,42 @@ def test_the_pair_view_finds_the_pair_at_every_table(negotiating, basket):
 
 
 def test_a_broadcast_renders_the_basket_once_for_its_table_and_the_screens(
-    basket, alice, bruno, make_postit, monkeypatch
+    basket,
+    alice,
+    bruno,
+    make_postit,
+    listen,  # noqa: F811
 ):
     fill(basket, alice, bruno, make_postit, 2)
-    sent = []
-    monkeypatch.setattr(broadcast, "send_fragments", lambda *deliveries: sent.extend(deliveries))
+    workshop_id = basket.table.workshop_id
+    table = listen(table_group(basket.table_id))
+    screens = listen(screens_group(workshop_id))
+    consoles = listen(console_group(workshop_id))
+    other_table = listen(table_group(basket_of(basket.table.workshop, 2, "BM", "COB").table_id))
     before = stats.snapshot().get("basket_renders", 0)
 
     broadcast.broadcast_basket(basket.pk)
 
     assert stats.snapshot().get("basket_renders", 0) - before == 1
-    workshop_id = basket.table.workshop_id
-    (phone_groups, phones), (screen_groups, screens), console = sent
-    assert phone_groups == [table_group(basket.table_id)]
-    assert screen_groups == [screens_group(workshop_id)]
+    [phones] = table.html()
+    [on_screen] = screens.html()
     # The same basket for both; the table's phones also get each transaction's controls.
-    assert phones.startswith(screens)
-    assert f'id="basket-{basket.pk}"' in screens and "<form" not in screens
+    assert phones.startswith(on_screen)
+    assert f'id="basket-{basket.pk}"' in on_screen and "<form" not in on_screen
     assert phones.count('class="score-set"') == 2
-    assert f'id="table-warnings-{basket.table_id}"' in screens
-    assert console == ([console_group(workshop_id)], CONSOLE_STALE)
+    assert f'id="table-warnings-{basket.table_id}"' in on_screen
+    assert consoles.html() == [CONSOLE_STALE]
+    assert other_table.messages() == []
 
 
-def test_a_broadcast_of_a_removed_basket_sends_nothing(negotiating, monkeypatch):
-    sent = []
-    monkeypatch.setattr(broadcast, "send_fragments", lambda *deliveries: sent.extend(deliveries))
+def test_a_broadcast_of_a_removed_basket_sends_nothing(negotiating, listen):  # noqa: F811
     gone = basket_of(negotiating, 2, "BM", "COB")
     pk = gone.pk
+    heard = listen(
+        table_group(gone.table_id), screens_group(negotiating.pk), console_group(negotiating.pk)
+    )
     gone.delete()
 
     broadcast.broadcast_basket(pk)
 
-    assert sent == []
+    assert heard.messages() == []

@@ -16,7 +16,7 @@ import pytest
 from django.conf import settings as django_settings
 from django.core.exceptions import ImproperlyConfigured
 
-from config.settings import env_bool
+from config.environment import env_bool
 
 BASE_DIR = Path(django_settings.BASE_DIR)
 PRODUCTION = {

@@ -2,7 +2,7 @@
 
 redis-py 8 lowered its default socket timeout to 5 s, no longer than
 channels-redis' 5 s blocking pop, so a consumer that heard nothing for 5 s
-crashed (channels_redis#422). ``config.settings.redis_channel_layer`` sets a
+crashed (channels_redis#422). ``config.environment.redis_channel_layer`` sets a
 longer timeout; this test keeps a phone's socket idle past 5 s on a real Redis,
 for both layers, then broadcasts to it.
 """
@@ -17,7 +17,7 @@ from channels.testing import WebsocketCommunicator
 from django.test import override_settings
 
 from config.asgi import application
-from config.settings import redis_channel_layer
+from config.environment import redis_channel_layer
 from tests.conftest import close_database_thread, session_key, ws_headers
 from workshops import services
 

@@ -9,7 +9,7 @@ from django.test.utils import CaptureQueriesContext
 
 from baskets import services as basket_services
 from config.asgi import application
-from plenary import selectors, services
+from plenary import dot_selectors, selectors, services
 from plenary.services import Item
 from tests.conftest import close_database_thread, session_key, ws_headers
 from tests.plenary.conftest import fresh, goto
@@ -160,7 +160,7 @@ def _queries(render, workshop) -> int:
 @pytest.mark.django_db
 @pytest.mark.parametrize(
     "render",
-    [selectors.render_slide, selectors.render_wall, selectors.render_chart],
+    [selectors.render_slide, selectors.render_wall, dot_selectors.render_chart],
     ids=["slide", "wall", "chart"],
 )
 def test_queries_do_not_grow_with_the_room(plenary, workshop, alice, make_postit, render):

@@ -6,7 +6,7 @@ import uuid
 import pytest
 from django.core.exceptions import ValidationError
 
-from plenary import selectors, services
+from plenary import dot_selectors, selectors, services
 from plenary.models import Answer, Dot
 from plenary.services import Item
 from tests.plenary.conftest import fresh, goto
@@ -132,7 +132,7 @@ def test_at_most_m_dots_on_one_item(voting, built, alice):
     place(alice, Item("b", basket.pk))
     with pytest.raises(ValidationError):
         place(alice, Item("b", basket.pk))
-    assert selectors.phone_dots(fresh(alice)).left == 1
+    assert dot_selectors.phone_dots(fresh(alice)).left == 1
 
 
 def test_budgets_are_per_participant(voting, built, alice, bruno):
@@ -168,7 +168,7 @@ def test_a_dot_sent_again_with_its_client_id_is_the_dot_it_placed(voting, built,
     again = services.dot_place(participant=fresh(alice), item=Item("b", basket.pk), client_id=tap)
     assert again == placed
     assert Dot.objects.get().client_id == tap
-    assert selectors.phone_dots(fresh(alice)).left == 2  # one spent, not two
+    assert dot_selectors.phone_dots(fresh(alice)).left == 2  # one spent, not two
 
 
 def test_a_dot_sent_again_after_the_budget_is_spent_is_still_answered_as_placed(
@@ -205,7 +205,7 @@ def test_the_chart_ranks_items_by_dots(voting, built, alice, bruno, workshop):
     place(alice, Item("t", second.pk))
     place(bruno, Item("t", second.pk))
     place(bruno, Item("b", basket.pk))
-    chart = selectors.chart(workshop)
+    chart = dot_selectors.chart(workshop)
     assert [(bar.kind, bar.pk, bar.dots, bar.percent) for bar in chart.bars] == [
         ("t", second.pk, 2, 100),
         ("b", basket.pk, 1, 50),
@@ -236,12 +236,12 @@ def test_chart_items_that_would_read_the_same_are_told_apart(
     services.voting_set(workshop=workshop, open_=True)
     for transaction in made:
         place(alice, Item("t", transaction.pk))
-    bars = {bar.pk: bar for bar in selectors.chart(workshop).bars}
+    bars = {bar.pk: bar for bar in dot_selectors.chart(workshop).bars}
     assert {bars[t.pk].pair for t in made} == {"BM ↔ PdB"}
     assert {bars[t.pk].label for t in made} == {"BM → Veau Label Rouge"}
     assert [bars[t.pk].detail for t in made] == ["Cantines · #1", "Cantines · #2", "Logements"]
     services.results_set(workshop=workshop, shown=True)
-    html = selectors.render_chart(workshop)
+    html = dot_selectors.render_chart(workshop)
     assert 'T1 · <span dir="auto">BM ↔ PdB</span>' in html
     assert "Cantines · #2" in html and "…" not in html
 
@@ -249,12 +249,12 @@ def test_chart_items_that_would_read_the_same_are_told_apart(
 def test_results_are_hidden_until_revealed(voting, built, alice, workshop):
     basket, _, _ = built
     place(alice, Item("b", basket.pk))
-    hidden = selectors.render_chart(workshop)
+    hidden = dot_selectors.render_chart(workshop)
     assert "chart-bar " not in hidden and "BM ↔ PdB" not in hidden
     services.results_set(workshop=workshop, shown=True)
-    assert "BM ↔ PdB" in selectors.render_chart(workshop)
+    assert "BM ↔ PdB" in dot_selectors.render_chart(workshop)
     services.results_set(workshop=workshop, shown=False)
-    assert "BM ↔ PdB" not in selectors.render_chart(workshop)
+    assert "BM ↔ PdB" not in dot_selectors.render_chart(workshop)
 
 
 # Presenter -------------------------------------------------------------------------

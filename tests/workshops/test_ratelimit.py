@@ -9,7 +9,7 @@ import redis
 from django.core.cache.backends.redis import RedisCache
 from django.test import RequestFactory
 
-from config.settings import cache_config
+from config.environment import cache_config
 from tests.e2e.servers import free_port
 from workshops.ratelimit import (
     client_address,
