@@ -174,7 +174,9 @@ def projector_live_context(workshop, view: screen.View, *, follow: str = "") -> 
             "view": view.value,
             "follow": follow,
             "follow_kinds": " ".join(
-                f"{phase_kind}:{kind.name}" for kind in registered for phase_kind in kind.follows
+                f"{phase_kind}:{kind.name}"
+                for kind in registered
+                for phase_kind in screen.follow_kinds(kind)
             ),
             "cycles": [
                 (
