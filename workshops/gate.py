@@ -16,7 +16,7 @@ aside), ``in_phase_of`` (the current phase is the one for it, even once the work
 closed), ``phase_reached`` (that phase is current or past: its results are on show) or
 ``has_phase_for`` (the workshop plans one). Change ``OPEN_ACTIONS`` and the phones, the
 projector, the console and the server change together
-(tests/workshops/test_gate_agreement.py).
+(tests/baskets/test_gate_agreement.py).
 """
 
 import datetime

@@ -49,9 +49,7 @@ def _tables_shown(workshop: Workshop) -> list[int]:
     projector page (the keys) and the console, in one query a request."""
     if not hasattr(workshop, "_condition_tables"):
         workshop._condition_tables = list(
-            workshop.tables.filter(
-                workshop__phases__kind__in=gate.kinds_opening(Action.CONDITIONS)
-            )
+            workshop.tables.filter(workshop__phases__kind__in=gate.kinds_opening(Action.CONDITIONS))
             .order_by("number")
             .values_list("number", flat=True)
             .distinct()
