@@ -10,7 +10,7 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from plenary import forms, selectors, slide_parts
+from plenary import forms, selectors
 from workshops import gate, projector
 from workshops.gate import Action, closed_reason
 from workshops.models import Participant, Workshop
@@ -117,4 +117,3 @@ def register_panels() -> None:
     register("phone", Panel("plenary", "plenary/_phone_panel.html", phone_context))
     register("projector", Panel("plenary", "plenary/_projector_panel.html", projector_links))
     register("console", Panel("plenary", "plenary/_console_panel.html", console_plenary))
-    slide_parts.register(slide_parts.SlidePart("conditions", slide_parts.CONDITIONS_TEMPLATE))
