@@ -58,7 +58,7 @@ def _tables_shown(workshop: Workshop) -> list[int]:
 
 
 def _check(workshop: Workshop, view: projector.View) -> None:
-    if not workshop.phases.filter(kind__in=gate.kinds_opening(Action.CONDITIONS)).exists():
+    if not gate.has_phase_for(workshop, Action.CONDITIONS):
         raise ValidationError(_("This workshop has no conditions phase."))
     if view.number is not None and not workshop.tables.filter(number=view.number).exists():
         raise ValidationError(_("This workshop has no table %(number)s.") % {"number": view.number})
