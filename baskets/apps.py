@@ -7,11 +7,13 @@ class BasketsConfig(AppConfig):
     verbose_name = _("Baskets")
 
     def ready(self):
-        # The app answers the room's signals (workshops/signals.py) and adds its panels to
-        # the room's screens (workshops/panels.py): workshops never imports it.
-        from baskets import panels, receivers, screen_receivers  # noqa: F401
+        # The app answers the room's signals (receivers.py), adds its rule to the post-its'
+        # edits (workshops/services.py) and its panels to the room's screens
+        # (workshops/panels.py): workshops never imports it.
+        from baskets import panels, receivers, services  # noqa: F401
         from baskets.conditions import panels as condition_panels
-        from baskets.conditions import receivers as condition_receivers  # noqa: F401
+        from workshops import services as room
 
+        room.add_postit_edit_rule(services.keep_postit_kind_in_baskets)
         panels.register_panels()
         condition_panels.register_projector_view()

@@ -1,9 +1,9 @@
 """The demo's worked example: table 1's three baskets, as the seed report's table 1 built
 them (Le Mené, 24 September 2020, "TEMPS 2" and "TEMPS 3").
 
-``load_demo`` sends ``workshops.signals.demo_loaded`` once it has written table 1's
-post-its; ``write_demo_baskets`` answers it through the services, as a facilitator
-(``by=None``). The three verdicts of the report, told by the gauges:
+``load_demo`` (restitution/management/commands/) calls ``write_demo_baskets`` once the
+room has written table 1's post-its (``workshops/demo.py``); it writes through the
+services, as a facilitator (``by=None``). The three verdicts of the report, told by the gauges:
 
 - Pays de Brest ↔ Brest Métropole is balanced *on condition* that the health offer is
   carried out in the Pays de Brest: without that transaction it leans to the Métropole,

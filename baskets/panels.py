@@ -13,9 +13,9 @@ from django.utils.translation import gettext_lazy
 from baskets import forms, screen_selectors, selectors
 from baskets.conditions import panels as condition_panels
 from baskets.conditions import selectors as condition_selectors
-from workshops import projector
+from workshops import gate, projector
 from workshops.gate import Action, closed_reason
-from workshops.models import Participant, Phase, Workshop
+from workshops.models import Participant, Workshop
 from workshops.panels import Panel, register
 
 BASKETS, PAIR = "baskets", "pair"
@@ -23,11 +23,7 @@ BASKETS, PAIR = "baskets", "pair"
 
 def editable(workshop: Workshop) -> bool:
     """The phase is one where baskets are built (the phone's clock closes them on time)."""
-    return (
-        workshop.status == Workshop.Status.OPEN
-        and workshop.current_phase is not None
-        and workshop.current_phase.kind == Phase.Kind.NEGOTIATION
-    )
+    return gate.is_open(workshop, Action.BASKETS)
 
 
 def grid_context(participant: Participant, data=None) -> dict:
@@ -114,12 +110,8 @@ def _pair_url(workshop: Workshop, view: projector.View) -> str:
     return reverse("baskets_screens:pair", args=[workshop.pk, view.number, view.second])
 
 
-def _negotiates(workshop: Workshop) -> bool:
-    return workshop.phases.filter(kind=Phase.Kind.NEGOTIATION).exists()
-
-
 def baskets_choices(workshop: Workshop) -> list[tuple[projector.View, str, str]]:
-    if not _negotiates(workshop):
+    if not gate.has_phase_for(workshop, Action.BASKETS):
         return []
     numbers = workshop.tables.order_by("number").values_list("number", flat=True)
     return [
@@ -136,7 +128,7 @@ def baskets_choices(workshop: Workshop) -> list[tuple[projector.View, str, str]]
 
 
 def pair_choices(workshop: Workshop) -> list[tuple[projector.View, str, str]]:
-    if not _negotiates(workshop):
+    if not gate.has_phase_for(workshop, Action.BASKETS):
         return []
     return [
         (
@@ -158,7 +150,7 @@ def register_panels() -> None:
             choices=baskets_choices,
             key="b",
             key_help=gettext_lazy("Baskets: every table, then table by table"),
-            follows=(Phase.Kind.NEGOTIATION.value,),
+            follows=Action.BASKETS,
         )
     )
     projector.register(

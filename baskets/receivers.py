@@ -1,12 +1,16 @@
-"""The baskets' answers to the room's signals (workshops/signals.py)."""
+"""The baskets' answers to the room's signals (workshops/signals.py) and to a new workshop
+(post_save), conditions' included: the one module where they are connected (from
+``apps.py``). The post-it rule baskets add is not a signal: ``apps.py`` registers it with
+``workshops.services.add_postit_edit_rule``."""
 
-from django.core.exceptions import ValidationError
+from django.db.models.signals import post_save
 from django.dispatch import receiver
-from django.utils.translation import gettext as _
 
-from baskets import broadcast, demo, services
+from baskets import broadcast, services
+from baskets.conditions import services as condition_services
 from workshops import signals
 from workshops.broadcast import after_commit
+from workshops.models import Workshop
 
 
 @receiver(signals.seating_changed)
@@ -14,26 +18,20 @@ def create_baskets(sender, workshop, **kwargs):
     services.ensure_baskets(workshop)
 
 
-@receiver(signals.demo_loaded)
-def write_demo_baskets(sender, workshop, **kwargs):
-    demo.write_demo_baskets(workshop)
-
-
-@receiver(signals.postit_changing)
-def keep_baskets_consistent(sender, postit, previous_kind, **kwargs):
-    """An offer given in a basket stays an offer, a need answered stays a need."""
-    if postit.kind == previous_kind:
-        return
-    names = services.basket_names(services.baskets_showing(postit.pk))
-    if names:
-        raise ValidationError(
-            _("This post-it is in a basket (%(baskets)s): its kind cannot change.")
-            % {"baskets": "; ".join(names)}
-        )
-
-
 @receiver(signals.postit_changed)
 def show_new_text_in_baskets(sender, postit, **kwargs):
     """Every basket that shows the post-it is sent again, with its new text."""
     for basket_id in services.baskets_showing(postit.pk):
         after_commit(broadcast.broadcast_basket, basket_id)
+
+
+@receiver(signals.balance_tolerance_changed)
+def send_gauges_again(sender, workshop, **kwargs):
+    after_commit(broadcast.broadcast_workshop_baskets, workshop.pk)
+
+
+@receiver(post_save, sender=Workshop)
+def create_default_conditions(sender, instance, created, raw=False, **kwargs):
+    """Every new workshop gets the default checklist and cards (conditions/defaults.py)."""
+    if created and not raw:
+        condition_services.ensure_defaults(instance)

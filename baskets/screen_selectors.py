@@ -13,20 +13,14 @@ from baskets.balance import Gauge
 from baskets.models import Basket
 from territories.models import Territory
 from workshops import gate
-from workshops.models import Phase, Workshop
+from workshops.gate import Action
+from workshops.models import Workshop
 from workshops.selectors import stuck_threshold
 
 
 def negotiation_reached(workshop: Workshop) -> bool:
     """The current phase is the negotiation or comes after one: baskets are on the table."""
-    phase = workshop.current_phase
-    if phase is None:
-        return False
-    if phase.kind == Phase.Kind.NEGOTIATION:
-        return True
-    return workshop.phases.filter(
-        kind=Phase.Kind.NEGOTIATION, position__lte=phase.position
-    ).exists()
+    return gate.phase_reached(workshop, Action.BASKETS)
 
 
 def pairs(workshop: Workshop) -> list[tuple[Territory, Territory]]:
@@ -62,9 +56,9 @@ class ConsoleTable:
 def idle_threshold(workshop: Workshop, now: datetime.datetime) -> int | None:
     """The minutes after which a pair without a transaction is flagged, once they are
     past (as the console flags a sub-group without post-its); None: no flag now."""
-    phase = gate.phase_in_play(workshop)
-    if phase is None or phase.kind != Phase.Kind.NEGOTIATION:
+    if not gate.is_open(workshop, Action.BASKETS):
         return None
+    phase = workshop.current_phase
     elapsed = gate.clock_of(workshop).elapsed(now)
     if elapsed is None or elapsed < stuck_threshold(phase):
         return None

@@ -14,7 +14,7 @@ from baskets import screen_selectors, selectors
 from baskets.panels import BASKETS, PAIR
 from workshops import access
 from workshops.projector import View
-from workshops.views.facilitator import projector_live_context, screen_state_context
+from workshops.screens import projector_live_context, screen_state_context
 
 
 def _screen_context(request: HttpRequest, workshop, view: View) -> dict:

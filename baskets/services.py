@@ -72,6 +72,19 @@ def basket_names(basket_ids) -> list[str]:
     return [str(basket) for basket in baskets]
 
 
+def keep_postit_kind_in_baskets(postit: PostIt, previous_kind: str) -> None:
+    """An offer given in a basket stays an offer, a need answered stays a need: the rule
+    ``workshops.services.postit_update`` applies (added in ``apps.py``)."""
+    if postit.kind == previous_kind:
+        return
+    names = basket_names(baskets_showing(postit.pk))
+    if names:
+        raise ValidationError(
+            _("This post-it is in a basket (%(baskets)s): its kind cannot change.")
+            % {"baskets": "; ".join(names)}
+        )
+
+
 def _announce(basket: Basket, transaction_id: int, change: broadcast.Change) -> None:
     """The transaction alone and its basket's balance, once committed (broadcast.py)."""
     after_commit(broadcast.broadcast_transaction, basket.pk, transaction_id, change)

@@ -17,16 +17,10 @@ from baskets import access, broadcast, forms, panels, selectors, services
 from baskets.models import Basket, Transaction
 from workshops import access as room_access
 from workshops import refusals
+from workshops.access import with_workshop
 from workshops.gate import Action, closed_reason
 from workshops.models import Participant, SubGroup, Workshop
-from workshops.views.participant import with_workshop
-
-
-def _page_or_fragment(request, template: str, context: dict, status: int = 200):
-    if not request.htmx:  # without scripts: the fragment in a page of its own
-        context = {**context, "fragment": template}
-        template = "baskets/page.html"
-    return render(request, template, context, status=status)
+from workshops.pages import fragment_or_page
 
 
 def _back_to_basket(workshop: Workshop, basket: Basket) -> HttpResponse:
@@ -42,7 +36,7 @@ def grid(request: HttpRequest, workshop: Workshop) -> HttpResponse:
     participant = room_access.require_participant(request, workshop)
     context = {"workshop": workshop, "participant": participant}
     context.update(panels.grid_context(participant, request.GET))
-    return _page_or_fragment(request, "baskets/_phone_grid.html", context)
+    return fragment_or_page(request, "baskets/_phone_grid.html", context)
 
 
 @require_GET
@@ -50,7 +44,7 @@ def grid(request: HttpRequest, workshop: Workshop) -> HttpResponse:
 def basket(request: HttpRequest, workshop: Workshop, pk: int) -> HttpResponse:
     basket, participant = access.basket_for_reading(request, workshop, pk)
     view = selectors.table_negotiation(basket.table).basket(basket.pk)
-    return _page_or_fragment(
+    return fragment_or_page(
         request, "baskets/_basket_detail.html", _basket_context(view, participant)
     )
 
@@ -107,7 +101,7 @@ def _form_context(participant, basket, form, *, giver, transaction=None, stale=N
 
 
 def _render_form(request, context: dict, status: int = 200) -> HttpResponse:
-    return _page_or_fragment(request, "baskets/_transaction_form.html", context, status=status)
+    return fragment_or_page(request, "baskets/_transaction_form.html", context, status=status)
 
 
 @require_GET

@@ -253,7 +253,7 @@ def demo_fixture() -> Fixture:
     from django.db import connections
 
     from workshops import broadcast, phases
-    from workshops.management.commands.load_demo import DEMO_TITLE, DEMO_USERNAME
+    from workshops.demo import DEMO_TITLE, DEMO_USERNAME
     from workshops.models import Workshop
 
     call_command("load_demo", stdout=open(os.devnull, "w"))  # noqa: SIM115

@@ -10,16 +10,15 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from plenary import dot_selectors, forms, selectors, slide_parts
-from workshops import projector
+from plenary import dot_selectors, forms, selectors
+from workshops import gate, projector
 from workshops.gate import Action, closed_reason
-from workshops.models import Participant, Phase, Workshop
+from workshops.models import Participant, Workshop
 from workshops.panels import Panel, register
 
 
 def in_plenary(workshop: Workshop) -> bool:
-    phase = workshop.current_phase
-    return phase is not None and phase.kind == Phase.Kind.PLENARY
+    return gate.in_phase_of(workshop, Action.FEEDBACK)
 
 
 def phone_context(
@@ -66,9 +65,7 @@ PRESENTER, WALL = "presenter", "wall"
 
 def _has_plenary(workshop: Workshop) -> bool:
     # Asked for both views on every projector page (the keys) and console: one query.
-    if not hasattr(workshop, "_has_plenary"):
-        workshop._has_plenary = workshop.phases.filter(kind=Phase.Kind.PLENARY).exists()
-    return workshop._has_plenary
+    return gate.has_phase_for(workshop, Action.FEEDBACK)
 
 
 def _check(workshop: Workshop, view: projector.View) -> None:
@@ -103,7 +100,7 @@ def register_panels() -> None:
             choices=presenter_choices,
             key="s",
             key_help=gettext_lazy("Slides of the plenary (presenter)"),
-            follows=(Phase.Kind.PLENARY.value,),
+            follows=Action.FEEDBACK,
         )
     )
     projector.register(
@@ -120,4 +117,3 @@ def register_panels() -> None:
     register("phone", Panel("plenary", "plenary/_phone_panel.html", phone_context))
     register("projector", Panel("plenary", "plenary/_projector_panel.html", projector_links))
     register("console", Panel("plenary", "plenary/_console_panel.html", console_plenary))
-    slide_parts.register(slide_parts.SlidePart("conditions", slide_parts.CONDITIONS_TEMPLATE))

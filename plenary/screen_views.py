@@ -11,7 +11,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 from plenary import access, dot_selectors, forms, selectors, services
 from plenary.panels import PRESENTER, WALL
 from workshops.projector import View
-from workshops.views.facilitator import projector_live_context, screen_state_context
+from workshops.screens import projector_live_context, screen_state_context
 
 
 def _done(request: HttpRequest, pk: int) -> HttpResponse:

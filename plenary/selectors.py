@@ -12,7 +12,6 @@ from django.utils.translation import gettext
 from baskets import selectors as baskets
 from baskets.conditions.selectors import ConditionLine, ConditionsView, conditions_by_basket
 from baskets.models import Basket
-from plenary import slide_parts
 from plenary.models import Answer, Plenary
 from workshops import stats
 from workshops.models import Workshop
@@ -180,18 +179,7 @@ def presenter(workshop: Workshop) -> Presenter:
 
 def render_slide(workshop: Workshop, *, oob: bool = False) -> str:
     stats.count("plenary_slide_renders")
-    shown = presenter(workshop)
-    parts = []
-    if shown.slide is not None:
-        view = shown.slide.view
-        parts = slide_parts.render_parts(
-            view=view,
-            basket=view.basket,
-            workshop=workshop,
-            slide=shown.slide,
-            conditions=shown.slide.conditions,
-        )
-    context = {"workshop": workshop, "presenter": shown, "parts": parts, "oob": oob}
+    context = {"workshop": workshop, "presenter": presenter(workshop), "oob": oob}
     return render_to_string(SLIDE_TEMPLATE, context)
 
 

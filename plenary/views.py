@@ -9,14 +9,15 @@ import uuid
 
 from django.contrib import messages
 from django.http import HttpRequest, HttpResponse
-from django.shortcuts import redirect, render
+from django.shortcuts import redirect
 from django.template.loader import render_to_string
 from django.views.decorators.http import require_GET, require_POST
 
 from plenary import access, dot_selectors, forms, panels, services
 from workshops import refusals
+from workshops.access import with_workshop
 from workshops.models import Workshop
-from workshops.views.participant import with_workshop
+from workshops.pages import fragment_or_page
 
 
 def _panel(request, participant, workshop, *, status=200, forms_=None, problem=""):
@@ -27,10 +28,8 @@ def _panel(request, participant, workshop, *, status=200, forms_=None, problem="
         return HttpResponse('<div id="plenary-phone"></div>', status=status)
     if not request.htmx and status < 400:
         return redirect("workshops:join", code=workshop.code)
-    if not request.htmx:  # refused without scripts: the form again, in a page of its own
-        context = {**context, "fragment": "plenary/_phone_panel.html"}
-        return render(request, "baskets/page.html", context, status=status)
-    return render(request, "plenary/_phone_panel.html", context, status=status)
+    # Refused without scripts: the form again, in a page of its own.
+    return fragment_or_page(request, "plenary/_phone_panel.html", context, status=status)
 
 
 @require_GET

@@ -5,6 +5,3 @@ from django.utils.translation import gettext_lazy as _
 class RestitutionConfig(AppConfig):
     name = "restitution"
     verbose_name = _("Restitution")
-
-    def ready(self):
-        from restitution import receivers  # noqa: F401

@@ -1,16 +1,25 @@
-"""Who may see or change what: the one place that decides, for views and consumers alike."""
+"""Who may see or change what: the one place that decides, for views and consumers alike.
+
+Facilitators: ``get_workshop_for_facilitator`` (404 for others' workshops), ``..._for_owner``.
+Phones: ``with_workshop`` (a view's URL code to its workshop, wrong codes counted),
+``require_participant``, ``get_postit_for_writing``. Each app built on the room has its
+own ``access.py`` for its objects (``baskets/access.py``, ``plenary/access.py``).
+"""
+
+import math
+from functools import wraps
 
 from django.conf import settings
 from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
 from django.core.cache import cache
 from django.core.exceptions import PermissionDenied
 from django.db.models import QuerySet
-from django.http import Http404, HttpRequest
-from django.shortcuts import get_object_or_404
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
 
 from workshops.codes import looks_like_code, normalise_code
 from workshops.models import Participant, PostIt, Workshop
-from workshops.ratelimit import CACHE_ERRORS, client_address, is_over, over_limit
+from workshops.ratelimit import CACHE_ERRORS, client_address, is_over, over_limit, seconds_left
 from workshops.redis_breaker import breaker
 
 SESSION_KEY = "paniers_participants"
@@ -49,6 +58,36 @@ def get_workshop_for_owner(request: HttpRequest, pk: int) -> Workshop:
 
 
 # Participants ----------------------------------------------------------------
+
+
+def with_workshop(view):
+    """Resolves the URL's code to its workshop, for every phone view that takes one (the
+    views of every app): ``view(request, workshop, **kwargs)``.
+
+    Wrong codes count toward the join page's limit (``get_workshop_for_visitor``). A
+    loosely typed code (any case, spaces, dashes) is redirected to the canonical URL on GET.
+    """
+
+    @wraps(view)
+    def wrapper(request: HttpRequest, code: str, **kwargs) -> HttpResponse:
+        try:
+            workshop = get_workshop_for_visitor(request, code)
+        except GuessingCodes:
+            return guessing_response(request)
+        if code != workshop.code and request.method == "GET":
+            return redirect(request.path.replace(f"/{code}/", f"/{workshop.code}/", 1))
+        return view(request, workshop, **kwargs)
+
+    return wrapper
+
+
+def guessing_response(request: HttpRequest) -> HttpResponse:
+    """Refused until the window ends, whatever the code: says when to come back."""
+    seconds = seconds_left(settings.JOIN_ATTEMPTS_WINDOW_SECONDS)
+    context = {"minutes": math.ceil(seconds / 60)}
+    response = render(request, "workshops/join_throttled.html", context, status=429)
+    response["Retry-After"] = str(seconds)
+    return response
 
 
 def get_workshop_by_code(raw_code: str) -> Workshop:

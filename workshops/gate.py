@@ -9,6 +9,14 @@ write budget (``ratelimit.spend_write_budget``). Both refuse with a ``Refusal``
 path turns into the answer. Facilitators' writes (and the demo's) pass no participant:
 the gate is the room's, not theirs. Screens get ``OPEN_ACTIONS`` of the current phase
 with the clock, so phones close on time too.
+
+It is also the only place that reads a phase's kind to decide: whatever a screen shows
+or hides because of the phase asks ``is_open`` (may participants do it now, the clock
+aside), ``in_phase_of`` (the current phase is the one for it, even once the workshop is
+closed), ``phase_reached`` (that phase is current or past: its results are on show) or
+``has_phase_for`` (the workshop plans one). Change ``OPEN_ACTIONS`` and the phones, the
+projector, the console and the server change together
+(tests/baskets/test_gate_agreement.py).
 """
 
 import datetime
@@ -23,7 +31,18 @@ from workshops.models import Phase, Workshop
 from workshops.ratelimit import spend_write_budget
 from workshops.refusals import PhaseClosed
 
-__all__ = ["PhaseClosed", "require_open", "closed_reason", "open_actions", "Action"]
+__all__ = [
+    "PhaseClosed",
+    "require_open",
+    "closed_reason",
+    "open_actions",
+    "Action",
+    "is_open",
+    "in_phase_of",
+    "phase_reached",
+    "has_phase_for",
+    "kinds_opening",
+]
 
 
 class Action(StrEnum):
@@ -73,8 +92,65 @@ def phase_in_play(workshop: Workshop) -> Phase | None:
 
 def phase_actions(workshop: Workshop) -> frozenset[Action]:
     """What the phase in play opens, whatever the clock says (phones apply the clock)."""
-    phase = phase_in_play(workshop)
+    if phase_in_play(workshop) is None:
+        return frozenset()
+    return current_phase_opens(workshop)
+
+
+def is_open(workshop: Workshop, action: Action) -> bool:
+    """The workshop is open and its current phase opens ``action``, whatever the clock says:
+    what a screen draws as editable (phones close on time by the clock; the server asks
+    ``require_open``, which adds the clock)."""
+    return action in phase_actions(workshop)
+
+
+def kinds_opening(action: Action) -> frozenset[str]:
+    """The phase kinds during which participants may do ``action``."""
+    return frozenset(kind for kind, actions in OPEN_ACTIONS.items() if action in actions)
+
+
+def current_phase_opens(workshop: Workshop) -> frozenset[Action]:
+    """What the current phase opens, whether or not the workshop is still open (a closed
+    workshop shows its last phase, read-only)."""
+    phase = workshop.current_phase
     return OPEN_ACTIONS[phase.kind] if phase is not None else frozenset()
+
+
+def in_phase_of(workshop: Workshop, action: Action) -> bool:
+    """The current phase is one that opens ``action`` (see ``current_phase_opens``)."""
+    return action in current_phase_opens(workshop)
+
+
+def phase_reached(workshop: Workshop, action: Action) -> bool:
+    """A phase that opens ``action`` is the current one or came before it: what was done in
+    it is on show from then on (baskets once the negotiation started, conditions once
+    theirs did)."""
+    phase = workshop.current_phase
+    if phase is None:
+        return False
+    if action in OPEN_ACTIONS[phase.kind]:
+        return True  # no query for the phase in play
+    return workshop.phases.filter(
+        kind__in=kinds_opening(action), position__lte=phase.position
+    ).exists()
+
+
+def reached_actions(phase_kinds: list[str], current: int | None) -> frozenset[Action]:
+    """``phase_reached`` for every action at once, from the workshop's phase kinds in order
+    and the current phase's index (None: not started): no query of its own."""
+    if current is None:
+        return frozenset()
+    return frozenset().union(*(OPEN_ACTIONS[kind] for kind in phase_kinds[: current + 1]))
+
+
+def has_phase_for(workshop: Workshop, action: Action) -> bool:
+    """The workshop has a phase that opens ``action`` (the projector's views of it are
+    offered). Asked by every projector page and the console for several views: one query
+    per workshop object and action."""
+    cache = workshop.__dict__.setdefault("_has_phase_for", {})
+    if action not in cache:
+        cache[action] = workshop.phases.filter(kind__in=kinds_opening(action)).exists()
+    return cache[action]
 
 
 def open_actions(workshop: Workshop, now: datetime.datetime | None = None) -> frozenset[Action]:

@@ -11,7 +11,8 @@ is older.
 Apps built on the room add their own views (``register``, from their ``AppConfig.ready``:
 workshops never imports them): a ``Kind`` names its view ("baskets", "baskets:2",
 "pair:4-7"), checks it against the workshop, gives the page that shows it, the console's
-buttons, a key of the projector, and the phases during which following the workshop shows it.
+buttons, a key of the projector, and the action whose phases show it while following the
+workshop (the gate says which phase kinds open it: ``gate.kinds_opening``).
 """
 
 from collections.abc import Callable
@@ -21,7 +22,9 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils.translation import gettext as _
 
+from workshops import gate
 from workshops.broadcast import after_commit, broadcast_projector_view
+from workshops.gate import Action
 from workshops.models import Workshop
 
 FOLLOW, ALL, JOIN, TABLE, SHEET = "follow", "all", "join", "table", "sheet"
@@ -56,7 +59,7 @@ class Kind:
     choices: Callable[[Workshop], list[tuple[View, str, str]]]  # console: view, label, title
     key: str = ""  # the projector's key that goes through ``choices``, one a press
     key_help: str = ""  # what that key does, for the projector's "?" (translated when shown)
-    follows: tuple[str, ...] = ()  # phase kinds during which following the workshop shows it
+    follows: Action | None = None  # following the workshop shows it in the phases opening this
 
 
 _kinds: dict[str, Kind] = {}
@@ -79,8 +82,16 @@ def kind_of(view: View) -> Kind | None:
 
 
 def followed(phase_kind: str) -> Kind | None:
-    """The registered view that following the workshop shows during a phase of this kind."""
-    return next((kind for kind in _kinds.values() if phase_kind in kind.follows), None)
+    """The registered view that following the workshop shows during a phase of this kind:
+    the first that follows an action the gate opens in it."""
+    opens = gate.OPEN_ACTIONS[phase_kind]
+    return next((kind for kind in _kinds.values() if kind.follows in opens), None)
+
+
+def follow_kinds(kind: Kind) -> list[str]:
+    """The phase kinds during which following the workshop shows ``kind`` (for the page's
+    script, which follows the phase live)."""
+    return sorted(gate.kinds_opening(kind.follows)) if kind.follows else []
 
 
 def _numbers(text: str) -> list[int] | None:

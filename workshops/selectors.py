@@ -157,7 +157,9 @@ class PhaseState:
     phase: Phase | None
     number: int
     count: int
-    actions: list[str]
+    actions: list[str]  # open now (the phones apply the clock)
+    opens: list[str]  # what the current phase opens, even once the workshop is closed
+    reached: list[str]  # what the current phase or an earlier one opens
     server_now_ms: int
     deadline_ms: int | None
     paused_remaining_ms: int | None
@@ -166,16 +168,22 @@ class PhaseState:
 
 def phase_state(workshop: Workshop, now: datetime.datetime | None = None) -> PhaseState:
     now = now or timezone.now()
-    phase_ids = list(workshop.phases.values_list("pk", flat=True))
+    phase_ids, kinds = [], []
+    for pk, kind in workshop.phases.values_list("pk", "kind"):
+        phase_ids.append(pk)
+        kinds.append(kind)
     phase = workshop.current_phase
+    index = phase_ids.index(phase.pk) if phase and phase.pk in phase_ids else None
     clock = gate.clock_of(workshop)
     paused_remaining = clock.remaining(now) if clock.is_paused else None
     return PhaseState(
         workshop=workshop,
         phase=phase,
-        number=phase_ids.index(phase.pk) + 1 if phase and phase.pk in phase_ids else 0,
+        number=index + 1 if index is not None else 0,
         count=len(phase_ids),
         actions=sorted(gate.phase_actions(workshop)),
+        opens=sorted(gate.current_phase_opens(workshop)),
+        reached=sorted(gate.reached_actions(kinds, index)),
         server_now_ms=_epoch_ms(now),
         deadline_ms=_epoch_ms(clock.deadline),
         paused_remaining_ms=(
@@ -270,7 +278,7 @@ def console_overview(workshop: Workshop, now: datetime.datetime | None = None) -
     watching = phase is not None
     expects_postits = (
         watching
-        and phase.kind == Phase.Kind.FORMULATION
+        and gate.phase_actions(workshop) == {gate.Action.POSTITS}  # post-its and nothing else
         and elapsed is not None
         and elapsed >= stuck_threshold(phase)
     )

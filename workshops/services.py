@@ -8,6 +8,7 @@ and ``clean_themes`` are checks the writes share (the form uses the first): they
 
 import datetime
 import uuid
+from collections.abc import Callable
 
 from django.contrib.auth import get_user_model
 from django.core.exceptions import ValidationError
@@ -254,16 +255,37 @@ def postit_create(
     return postit
 
 
+# What the apps built on the room forbid in a post-it's edit, which workshops cannot know
+# (it never imports them): each rule is added from its app's ``AppConfig.ready`` and
+# raises ``ValidationError`` to refuse the edit, with its message. Today one:
+# ``baskets.services.keep_postit_kind_in_baskets`` (an offer given in a basket stays an
+# offer, a need answered stays a need).
+PostItRule = Callable[[PostIt, str], None]  # (the post-it as edited, unsaved; its previous kind)
+_postit_edit_rules: list[PostItRule] = []
+
+
+def add_postit_edit_rule(rule: PostItRule) -> None:
+    """Once per rule, however often ``ready`` runs."""
+    if rule not in _postit_edit_rules:
+        _postit_edit_rules.append(rule)
+
+
+def check_postit_edit_rules(postit: PostIt, previous_kind: str) -> None:
+    for rule in _postit_edit_rules:
+        rule(postit, previous_kind)
+
+
 @transaction.atomic
 def postit_update(
     *, postit: PostIt, kind: str, text: str, theme: str = "", by: Participant | None
 ) -> PostIt:
-    """``by``: the participant who edits (the gate applies), or None: a facilitator."""
+    """``by``: the participant who edits (the gate applies), or None: a facilitator. The
+    other apps' rules (``check_postit_edit_rules``) may refuse it with ``ValidationError``."""
     require_open(postit.subgroup.table.workshop, Action.POSTITS, by)
     previous_kind = postit.kind
     postit.kind, postit.text, postit.theme = kind, text, theme
     _clean_postit(postit, postit.subgroup.table.workshop)
-    signals.postit_changing.send(sender=PostIt, postit=postit, previous_kind=previous_kind)
+    check_postit_edit_rules(postit, previous_kind)
     postit.save()
     after_commit(broadcast_postit, postit.pk, added=postit.kind != previous_kind)
     signals.postit_changed.send(sender=PostIt, postit=postit)

@@ -1,8 +1,7 @@
 """What the room tells the apps built on it (baskets, plenary…), which workshops never
-imports: they connect receivers here (docs/architecture.md, "Which app imports which").
-
-Sent with ``send``, not ``send_robust``: a receiver that raises ``ValidationError`` in
-``postit_changing`` refuses the change, with its message.
+imports: they connect receivers here, each app in its own ``receivers.py``
+(docs/architecture.md, "Which app imports which"). A rule that may refuse a write is not a
+signal: the service calls it by name (``services.check_postit_edit_rules``).
 """
 
 from django.dispatch import Signal
@@ -10,16 +9,9 @@ from django.dispatch import Signal
 # A workshop's tables or territories were set: workshop=.
 seating_changed = Signal()
 
-# A post-it is about to be saved with new fields: postit= (not yet saved), previous_kind=.
-postit_changing = Signal()
-
 # A post-it's text, theme or kind changed, inside its transaction: postit=. Receivers
 # announce with ``workshops.broadcast.after_commit``.
 postit_changed = Signal()
-
-# ``load_demo`` created the demo workshop and its table 1's post-its, inside its
-# transaction: workshop=. The apps built on the room add their part of the worked example.
-demo_loaded = Signal()
 
 # The workshop's balance tolerance changed (set-up form), inside its transaction:
 # workshop=. The gauges drawn with the old one are sent again.

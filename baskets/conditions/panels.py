@@ -11,29 +11,23 @@ from django.utils.translation import gettext_lazy
 
 from baskets import access
 from baskets.conditions import selectors
-from workshops import projector
-from workshops.models import Participant, Phase, Workshop
+from workshops import gate, projector
+from workshops.gate import Action
+from workshops.models import Participant, Workshop
 
 CONDITIONS = "conditions"
 
 
 def shows_conditions(workshop: Workshop) -> bool:
     """From the conditions phase on: to fill them in, then to read them."""
-    phase = workshop.current_phase
-    if phase is None or phase.kind == Phase.Kind.NEGOTIATION:
+    if gate.in_phase_of(workshop, Action.BASKETS):
         return False  # while bargaining, only the baskets (and no query to say so)
-    if phase.kind == Phase.Kind.CONDITIONS:
-        return True
-    return workshop.phases.filter(kind=Phase.Kind.CONDITIONS, position__lte=phase.position).exists()
+    return gate.phase_reached(workshop, Action.CONDITIONS)
 
 
 def conditions_editable(workshop: Workshop) -> bool:
     """The phase is the conditions' (the phone's clock closes them on time)."""
-    return (
-        workshop.status == Workshop.Status.OPEN
-        and workshop.current_phase is not None
-        and workshop.current_phase.kind == Phase.Kind.CONDITIONS
-    )
+    return gate.is_open(workshop, Action.CONDITIONS)
 
 
 def phone_context(*, participant: Participant, workshop: Workshop, views) -> dict:
@@ -55,7 +49,7 @@ def _tables_shown(workshop: Workshop) -> list[int]:
     projector page (the keys) and the console, in one query a request."""
     if not hasattr(workshop, "_condition_tables"):
         workshop._condition_tables = list(
-            workshop.tables.filter(workshop__phases__kind=Phase.Kind.CONDITIONS)
+            workshop.tables.filter(workshop__phases__kind__in=gate.kinds_opening(Action.CONDITIONS))
             .order_by("number")
             .values_list("number", flat=True)
             .distinct()
@@ -64,7 +58,7 @@ def _tables_shown(workshop: Workshop) -> list[int]:
 
 
 def _check(workshop: Workshop, view: projector.View) -> None:
-    if not workshop.phases.filter(kind=Phase.Kind.CONDITIONS).exists():
+    if not gate.has_phase_for(workshop, Action.CONDITIONS):
         raise ValidationError(_("This workshop has no conditions phase."))
     if view.number is not None and not workshop.tables.filter(number=view.number).exists():
         raise ValidationError(_("This workshop has no table %(number)s.") % {"number": view.number})
@@ -103,6 +97,6 @@ def register_projector_view() -> None:
             choices=screen_choices,
             key="c",
             key_help=gettext_lazy("Verdicts and conditions: every table, then table by table"),
-            follows=(Phase.Kind.CONDITIONS.value,),
+            follows=Action.CONDITIONS,
         )
     )

@@ -15,7 +15,7 @@ from baskets.conditions import selectors
 from baskets.conditions.panels import CONDITIONS, screen_url
 from workshops import access as room_access
 from workshops.projector import View
-from workshops.views.facilitator import projector_live_context, screen_state_context
+from workshops.screens import projector_live_context, screen_state_context
 
 CONTENT_TEMPLATE = "baskets/_conditions_screen_content.html"
 

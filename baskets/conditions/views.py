@@ -16,14 +16,14 @@ from django.views.decorators.http import require_GET, require_http_methods
 
 from baskets import access
 from baskets import selectors as basket_selectors
-from baskets import views as basket_views
 from baskets.conditions import forms, selectors, services
 from baskets.models import Basket
 from workshops import access as room_access
 from workshops import refusals
+from workshops.access import with_workshop
 from workshops.gate import Action, closed_reason
 from workshops.models import Participant, Workshop
-from workshops.views.participant import with_workshop
+from workshops.pages import fragment_or_page
 
 INVALID = 422
 
@@ -77,9 +77,7 @@ def _save(request, basket: Basket, by: Participant | None, context: dict, render
 
 
 def _phone_form(request, context: dict, status: int = 200) -> HttpResponse:
-    return basket_views._page_or_fragment(
-        request, "baskets/_conditions_form.html", context, status=status
-    )
+    return fragment_or_page(request, "baskets/_conditions_form.html", context, status=status)
 
 
 @require_http_methods(["GET", "POST"])

@@ -54,8 +54,8 @@ def test_it_is_registered_with_its_key_and_the_conditions_phase():
     kinds = {kind.name: kind for kind in projector.registered()}
     conditions = kinds["conditions"]
     assert conditions.key == "c" and conditions.numbers == (0, 1)
-    assert conditions.follows == ("conditions",)
-    assert kinds["baskets"].follows == ("negotiation",)  # the baskets follow the negotiation
+    assert projector.follow_kinds(conditions) == ["conditions"]
+    assert projector.follow_kinds(kinds["baskets"]) == ["negotiation"]  # the baskets' phase
     assert projector.followed("conditions") is conditions
     keys = [kind.key for kind in projector.registered() if kind.key]
     assert len(keys) == len(set(keys))  # a key of its own

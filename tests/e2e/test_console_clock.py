@@ -33,7 +33,7 @@ from tests.e2e.screens import (
     sign_in,
 )
 from workshops import phases, services
-from workshops.management.commands.load_demo import KEY_FACTS, TABLE_1_POSTITS, TERRITORIES
+from workshops.demo import KEY_FACTS, TABLE_1_POSTITS, TERRITORIES
 from workshops.models import PostIt, Workshop
 
 try:

@@ -25,7 +25,7 @@ from tests.e2e.screens import (
     fill_join_form,
     sign_in,
 )
-from workshops.management.commands.load_demo import TERRITORIES
+from workshops.demo import TERRITORIES
 from workshops.models import PostIt
 
 try:

@@ -9,7 +9,7 @@ from territories.models import Territory
 from tests.e2e.screens import ACTION_TIMEOUT_MS, IMG_DIR, PUBLIC_URL, sign_in
 from tests.e2e.test_projector_fit import settle
 from workshops import phases, services
-from workshops.management.commands.load_demo import TABLE_1_POSTITS, TERRITORIES
+from workshops.demo import TABLE_1_POSTITS, TERRITORIES
 from workshops.models import Workshop
 
 try:

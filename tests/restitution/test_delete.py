@@ -25,7 +25,7 @@ from tests.workshops.conftest import (  # noqa: F401  (fixtures: a fresh layer, 
     channel_layer,
 )
 from workshops import consumers, services
-from workshops.management.commands.load_demo import DEMO_TITLE
+from workshops.demo import DEMO_TITLE
 from workshops.models import Connection, PostIt, SubGroup, Workshop
 
 pytestmark = pytest.mark.django_db

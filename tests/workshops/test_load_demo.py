@@ -10,7 +10,7 @@ from django.test import Client
 
 from territories.models import KeyFact, Territory
 from tests.conftest import fr
-from workshops.management.commands.load_demo import (
+from workshops.demo import (
     DEMO_TITLE,
     DEMO_USERNAME,
     KEY_FACTS,

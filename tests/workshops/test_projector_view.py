@@ -7,6 +7,7 @@ from territories.models import Territory
 from tests.conftest import at, command, subgroup_of
 from workshops import projector, services
 from workshops.broadcast import console_group, screens_group, table_group, workshop_group
+from workshops.gate import Action
 from workshops.models import Workshop
 
 pytestmark = pytest.mark.django_db
@@ -207,11 +208,11 @@ def extra_kind():
         choices=lambda workshop: [(projector.View("extra"), "Extra", "")],
         key="x",
         key_help="Extra view",
-        follows=("plenary",),
+        follows=Action.FEEDBACK,
     )
     # It stands in for the app that follows the plenary (plenary's presenter) meanwhile.
     saved = dict(projector._kinds)
-    for name in [name for name, other in saved.items() if "plenary" in other.follows]:
+    for name in [name for name, other in saved.items() if other.follows == Action.FEEDBACK]:
         projector._kinds.pop(name)
     projector.register(kind)
     yield kind

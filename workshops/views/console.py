@@ -12,7 +12,7 @@ from workshops.forms import ClockCommandForm
 from workshops.links import is_loopback, join_url
 from workshops.models import Workshop
 from workshops.panels import render_panels
-from workshops.views.facilitator import projector_switch_context, screen_state_context
+from workshops.screens import projector_switch_context, screen_state_context
 
 
 def _tables_context(workshop: Workshop) -> dict:

@@ -5,8 +5,6 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
-from django.urls import reverse
-from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
 from workshops import access, selectors, services
@@ -15,6 +13,7 @@ from workshops.forms import WorkshopForm
 from workshops.links import is_loopback, join_url
 from workshops.panels import render_panels
 from workshops.qr import qr_svg
+from workshops.screens import projector_live_context, projector_switch_context, screen_state_context
 
 
 @login_required
@@ -125,76 +124,6 @@ def projector_view(request: HttpRequest, pk: int) -> HttpResponse:
     return render(
         request, "workshops/_console_projector.html", context, status=422 if error else 200
     )
-
-
-def projector_switch_context(workshop) -> dict:
-    """The console's buttons that choose what the projector shows."""
-    chosen = screen.current(workshop)
-    views = [
-        (screen.View(screen.FOLLOW), _("Follow the workshop"), ""),
-        (screen.View(screen.ALL), _("All tables"), ""),
-        *(
-            (screen.View(screen.TABLE, number), _("Table %(number)s") % {"number": number}, "")
-            for number in workshop.tables.order_by("number").values_list("number", flat=True)
-        ),
-        *(
-            (
-                screen.View(screen.SHEET, territory.pk),
-                territory.short_name or territory.name,
-                _("Territory sheet: %(name)s") % {"name": territory.name},
-            )
-            for territory in workshop.territories.order_by("name")
-        ),
-        *(choice for kind in screen.registered() for choice in kind.choices(workshop)),
-        (screen.View(screen.JOIN), _("Join screen"), ""),
-    ]
-    choices = [
-        {
-            "value": view.value or screen.FOLLOW,
-            "label": label,
-            "title": title,
-            "pressed": view == chosen,
-        }
-        for view, label, title in views
-    ]
-    return {"workshop": workshop, "projector_choices": choices}
-
-
-def projector_live_context(workshop, view: screen.View, *, follow: str = "") -> dict:
-    """What a projector page tells static/js/projector.js (``_projector_live.html``): the
-    stored choice's version, where to go when it changes; when following the workshop,
-    what this page shows (``follow``: "board" or a registered kind's name), so that a phase
-    asking for another page loads the projector again; and the keys of the views apps add."""
-    registered = screen.registered()
-    return {
-        "projector_live": {
-            "projector_url": reverse("workshops:projector", args=[workshop.pk]),
-            "view_url": reverse("workshops:projector_view", args=[workshop.pk]),
-            "version": workshop.projector_view_version,
-            "view": view.value,
-            "follow": follow,
-            "follow_kinds": " ".join(
-                f"{phase_kind}:{kind.name}" for kind in registered for phase_kind in kind.follows
-            ),
-            "cycles": [
-                (
-                    kind.key,
-                    " ".join(choice.value for choice, _label, _title in kind.choices(workshop)),
-                )
-                for kind in registered
-                if kind.key
-            ],
-            "keys": [(kind.key, str(kind.key_help)) for kind in registered if kind.key],
-        }
-    }
-
-
-def screen_state_context(workshop) -> dict:
-    """The phase and clock on a facilitator's screen, and where it fetches them again."""
-    return {
-        "state": selectors.phase_state(workshop),
-        "state_url": reverse("workshops:screen_state", args=[workshop.pk]),
-    }
 
 
 def _screen_context(workshop) -> dict:

@@ -5,7 +5,6 @@ back as the compose form with the reason and the text as typed (``workshops/refu
 """
 
 import math
-from functools import wraps
 
 from django.conf import settings
 from django.contrib import messages
@@ -18,6 +17,7 @@ from django.utils.translation import ngettext
 from django.views.decorators.http import require_http_methods, require_POST
 
 from workshops import access, refusals, selectors, services
+from workshops.access import with_workshop
 from workshops.forms import JoinCodeForm, JoinForm, PostItForm
 from workshops.gate import Action, closed_reason, phase_actions
 from workshops.models import Participant, PostIt, Workshop
@@ -29,15 +29,6 @@ def _minutes_left(seconds: int) -> int:
     return math.ceil(seconds / 60)
 
 
-def _guessing_response(request: HttpRequest) -> HttpResponse:
-    """Refused until the window ends, whatever the code: says when to come back."""
-    seconds = seconds_left(settings.JOIN_ATTEMPTS_WINDOW_SECONDS)
-    context = {"minutes": _minutes_left(seconds)}
-    response = render(request, "workshops/join_throttled.html", context, status=429)
-    response["Retry-After"] = str(seconds)
-    return response
-
-
 @require_http_methods(["GET", "HEAD", "POST"])
 def join_start(request: HttpRequest) -> HttpResponse:
     """Home page: type the code shown on the projector."""
@@ -46,33 +37,12 @@ def join_start(request: HttpRequest) -> HttpResponse:
         try:
             workshop = access.get_workshop_for_visitor(request, form.cleaned_data["code"])
         except access.GuessingCodes:
-            return _guessing_response(request)
+            return access.guessing_response(request)
         except Http404:
             form.add_error("code", _("No workshop has this code. Check the projector."))
         else:
             return redirect("workshops:join", code=workshop.code)
     return render(request, "workshops/join_start.html", {"form": form})
-
-
-def with_workshop(view):
-    """Resolves the URL's code to its workshop, for every view that takes one.
-
-    Wrong codes count toward the join page's limit (``access.get_workshop_for_visitor``).
-    A loosely typed code (any case, spaces, dashes) is redirected to the canonical URL
-    on GET.
-    """
-
-    @wraps(view)
-    def wrapper(request: HttpRequest, code: str, **kwargs) -> HttpResponse:
-        try:
-            workshop = access.get_workshop_for_visitor(request, code)
-        except access.GuessingCodes:
-            return _guessing_response(request)
-        if code != workshop.code and request.method == "GET":
-            return redirect(request.path.replace(f"/{code}/", f"/{workshop.code}/", 1))
-        return view(request, workshop, **kwargs)
-
-    return wrapper
 
 
 @require_http_methods(["GET", "POST"])

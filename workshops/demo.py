@@ -1,18 +1,14 @@
-"""The demo workshop of `make run`, modelled on a real one (Le Mené, 24 September 2020)."""
+"""The room's part of the demo workshop of `make run`, modelled on a real one (Le Mené,
+24 September 2020): its territories and their sheets, the workshop with its default
+phases, and table 1's post-its. ``load_demo`` (restitution/management/commands/) calls
+``write_demo_workshop`` first, then each app's step in turn."""
 
 import datetime
-import secrets
 
-from django.conf import settings
-from django.contrib.auth import get_user_model
-from django.core.management.base import BaseCommand
-from django.db import transaction
-from django.urls import reverse
 from django.utils import translation
 
 from territories.models import KeyFact, Territory
-from workshops import phases, services, signals
-from workshops.links import is_loopback
+from workshops import phases, services
 from workshops.models import PostIt, Workshop
 
 DEMO_USERNAME = "animateur"
@@ -160,115 +156,47 @@ TABLE_1_POSTITS = [
     ),
 ]
 
+THEMES = [
+    "Énergie",
+    "Alimentation",
+    "Mobilité",
+    "Santé et accès aux soins",
+    "Habitat et rénovation énergétique",
+    "Foncier et urbanisme",
+    "Économie et emploi",
+    "Tourisme",
+    "Culture",
+    "Formation et compétences",
+    "Eau",
+    "Déchets",
+    "Numérique",
+]
 
-class Command(BaseCommand):
-    help = "Create (once) the demo workshop and its facilitator, then print how to reach them."
 
-    def add_arguments(self, parser):
-        parser.add_argument("--base-url", default="", help="URL printed for the laptop")
+def find_demo_workshop(user) -> Workshop | None:
+    """The demo workshop a run before made, opened if it was made before workshops had
+    doors; None if there is none yet."""
+    existing = Workshop.objects.filter(title=DEMO_TITLE, created_by=user).first()
+    if existing is not None and existing.status == Workshop.Status.PREPARING:
+        phases.set_status(existing, Workshop.Status.OPEN)
+    return existing
 
-    def handle(self, *args, base_url, **options):
-        password = self._facilitator_password()
-        workshop = self._demo_workshop()
-        laptop = base_url.rstrip("/") or "http://127.0.0.1:8000"
-        phones = settings.PUBLIC_URL or laptop
-        join = phones + reverse("workshops:join", args=[workshop.code])
-        self.stdout.write(
-            "\n".join(
-                [
-                    "",
-                    "Paniers demo workshop ready",
-                    f"  Facilitator login : {laptop}/login/",
-                    f"      username      : {DEMO_USERNAME}",
-                    f"      password      : {password}",
-                    f"  Console           : {laptop}"
-                    + reverse("workshops:console", args=[workshop.pk]),
-                    f"  Projector view    : {laptop}"
-                    + reverse("workshops:projector", args=[workshop.pk]),
-                    f"  Participants join : {join}",
-                    f"  Join code         : {workshop.code}",
-                    "",
-                ]
-            )
+
+def write_demo_workshop(user) -> Workshop:
+    """The territories (the library's, updated), the open workshop (phase 1 not started)
+    and table 1's post-its, written as a facilitator."""
+    territories = [
+        Territory.objects.update_or_create(name=data["name"], defaults=data)[0]
+        for data in TERRITORIES
+    ]
+    for territory in territories:
+        territory.key_facts.all().delete()
+        KeyFact.objects.bulk_create(
+            KeyFact(territory=territory, position=position, label=label, value=value, source=src)
+            for position, (label, value, src) in enumerate(KEY_FACTS[territory.name])
         )
-        if is_loopback(phones):
-            self.stdout.write(
-                "  (phones cannot reach 127.0.0.1: see the README, "
-                "HOST=0.0.0.0 PUBLIC_URL=http://<laptop-ip>:8000 make run)\n"
-            )
-
-    def _facilitator_password(self) -> str:
-        """Generated once and kept in var/ (git-ignored), so every `make run` prints it.
-
-        A stored password that does not open this database's account (var/ kept from
-        another database) is replaced: the one printed always works.
-        """
-        path = settings.VAR_DIR / "demo-password"
-        user_model = get_user_model()
-        user = user_model.objects.filter(username=DEMO_USERNAME).first()
-        stored = path.read_text().strip() if path.exists() else ""
-        if user is not None and stored and user.check_password(stored):
-            return stored
-        password = secrets.token_urlsafe(9)
-        if user is None:
-            user = user_model(username=DEMO_USERNAME, first_name="Animateur", is_staff=True)
-        user.is_staff = True
-        user.set_password(password)
-        user.save()
-        self._grant_territory_library(user)
-        settings.VAR_DIR.mkdir(parents=True, exist_ok=True)
-        path.write_text(password)
-        path.chmod(0o600)
-        return password
-
-    def _grant_territory_library(self, user) -> None:
-        """The demo facilitator may add to and edit the territory library."""
-        from django.contrib.auth.models import Permission
-
-        user.user_permissions.add(*Permission.objects.filter(content_type__app_label="territories"))
-
-    @transaction.atomic
-    def _demo_workshop(self) -> Workshop:
-        user = get_user_model().objects.get(username=DEMO_USERNAME)
-        existing = Workshop.objects.filter(title=DEMO_TITLE, created_by=user).first()
-        if existing is not None:
-            if existing.status == Workshop.Status.PREPARING:  # made before workshops had doors
-                phases.set_status(existing, Workshop.Status.OPEN)
-            return existing
-        territories = [
-            Territory.objects.update_or_create(name=data["name"], defaults=data)[0]
-            for data in TERRITORIES
-        ]
-        for territory in territories:
-            territory.key_facts.all().delete()
-            KeyFact.objects.bulk_create(
-                KeyFact(
-                    territory=territory, position=position, label=label, value=value, source=src
-                )
-                for position, (label, value, src) in enumerate(KEY_FACTS[territory.name])
-            )
-        with translation.override("fr"):  # the default phases' names and instructions
-            workshop = self._create_workshop(user, territories)
-        phases.set_status(workshop, Workshop.Status.OPEN)  # phones can join; phase 1 not started
-        table_1 = workshop.tables.get(number=1)
-        subgroups = {
-            s.territory.short_name: s for s in table_1.subgroups.select_related("territory")
-        }
-        for short_name, kind, text, theme in TABLE_1_POSTITS:
-            services.postit_create(
-                subgroup=subgroups[short_name],
-                author=None,
-                kind=PostIt.Kind(kind),
-                text=text,
-                theme=theme,
-            )
-        # Table 1's baskets (the seed report's): written by the baskets app, which
-        # workshops does not import.
-        signals.demo_loaded.send(sender=Workshop, workshop=workshop)
-        return workshop
-
-    def _create_workshop(self, user, territories) -> Workshop:
-        return services.workshop_create(
+    with translation.override("fr"):  # the default phases' names and instructions
+        workshop = services.workshop_create(
             created_by=user,
             title=DEMO_TITLE,
             event="Rencontres TEPOS — coopérations urbain-rural",
@@ -276,19 +204,17 @@ class Command(BaseCommand):
             place="Le Mené",
             territories=territories,
             table_count=3,
-            themes=[
-                "Énergie",
-                "Alimentation",
-                "Mobilité",
-                "Santé et accès aux soins",
-                "Habitat et rénovation énergétique",
-                "Foncier et urbanisme",
-                "Économie et emploi",
-                "Tourisme",
-                "Culture",
-                "Formation et compétences",
-                "Eau",
-                "Déchets",
-                "Numérique",
-            ],
+            themes=THEMES,
         )
+    phases.set_status(workshop, Workshop.Status.OPEN)  # phones can join; phase 1 not started
+    table_1 = workshop.tables.get(number=1)
+    subgroups = {s.territory.short_name: s for s in table_1.subgroups.select_related("territory")}
+    for short_name, kind, text, theme in TABLE_1_POSTITS:
+        services.postit_create(
+            subgroup=subgroups[short_name],
+            author=None,
+            kind=PostIt.Kind(kind),
+            text=text,
+            theme=theme,
+        )
+    return workshop
