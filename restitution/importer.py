@@ -38,13 +38,15 @@ from restitution.document.limits import (
     MAX_POSTITS,
     MAX_TRANSACTIONS,
 )
+from restitution.document.parts import Draft
 from restitution.document.reading import ImportRefused, shown
-from restitution.document.rows import Draft
 from restitution.models import ActionChoice, BasketChoice, SectionText
 from territories.models import KeyFact, Territory
 from workshops.codes import new_join_code
 from workshops.models import Participant, Phase, PostIt, SubGroup, Table, Workshop
 
+# The caps a document is held to are the document's (restitution/document/limits.py);
+# the importer names them too, as the limits of what it takes.
 __all__ = [
     "MAX_ANSWERED_NEEDS",
     "MAX_BASKETS",

@@ -22,8 +22,8 @@ from restitution.document import (
     territories,
     workshop,
 )
+from restitution.document.parts import Draft, Ids
 from restitution.document.reading import ImportRefused, Row, shown
-from restitution.document.rows import Draft, Ids
 from restitution.snapshot import Snapshot, snapshot
 from workshops.models import Workshop
 

@@ -13,9 +13,8 @@ from restitution.document.limits import (
     MAX_NEEDS_PER_TRANSACTION,
     MAX_TRANSACTIONS,
 )
-from restitution.document.part import Part
+from restitution.document.parts import Draft, Ids, Part
 from restitution.document.reading import fail, rows
-from restitution.document.rows import Draft, Ids
 from restitution.snapshot import Snapshot
 
 BASKET_FIELDS = ("id", "table", "side_a", "side_b")

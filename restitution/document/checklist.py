@@ -1,9 +1,8 @@
 """The conditions' set-up: the checklist's items and the alliance cards of each family."""
 
 from baskets.models import MAX_ALLIANCE_CHOICES, MAX_CONDITION_ITEMS, AllianceChoice, ConditionItem
-from restitution.document.part import Part
+from restitution.document.parts import Draft, Ids, Part
 from restitution.document.reading import rows
-from restitution.document.rows import Draft, Ids
 from restitution.snapshot import Snapshot
 
 ITEM_FIELDS = ("id", "title", "hint")

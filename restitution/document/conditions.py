@@ -5,9 +5,8 @@ from django.utils.translation import gettext as _
 from baskets.models import MAX_CONDITION_ITEMS, BasketConditions, ConditionAnswer
 from restitution.document.checklist import CARD_FAMILIES
 from restitution.document.limits import MAX_BASKETS
-from restitution.document.part import Part
+from restitution.document.parts import Draft, Ids, Part
 from restitution.document.reading import fail, rows
-from restitution.document.rows import Draft, Ids
 from restitution.snapshot import Snapshot
 
 CONDITIONS_FIELDS = ("basket", "verdict", "condition", "rebalancing", *CARD_FAMILIES, "answers")

@@ -6,9 +6,8 @@ import only: it is content, not set-up."""
 from django.utils.translation import gettext as _
 
 from restitution.document.limits import MAX_BASKETS, MAX_TEXTS, MAX_TRANSACTIONS
-from restitution.document.part import Part
+from restitution.document.parts import Draft, Ids, Part
 from restitution.document.reading import Row, rows
-from restitution.document.rows import Draft, Ids
 from restitution.models import ActionChoice, BasketChoice, Section, SectionText
 from restitution.snapshot import Snapshot
 

@@ -2,9 +2,8 @@
 post-its show their author on the console (docs/restitution.md says why they are kept)."""
 
 from restitution.document.limits import MAX_PARTICIPANTS
-from restitution.document.part import Part
+from restitution.document.parts import Draft, Ids, Part
 from restitution.document.reading import rows
-from restitution.document.rows import Draft, Ids
 from restitution.snapshot import Snapshot
 from workshops.models import Participant
 

@@ -4,9 +4,8 @@ from django.utils.translation import gettext as _
 
 from plenary.models import MAX_QUESTIONS, QUESTION_MAX_LENGTH, Answer, Dot, DotBudget, Plenary
 from restitution.document.limits import MAX_DOTS_IN_FILE, MAX_FEEDBACK
-from restitution.document.part import Part
+from restitution.document.parts import Draft, Ids, Part
 from restitution.document.reading import Row, fail, rows
-from restitution.document.rows import Draft, Ids
 from restitution.snapshot import Snapshot
 
 PLENARY_FIELDS = ("questions", "dots_per_participant", "dots_per_item", "order")

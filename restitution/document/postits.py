@@ -1,9 +1,8 @@
 """The post-its: offers and needs, each of its sub-group, with its author if known."""
 
 from restitution.document.limits import MAX_POSTITS
-from restitution.document.part import Part
+from restitution.document.parts import Draft, Ids, Part
 from restitution.document.reading import rows
-from restitution.document.rows import Draft, Ids
 from restitution.snapshot import Snapshot
 from workshops.models import PostIt
 

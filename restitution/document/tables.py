@@ -2,9 +2,8 @@
 
 from django.utils.translation import gettext as _
 
-from restitution.document.part import Part
+from restitution.document.parts import Draft, Ids, Part
 from restitution.document.reading import fail, rows
-from restitution.document.rows import Draft, Ids
 from restitution.snapshot import Snapshot
 from workshops.models import SubGroup, Table
 from workshops.services import MAX_TABLES, MAX_TERRITORIES

@@ -8,9 +8,8 @@ facts (docs/restitution.md says why). Every territory of the file is checked eit
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext as _
 
-from restitution.document.part import Part
+from restitution.document.parts import Draft, Ids, Part
 from restitution.document.reading import ImportRefused, fail, rows
-from restitution.document.rows import Draft, Ids
 from restitution.snapshot import Snapshot
 from territories.models import KEY_FACTS_MAX, KeyFact, Territory
 from workshops.services import MAX_TERRITORIES, check_territory_count

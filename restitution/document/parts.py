@@ -1,8 +1,11 @@
-"""What the sections share while a document is written or read: the document ids of the
-rows (export), and the unsaved rows an import will write (``Draft``)."""
+"""What a part of the document is (``Part``), and what the parts share while a document is
+written (``Ids``, the document's ids of the rows) or read (``Draft``, the unsaved rows an
+import will write)."""
 
 from collections import defaultdict
+from collections.abc import Callable
 from dataclasses import dataclass, field
+from typing import Any, NamedTuple
 
 from django.db import models
 
@@ -67,3 +70,12 @@ class Draft:
     def add(self, row: models.Model) -> models.Model:
         self.rows[type(row)].append(row)
         return row
+
+
+class Part(NamedTuple):
+    """One part of the document: the key it is written under, how it is written from a
+    snapshot, and how it is read back into unsaved rows."""
+
+    key: str
+    dump: Callable[[Snapshot, Ids], Any]
+    load: Callable[[Any, Draft], None]
