@@ -2,7 +2,6 @@
 (a fixed number of queries, whatever the workshop's size) and shaped for the templates
 shared by the HTML preview and the PDF."""
 
-import re
 from collections import Counter
 from dataclasses import dataclass, field
 
@@ -14,34 +13,6 @@ from restitution.models import ActionStatus, Section
 from restitution.snapshot import Snapshot, balances, snapshot
 from restitution.synthesis import TerritorySynthesis, synthesis_of
 from workshops.models import Workshop
-
-
-@dataclass
-class Text:
-    """An organiser's text laid over its generated default: ``custom`` empty means the
-    default is shown (and follows the workshop's data when it changes)."""
-
-    section: str
-    default: str
-    custom: str = ""
-    territory: int | None = None  # phase 1's text of one territory
-    basket: int | None = None  # phase 3's synthesis of one basket
-
-    @property
-    def text(self) -> str:
-        return self.custom or self.default
-
-    @property
-    def paragraphs(self) -> list[str]:
-        return [p.strip() for p in re.split(r"\n\s*\n", self.text) if p.strip()]
-
-    @property
-    def anchor(self) -> str:
-        if self.basket is not None:
-            return f"basket-{self.basket}"
-        if self.territory is not None:
-            return f"{self.section}-{self.territory}"
-        return self.section
 
 
 @dataclass
@@ -79,7 +50,7 @@ class BasketLine:
     dots: int
     conditions: ConditionsView | None
     featured: bool = True
-    synthesis: Text | None = None
+    synthesis: defaults.Text | None = None
 
 
 @dataclass
@@ -132,7 +103,7 @@ class Report:
     negotiation: list[TableBaskets]
     feedback: list[FeedbackQuestion]
     dots: list[tuple[BasketLine, int]]
-    texts: dict[str, Text] = field(default_factory=dict)  # by section
+    texts: dict[str, defaults.Text] = field(default_factory=dict)  # by section
     left_out: list[BasketLine] = field(default_factory=list)
     actions: list[Action] = field(default_factory=list)  # included or not, table order
 
@@ -235,7 +206,7 @@ def _negotiation(snap: Snapshot) -> tuple[list[TableBaskets], list, list[BasketL
             dots=total_dots,
             conditions=view,
             featured=featured,
-            synthesis=Text(
+            synthesis=defaults.Text(
                 Section.CONDITIONS,
                 defaults.basket_synthesis(c),
                 choice.synthesis if choice else "",
@@ -286,12 +257,14 @@ def _texts(snap: Snapshot, report: "Report") -> None:
     """Lays the organiser's texts over the generated defaults, in place."""
     custom = {(t.section, t.territory_id): t.text for t in snap.texts}
     report.texts = {
-        section: Text(section, defaults.section(section, report), custom.get((section, None), ""))
+        section: defaults.Text(
+            section, defaults.section(section, report), custom.get((section, None), "")
+        )
         for section in Section.values
     }
     for block in report.synthesis:
         pk = block.territory.pk
-        block.text = Text(
+        block.text = defaults.Text(
             Section.SYNTHESIS,
             defaults.territory(block),
             custom.get((Section.SYNTHESIS, pk), ""),

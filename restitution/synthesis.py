@@ -8,6 +8,7 @@ import re
 import unicodedata
 from dataclasses import dataclass, field
 
+from restitution.defaults import Text
 from restitution.snapshot import Snapshot
 
 # Two post-its whose normalised texts are this close are the same idea written twice.
@@ -68,7 +69,7 @@ class ThemeLines:
 class TerritorySynthesis:
     territory: object
     themes: list[ThemeLines]
-    text: object = None  # the organiser's report.Text, laid over the default (report.py)
+    text: Text | None = None  # laid over by the report (report.py, _texts)
 
 
 def synthesis_of(snap: Snapshot) -> list[TerritorySynthesis]:
