@@ -29,13 +29,8 @@ def load_plenary(value, draft: Draft) -> None:
     if value is None:
         return
     row = Row(value, "plenary", PLENARY_FIELDS)
-    # A JSON list the model does not check: the settings page's limits (plenary/services.py).
-    questions = row.list("questions", MAX_QUESTIONS)
-    if not all(isinstance(q, str) and len(q) <= QUESTION_MAX_LENGTH for q in questions):
-        fail(
-            "plenary.questions",
-            _("at most %(limit)s characters") % {"limit": QUESTION_MAX_LENGTH},
-        )
+    # The settings page's limits (plenary/services.py).
+    questions = row.texts("questions", MAX_QUESTIONS, QUESTION_MAX_LENGTH)
     plenary = Plenary(workshop=draft.workshop, questions=questions)
     draft.add(row.into(plenary, "dots_per_participant", "dots_per_item", "order"))
 

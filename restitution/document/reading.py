@@ -6,12 +6,18 @@ cannot know (a reference to another row of the file, a rule across rows) is the 
 A refusal raises ``ImportRefused`` with the place in the file: ``transactions[3].offer: …``.
 """
 
+from __future__ import annotations  # Row.list is a method: annotations read it later
+
 from collections.abc import Iterator
 from typing import NoReturn
 
 from django.core.exceptions import ValidationError
+from django.core.validators import ProhibitNullCharactersValidator
 from django.db import models
 from django.utils.translation import gettext as _
+
+# No text typed in the app holds one (its forms refuse it), and PostgreSQL refuses to store it.
+no_null_characters = ProhibitNullCharactersValidator()
 
 
 class ImportRefused(Exception):
@@ -37,7 +43,7 @@ def checked_list(value, path: str, limit: int | None = None) -> list:
     return value
 
 
-def rows(value, path: str, fields: tuple, limit: int | None = None) -> Iterator["Row"]:
+def rows(value, path: str, fields: tuple, limit: int | None = None) -> Iterator[Row]:
     """The objects of a list, each as a ``Row`` named by its place: ``postits[3]``."""
     for n, item in enumerate(checked_list(value, path, limit)):
         yield Row(item, f"{path}[{n}]", fields)
@@ -85,6 +91,19 @@ class Row:
     def list(self, key: str, limit: int | None = None) -> list:
         return checked_list(self.value(key, list), f"{self.path}.{key}", limit)
 
+    def texts(self, key: str, limit: int, length: int) -> list[str]:
+        """A list of short texts the model keeps as JSON (themes, questions): the limits
+        of the page that sets them, as the model does not check them."""
+        texts = self.list(key, limit)
+        for n, text in enumerate(texts):
+            if not isinstance(text, str) or len(text) > length:
+                fail(
+                    f"{self.path}.{key}[{n}]", _("at most %(limit)s characters") % {"limit": length}
+                )
+            if "\x00" in text:
+                fail(f"{self.path}.{key}[{n}]", no_null_characters.message)
+        return texts
+
     def id(self, seen: dict) -> int:
         """The row's own id in the document, once in its list (``seen``: the ids so far)."""
         value = self.value("id", int)
@@ -110,6 +129,8 @@ class Row:
             if isinstance(value, str) and not field.blank and not value.strip():
                 fail(f"{self.path}.{key}", field.error_messages["blank"])
             try:
+                if isinstance(value, str):
+                    no_null_characters(value)
                 value = field.clean(value, instance)
             except ValidationError as error:
                 fail(f"{self.path}.{key}", error.messages[0])

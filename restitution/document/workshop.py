@@ -1,9 +1,7 @@
 """The workshop's own fields, and its phases."""
 
-from django.utils.translation import gettext as _
-
 from restitution.document.parts import Draft, Ids, Part
-from restitution.document.reading import Row, fail, rows
+from restitution.document.reading import Row, rows
 from restitution.snapshot import Snapshot
 from workshops.models import Phase, Workshop
 from workshops.services import MAX_THEME_LENGTH, MAX_THEMES
@@ -37,15 +35,8 @@ def dump_workshop(snap: Snapshot, ids: Ids) -> dict:
 def load_workshop(value, draft: Draft) -> None:
     row = Row(value, "workshop", WORKSHOP_FIELDS)
     workshop = row.into(Workshop(), "title", "event", "date", "place")
-    # A JSON list the model does not check: the set-up page's limits (workshops/services.py).
-    themes = row.list("themes", MAX_THEMES)
-    for n, theme in enumerate(themes):
-        if not isinstance(theme, str) or len(theme) > MAX_THEME_LENGTH:
-            fail(
-                f"workshop.themes[{n}]",
-                _("at most %(limit)s characters") % {"limit": MAX_THEME_LENGTH},
-            )
-    workshop.themes = themes
+    # The set-up page's limits (workshops/services.py).
+    workshop.themes = row.texts("themes", MAX_THEMES, MAX_THEME_LENGTH)
     draft.workshop = row.into(workshop, "grace_seconds", "balance_tolerance")
 
 

@@ -108,3 +108,22 @@ def test_it_writes_and_reads_every_part_of_the_document(full_workshop, owner):
     again = workshop_document(copy_)
     for key in parts:
         assert again[key] == document[key], key
+
+
+@pytest.mark.parametrize(
+    "place,path",
+    [
+        (["postits", 0, "text"], "postits[0].text"),
+        (["workshop", "themes", 0], "workshop.themes[0]"),
+        (["plenary", "questions", 0], "plenary.questions[0]"),
+    ],
+    ids=["a post-it", "a theme", "a question"],
+)
+def test_it_refuses_a_null_character_that_no_form_lets_through(full_workshop, owner, place, path):
+    """PostgreSQL cannot store one: refused with its place, never a failure half-way."""
+    document = workshop_document(full_workshop)
+    target = document
+    for step in place[:-1]:
+        target = target[step]
+    target[place[-1]] = "Une\x00offre"
+    assert refusal(document, owner).startswith(path)
