@@ -48,7 +48,7 @@ class Ids:
 @dataclass
 class Draft:
     """The new workshop as unsaved rows, each already checked by its model, found by their
-    document ids while the later sections refer to them. Nothing is written until the whole
+    document ids while the later parts refer to them. Nothing is written until the whole
     document is read; ``restitution/importer.py`` then inserts ``rows`` model by model."""
 
     workshop: Workshop | None = None

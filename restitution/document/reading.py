@@ -1,7 +1,7 @@
 """Reading a document's rows: each object has only the fields the format defines, each field
 its JSON type, and every rule of a value is the model's own (``Field.clean``: lengths,
 choices, ranges, colours, dates), run on the unsaved row it will become. What a model
-cannot know (a reference to another row of the file, a rule across rows) is the section's.
+cannot know (a reference to another row of the file, a rule across rows) is the part's.
 
 A refusal raises ``ImportRefused`` with the place in the file: ``transactions[3].offer: …``.
 """
