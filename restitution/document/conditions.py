@@ -33,11 +33,10 @@ def dump_conditions(snap: Snapshot, ids: Ids) -> list[dict]:
 def load_conditions(value, draft: Draft) -> None:
     seen = set()
     for row in rows(value, "conditions", CONDITIONS_FIELDS, MAX_BASKETS):
-        basket_id = row.value("basket", int)
-        conditions = BasketConditions(basket=row.ref("basket", draft.baskets))
-        if basket_id in seen:
-            row.fail(_("a basket's conditions appear twice"))
-        seen.add(basket_id)
+        basket = row.ref_once(
+            "basket", draft.baskets, seen, _("a basket's conditions appear twice")
+        )
+        conditions = BasketConditions(basket=basket)
         row.into(conditions, "verdict", "condition", "rebalancing")
         for family in CARD_FAMILIES:
             card = row.ref(family, draft.cards, null=True)
@@ -48,11 +47,7 @@ def load_conditions(value, draft: Draft) -> None:
         answered = set()
         answers = row.list("answers", MAX_CONDITION_ITEMS)
         for answer in rows(answers, f"{row.path}.answers", ANSWER_FIELDS):
-            item_id = answer.value("item", int)
-            item = answer.ref("item", draft.items)
-            if item_id in answered:
-                answer.fail(_("an item is answered twice"))
-            answered.add(item_id)
+            item = answer.ref_once("item", draft.items, answered, _("an item is answered twice"))
             draft.add(
                 answer.into(ConditionAnswer(conditions=conditions, item=item), "checked", "text")
             )

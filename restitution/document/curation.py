@@ -77,21 +77,17 @@ def _texts(value: list, draft: Draft) -> None:
 def _baskets(value: list, draft: Draft) -> None:
     seen = set()
     for row in rows(value, "restitution.baskets", BASKET_CHOICE_FIELDS):
-        choice = BasketChoice(basket=row.ref("basket", draft.baskets))
-        if row.data["basket"] in seen:
-            row.fail(_("a basket appears twice"))
-        seen.add(row.data["basket"])
-        draft.add(row.into(choice, "featured", "synthesis"))
+        basket = row.ref_once("basket", draft.baskets, seen, _("a basket appears twice"))
+        draft.add(row.into(BasketChoice(basket=basket), "featured", "synthesis"))
 
 
 def _actions(value: list, draft: Draft) -> None:
     seen = set()
     for row in rows(value, "restitution.actions", ACTION_CHOICE_FIELDS):
-        choice = ActionChoice(transaction=row.ref("transaction", draft.transactions))
-        if row.data["transaction"] in seen:
-            row.fail(_("a transaction appears twice"))
-        seen.add(row.data["transaction"])
-        draft.add(row.into(choice, "status", "title", "included"))
+        transaction = row.ref_once(
+            "transaction", draft.transactions, seen, _("a transaction appears twice")
+        )
+        draft.add(row.into(ActionChoice(transaction=transaction), "status", "title", "included"))
 
 
 CURATION = Part("restitution", dump_curation, load_curation)

@@ -120,6 +120,15 @@ class Row:
             fail(f"{self.path}.{key}", _("refers to an unknown id %(id)s") % {"id": value})
         return known[value]
 
+    def ref_once(self, key: str, known: dict, seen: set, message):
+        """The row of ``known`` this field names, refused (``message``) when an earlier row
+        of the list named it too (``seen``: their ids so far)."""
+        target = self.ref(key, known)
+        if self.data[key] in seen:
+            self.fail(message)
+        seen.add(self.data[key])
+        return target
+
     def into(self, instance: models.Model, *keys: str) -> models.Model:
         """Sets the fields ``keys`` of an unsaved row, each checked by its model field as
         ``full_clean`` would (``clean_fields``, one field at a time, in the file's order)."""

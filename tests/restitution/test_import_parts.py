@@ -127,3 +127,35 @@ def test_it_refuses_a_null_character_that_no_form_lets_through(full_workshop, ow
         target = target[step]
     target[place[-1]] = "Une\x00offre"
     assert refusal(document, owner).startswith(path)
+
+
+@pytest.mark.parametrize(
+    "change,path,problem",
+    [
+        (
+            lambda d: d["conditions"].append(dict(d["conditions"][0])),
+            "conditions[1]",
+            "a basket's conditions appear twice",
+        ),
+        (
+            lambda d: d["conditions"][0]["answers"].append(d["conditions"][0]["answers"][0]),
+            "conditions[0].answers[1]",
+            "an item is answered twice",
+        ),
+        (
+            lambda d: d["restitution"]["baskets"].extend(
+                [{"basket": 1, "featured": True, "synthesis": ""}] * 2
+            ),
+            "restitution.baskets[1]",
+            "a basket appears twice",
+        ),
+    ],
+    ids=["a basket's conditions", "a checklist answer", "a basket's choice"],
+)
+def test_it_refuses_a_row_that_names_the_same_one_twice(
+    full_workshop, owner, change, path, problem
+):
+    document = workshop_document(full_workshop)
+    change(document)
+    said = _("%(where)s: %(problem)s") % {"where": path, "problem": _(problem)}
+    assert refusal(document, owner) == said
