@@ -1,4 +1,5 @@
-"""The valued balance of a basket, and the warnings of a table: arithmetic only.
+"""The valued balance of a basket, its gauge in words, and the warnings of a table:
+arithmetic only.
 
 No database here: ``selectors.py`` turns rows into ``Move``s, and this module is
 unit-tested on its own (tests/baskets/test_balance.py). docs/negotiation.md explains
@@ -14,6 +15,9 @@ so that a basket leans only on what people said; the screens say how many are un
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from enum import StrEnum
+
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 UNRATED_SCORE = 3
 DEFAULT_TOLERANCE = 2
@@ -72,6 +76,22 @@ class Gauge(StrEnum):
     BALANCED = "balanced"
     LEANS_A = "leans_a"  # A gains more than B, past the tolerance
     LEANS_B = "leans_b"
+
+
+GAUGE_LABELS = {
+    Gauge.EMPTY: gettext_lazy("Empty"),
+    Gauge.BALANCED: gettext_lazy("Balanced"),
+}
+
+
+def gauge_label(gauge: Gauge, a: str, b: str) -> str:
+    """The gauge in words, naming the territory a basket leans to (``a`` and ``b``: the
+    names of its two sides), as the console and the projector say it (baskets/_gauge.html)."""
+    if gauge == Gauge.LEANS_A:
+        return _("Leans to %(name)s") % {"name": a}
+    if gauge == Gauge.LEANS_B:
+        return _("Leans to %(name)s") % {"name": b}
+    return str(GAUGE_LABELS[gauge])
 
 
 @dataclass

@@ -1,6 +1,7 @@
-"""The largest document the importer accepts (every row cap of restitution/importer.py
-reached at once), imported as an archive on a throwaway database: how long the import's
-transaction holds the database, and how long a post-it written meanwhile waits for it.
+"""The largest document the importer accepts (every row cap of
+restitution/document/limits.py reached at once), imported as an archive on a throwaway
+database: how long the import holds the database, and how long a post-it written
+meanwhile waits for it.
 
     python bench/import_limits.py [--database-url URL] [--repeat N]
 
@@ -39,8 +40,7 @@ def setup(database_url: str | None) -> None:
 
 
 def largest_document() -> dict:
-    from restitution import importer
-    from restitution.document import FORMAT, VERSION
+    from restitution.document import FORMAT, VERSION, limits
     from workshops.services import MAX_TABLES, MAX_TERRITORIES
 
     territories = [
@@ -65,13 +65,13 @@ def largest_document() -> dict:
         tables.append({"number": number, "subgroups": seated})
     participants = [
         {"id": n, "subgroup": subgroup_ids[(n - 1) % len(subgroup_ids)][0], "first_name": f"P{n}"}
-        for n in range(1, importer.MAX_PARTICIPANTS + 1)
+        for n in range(1, limits.MAX_PARTICIPANTS + 1)
     ]
     by_subgroup: dict[int, dict[str, list[int]]] = {
         s: {"offer": [], "need": []} for s, *_ in subgroup_ids
     }
     postits = []
-    for n in range(1, importer.MAX_POSTITS + 1):
+    for n in range(1, limits.MAX_POSTITS + 1):
         sid = subgroup_ids[(n - 1) % len(subgroup_ids)][0]
         kind = "offer" if (n - 1) // len(subgroup_ids) % 2 == 0 else "need"
         by_subgroup[sid][kind].append(n)
@@ -93,13 +93,13 @@ def largest_document() -> dict:
                 baskets.append({"id": len(baskets) + 1, "table": number, "side_a": a, "side_b": z})
                 sides[len(baskets)] = (a, z)
     transactions, answered = [], 0
-    for n in range(1, importer.MAX_TRANSACTIONS + 1):
+    for n in range(1, limits.MAX_TRANSACTIONS + 1):
         basket = (n - 1) % len(baskets) + 1
         a, z = sides[basket]
         needs = by_subgroup[z]["need"]
         count = min(
             len(needs),
-            (importer.MAX_ANSWERED_NEEDS - answered) // max(1, importer.MAX_TRANSACTIONS - n + 1),
+            (limits.MAX_ANSWERED_NEEDS - answered) // max(1, limits.MAX_TRANSACTIONS - n + 1),
         )
         answered += count
         transactions.append(
@@ -140,11 +140,11 @@ def largest_document() -> dict:
         "conditions": [],
         "feedback": [
             {"question": 0, "text": f"Réponse {n}", "shown": False, "author": n % 1000 + 1}
-            for n in range(importer.MAX_FEEDBACK)
+            for n in range(limits.MAX_FEEDBACK)
         ],
         "dots": [
             {"participant": p, "basket": (p * 7 + k) % len(baskets) + 1, "transaction": None}
-            for p in range(1, importer.MAX_PARTICIPANTS + 1)
+            for p in range(1, limits.MAX_PARTICIPANTS + 1)
             for k in range(20)
         ],
     }

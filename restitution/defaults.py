@@ -1,13 +1,43 @@
 """The generated default of every text the organiser may rewrite in the editor: short
 sentences drawn from the workshop's own figures, in the active language. Pure functions
-of the report's data: no query."""
+of the report's data: no query. ``Text`` is such a text with the organiser's laid over it."""
 
+import re
 from collections import Counter
+from dataclasses import dataclass
 
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
 from restitution.models import Section
+
+
+@dataclass
+class Text:
+    """An organiser's text laid over its generated default: ``custom`` empty means the
+    default is shown (and follows the workshop's data when it changes)."""
+
+    section: str
+    default: str
+    custom: str = ""
+    territory: int | None = None  # phase 1's text of one territory
+    basket: int | None = None  # phase 3's synthesis of one basket
+
+    @property
+    def text(self) -> str:
+        return self.custom or self.default
+
+    @property
+    def paragraphs(self) -> list[str]:
+        return [p.strip() for p in re.split(r"\n\s*\n", self.text) if p.strip()]
+
+    @property
+    def anchor(self) -> str:
+        if self.basket is not None:
+            return f"basket-{self.basket}"
+        if self.territory is not None:
+            return f"{self.section}-{self.territory}"
+        return self.section
 
 
 def _synthesis(report) -> str:

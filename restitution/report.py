@@ -2,108 +2,17 @@
 (a fixed number of queries, whatever the workshop's size) and shaped for the templates
 shared by the HTML preview and the PDF."""
 
-import difflib
-import re
-import unicodedata
 from collections import Counter
 from dataclasses import dataclass, field
 
 from django.utils.translation import gettext_lazy as _
 
-from baskets.balance import Move, basket_balance
+from baskets.balance import gauge_label
 from restitution import defaults
 from restitution.models import ActionStatus, Section
-from restitution.snapshot import Snapshot, snapshot
-from restitution.tables import gauge_label
+from restitution.snapshot import Snapshot, balances, snapshot
+from restitution.synthesis import TerritorySynthesis, synthesis_of
 from workshops.models import Workshop
-
-# Two post-its whose normalised texts are this close are the same idea written twice.
-MERGE_RATIO = 0.9
-
-
-def normalise(text: str) -> str:
-    """Lower case, no accents, punctuation or repeated spaces: "Moins de voiture !" and
-    "moins  de voitures" compare on their words only."""
-    text = unicodedata.normalize("NFKD", text.casefold())
-    text = "".join(c for c in text if not unicodedata.combining(c))
-    text = re.sub(r"[^\w\s]", " ", text)
-    return " ".join(text.split())
-
-
-@dataclass
-class Merged:
-    text: str  # the first wording met
-    key: str
-    tables: set[int] = field(default_factory=set)
-    count: int = 0
-
-    @property
-    def table_count(self) -> int:
-        return len(self.tables)
-
-
-def merge(postits: list[tuple[str, int]]) -> list[Merged]:
-    """Merge ``(text, table number)`` pairs of ONE territory and kind: identical or
-    near-identical texts become one line that knows at how many tables it was raised."""
-    merged: list[Merged] = []
-    exact: dict[str, Merged] = {}
-    for text, table in postits:
-        key = normalise(text)
-        found = exact.get(key)
-        if found is None:
-            for candidate in merged:
-                if difflib.SequenceMatcher(None, key, candidate.key).ratio() >= MERGE_RATIO:
-                    found = candidate
-                    break
-        if found is None:
-            found = Merged(text=text, key=key)
-            merged.append(found)
-        exact[key] = found
-        found.tables.add(table)
-        found.count += 1
-    return merged
-
-
-@dataclass
-class Text:
-    """An organiser's text laid over its generated default: ``custom`` empty means the
-    default is shown (and follows the workshop's data when it changes)."""
-
-    section: str
-    default: str
-    custom: str = ""
-    territory: int | None = None  # phase 1's text of one territory
-    basket: int | None = None  # phase 3's synthesis of one basket
-
-    @property
-    def text(self) -> str:
-        return self.custom or self.default
-
-    @property
-    def paragraphs(self) -> list[str]:
-        return [p.strip() for p in re.split(r"\n\s*\n", self.text) if p.strip()]
-
-    @property
-    def anchor(self) -> str:
-        if self.basket is not None:
-            return f"basket-{self.basket}"
-        if self.territory is not None:
-            return f"{self.section}-{self.territory}"
-        return self.section
-
-
-@dataclass
-class ThemeLines:
-    theme: str
-    offers: list[Merged]
-    needs: list[Merged]
-
-
-@dataclass
-class TerritorySynthesis:
-    territory: object
-    themes: list[ThemeLines]
-    text: Text | None = None
 
 
 @dataclass
@@ -141,7 +50,7 @@ class BasketLine:
     dots: int
     conditions: ConditionsView | None
     featured: bool = True
-    synthesis: Text | None = None
+    synthesis: defaults.Text | None = None
 
 
 @dataclass
@@ -194,7 +103,7 @@ class Report:
     negotiation: list[TableBaskets]
     feedback: list[FeedbackQuestion]
     dots: list[tuple[BasketLine, int]]
-    texts: dict[str, Text] = field(default_factory=dict)  # by section
+    texts: dict[str, defaults.Text] = field(default_factory=dict)  # by section
     left_out: list[BasketLine] = field(default_factory=list)
     actions: list[Action] = field(default_factory=list)  # included or not, table order
 
@@ -223,40 +132,13 @@ class Report:
         return [g for g in groups if g.actions]
 
 
-def _synthesis(snap: Snapshot) -> list[TerritorySynthesis]:
-    by_place: dict[tuple[int, str, str], list[tuple[str, int]]] = {}
-    for p in snap.postits:
-        s = snap.subgroups[p.subgroup_id]
-        by_place.setdefault((s.territory_id, p.theme, p.kind), []).append((p.text, s.table.number))
-    order = {t: n for n, t in enumerate(snap.workshop.themes or [])}
-    out = []
-    for territory in snap.territories:
-        themes = sorted(
-            {theme for (tid, theme, _k) in by_place if tid == territory.pk},
-            key=lambda t: (t == "", order.get(t, len(order)), t),
-        )
-        lines = [
-            ThemeLines(
-                theme=theme,
-                offers=merge(by_place.get((territory.pk, theme, "offer"), [])),
-                needs=merge(by_place.get((territory.pk, theme, "need"), [])),
-            )
-            for theme in themes
-        ]
-        out.append(TerritorySynthesis(territory, lines))
-    return out
-
-
 def _short(territory) -> str:
     return territory.short_name or territory.name
 
 
 def _negotiation(snap: Snapshot) -> tuple[list[TableBaskets], list, list[BasketLine]]:
     postits = {p.pk: p for p in snap.postits}
-    needs_of: dict[int, list[int]] = {}
-    for p in snap.postits:
-        if p.kind == "need":
-            needs_of.setdefault(p.subgroup_id, []).append(p.pk)
+    weighed = balances(snap)
     by_basket: dict[int, list] = {}
     for t in snap.transactions:
         by_basket.setdefault(t.basket_id, []).append(t)
@@ -274,19 +156,10 @@ def _negotiation(snap: Snapshot) -> tuple[list[TableBaskets], list, list[BasketL
     ranked, left_out = [], []
     for basket in snap.baskets:
         a, b = snap.subgroups[basket.side_a_id], snap.subgroups[basket.side_b_id]
-        moves, lines = [], []
+        lines = []
         for t in by_basket.get(basket.pk, []):
             giver, receiver = (a, b) if t.giver_id == a.pk else (b, a)
             need_ids = snap.needs.get(t.pk, [])
-            moves.append(
-                Move(
-                    giver="a" if giver is a else "b",
-                    value=t.value,
-                    effort=t.effort,
-                    needs=frozenset(need_ids),
-                    offer=t.offer_id,
-                )
-            )
             lines.append(
                 TransactionLine(
                     pk=t.pk,
@@ -301,12 +174,7 @@ def _negotiation(snap: Snapshot) -> tuple[list[TableBaskets], list, list[BasketL
                     theme=postits[t.offer_id].theme,
                 )
             )
-        balance = basket_balance(
-            moves,
-            needs_a=needs_of.get(a.pk, []),
-            needs_b=needs_of.get(b.pk, []),
-            tolerance=snap.workshop.balance_tolerance,
-        )
+        balance = weighed[basket.pk]
         c = conditions.get(basket.pk)
         view = None
         if c is not None:
@@ -334,11 +202,11 @@ def _negotiation(snap: Snapshot) -> tuple[list[TableBaskets], list, list[BasketL
             b=b.territory,
             transactions=lines,
             balance=balance,
-            gauge=gauge_label(balance, _short(a.territory), _short(b.territory)),
+            gauge=gauge_label(balance.gauge, _short(a.territory), _short(b.territory)),
             dots=total_dots,
             conditions=view,
             featured=featured,
-            synthesis=Text(
+            synthesis=defaults.Text(
                 Section.CONDITIONS,
                 defaults.basket_synthesis(c),
                 choice.synthesis if choice else "",
@@ -389,12 +257,14 @@ def _texts(snap: Snapshot, report: "Report") -> None:
     """Lays the organiser's texts over the generated defaults, in place."""
     custom = {(t.section, t.territory_id): t.text for t in snap.texts}
     report.texts = {
-        section: Text(section, defaults.section(section, report), custom.get((section, None), ""))
+        section: defaults.Text(
+            section, defaults.section(section, report), custom.get((section, None), "")
+        )
         for section in Section.values
     }
     for block in report.synthesis:
         pk = block.territory.pk
-        block.text = Text(
+        block.text = defaults.Text(
             Section.SYNTHESIS,
             defaults.territory(block),
             custom.get((Section.SYNTHESIS, pk), ""),
@@ -424,7 +294,7 @@ def report(workshop: Workshop) -> Report:
         territories=snap.territories,
         tables=snap.tables,
         phases=snap.phases,
-        synthesis=_synthesis(snap),
+        synthesis=synthesis_of(snap),
         negotiation=negotiation,
         feedback=_feedback(snap),
         dots=ranked,

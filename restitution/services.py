@@ -3,9 +3,8 @@ restitution editor's curation.
 
 Builds: a facilitator asks for a build (``request_build``): the build under way for that
 workshop and language is joined, or a new one is queued with its task in the same
-transaction. The worker (restitution/tasks.py) claims it, records its progress, and ends
-it ready or failed. Every state change is a conditional UPDATE on the expected status,
-so a build taken over after a worker died is never overwritten by that old worker.
+transaction. The worker (restitution/tasks.py) then claims it, records its progress and
+ends it ready or failed (restitution/builds.py).
 
 Editor: the organiser's texts, featured baskets, and the draft action list. Who may
 call them is decided by the views (facilitators of the workshop, ``workshops.access``);
@@ -22,7 +21,6 @@ from django.contrib.auth import get_user_model
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.db.transaction import atomic
-from django.template.defaultfilters import filesizeformat
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -38,20 +36,11 @@ from restitution.models import (
     Section,
     SectionText,
 )
+from restitution.tasks import build_report
 from territories.models import Territory
 from workshops.models import Workshop
 
 logger = logging.getLogger(__name__)
-
-STEP_PROGRESS = {
-    ReportBuild.Step.READING: 10,
-    ReportBuild.Step.LAYOUT: 35,
-    ReportBuild.Step.WRITING: 80,
-}
-
-
-class BuildFailed(Exception):
-    """A build ended in failure with a message meant for the facilitator."""
 
 
 class BuildRefused(Exception):
@@ -92,8 +81,6 @@ def request_build(*, workshop, language: str, user) -> tuple[ReportBuild, bool]:
     Fair between organisers (a few builds run one after the other on one worker): one
     queued or running build per workshop (another language waits for it: ``BuildRefused``
     409), and at most ``REPORT_BUILDS_PER_USER`` per facilitator (429)."""
-    from restitution.tasks import build_report  # the task calls this module: import late
-
     with transaction.atomic():
         if user is not None:  # one facilitator's requests, one after the other
             get_user_model().objects.select_for_update().filter(pk=user.pk).first()
@@ -134,63 +121,6 @@ def _abandon(build: ReportBuild) -> None:
         status=ReportBuild.Status.FAILED,
         error=_("This build stopped making progress (its worker may have stopped)."),
         finished=timezone.now(),
-    )
-
-
-def claim(*, build_id: int) -> bool:
-    """The worker takes the queued build; False when it is gone or no longer queued."""
-    now = timezone.now()
-    return bool(
-        ReportBuild.objects.filter(pk=build_id, status=ReportBuild.Status.QUEUED).update(
-            status=ReportBuild.Status.RUNNING, started=now, touched=now
-        )
-    )
-
-
-def record_step(*, build_id: int, step: str) -> None:
-    ReportBuild.objects.filter(pk=build_id, status=ReportBuild.Status.RUNNING).update(
-        step=step, progress=STEP_PROGRESS[step], touched=timezone.now()
-    )
-
-
-def finish(*, build_id: int, pdf: bytes) -> None:
-    """Keeps the PDF, and drops this report's older finished builds: only the latest
-    ready PDF is kept. Refuses a PDF larger than REPORT_PDF_MAX_BYTES."""
-    limit = settings.REPORT_PDF_MAX_BYTES
-    if len(pdf) > limit:
-        raise BuildFailed(
-            _(
-                "The PDF weighs %(size)s, more than the %(limit)s this server keeps. "
-                "Ask whoever runs it to raise REPORT_PDF_MAX_BYTES."
-            )
-            % {"size": filesizeformat(len(pdf)), "limit": filesizeformat(limit)}
-        )
-    now = timezone.now()
-    with transaction.atomic():
-        done = ReportBuild.objects.filter(pk=build_id, status=ReportBuild.Status.RUNNING).update(
-            status=ReportBuild.Status.READY,
-            pdf=pdf,
-            size=len(pdf),
-            progress=100,
-            finished=now,
-            touched=now,
-            error="",
-        )
-        if not done:
-            return  # taken over as stale meanwhile: the newer build decides
-        build = ReportBuild.objects.only("workshop_id", "language", "created").get(pk=build_id)
-        ReportBuild.objects.filter(
-            workshop_id=build.workshop_id,
-            language=build.language,
-            status__in=(ReportBuild.Status.READY, ReportBuild.Status.FAILED),
-            created__lte=build.created,
-        ).exclude(pk=build_id).delete()
-
-
-def fail(*, build_id: int, message: str) -> None:
-    now = timezone.now()
-    ReportBuild.objects.filter(pk=build_id, status=ReportBuild.Status.RUNNING).update(
-        status=ReportBuild.Status.FAILED, error=message, finished=now, touched=now
     )
 
 

@@ -1,8 +1,9 @@
 """Everything a workshop holds, read in a fixed number of queries (one per table of rows),
-for the exports (``document.py``, ``tables.py``) to walk without asking again."""
+for the exports (``document/``, ``tables.py``) and the report to walk without asking again."""
 
 from dataclasses import dataclass
 
+from baskets.balance import Balance, Move, basket_balance
 from baskets.models import (
     AllianceChoice,
     AnsweredNeed,
@@ -103,3 +104,32 @@ def snapshot(workshop: Workshop) -> Snapshot:
             for c in ActionChoice.objects.filter(transaction__basket__table__workshop=workshop)
         },
     )
+
+
+def balances(snap: Snapshot) -> dict[int, Balance]:
+    """Each basket's balance by its key, as the console and the projector compute it."""
+    needs_of: dict[int, list[int]] = {}
+    for p in snap.postits:
+        if p.kind == "need":
+            needs_of.setdefault(p.subgroup_id, []).append(p.pk)
+    side_a = {b.pk: b.side_a_id for b in snap.baskets}
+    moves: dict[int, list[Move]] = {pk: [] for pk in side_a}
+    for t in snap.transactions:
+        moves[t.basket_id].append(
+            Move(
+                giver="a" if t.giver_id == side_a[t.basket_id] else "b",
+                value=t.value,
+                effort=t.effort,
+                needs=frozenset(snap.needs.get(t.pk, [])),
+                offer=t.offer_id,
+            )
+        )
+    return {
+        b.pk: basket_balance(
+            moves[b.pk],
+            needs_a=needs_of.get(b.side_a_id, []),
+            needs_b=needs_of.get(b.side_b_id, []),
+            tolerance=snap.workshop.balance_tolerance,
+        )
+        for b in snap.baskets
+    }

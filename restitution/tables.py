@@ -16,10 +16,12 @@ from collections.abc import Callable
 from dataclasses import dataclass
 
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy, pgettext
+from django.utils.translation import pgettext
 
-from baskets.balance import Gauge, Move, basket_balance
-from restitution.snapshot import Snapshot
+from baskets.balance import gauge_label
+from restitution.models import ActionStatus
+from restitution.report import candidate_actions
+from restitution.snapshot import Snapshot, balances
 
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 
@@ -74,32 +76,11 @@ def _basket_label(snap: Snapshot, basket) -> tuple:
 
 
 def _baskets(snap: Snapshot) -> Sheet:
-    by_basket: dict[int, list] = {}
-    for t in snap.transactions:
-        by_basket.setdefault(t.basket_id, []).append(t)
-    needs_of: dict[int, list[int]] = {}
-    for p in snap.postits:
-        if p.kind == "need":
-            needs_of.setdefault(p.subgroup_id, []).append(p.pk)
+    weighed = balances(snap)
     verdicts = {c.basket_id: c.get_verdict_display() for c in snap.conditions}
     rows = []
     for basket in snap.baskets:
-        moves = [
-            Move(
-                giver="a" if t.giver_id == basket.side_a_id else "b",
-                value=t.value,
-                effort=t.effort,
-                needs=frozenset(snap.needs.get(t.pk, [])),
-                offer=t.offer_id,
-            )
-            for t in by_basket.get(basket.pk, [])
-        ]
-        balance = basket_balance(
-            moves,
-            needs_a=needs_of.get(basket.side_a_id, []),
-            needs_b=needs_of.get(basket.side_b_id, []),
-            tolerance=snap.workshop.balance_tolerance,
-        )
+        balance = weighed[basket.pk]
         rows.append(
             [
                 *_basket_label(snap, basket),
@@ -107,7 +88,7 @@ def _baskets(snap: Snapshot) -> Sheet:
                 balance.a.gain,
                 balance.b.gain,
                 gauge_label(
-                    balance,
+                    balance.gauge,
                     _territory(snap.subgroups[basket.side_a_id]),
                     _territory(snap.subgroups[basket.side_b_id]),
                 ),
@@ -129,22 +110,6 @@ def _baskets(snap: Snapshot) -> Sheet:
         ],
         rows,
     )
-
-
-GAUGES = {
-    "empty": gettext_lazy("Empty"),
-    "balanced": gettext_lazy("Balanced"),
-}
-
-
-def gauge_label(balance, a: str, b: str) -> str:
-    """The gauge in words, naming the territory a basket leans to (``a`` and ``b``: the
-    names of its two sides), as the console and the projector say it."""
-    if balance.gauge == Gauge.LEANS_A:
-        return _("Leans to %(name)s") % {"name": a}
-    if balance.gauge == Gauge.LEANS_B:
-        return _("Leans to %(name)s") % {"name": b}
-    return str(GAUGES.get(balance.gauge, balance.gauge))
 
 
 def _transactions(snap: Snapshot) -> Sheet:
@@ -270,10 +235,6 @@ def _dots(snap: Snapshot) -> Sheet:
 def _actions(snap: Snapshot) -> Sheet:
     """The draft action list: the transactions of the featured baskets, with the
     organiser's statuses and titles, in the contract's order of statuses."""
-    # report.py reads this module (GAUGES): imported here, not at the top.
-    from restitution.models import ActionStatus
-    from restitution.report import candidate_actions
-
     order = {status: n for n, status in enumerate(ActionStatus.values)}
     actions = sorted(candidate_actions(snap), key=lambda a: order.get(a.status, len(order)))
     return Sheet(

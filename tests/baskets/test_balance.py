@@ -1,6 +1,7 @@
 """The valued balance, as arithmetic: no database (baskets/balance.py)."""
 
 import pytest
+from django.utils import translation
 
 from baskets.balance import (
     MIN_LEAN_EXTENT,
@@ -9,6 +10,7 @@ from baskets.balance import (
     Move,
     basket_balance,
     counts_mislead,
+    gauge_label,
     table_warnings,
 )
 
@@ -227,3 +229,18 @@ def test_one_way_baskets_are_passed_through():
 
     assert warnings.one_way_baskets == [2]
     assert warnings
+
+
+@pytest.mark.parametrize(
+    "moves,said",
+    [
+        ([], "Empty"),
+        ([a_gives(value=3, effort=3), b_gives(value=3, effort=3)], "Balanced"),
+        ([b_gives(value=5, effort=1)], "Leans to BM"),  # A receives: A gains more
+        ([a_gives(value=5, effort=1)], "Leans to PdB"),
+    ],
+    ids=["empty", "balanced", "leans to A", "leans to B"],
+)
+def test_the_gauge_in_words_names_the_territory_it_leans_to(moves, said):
+    with translation.override("en"):
+        assert gauge_label(basket_balance(moves).gauge, "BM", "PdB") == said

@@ -19,7 +19,7 @@ from django.test import Client
 from django.utils import timezone, translation
 from django_tasks_db.models import DBTaskResult
 
-from restitution import selectors, services
+from restitution import builds, selectors, services
 from restitution.models import ReportBuild
 from tests.conftest import fr
 from tests.restitution.test_report import pdf_text
@@ -182,8 +182,8 @@ def test_a_build_whose_worker_died_can_be_started_again(workshop, laptop):
     laptop.post(build_url(workshop), {"lang": "fr"}, **HTMX)
     old = ReportBuild.objects.get()
     # A worker took it, then died: it is running and has not moved for an hour.
-    assert services.claim(build_id=old.pk)
-    services.record_step(build_id=old.pk, step="layout")
+    assert builds.claim(build_id=old.pk)
+    builds.record_step(build_id=old.pk, step="layout")
     ReportBuild.objects.filter(pk=old.pk).update(touched=timezone.now() - timedelta(hours=1))
 
     fragment = laptop.get(progress_url(workshop), **HTMX).content.decode()
@@ -197,7 +197,7 @@ def test_a_build_whose_worker_died_can_be_started_again(workshop, laptop):
 
     # The dead worker's late end changes nothing; the real worker builds the new one (the
     # old task, still queued in this test, finds its build taken over and does nothing).
-    services.finish(build_id=old.pk, pdf=b"%PDF-late")
+    builds.finish(build_id=old.pk, pdf=b"%PDF-late")
     run_worker()
     new.refresh_from_db()
     assert new.status == "ready"

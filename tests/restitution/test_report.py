@@ -14,7 +14,8 @@ from django.test.utils import CaptureQueriesContext
 from baskets.models import Basket, Transaction
 from plenary.models import Answer
 from restitution.pdf import render_html, render_pdf
-from restitution.report import merge, normalise, report
+from restitution.report import report
+from restitution.synthesis import merge, normalise
 from workshops.models import Workshop
 
 pytestmark = pytest.mark.django_db

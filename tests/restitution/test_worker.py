@@ -17,7 +17,7 @@ from django.db import connection, connections
 from django.utils import timezone
 from django_tasks_db.models import DBTaskResult
 
-from restitution import services
+from restitution import builds, services
 from restitution.models import ReportBuild
 from restitution.worker import ReportWorker, heartbeat, requeue_orphans
 from tests.e2e.servers import daphne_env
@@ -83,7 +83,7 @@ def test_only_a_silent_build_is_queued_again(full_workshop, other_workshop, owne
     silent, _ = services.request_build(workshop=full_workshop, language="fr", user=owner)
     alive, _ = services.request_build(workshop=other_workshop, language="fr", user=owner)
     for build in (silent, alive):
-        assert services.claim(build_id=build.pk)
+        assert builds.claim(build_id=build.pk)
         DBTaskResult.objects.filter(pk=build.task_id).update(status="RUNNING")
     ReportBuild.objects.filter(pk=silent.pk).update(touched=timezone.now() - timedelta(seconds=21))
     ReportBuild.objects.filter(pk=alive.pk).update(touched=timezone.now() - timedelta(seconds=15))
@@ -100,7 +100,7 @@ def test_only_a_silent_build_is_queued_again(full_workshop, other_workshop, owne
 def test_a_build_under_way_says_it_is_alive(workshop, owner, settings):
     settings.REPORT_BUILD_HEARTBEAT_SECONDS = 0.05
     build, _ = services.request_build(workshop=workshop, language="fr", user=owner)
-    services.claim(build_id=build.pk)
+    builds.claim(build_id=build.pk)
     long_ago = timezone.now() - timedelta(hours=1)
     ReportBuild.objects.filter(pk=build.pk).update(touched=long_ago)
     with heartbeat(build.pk):

@@ -1,0 +1,36 @@
+"""The post-its: offers and needs, each of its sub-group, with its author if known."""
+
+from restitution.document.limits import MAX_POSTITS
+from restitution.document.parts import Draft, Ids, Part
+from restitution.document.reading import rows
+from restitution.snapshot import Snapshot
+from workshops.models import PostIt
+
+POSTIT_FIELDS = ("id", "subgroup", "author", "kind", "text", "theme")
+
+
+def dump_postits(snap: Snapshot, ids: Ids) -> list[dict]:
+    return [
+        {
+            "id": ids.postit[p.pk],
+            "subgroup": ids.subgroup[p.subgroup_id],
+            "author": ids.participant.get(p.author_id),
+            "kind": p.kind,
+            "text": p.text,
+            "theme": p.theme,
+        }
+        for p in snap.postits
+    ]
+
+
+def load_postits(value, draft: Draft) -> None:
+    for row in rows(value, "postits", POSTIT_FIELDS, MAX_POSTITS):
+        postit_id = row.id(draft.postits)
+        postit = PostIt(
+            subgroup=row.ref("subgroup", draft.subgroups),
+            author=row.ref("author", draft.participants, null=True),
+        )
+        draft.postits[postit_id] = draft.add(row.into(postit, "kind", "text", "theme"))
+
+
+POSTITS = Part("postits", dump_postits, load_postits)
