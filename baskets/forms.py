@@ -162,7 +162,7 @@ class GridFilterForm(forms.Form):
         everyone = ("", _("All"))
         self.fields["territory"].choices = [
             everyone,
-            *((t.pk, t.short_name or t.name) for t in territories),
+            *((t.pk, t.label) for t in territories),
         ]
         self.fields["theme"].choices = [everyone, *((t, t) for t in themes)]
 

@@ -46,8 +46,8 @@ class Basket(models.Model):
     def __str__(self) -> str:
         return _("Table %(table)s: %(a)s ↔ %(b)s") % {
             "table": self.table.number,
-            "a": self.side_a.territory.short_name or self.side_a.territory.name,
-            "b": self.side_b.territory.short_name or self.side_b.territory.name,
+            "a": self.side_a.territory.label,
+            "b": self.side_b.territory.label,
         }
 
     def side_of(self, subgroup_id: int | None) -> str | None:

@@ -133,7 +133,7 @@ def pair_choices(workshop: Workshop) -> list[tuple[projector.View, str, str]]:
     return [
         (
             projector.View(PAIR, a.pk, b.pk),
-            f"{a.short_name or a.name} ↔ {b.short_name or b.name}",
+            f"{a.label} ↔ {b.label}",
             _("This pair at every table: %(a)s ↔ %(b)s") % {"a": a.name, "b": b.name},
         )
         for a, b in screen_selectors.pairs(workshop)

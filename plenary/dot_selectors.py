@@ -73,7 +73,7 @@ def chart(workshop: Workshop, plenary: Plenary | None = None) -> Chart:
     ):
         giver = t.giver.territory
         labels[("t", t.pk)] = (
-            f"{giver.short_name or giver.name} → {t.offer.text}",
+            f"{giver.label} → {t.offer.text}",
             t.basket.table.number,
             pair_label(t.basket),
             " ; ".join(need.text for need in t.needs.all()),

@@ -129,7 +129,7 @@ class Presenter:
 def pair_label(basket: Basket) -> str:
     """The basket's two territories: "BM ↔ PdB"."""
     a, b = basket.side_a.territory, basket.side_b.territory
-    return f"{a.short_name or a.name} ↔ {b.short_name or b.name}"
+    return f"{a.label} ↔ {b.label}"
 
 
 def pair_value(basket: Basket) -> str:

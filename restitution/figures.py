@@ -26,7 +26,7 @@ def colour(territory) -> str:
 
 
 def label(territory) -> str:
-    return territory.short_name or territory.name
+    return territory.label
 
 
 @dataclass

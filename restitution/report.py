@@ -133,7 +133,7 @@ class Report:
 
 
 def _short(territory) -> str:
-    return territory.short_name or territory.name
+    return territory.label
 
 
 def _negotiation(snap: Snapshot) -> tuple[list[TableBaskets], list, list[BasketLine]]:

@@ -46,7 +46,7 @@ class Sheet:
 
 
 def _territory(s) -> str:
-    return s.territory.short_name or s.territory.name
+    return s.territory.label
 
 
 def _postits(snap: Snapshot) -> Sheet:
@@ -256,8 +256,8 @@ def _actions(snap: Snapshot) -> Sheet:
                 a.status_label,
                 a.title,
                 a.table,
-                a.carriers[0].short_name or a.carriers[0].name,
-                a.carriers[1].short_name or a.carriers[1].name,
+                a.carriers[0].label,
+                a.carriers[1].label,
                 a.theme,
                 " / ".join(a.needs),
                 a.offer,

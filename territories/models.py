@@ -59,6 +59,11 @@ class Territory(models.Model):
         return self.name
 
     @property
+    def label(self) -> str:
+        """What the room's screens call it: its short name, or its name when it has none."""
+        return self.short_name or self.name
+
+    @property
     def sheet_html(self) -> SafeString:
         """The presentation as HTML that is safe to show: raw HTML is escaped."""
         return render_markdown(self.sheet)

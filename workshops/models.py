@@ -167,7 +167,7 @@ class SubGroup(models.Model):
         verbose_name_plural = _("sub-groups")
 
     def __str__(self) -> str:
-        return f"{self.table} · {self.territory.short_name or self.territory.name}"
+        return f"{self.table} · {self.territory.label}"
 
 
 class Participant(models.Model):

@@ -24,7 +24,7 @@ def projector_switch_context(workshop) -> dict:
         *(
             (
                 screen.View(screen.SHEET, territory.pk),
-                territory.short_name or territory.name,
+                territory.label,
                 _("Territory sheet: %(name)s") % {"name": territory.name},
             )
             for territory in workshop.territories.order_by("name")

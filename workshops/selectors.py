@@ -293,7 +293,7 @@ def console_overview(workshop: Workshop, now: datetime.datetime | None = None) -
                 offers=counts.get((subgroup.pk, PostIt.Kind.OFFER), 0),
                 needs=counts.get((subgroup.pk, PostIt.Kind.NEED), 0),
             )
-            name = subgroup.territory.short_name or subgroup.territory.name
+            name = subgroup.territory.label
             if watching and not status.joined:
                 status.problems.append(_("%(territory)s: nobody has joined") % {"territory": name})
             elif watching and not status.connected:
