@@ -80,6 +80,16 @@
     };
   };
 
+  // Calls `fn` when the element's height changes (the phase bar above the view grew or shrank).
+  Pager.onHeightChange = function (el, fn) {
+    var height = el.clientHeight;
+    new window.ResizeObserver(function () {
+      if (el.clientHeight === height) return;
+      height = el.clientHeight;
+      fn();
+    }).observe(el);
+  };
+
   Pager.keyOf = keyOf;
 
   function csrfToken() {

@@ -95,13 +95,7 @@
     layoutAll();
     pager.start();
     // The room left to the page changes when the phase bar above it does: measure again.
-    var height = el.clientHeight;
-    new window.ResizeObserver(function () {
-      if (el.clientHeight !== height) {
-        height = el.clientHeight;
-        schedule();
-      }
-    }).observe(el);
+    window.Paniers.Pager.onHeightChange(el, schedule);
   });
   // Measured in the swap's own task: nobody sees a new chart or wall unmeasured.
   ["htmx:afterSwap", "htmx:oobAfterSwap"].forEach(function (name) {

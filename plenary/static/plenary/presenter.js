@@ -93,13 +93,7 @@
     var presenter = document.getElementById("presenter");
     if (!presenter) return;
     layout();
-    var height = presenter.clientHeight;
-    new window.ResizeObserver(function () {
-      if (presenter.clientHeight !== height) {
-        height = presenter.clientHeight;
-        schedule();
-      }
-    }).observe(presenter);
+    window.Paniers.Pager.onHeightChange(presenter, schedule);
   });
   window.addEventListener("resize", schedule);
   if (document.fonts && document.fonts.ready) document.fonts.ready.then(schedule);
