@@ -15,7 +15,7 @@
   // pages: [{table, items: [{slot, from, to, wide}]}]: the slots (baskets) shown, each with
   // the range of its blocks on that page, and whether it takes the whole width. Which one
   // shows: pager.page.
-  var state = { pages: [], scheduled: false };
+  var state = { pages: [] };
   var pager = window.Paniers.Pager({ active: function () { return Boolean(root()); }, show: showPage });
 
   function slice(list) { return Array.prototype.slice.call(list); }
@@ -162,7 +162,6 @@
   }
 
   function layout() {
-    state.scheduled = false;
     var el = root();
     if (!el) return;
     var wanted = anchor(el);
@@ -245,11 +244,7 @@
     line.textContent = parts.join(" · ");
   }
 
-  function schedule() {
-    if (state.scheduled) return;
-    state.scheduled = true;
-    window.requestAnimationFrame(layout);
-  }
+  var schedule = window.Paniers.Pager.onceAFrame(layout);
 
   document.addEventListener("DOMContentLoaded", function () {
     if (!root()) return;

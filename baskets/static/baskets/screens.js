@@ -15,7 +15,7 @@
   // shown one at a time), else the whole screen; slots index the group's baskets with
   // content; from and to, the transactions of a basket continued over several pages; first
   // and count, the warnings. Which one shows: pager.page.
-  var state = { pages: [], byGroup: [], scheduled: false };
+  var state = { pages: [], byGroup: [] };
   var pager = window.Paniers.Pager({ active: function () { return Boolean(root()); }, show: showPage });
 
   function root() {
@@ -234,7 +234,6 @@
   // Every group's pages, or only the pages of the group that changed (a live basket, its
   // table's warnings): the other tables' pages stand.
   function layout(changed) {
-    state.scheduled = false;
     var el = root();
     if (!el) return;
     var groups = groupsOf(el);
@@ -317,11 +316,7 @@
     line.textContent = parts.join(" · ");
   }
 
-  function schedule() {
-    if (state.scheduled) return;
-    state.scheduled = true;
-    window.requestAnimationFrame(function () { layout(null); });
-  }
+  var schedule = window.Paniers.Pager.onceAFrame(function () { layout(null); });
 
   document.addEventListener("DOMContentLoaded", function () {
     if (!root()) return;

@@ -1,5 +1,5 @@
 // The wall's page on the projector: the dots chart and the feedback wall, each paged to fit
-// (measured here, as the board is: static/js/projector.js): the chart's top ranks first,
+// (measured here, as the board is: static/js/board.js): the chart's top ranks first,
 // then the next ones; the shown answers in order, under their questions. One pager turns
 // both (static/js/pager.js: 20 s a page, Space pauses, → and ← turn), each through its own
 // pages: page n of the pager is page n modulo its count of each. Text never shrinks

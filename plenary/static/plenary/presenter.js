@@ -6,7 +6,7 @@
 // new slide comes back through the screens' socket like any live fragment.
 //
 // Fit: a slide holds one basket, whole. It is measured here, as the board is
-// (static/js/projector.js): when its transactions and conditions (.slide-unit and the
+// (static/js/board.js): when its transactions and conditions (.slide-unit and the
 // conditions' lines) do not fit the screen, they are cut into parts, each as full as the
 // screen allows, and the part the server asks for (data-part, kept in range) is shown,
 // "(continued)" after the first. Text never shrinks: its floor is in plenary.css. The
