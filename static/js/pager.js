@@ -13,6 +13,11 @@
 // show() draws pager.page; it is called after every turn and every pause or resume (the
 // view's pager line says "paused"). The keys and the rotation do nothing while active()
 // is false (the view is not on this page, or not shown yet).
+//
+// With it, what every projector script shares: Paniers.Pager.onceAFrame (measure again at
+// the next frame, once), .onHeightChange (the phase bar above the view changed), .keyOf
+// (a key as every projector view reads it; the presenter's too) and Paniers.post (a POST
+// with the page's CSRF token, as htmx sends it).
 (function () {
   "use strict";
 
