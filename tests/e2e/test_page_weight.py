@@ -115,6 +115,14 @@ def test_it_weighs_at_most_50_kb_on_the_wire(first_load):
     assert sum(sizes.values()) <= BUDGET, sizes
 
 
+def test_it_downloads_nothing_made_for_the_projector_or_the_facilitator(first_load):
+    _page, *assets = first_load
+    names = {re.sub(r"\.[0-9a-f]{12}", "", a.path) for a in assets}
+    assert {"/static/js/outbox_queue.js", "/static/js/outbox.js"} <= names, names
+    for_others = ("projector", "pager", "board", "facilitator", "screens", "plenary/")
+    assert not [name for name in names if any(word in name for word in for_others)], names
+
+
 def test_it_names_assets_by_content_and_lets_phones_keep_them(first_load):
     _page, *assets = first_load
     for asset in assets:

@@ -1,6 +1,6 @@
 """The projector keeps up (issue 16): a live post-it lays out only what changed.
 
-static/js/projector.js counts on #board its whole layouts (data-layouts) and its checks of
+static/js/board.js counts on #board its whole layouts (data-layouts) and its checks of
 the changed tables (data-checks). A phone writes through its real compose form; the
 projector, the all-tables board, receives one post-it at a time over its socket. Counts,
 never times: a new post-it that fits costs a check and no layout of the whole board; one

@@ -3,19 +3,20 @@
 // pages; a basket too tall for its half takes the whole width, and one too tall for the
 // screen alone is cut between its blocks (the verdicts, the cards, each condition filled
 // in) and continues on the next page, "(suite)".
-// The conventions of static/js/projector.js: 20 s a page, Space pauses, → ← (and a
+// The projector's pager (static/js/pager.js): 20 s a page, Space pauses, → ← (and a
 // presenter's PageDown PageUp) turn the page. Text never shrinks (conditions_screen.css):
 // the script only measures and hides. Hidden baskets stay in the page (the `hidden`
 // attribute only): a live basket is still swapped into its place by id, then measured.
 (function () {
   "use strict";
 
-  var ROTATE_MS = 20000;
   var UNITS = ".conditions-verdicts, .conditions-alliance, .condition-line";
   var COLUMN_MIN_EM = 25;  // two baskets side by side when each has this room at least
   // pages: [{table, items: [{slot, from, to, wide}]}]: the slots (baskets) shown, each with
-  // the range of its blocks on that page, and whether it takes the whole width.
-  var state = { pages: [], page: 0, paused: false, scheduled: false, timer: 0 };
+  // the range of its blocks on that page, and whether it takes the whole width. Which one
+  // shows: pager.page.
+  var state = { pages: [] };
+  var pager = window.Paniers.Pager({ active: function () { return Boolean(root()); }, show: showPage });
 
   function slice(list) { return Array.prototype.slice.call(list); }
   function root() {
@@ -129,7 +130,7 @@
   // The basket (and its part) at the top of the page on show, to come back to it after a
   // new layout; or the basket asked for in the address (?basket=…).
   function anchor(el) {
-    var page = state.pages[state.page];
+    var page = state.pages[pager.page];
     if (el.dataset.startBasket) {
       var wanted = el.dataset.startBasket;
       delete el.dataset.startBasket;
@@ -161,7 +162,6 @@
   }
 
   function layout() {
-    state.scheduled = false;
     var el = root();
     if (!el) return;
     var wanted = anchor(el);
@@ -183,12 +183,17 @@
       else arrange(1);
     }
     el.dataset.columns = el.style.getPropertyValue("--columns");
+    setPages(el, pages, wanted);
+    showPage();
+  }
+
+  // The pages, and the one on show: the basket that was at its top, else the same number.
+  function setPages(el, pages, wanted) {
     state.pages = pages;
     var found = pageOf(el, pages, wanted);
-    if (found >= 0) state.page = found;
-    if (state.page >= pages.length) state.page = 0;
+    if (found >= 0) pager.page = found;
+    pager.setCount(pages.length);
     el.dataset.pages = pages.length;
-    showPage();
   }
 
   // One basket changed: only its table's pages are measured again, in the arrangement
@@ -206,17 +211,13 @@
     var count = state.pages.filter(function (page) { return page.table === index; }).length;
     showTable(tables, index);
     var fresh = tablePages(el, table, index, +el.dataset.columns || 1);
-    state.pages = state.pages.slice(0, first).concat(fresh, state.pages.slice(first + count));
-    var found = pageOf(el, state.pages, wanted);
-    if (found >= 0) state.page = found;
-    if (state.page >= state.pages.length) state.page = 0;
-    el.dataset.pages = state.pages.length;
+    setPages(el, state.pages.slice(0, first).concat(fresh, state.pages.slice(first + count)), wanted);
     showPage();
   }
 
   function showPage() {
     var el = root();
-    var page = state.pages[state.page];
+    var page = state.pages[pager.page];
     if (!el || !page) return;
     var tables = tablesOf(el);
     showTable(tables, page.table);
@@ -227,45 +228,28 @@
       slot.classList.toggle("wide", item.wide);
       showPart(slot, unitsOf(slot), item.from, item.to);
     });
-    el.dataset.page = state.page + 1;
-    var pager = document.getElementById("conditions-pager");
-    if (!pager) return;
+    el.dataset.page = pager.page + 1;
+    var line = document.getElementById("conditions-pager");
+    if (!line) return;
     var ofTable = state.pages.filter(function (other) { return other.table === page.table; });
     var parts = [];
     if (tables.length > 1) {
-      parts.push(pager.dataset.table.replace("{table}", tables[page.table].dataset.table).replace("{tables}", tables.length));
+      parts.push(line.dataset.table.replace("{table}", tables[page.table].dataset.table).replace("{tables}", tables.length));
     }
     if (ofTable.length > 1) {
-      parts.push(pager.dataset.part.replace("{part}", ofTable.indexOf(page) + 1).replace("{parts}", ofTable.length));
+      parts.push(line.dataset.part.replace("{part}", ofTable.indexOf(page) + 1).replace("{parts}", ofTable.length));
     }
-    if (state.paused && state.pages.length > 1) parts.push(pager.dataset.paused);
-    pager.hidden = state.pages.length < 2;
-    pager.textContent = parts.join(" · ");
+    if (pager.paused && state.pages.length > 1) parts.push(line.dataset.paused);
+    line.hidden = state.pages.length < 2;
+    line.textContent = parts.join(" · ");
   }
 
-  function schedule() {
-    if (state.scheduled) return;
-    state.scheduled = true;
-    window.requestAnimationFrame(layout);
-  }
-
-  function turn(step) {
-    var count = state.pages.length;
-    if (count < 2) return;
-    state.page = (state.page + step + count) % count;
-    showPage();
-  }
-
-  // A page turned by hand stays its full time too.
-  function restartRotation() {
-    window.clearInterval(state.timer);
-    state.timer = window.setInterval(function () { if (!state.paused) turn(1); }, ROTATE_MS);
-  }
+  var schedule = window.Paniers.Pager.onceAFrame(layout);
 
   document.addEventListener("DOMContentLoaded", function () {
     if (!root()) return;
     layout();
-    restartRotation();
+    pager.start();
   });
   window.addEventListener("resize", schedule);
   // A basket's conditions changed (its new HTML may be taller): its table measured again at
@@ -286,20 +270,5 @@
   });
   document.addEventListener("htmx:afterSettle", function (event) {
     if (!inside(event)) schedule();
-  });
-  document.addEventListener("keydown", function (event) {
-    if (!root() || event.ctrlKey || event.metaKey || event.altKey) return;
-    if (event.target.closest && event.target.closest("a, button, input, textarea, select")) return;
-    var step = { ArrowRight: 1, PageDown: 1, ArrowLeft: -1, PageUp: -1 }[event.key];
-    if (event.key === " ") {
-      state.paused = !state.paused;
-      showPage();
-    } else if (step) {
-      turn(step);
-      restartRotation();
-    } else {
-      return;
-    }
-    event.preventDefault();
   });
 })();

@@ -2,21 +2,21 @@
 // table its baskets with content, as many as fit legibly with their transactions; the empty
 // ones named on one line; then the table's warnings in full, on pages of their own when they
 // do not fit under the baskets. Everything is measured, nothing counted: a basket too full
-// for the screen is continued on the next page. Pages turn by themselves (the conventions of
-// static/js/projector.js: 20 s a page, Space pauses, ← → turn). Text never shrinks: the
+// for the screen is continued on the next page. Pages turn by themselves (the projector's
+// pager, static/js/pager.js: 20 s a page, Space pauses, ← → turn). Text never shrinks: the
 // floors are in screens.css. Hidden baskets stay in the page (the `hidden` attribute only):
 // live baskets are still swapped into them by id.
 (function () {
   "use strict";
 
-  var ROTATE_MS = 20000;
   var INLINE_WARNINGS_SHARE = 0.3;  // the whole list stays under the baskets up to this height
   // pages: [{group, kind: "baskets", slots, columns, from, to} or {group, kind: "warnings",
   // first, count}]: a group is a table's section on the page of every table (.screen-table,
   // shown one at a time), else the whole screen; slots index the group's baskets with
   // content; from and to, the transactions of a basket continued over several pages; first
-  // and count, the warnings.
-  var state = { pages: [], byGroup: [], page: 0, paused: false, scheduled: false };
+  // and count, the warnings. Which one shows: pager.page.
+  var state = { pages: [], byGroup: [] };
+  var pager = window.Paniers.Pager({ active: function () { return Boolean(root()); }, show: showPage });
 
   function root() {
     return document.body.classList.contains("baskets-screen") ? document.getElementById("baskets-screen") : null;
@@ -234,13 +234,12 @@
   // Every group's pages, or only the pages of the group that changed (a live basket, its
   // table's warnings): the other tables' pages stand.
   function layout(changed) {
-    state.scheduled = false;
     var el = root();
     if (!el) return;
     var groups = groupsOf(el);
     // The room stays on the table it is looking at, at the same page of it when still there.
-    var was = state.pages[state.page];
-    var offset = was ? state.pages.slice(0, state.page).filter(function (page) { return page.group === was.group; }).length : 0;
+    var was = state.pages[pager.page];
+    var offset = was ? state.pages.slice(0, pager.page).filter(function (page) { return page.group === was.group; }).length : 0;
     var only = changed ? groups.indexOf(changed) : -1;
     if (only >= 0 && state.byGroup.length === groups.length) {
       state.byGroup[only] = layoutGroup(groups, only);
@@ -252,9 +251,9 @@
     if (was) {
       var same = [];
       pages.forEach(function (page, at) { if (page.group === was.group) same.push(at); });
-      state.page = same.length ? same[Math.min(offset, same.length - 1)] : 0;
+      pager.page = same.length ? same[Math.min(offset, same.length - 1)] : 0;
     }
-    if (state.page >= pages.length) state.page = 0;
+    pager.setCount(pages.length);
     el.dataset.pages = pages.length;
     showPage();
   }
@@ -266,7 +265,7 @@
 
   function showPage() {
     var el = root();
-    var page = state.pages[state.page];
+    var page = state.pages[pager.page];
     if (!el || !page) return;
     var groups = groupsOf(el);
     var group = groups[page.group];
@@ -288,52 +287,41 @@
     } else {
       items.forEach(function (item, at) { item.hidden = at < page.first || at >= page.first + page.count; });
     }
-    el.dataset.page = state.page + 1;
-    var pager = document.getElementById("baskets-pager");
-    if (!pager) return;
-    pager.hidden = state.pages.length < 2;
-    if (pager.hidden) return;
+    el.dataset.page = pager.page + 1;
+    var line = document.getElementById("baskets-pager");
+    if (!line) return;
+    line.hidden = state.pages.length < 2;
+    if (line.hidden) return;
     var parts = [];
     if (groups.length > 1) {
-      parts.push(pager.dataset.table.replace("{table}", group.dataset.table || page.group + 1).replace("{tables}", groups.length));
+      parts.push(line.dataset.table.replace("{table}", group.dataset.table || page.group + 1).replace("{tables}", groups.length));
     }
     if (page.kind === "warnings") {
-      parts.push(range(page.count === 1 ? pager.dataset.warning : pager.dataset.warnings, page.first, page.count, items.length));
+      parts.push(range(page.count === 1 ? line.dataset.warning : line.dataset.warnings, page.first, page.count, items.length));
     } else if (page.slots && slots.length > page.slots.length) {
       // Counted in the order the pages show them: "Baskets 1–3 of 5", then "4–5 of 5".
       var before = 0;
-      for (var at = 0; at < state.page; at += 1) {
+      for (var at = 0; at < pager.page; at += 1) {
         var earlier = state.pages[at];
         if (earlier.group === page.group && earlier.kind === "baskets" && earlier.slots && !(earlier.from > 0)) before += earlier.slots.length;
       }
       var first = page.from > 0 ? before - 1 : before;
-      parts.push(range(page.slots.length === 1 ? pager.dataset.one : pager.dataset.many, first, page.slots.length, slots.length));
+      parts.push(range(page.slots.length === 1 ? line.dataset.one : line.dataset.many, first, page.slots.length, slots.length));
     }
     if (page.from !== undefined) {
       var shown = page.to - page.from;
-      parts.push(range(shown === 1 ? pager.dataset.transaction : pager.dataset.transactions, page.from, shown, transactionsOf(slots[page.slots[0]]).length));
+      parts.push(range(shown === 1 ? line.dataset.transaction : line.dataset.transactions, page.from, shown, transactionsOf(slots[page.slots[0]]).length));
     }
-    if (state.paused) parts.push(pager.dataset.paused);
-    pager.textContent = parts.join(" · ");
+    if (pager.paused) parts.push(line.dataset.paused);
+    line.textContent = parts.join(" · ");
   }
 
-  function schedule() {
-    if (state.scheduled) return;
-    state.scheduled = true;
-    window.requestAnimationFrame(function () { layout(null); });
-  }
-
-  function turn(step) {
-    var pages = state.pages.length;
-    if (pages < 2) return;
-    state.page = (state.page + step + pages) % pages;
-    showPage();
-  }
+  var schedule = window.Paniers.Pager.onceAFrame(function () { layout(null); });
 
   document.addEventListener("DOMContentLoaded", function () {
     if (!root()) return;
     schedule();
-    window.setInterval(function () { if (!state.paused) turn(1); }, ROTATE_MS);
+    pager.start();
   });
   window.addEventListener("resize", schedule);
   // A basket or a table's warnings changed (their new HTML may be taller): that table is
@@ -363,16 +351,5 @@
     var el = root();
     if (el && event.target && el.contains(event.target)) layout(null);
     else schedule();
-  });
-  document.addEventListener("keydown", function (event) {
-    if (!root() || (event.target.closest && event.target.closest("a, button, input, textarea, select"))) return;
-    if (event.key === " ") {
-      event.preventDefault();
-      state.paused = !state.paused;
-      showPage();
-    } else if (event.key === "ArrowRight" || event.key === "ArrowLeft") {
-      event.preventDefault();
-      turn(event.key === "ArrowRight" ? 1 : -1);
-    }
   });
 })();

@@ -1,20 +1,21 @@
 // The wall's page on the projector: the dots chart and the feedback wall, each paged to fit
-// (measured here, as the board is: static/js/projector.js): the chart's top ranks first,
-// then the next ones; the shown answers in order, under their questions. 20 s a page,
-// Space pauses, → and ← turn. Text never shrinks (plenary.css). Either is swapped live (a
-// dot, an answer shown): it is measured again, on the same page.
+// (measured here, as the board is: static/js/board.js): the chart's top ranks first,
+// then the next ones; the shown answers in order, under their questions. One pager turns
+// both (static/js/pager.js: 20 s a page, Space pauses, → and ← turn), each through its own
+// pages: page n of the pager is page n modulo its count of each. Text never shrinks
+// (plenary.css). Either is swapped live (a dot, an answer shown): it is measured again, on
+// the same page.
 (function () {
   "use strict";
 
-  var ROTATE_MS = 20000;
   // root: the region's element; units: what is paged; groups: headings that go with their
-  // units (a question with its answers); pager: its "1–8 of 28" line.
+  // units (a question with its answers); line: its "1–8 of 28" line.
   var REGIONS = [
-    { id: "plenary-chart", units: ".chart-bar", list: ".chart-bars", groups: null, pager: ".chart-pager" },
-    { id: "plenary-wall", units: ".wall-answer", list: null, groups: ".wall-question", pager: ".wall-pager" }
+    { id: "plenary-chart", units: ".chart-bar", list: ".chart-bars", groups: null, line: ".chart-pager" },
+    { id: "plenary-wall", units: ".wall-answer", list: null, groups: ".wall-question", line: ".wall-pager" }
   ];
-  REGIONS.forEach(function (region) { region.pages = []; region.page = 0; });
-  var state = { paused: false, timer: 0 };
+  REGIONS.forEach(function (region) { region.pages = []; });
+  var pager = window.Paniers.Pager({ active: function () { return Boolean(screen()); }, show: showAll });
 
   function unitsOf(root, region) { return Array.prototype.slice.call(root.querySelectorAll(region.units)); }
 
@@ -34,69 +35,54 @@
     if (!root) return;
     var box = region.list ? root.querySelector(region.list) : root;
     var units = unitsOf(root, region);
-    var pager = root.querySelector(region.pager);
+    var line = root.querySelector(region.line);
     if (!box || !units.length) {
-      if (pager) pager.hidden = true;
+      if (line) line.hidden = true;
       return;
     }
     // Measured with the pager on show: it takes its line whenever there is more than a page.
-    if (pager) {
-      pager.hidden = false;
-      pager.textContent = pager.dataset.ranks;
+    if (line) {
+      line.hidden = false;
+      line.textContent = line.dataset.ranks;
     }
     var first = 0;
     while (first < units.length) {
       show(root, region, units, first, units.length, first === 0);
       // The wall's pager is its last line: the answers end above it.
-      var limit = box.getBoundingClientRect().bottom - (region.list || !pager ? 0 : pager.offsetHeight);
+      var limit = box.getBoundingClientRect().bottom - (region.list || !line ? 0 : line.offsetHeight);
       var last = first + 1;
       while (last < units.length && units[last].getBoundingClientRect().bottom <= limit + 1) last += 1;
       region.pages.push([first, last]);
       first = last;
     }
-    if (region.page >= region.pages.length) region.page = 0;
-    showPage(region);
   }
+
+  function pageOf(region) { return pager.page % region.pages.length; }
 
   function showPage(region) {
     var root = document.getElementById(region.id);
-    var page = region.pages[region.page];
-    if (!root || !page) return;
+    if (!root || !region.pages.length) return;
+    var page = region.pages[pageOf(region)];
     var units = unitsOf(root, region);
-    show(root, region, units, page[0], page[1], region.page === 0);
+    show(root, region, units, page[0], page[1], pageOf(region) === 0);
     root.dataset.pages = region.pages.length;
-    root.dataset.page = region.page + 1;
-    var pager = root.querySelector(region.pager);
-    if (!pager) return;
-    pager.hidden = region.pages.length < 2;
-    pager.textContent = pager.dataset.ranks
+    root.dataset.page = pageOf(region) + 1;
+    var line = root.querySelector(region.line);
+    if (!line) return;
+    line.hidden = region.pages.length < 2;
+    line.textContent = line.dataset.ranks
       .replace("{first}", page[0] + 1).replace("{last}", page[1]).replace("{count}", units.length) +
-      (state.paused ? " · " + pager.dataset.paused : "");
+      (pager.paused ? " · " + line.dataset.paused : "");
   }
+  function showAll() { REGIONS.forEach(showPage); }
 
-  function layoutAll() { REGIONS.forEach(layout); }
-
-  function turn(step) {
-    REGIONS.forEach(function (region) {
-      var pages = region.pages.length;
-      if (pages < 2) return;
-      region.page = (region.page + step + pages) % pages;
-      showPage(region);
-    });
+  // The pager has as many pages as the longer region.
+  function layoutAll() {
+    REGIONS.forEach(layout);
+    pager.setCount(Math.max.apply(null, REGIONS.map(function (region) { return region.pages.length; })));
+    showAll();
   }
-
-  // A page turned by hand stays its full time too.
-  function restartRotation() {
-    window.clearInterval(state.timer);
-    state.timer = window.setInterval(function () { if (!state.paused) turn(1); }, ROTATE_MS);
-  }
-
-  var scheduled = false;
-  function schedule() {
-    if (scheduled) return;
-    scheduled = true;
-    window.requestAnimationFrame(function () { scheduled = false; layoutAll(); });
-  }
+  var schedule = window.Paniers.Pager.onceAFrame(layoutAll);
 
   function screen() {
     var chart = document.getElementById("plenary-chart");
@@ -107,15 +93,9 @@
     var el = screen();
     if (!el) return;
     layoutAll();
-    restartRotation();
+    pager.start();
     // The room left to the page changes when the phase bar above it does: measure again.
-    var height = el.clientHeight;
-    new window.ResizeObserver(function () {
-      if (el.clientHeight !== height) {
-        height = el.clientHeight;
-        schedule();
-      }
-    }).observe(el);
+    window.Paniers.Pager.onHeightChange(el, schedule);
   });
   // Measured in the swap's own task: nobody sees a new chart or wall unmeasured.
   ["htmx:afterSwap", "htmx:oobAfterSwap"].forEach(function (name) {
@@ -126,19 +106,4 @@
   });
   window.addEventListener("resize", schedule);
   if (document.fonts && document.fonts.ready) document.fonts.ready.then(schedule);
-
-  document.addEventListener("keydown", function (event) {
-    if (!screen() || event.ctrlKey || event.metaKey || event.altKey) return;
-    if (event.target.closest && event.target.closest("a, button, input, textarea, select")) return;
-    if (event.key === " ") {
-      state.paused = !state.paused;
-      REGIONS.forEach(showPage);
-    } else if (event.key === "ArrowRight" || event.key === "ArrowLeft" || event.key === "PageDown" || event.key === "PageUp") {
-      turn(event.key === "ArrowRight" || event.key === "PageDown" ? 1 : -1);
-      restartRotation();
-    } else {
-      return;
-    }
-    event.preventDefault();
-  });
 })();

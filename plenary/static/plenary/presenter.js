@@ -1,11 +1,12 @@
 // The presenter: its keys, and a basket cut to fit the screen.
 //
-// Keys: → / PageDown / Space the next part or slide, ← / PageUp the previous one, Home the
-// first. The slide is the server's: a POST moves it for every screen, and the new slide
-// comes back through the screens' socket like any live fragment.
+// Keys (read as every projector view reads them: static/js/pager.js): → / PageDown / Space
+// the next part or slide, ← / PageUp the previous one, Home the first. The presenter does
+// not page by itself: the slide is the server's, a POST moves it for every screen, and the
+// new slide comes back through the screens' socket like any live fragment.
 //
 // Fit: a slide holds one basket, whole. It is measured here, as the board is
-// (static/js/projector.js): when its transactions and conditions (.slide-unit and the
+// (static/js/board.js): when its transactions and conditions (.slide-unit and the
 // conditions' lines) do not fit the screen, they are cut into parts, each as full as the
 // screen allows, and the part the server asks for (data-part, kept in range) is shown,
 // "(continued)" after the first. Text never shrinks: its floor is in plenary.css. The
@@ -14,20 +15,9 @@
 (function () {
   "use strict";
 
-  var KEYS = { ArrowRight: "next", PageDown: "next", " ": "next", ArrowLeft: "prev", PageUp: "prev", Home: "first" };
-
-  function csrf() {
-    try { return JSON.parse(document.body.getAttribute("hx-headers"))["X-CSRFToken"]; } catch (error) { return ""; }
-  }
-
-  function post(url, values) {
-    return window.fetch(url, {
-      method: "POST",
-      body: new URLSearchParams(values),
-      credentials: "same-origin",
-      headers: { "X-CSRFToken": csrf(), "HX-Request": "true" }
-    });
-  }
+  // Space, which pauses a view that pages by itself, shows the next slide here.
+  var MOVES = { next: "next", pause: "next", prev: "prev", first: "first" };
+  var post = window.Paniers.post;
 
   function unitsOf(slide) {
     return Array.prototype.slice.call(slide.querySelectorAll(".slide-unit, .slide-conditions > p, .slide-condition"));
@@ -87,12 +77,7 @@
     }
   }
 
-  var scheduled = false;
-  function schedule() {
-    if (scheduled) return;
-    scheduled = true;
-    window.requestAnimationFrame(function () { scheduled = false; layout(); });
-  }
+  var schedule = window.Paniers.Pager.onceAFrame(layout);
 
   // A new slide arrives over the socket (or fetched when it reopens): cut it at once, in the
   // swap's own task, so that nobody sees it unmeasured.
@@ -108,23 +93,15 @@
     var presenter = document.getElementById("presenter");
     if (!presenter) return;
     layout();
-    var height = presenter.clientHeight;
-    new window.ResizeObserver(function () {
-      if (presenter.clientHeight !== height) {
-        height = presenter.clientHeight;
-        schedule();
-      }
-    }).observe(presenter);
+    window.Paniers.Pager.onHeightChange(presenter, schedule);
   });
   window.addEventListener("resize", schedule);
   if (document.fonts && document.fonts.ready) document.fonts.ready.then(schedule);
 
   document.addEventListener("keydown", function (event) {
     var presenter = document.getElementById("presenter");
-    var to = KEYS[event.key];
-    if (!presenter || !to || event.altKey || event.ctrlKey || event.metaKey) return;
-    var target = event.target;
-    if (target && (target.tagName === "INPUT" || target.tagName === "TEXTAREA" || target.isContentEditable)) return;
+    var to = MOVES[window.Paniers.Pager.keyOf(event)];
+    if (!presenter || !to) return;
     event.preventDefault();
     // With what this screen measured: "next" walks its parts even before the server heard.
     var slide = document.getElementById("presenter-slide");
