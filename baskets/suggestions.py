@@ -71,6 +71,10 @@ class TableSuggestions:
         ]
         return sorted(found, key=lambda pairing: -pairing.score)[:limit]
 
+    @property
+    def needs_in_baskets(self) -> set[int]:
+        return {need for _, need in self.in_basket}
+
     def unanswered_needs(self) -> list[PostIt]:
         """The needs for which no offer at the table scores ``ANSWER_THRESHOLD``."""
         return [

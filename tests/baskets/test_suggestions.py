@@ -179,3 +179,19 @@ def test_it_lists_the_needs_no_offer_at_the_table_seems_to_answer(
     unanswered = [need.text for need in table.unanswered_needs()]
     assert "Gérer la ressource en eau potable" in unanswered
     assert "Approvisionner le réseau de chaleur" not in unanswered
+
+
+def test_it_shows_the_console_the_needs_no_offer_at_each_table_seems_to_answer(
+    laptop, alice, colette, table_one, make_postit
+):
+    make_postit(colette, "Gérer la ressource en eau potable", "need", "Eau")
+    workshop = alice.workshop
+
+    console = laptop.get(f"/w/{workshop.pk}/console/").content.decode()
+    listing = laptop.get(f"/w/{workshop.pk}/baskets/unanswered/").content.decode()
+
+    assert f'hx-get="/w/{workshop.pk}/baskets/unanswered/"' in console
+    table_1 = re.search(r'<li data-table="1">(.*?)</ul>', listing, re.DOTALL).group(1)
+    assert "Gérer la ressource en eau potable" in table_1
+    assert "Approvisionner le réseau de chaleur" not in table_1
+    assert fr("Needs no offer at the table seems to answer") in listing
