@@ -57,7 +57,10 @@ def suggestions_of_table(request: HttpRequest, workshop: Workshop) -> HttpRespon
         "participant": participant,
         "needs": needs,
         "offers": offers,
-        "sections": [(_("Under our needs, offers"), needs), (_("Under our offers, needs"), offers)],
+        "sections": [
+            (_("Our needs, and the offers that may answer them"), needs),
+            (_("Our offers, and the needs they may answer"), offers),
+        ],
         "editable": panels.editable(workshop),
     }
     return _page_or_fragment(request, "baskets/_suggestions.html", context)
