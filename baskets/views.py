@@ -21,6 +21,8 @@ from workshops.gate import Action, closed_reason
 from workshops.models import Participant, SubGroup, Workshop
 from workshops.views.participant import with_workshop
 
+SAVED_EVENT = "paniers:transaction-saved"
+
 
 def _page_or_fragment(request, template: str, context: dict, status: int = 200):
     if not request.htmx:  # without scripts: the fragment in a page of its own
@@ -199,7 +201,10 @@ def _written(request, participant: Participant, basket: Basket, sent=None) -> Ht
         return _back_to_basket(workshop, basket)
     context = {"workshop": workshop, "basket": basket}
     button = render_to_string("baskets/_add_button.html", context, request)
-    return HttpResponse(button + _basket_html(basket, participant, sent))
+    response = HttpResponse(button + _basket_html(basket, participant, sent))
+    # Before the swap, on the form: the suggestions say again what is in a basket.
+    response["HX-Trigger"] = SAVED_EVENT
+    return response
 
 
 # Changing one ----------------------------------------------------------------

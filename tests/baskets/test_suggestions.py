@@ -154,7 +154,7 @@ def test_it_reads_the_suggestions_in_the_same_queries_with_few_or_many_postits(
     assert queries() == few
 
 
-def test_it_fetches_the_suggestions_after_the_phone_page_in_no_query_of_its_own(
+def test_it_fetches_the_suggestions_apart_from_the_phone_page_in_no_query_of_its_own(
     django_assert_max_num_queries, alices_phone, alice, table_one
 ):
     with django_assert_max_num_queries(17):  # tests/baskets/test_phone_costs.py's page
@@ -162,7 +162,7 @@ def test_it_fetches_the_suggestions_after_the_phone_page_in_no_query_of_its_own(
 
     assert f'hx-get="{suggestions_url(alice)}"' in page
     assert "Plaquettes de bois des haies bocagères" in page  # the grid, unfolded apart
-    assert 'id="basket-suggestions-box" open' in page
+    assert 'id="basket-suggestions-box">' in page  # folded: our baskets stay in view
 
 
 def test_it_lists_the_needs_no_offer_at_the_table_seems_to_answer(
