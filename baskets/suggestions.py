@@ -62,14 +62,16 @@ class TableSuggestions:
         ][:limit]
 
     def for_offer(self, offer_id: int, limit: int = ON_PHONE) -> list[Pairing]:
-        """The needs of others for which this offer is among their first ``ON_PHONE``."""
+        """The needs of others for which this offer is among their first ``ON_PHONE``: those
+        it comes first for first (a score says how well one need is covered, so scores of
+        different needs compare less well than ranks), then by score."""
         found = [
-            self._pairing(offer_id, need_id, score)
+            (rank, -score, self._pairing(offer_id, need_id, score))
             for need_id, offers in self.ranked.items()
             for rank, (candidate, score) in enumerate(offers)
             if candidate == offer_id and rank < ON_PHONE and score >= SUGGESTION_FLOOR
         ]
-        return sorted(found, key=lambda pairing: -pairing.score)[:limit]
+        return [pairing for _, _, pairing in sorted(found, key=lambda row: row[:2])][:limit]
 
     @property
     def needs_in_baskets(self) -> set[int]:

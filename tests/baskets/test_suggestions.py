@@ -195,3 +195,17 @@ def test_it_shows_the_console_the_needs_no_offer_at_each_table_seems_to_answer(
     assert "Gérer la ressource en eau potable" in table_1
     assert "Approvisionner le réseau de chaleur" not in table_1
     assert fr("Needs no offer at the table seems to answer") in listing
+
+
+def test_it_lists_under_an_offer_first_the_needs_it_comes_first_for(
+    alice, bruno, negotiating, make_postit
+):
+    heat = make_postit(alice, "Bois pour le réseau de chaleur", "need")
+    land = make_postit(alice, "Foncier pour le logement", "need")
+    wood = make_postit(bruno, "Bois-énergie des haies bocagères", "offer")
+    make_postit(bruno, "Terres agricoles préservées", "offer")
+
+    found = suggestions.for_table(alice.subgroup.table)
+
+    assert [p.offer.text for p in found.for_need(land.pk)][0] == "Terres agricoles préservées"
+    assert [p.need for p in found.for_offer(wood.pk)] == [heat, land]

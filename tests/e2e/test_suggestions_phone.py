@@ -9,7 +9,7 @@ text: the test holds in French and in English.
 import pytest
 
 from baskets.models import Basket
-from tests.e2e.screens import ACTION_TIMEOUT_MS
+from tests.e2e.screens import ACTION_TIMEOUT_MS, IMG_DIR
 from tests.e2e.test_baskets_phones import join, scene  # noqa: F401 (the fixture)
 from tests.e2e.test_refusals_in_view import in_thread
 from workshops.models import PostIt
@@ -49,6 +49,7 @@ def test_a_phone_taps_a_suggestion_and_saves_the_transaction_it_prefilled(
     expect(offers).to_be_visible(timeout=MODEL_LOAD_MS)
     start = offers.locator(".suggestion", has_text=heat.text).locator("a.suggestion-start")
     expect(start).to_be_visible()
+    box.screenshot(path=IMG_DIR / "phone-suggestions.png")  # docs/negotiation.md
 
     start.click()
 
