@@ -302,12 +302,13 @@ def territory_names_of_set(data: dict) -> list[str]:
 
 def suggest_set(
     data: dict, *, limit: int = DEFAULT_LIMIT, encoder: FrenchEncoder | None = None
-) -> dict[str, list[str]]:
-    """``suggest_matches``'s output: each need's id to its offers' ids, best first."""
+) -> dict[str, list]:
+    """``suggest_matches``'s output: each need's id (a JSON key: a string) to its offers'
+    ids as the set writes them, best first."""
     ranked = {}
     names = territory_names_of_set(data)
     for cards in tables_of_set(data):
         suggestions_of_table = suggest(cards, limit=limit, territory_names=names, encoder=encoder)
         for need, suggestions in suggestions_of_table.items():
-            ranked[str(need)] = [str(suggestion.offer) for suggestion in suggestions]
+            ranked[str(need)] = [suggestion.offer for suggestion in suggestions]
     return ranked

@@ -2,7 +2,10 @@
 French model (loaded once for the test process)."""
 
 import json
+from io import StringIO
 from pathlib import Path
+
+from django.core.management import call_command
 
 from baskets.matching import (
     Card,
@@ -177,3 +180,21 @@ def test_it_finds_in_its_first_three_an_offer_each_table_of_seed_000_negotiated(
     missed = [need for need, offers in truth.items() if not offers & set(found[need][:3])]
 
     assert len(missed) <= len(truth) // 20, missed  # recall@3 >= 0.95
+
+
+def test_the_command_prints_each_needs_offers_as_json_from_a_set_file(tmp_path):
+    postits = [{"id": 1, "territory": "a", "kind": "need", "text": "Du bois de chauffage"}]
+    postits += [
+        {"id": 100 + n, "territory": "b", "kind": "offer", "text": f"Forêt numéro {n}"}
+        for n in range(12)
+    ]
+    path = tmp_path / "set.json"
+    path.write_text(json.dumps({"territories": [], "postits": postits, "other": 1}))
+    out = StringIO()
+
+    call_command("suggest_matches", str(path), stdout=out)
+
+    printed = json.loads(out.getvalue())
+    assert list(printed) == ["1"]
+    assert len(printed["1"]) == 10
+    assert set(printed["1"]) <= {100 + n for n in range(12)}
