@@ -1,6 +1,6 @@
 """Which offers of the other territories at a table may answer each need: meaning, not words.
 
-No database and no Django here (like ``balance.py``): ``selectors.py`` turns a table's
+No database and no Django here (like ``balance.py``): ``suggestions.py`` turns a table's
 post-its into ``Card``s; ``suggest_matches`` and ``bench/suggestions.py`` feed it sets
 read from JSON. docs/negotiation.md, "Suggestions", explains it in the screens' words.
 
@@ -10,16 +10,17 @@ both carry the same theme:
 - **Meaning**: each text becomes the content lemmas of spaCy's French pipeline
   (``fr_core_news_md``: "installateurs" → "installateur", "structurées" → "structurer"; stop
   words, numbers and punctuation dropped), each lemma its word vector (300 dimensions,
-  trained on French web text, so "chaleur" lies near "bois", "soins" near "médecin"). Two
-  texts are compared word to word: every content word of the need finds its nearest word
-  in the offer, and every word of the offer its nearest in the need; the similarity is the
-  mean of those best cosines, both ways (a soft word alignment). A shared word is just a
-  cosine of 1 among others, so "Filière forestière structurée" answers "Développer le réseau
-  de chaleur" without a word in common. Words that every post-it uses to say what it is
-  ("besoin", "offre", "développer", ...: ``FRAMING_LEMMAS``, the method's vocabulary, not a
-  workshop's) carry no meaning here.
+  trained on French web text). Every content word of the need finds its nearest word in
+  the offer, and the meaning is the mean of those best cosines: how much of the need the
+  offer covers (one way: an offer's other words do not count against it). A shared word
+  is just a cosine of 1 among others, so "Lignes de bus et de train" answers "Moins de
+  voitures sur les routes" without a word in common (tests/baskets/test_matching.py).
+  Words that every post-it uses to say what it is ("besoin", "offre", "développer", ...:
+  ``FRAMING_LEMMAS``, the method's vocabulary, not a workshop's) and the territories' names
+  carry no meaning here.
 - **Theme**: the same theme on both adds ``THEME_BONUS``; a post-it without a theme gets
-  none. The bonus is one principled number, not fitted: see docs/negotiation.md.
+  none. One number, taken from the middle-low of a plateau of equal figures on seed 000,
+  not fitted to a point: see docs/negotiation.md.
 
 Everything model-bound is in ``FrenchEncoder``: the pipeline loads once per process, on the
 first text, behind a lock, with only the pipes lemmas need (no parser, no entities), and
