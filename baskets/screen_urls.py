@@ -15,6 +15,7 @@ urlpatterns = [
     path("tables/<int:number>/content/", screen_views.table_screen_content, name="table_content"),
     path("pairs/<int:a>/<int:b>/", screen_views.pair_screen, name="pair"),
     path("pairs/<int:a>/<int:b>/content/", screen_views.pair_screen_content, name="pair_content"),
+    path("unanswered/", screen_views.unanswered_needs, name="unanswered"),
     path("conditions/", conditions.setup, name="conditions_setup"),
     path("conditions/<int:basket_pk>/", condition_screens.basket_screen, name="conditions"),
     path("conditions/tables/", condition_screens.tables_screen, name="conditions_tables"),

@@ -10,7 +10,7 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, render
 from django.urls import reverse
 
-from baskets import screen_selectors, selectors
+from baskets import screen_selectors, selectors, suggestions
 from baskets.panels import BASKETS, PAIR
 from workshops import access
 from workshops.projector import View
@@ -103,3 +103,15 @@ def pair_screen_content(request: HttpRequest, pk: int, a: int, b: int) -> HttpRe
     views = screen_selectors.pair_view(workshop, first, second)
     context = {"workshop": workshop, "pair": (first, second), "views": views}
     return render(request, "baskets/_screen_pair_content.html", context)
+
+
+@login_required
+def unanswered_needs(request: HttpRequest, pk: int) -> HttpResponse:
+    """The console's list, per table, of the needs no offer at the table seems to answer
+    (baskets/suggestions.py): fetched after the console, which never waits for the model."""
+    workshop = access.get_workshop_for_facilitator(request, pk)
+    tables = [
+        (found.table, found.unanswered_needs()) for found in suggestions.for_workshop(workshop)
+    ]
+    context = {"workshop": workshop, "tables": tables}
+    return render(request, "baskets/_console_unanswered.html", context)

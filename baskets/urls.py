@@ -7,6 +7,7 @@ app_name = "baskets"
 
 urlpatterns = [
     path("j/<str:code>/baskets/grid/", views.grid, name="grid"),
+    path("j/<str:code>/baskets/suggestions/", views.suggestions_of_table, name="suggestions"),
     path("j/<str:code>/baskets/<int:pk>/", views.basket, name="basket"),
     path("j/<str:code>/baskets/<int:pk>/slot/", views.slot, name="slot"),
     path("j/<str:code>/baskets/<int:pk>/new/", views.transaction_new, name="transaction_new"),

@@ -13,7 +13,7 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from baskets import access, broadcast, forms, panels, selectors, services
+from baskets import access, broadcast, forms, panels, selectors, services, suggestions
 from baskets.models import Basket, Transaction
 from workshops import access as room_access
 from workshops import refusals
@@ -21,6 +21,8 @@ from workshops.access import with_workshop
 from workshops.gate import Action, closed_reason
 from workshops.models import Participant, SubGroup, Workshop
 from workshops.pages import fragment_or_page
+
+SAVED_EVENT = "paniers:transaction-saved"
 
 
 def _back_to_basket(workshop: Workshop, basket: Basket) -> HttpResponse:
@@ -37,6 +39,27 @@ def grid(request: HttpRequest, workshop: Workshop) -> HttpResponse:
     context = {"workshop": workshop, "participant": participant}
     context.update(panels.grid_context(participant, request.GET))
     return fragment_or_page(request, "baskets/_phone_grid.html", context)
+
+
+@require_GET
+@with_workshop
+def suggestions_of_table(request: HttpRequest, workshop: Workshop) -> HttpResponse:
+    """What our table's offers and needs may answer (baskets/suggestions.py): fetched after
+    the page, so the page never waits for the model; again when a post-it changes."""
+    participant = room_access.require_participant(request, workshop)
+    needs, offers = suggestions.for_phone(participant.subgroup_id, participant.subgroup.table)
+    context = {
+        "workshop": workshop,
+        "participant": participant,
+        "needs": needs,
+        "offers": offers,
+        "sections": [
+            (_("Our needs, and the offers that may answer them"), needs),
+            (_("Our offers, and the needs they may answer"), offers),
+        ],
+        "editable": panels.editable(workshop),
+    }
+    return fragment_or_page(request, "baskets/_suggestions.html", context)
 
 
 @require_GET
@@ -107,14 +130,18 @@ def _render_form(request, context: dict, status: int = 200) -> HttpResponse:
 @require_GET
 @with_workshop
 def transaction_new(request: HttpRequest, workshop: Workshop, pk: int) -> HttpResponse:
-    """A blank form; again with another giver, keeping what was typed (``?giver=``)."""
+    """A blank form; again with another giver, keeping what was typed (``?giver=``); from
+    a suggestion, with its offer and need chosen (``?offer=&needs=``: the participant still
+    confirms, and the form's choices hold only the giver's offers and the other's needs)."""
     basket, participant = access.basket_for_writing(request, workshop, pk)
     giver = _giver(basket, participant, request.GET.get("giver"))
     typed = {
         name: request.GET[name]
-        for name in ("note", "new_offer_text", "new_offer_theme", "client_id")
+        for name in ("note", "new_offer_text", "new_offer_theme", "client_id", "offer")
         if request.GET.get(name)
     }
+    if request.GET.getlist("needs"):
+        typed["needs"] = request.GET.getlist("needs")
     form = forms.TransactionCreateForm.blank(
         basket=basket, giver=giver, themes=workshop.themes, initial=typed
     )
@@ -168,7 +195,10 @@ def _written(request, participant: Participant, basket: Basket, sent=None) -> Ht
         return _back_to_basket(workshop, basket)
     context = {"workshop": workshop, "basket": basket}
     button = render_to_string("baskets/_add_button.html", context, request)
-    return HttpResponse(button + _basket_html(basket, participant, sent))
+    response = HttpResponse(button + _basket_html(basket, participant, sent))
+    # Before the swap, on the form: the suggestions say again what is in a basket.
+    response["HX-Trigger"] = SAVED_EVENT
+    return response
 
 
 # Changing one ----------------------------------------------------------------

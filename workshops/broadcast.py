@@ -211,7 +211,7 @@ def broadcast_postit(postit_id: int, *, added: bool) -> None:
     """Push one post-it to its table and the screens: ``added`` (new, or now of the other
     kind) goes to the end of its cell, otherwise it replaces itself. The message is the
     post-it's fragment, never its cell: its size does not grow with the board, and a screen
-    lays out only what changed (static/js/projector.js)."""
+    lays out only what changed (static/js/board.js)."""
     postit = PostIt.objects.select_related("author", "subgroup__table").filter(pk=postit_id).first()
     if postit is None:
         return  # deleted before this ran: its deletion is announced too

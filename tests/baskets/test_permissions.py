@@ -26,6 +26,7 @@ def calls(code: str, basket, transaction) -> dict[str, Call]:
     b, t = basket.pk, transaction.pk
     return {
         "grid": Call("get", f"/j/{code}/baskets/grid/"),
+        "suggestions": Call("get", f"/j/{code}/baskets/suggestions/"),
         "basket": Call("get", f"/j/{code}/baskets/{b}/"),
         "slot": Call("get", f"/j/{code}/baskets/{b}/slot/"),
         "transaction_new": Call("get", f"/j/{code}/baskets/{b}/new/"),
@@ -69,6 +70,12 @@ OUTSIDERS = {"anonymous": 403, "owner": 403, "chloe": 403, "dora": 404}
 EXPECTED: dict[str, dict[str, int]] = {
     # Every participant reads their own table's grid (Dora hers, in her workshop).
     "grid": {
+        "anonymous": 403,
+        "owner": 403,
+        **dict.fromkeys([*SIDES, "colette", "chloe", "dora"], 200),
+    },
+    # Each participant reads the suggestions of their own table only (test_suggestions.py).
+    "suggestions": {
         "anonymous": 403,
         "owner": 403,
         **dict.fromkeys([*SIDES, "colette", "chloe", "dora"], 200),

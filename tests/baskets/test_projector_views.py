@@ -31,6 +31,7 @@ def urls(workshop) -> dict[str, str]:
         "table_content": f"/w/{pk}/baskets/tables/1/content/",
         "pair": f"/w/{pk}/baskets/pairs/{bm.pk}/{cob.pk}/",
         "pair_content": f"/w/{pk}/baskets/pairs/{bm.pk}/{cob.pk}/content/",
+        "unanswered": f"/w/{pk}/baskets/unanswered/",
         **condition_urls(workshop),
     }
 

@@ -23,6 +23,7 @@ NOT_PARTICIPANT_WRITES = {
     "workshops:phone_panels": "read",
     "workshops:compose_form": "read: a blank compose form",
     "baskets:grid": "read",
+    "baskets:suggestions": "read: the table's match suggestions",
     "baskets:basket": "read",
     "baskets:slot": "read: the add button again",
     "baskets:transaction_new": "read: a blank transaction form",
