@@ -37,10 +37,12 @@ from __future__ import annotations
 import argparse
 import asyncio
 import contextlib
+import os
 import random
 import sys
 import time
 from dataclasses import dataclass, field
+from pathlib import Path
 
 import aiohttp
 from fanout import (
@@ -278,8 +280,21 @@ async def leftovers(http, room: StormRoom, groups: list[str]) -> dict:
     return {"presence_rows": rows, "group_members": members}
 
 
+def daphne_cpu_seconds(procs) -> float:
+    """CPU the Daphne processes used so far (user + system): what a storm costs the
+    server, whatever else the machine is doing."""
+    tick = os.sysconf("SC_CLK_TCK")
+    total = 0
+    for proc in procs:
+        with contextlib.suppress(OSError):
+            stat = Path(f"/proc/{proc.pid}/stat").read_text().rsplit(")", 1)[1].split()
+            total += int(stat[11]) + int(stat[12])  # utime, stime
+    return total / tick
+
+
 async def storm_round(http, room: StormRoom, s, groups: list[str]) -> dict:
     args = room.args
+    cpu_before = daphne_cpu_seconds(s.procs)
     if args.drop == "abort":
         room.abort_all()
     else:
@@ -289,6 +304,7 @@ async def storm_round(http, room: StormRoom, s, groups: list[str]) -> dict:
     deadline = storm.started + args.max_seconds
     await asyncio.gather(*(room.come_back(http, phone, storm, deadline) for phone in room.phones))
     all_back = max(storm.back_at.values()) if len(storm.back_at) == len(room.phones) else None
+    daphne_cpu = daphne_cpu_seconds(s.procs) - cpu_before
     left = await leftovers(http, room, groups)
     return {
         "phones": len(room.phones),
@@ -296,6 +312,7 @@ async def storm_round(http, room: StormRoom, s, groups: list[str]) -> dict:
         "all_back_s": all_back,
         "back_s": summary(list(storm.back_at.values())),
         "attempts": storm.attempts,
+        "daphne_cpu_s": round(daphne_cpu, 2),
         "failed_handshakes": dict(sorted(storm.failed.items())),
         "get_status": dict(sorted(storm.get_status.items())),
         "http_5xx": sum(n for status, n in storm.get_status.items() if status >= 500),
@@ -373,6 +390,7 @@ def report(args, rounds: list[dict], after: dict) -> dict:
             f"round {i}: {r['back']}/{r['phones']} back, all back after "
             f"{show('s', r['all_back_s'])} (p50 {b['p50']:.1f} s, p95 {b['p95']:.1f} s); "
             f"{r['attempts']} handshakes, failed: {r['failed_handshakes'] or 0}; "
+            f"Daphne CPU {r['daphne_cpu_s']:.1f} s; "
             f"re-sync GETs {r['get_status']}, 5xx: {r['http_5xx']}; "
             f"left once gone: {r['presence_rows']} presence rows, "
             f"{r['group_members']} group members"
