@@ -7,7 +7,8 @@ report's PDF and the worker builds it. What it needs again is written to ``--sta
 
 ``again`` (after ``down`` and ``up``): phone A's session still opens its board with the
 post-it on it, the facilitator's session still downloads the PDF, and a new post-it
-still reaches phone B.
+still reaches phone B. Last, wrong join codes sent with made-up ``X-Forwarded-For``
+addresses are still counted as one address (the proxy's header and TRUSTED_PROXIES).
 
 Each step's time is printed; the whole is bounded (no step waits more than
 STEP_SECONDS). Run by .ci/containers.
@@ -19,6 +20,7 @@ import argparse
 import asyncio
 import contextlib
 import json
+import random
 import re
 import secrets
 import sys
@@ -28,6 +30,7 @@ from pathlib import Path
 import aiohttp
 
 STEP_SECONDS = 180.0
+CODE_ALPHABET = "ACDEFGHJKMNPQRTUVWXY34679"  # workshops/codes.py: a well-formed wrong code
 
 
 class SmokeFailure(Exception):
@@ -164,6 +167,19 @@ async def body_limited(visitor: Actor) -> None:
     check(status == 413, f"a 2 MB body got HTTP {status}, not the proxy's 413")
 
 
+async def guesser_limited(visitor: Actor, limit: int) -> None:
+    """Wrong codes from one address, each with a made-up X-Forwarded-For: nginx appends
+    the address it saw, Paniers reads from the right, so they all count as one guesser."""
+    rng = random.Random()
+    for attempt in range(limit + 1):
+        code = "".join(rng.choice(CODE_ALPHABET) for _ in range(6))
+        forged = {"X-Forwarded-For": f"198.51.100.{attempt + 1}"}
+        status, _, _ = await visitor.get(f"/j/{code}/", headers=forged)
+        if attempt < limit:
+            check(status == 404, f"wrong code {attempt + 1}: HTTP {status}, not 404")
+    check(status == 429, f"wrong code {limit + 1} with a new forged address: HTTP {status}")
+
+
 def read_demo(path: Path) -> dict:
     text = path.read_text()
     found = {
@@ -246,6 +262,10 @@ async def again(args) -> None:
             "a new post-it still reaches phone B's socket",
             post_and_receive(phone_a, phone_b, code, f"Smoke {secrets.token_hex(4)} again"),
         )
+        await step(
+            "wrong codes with forged X-Forwarded-For counted as one address",
+            guesser_limited(visitor, args.join_attempts),
+        )
     finally:
         for actor in (visitor, phone_a, phone_b, facilitator):
             await actor.close()
@@ -257,6 +277,9 @@ def main() -> int:
     parser.add_argument("--base", required=True, help="the proxy's URL")
     parser.add_argument("--state", required=True, help="what 'again' needs from 'first'")
     parser.add_argument("--demo", help="load_demo's output (first)")
+    parser.add_argument(
+        "--join-attempts", type=int, default=3, help="JOIN_ATTEMPTS_PER_WINDOW of the stack"
+    )
     args = parser.parse_args()
     started = time.monotonic()
     try:
