@@ -1,5 +1,5 @@
 """Reads: a table's baskets with their balances and warnings, in a fixed number of
-queries whatever the number of transactions (tests/baskets/test_costs.py)."""
+queries whatever the number of transactions (tests/baskets/test_phone_costs.py, test_write_costs.py)."""
 
 from dataclasses import dataclass, field
 
