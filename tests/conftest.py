@@ -1,10 +1,15 @@
-"""The test actors and helpers, each defined once here, and the rule for tests
-that need an outside service.
+"""The test actors, fixtures and helpers every package shares, each defined once here,
+and the rule for tests that need an outside service.
 
 Actors: the `owner` of `workshop`, a `cofacilitator`, `other_facilitator` (of
 `other_workshop` only), `staff_user`; the participants `alice`, `bruno` (her table),
 `chloe` (another table) and `dora` (the other workshop); the owner's `laptop` and
-Alice's `phone`. A package's conftest adds only what that package alone uses.
+Alice's `phone`. Phases: `goto(workshop, kind, when=None)`, `negotiating`,
+`conditioning`; `basket_of`. The channel layer and sockets: `channel_layer`, `listen`,
+`ws`, `phone_headers`, `laptop_headers`, `is_refused`. The demo (`load_demo`), a
+workshop with a row of every kind (`full_workshop`), real Daphnes (`daphne_factory`).
+A package's conftest adds only what that package alone uses; no test imports a fixture
+from another package.
 
 Outside CI a test whose service is missing (Chromium, Redis, PostgreSQL) is
 skipped with a message that says how to enable it; with CI=true the same
