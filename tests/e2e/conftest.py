@@ -5,19 +5,13 @@
 only sees committed rows.
 """
 
-import asyncio
 import importlib.util
 import os
-from dataclasses import dataclass
-from typing import TYPE_CHECKING
 
 import pytest
 
-from tests.conftest import CHROMIUM, require
+from tests.conftest import require
 from tests.e2e.servers import DaphneServer, Relay
-
-if TYPE_CHECKING:  # Playwright may be missing: the browser tests then skip and say so
-    from playwright.sync_api import Browser
 
 # Debian's Chromium: Playwright's own browser download is not used.
 CHROMIUM_ARGS = [
@@ -44,27 +38,18 @@ def relay_to():
         relay.close()
 
 
-@dataclass
-class SharedChromium:
-    browser: "Browser"
-    loop: asyncio.AbstractEventLoop  # Playwright's own
+@pytest.fixture
+def browser(chromium_path):
+    """A headless Debian Chromium driven by Playwright's sync API, one per test.
 
+    Request it after the fixtures that touch the database: while Playwright's
+    sync API runs, Django sees an event loop and refuses ORM calls.
 
-@pytest.fixture(scope="package")
-def chromium():
-    """One headless Debian Chromium for the browser tests of this process, driven by
-    Playwright's sync API: launching it (and Playwright's driver) costs a second or two,
-    which each test paid before. Tests share the browser, never a context: each opens its
-    own (``browser``), with its own cookies and storage, closed when the test ends.
-
-    Playwright's sync API runs an event loop of its own in this thread. While that loop
-    shows as running, Django refuses ORM calls and asgiref's ``async_to_sync`` refuses to
-    run, and the tests' fixtures write the room through the services (which broadcast)
-    before the pages open. So the loop shows as running only during a browser test
-    (``browser``): between tests nothing calls Playwright, and the fixtures of the next
-    test and pytest-django's flush run as in any other test.
+    One browser per test, not per process: a shared one (each test closing its own
+    contexts) was measured slower, as some test's Daphne then waited its full 10 s stop
+    timeout for a connection the closed contexts left open, more than a launch costs
+    (about 1 s); closing the browser drops every connection at once.
     """
-    require(os.path.exists(CHROMIUM), "Chromium", "apt-get install chromium (or set CHROMIUM_PATH)")
     require(
         importlib.util.find_spec("playwright") is not None,
         "Playwright",
@@ -74,30 +59,10 @@ def chromium():
 
     expect.set_options(timeout=float(os.environ.get("E2E_TIMEOUT_MS", 10_000)))
     with sync_playwright() as playwright:
-        shared = SharedChromium(
-            playwright.chromium.launch(executable_path=CHROMIUM, headless=True, args=CHROMIUM_ARGS),
-            asyncio.get_running_loop(),
+        chromium = playwright.chromium.launch(
+            executable_path=chromium_path, headless=True, args=CHROMIUM_ARGS
         )
-        asyncio._set_running_loop(None)
         try:
-            yield shared
+            yield chromium
         finally:
-            asyncio._set_running_loop(shared.loop)
-            shared.browser.close()
-
-
-@pytest.fixture
-def browser(chromium):
-    """The shared Chromium, for this test; the contexts it opens are closed when it ends.
-
-    Request it after the fixtures that touch the database: while the test uses the
-    browser, Django sees Playwright's event loop running and refuses ORM calls (read the
-    database from another thread then, as ``from_db`` helpers do).
-    """
-    asyncio._set_running_loop(chromium.loop)
-    try:
-        yield chromium.browser
-        for context in chromium.browser.contexts:
-            context.close()
-    finally:
-        asyncio._set_running_loop(None)
+            chromium.close()
