@@ -5,11 +5,11 @@ Actors: the `owner` of `workshop`, a `cofacilitator`, `other_facilitator` (of
 `other_workshop` only), `staff_user`; the participants `alice`, `bruno` (her table),
 `chloe` (another table) and `dora` (the other workshop); the owner's `laptop` and
 Alice's `phone`. Phases: `goto(workshop, kind, when=None)`, `negotiating`,
-`conditioning`; `basket_of`. The channel layer and sockets: `channel_layer`, `listen`,
-`ws`, `phone_headers`, `laptop_headers`, `is_refused`. The demo (`load_demo`), a
-workshop with a row of every kind (`full_workshop`), real Daphnes (`daphne_factory`).
-A package's conftest adds only what that package alone uses; no test imports a fixture
-from another package.
+`conditioning`; `basket_of`. Loaded from tests/fixtures/ (``pytest_plugins``): the
+channel layer and sockets (`channel_layer`, `listen`, `ws`, `phone_headers`,
+`laptop_headers`, `is_refused`), the demo (`load_demo`) and a workshop with a row of
+every kind (`full_workshop`), real Daphnes (`daphne_factory`). A package's conftest adds
+only what that package alone uses; no test imports a fixture from another package.
 
 Outside CI a test whose service is missing (Chromium, Redis, PostgreSQL) is
 skipped with a message that says how to enable it; with CI=true the same
@@ -18,34 +18,27 @@ test fails, because in CI nothing may skip.
 
 import copy
 import datetime
-import io
 import os
 import re
 import uuid
-from contextlib import asynccontextmanager
 
 import pytest
-from asgiref.sync import async_to_sync
 from channels.db import database_sync_to_async
-from channels.layers import get_channel_layer
-from channels.testing import WebsocketCommunicator
 from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.core.cache import caches
 from django.core.cache.backends.locmem import LocMemCache
-from django.core.management import call_command
 from django.db import connection
 from django.utils import translation
 from django.utils.translation import gettext
 
-from baskets.models import AnsweredNeed, Basket, BasketConditions, ConditionAnswer, Transaction
-from plenary.models import Answer, Dot, Plenary
-from territories.models import KeyFact, Territory
-from tests.e2e.servers import DaphneServer, collected_var_dir, daphne_env
+from baskets.models import Basket
+from territories.models import Territory
 from workshops import phases, services
 from workshops.access import remember_participant
-from workshops.management.commands.load_demo import DEMO_TITLE
 from workshops.models import Phase, Workshop
+
+pytest_plugins = ["tests.fixtures.sockets", "tests.fixtures.rooms", "tests.fixtures.servers"]
 
 IN_CI = os.environ.get("CI", "").lower() in {"1", "true", "yes"}
 CHROMIUM = os.environ.get("CHROMIUM_PATH", "/usr/bin/chromium")
@@ -103,7 +96,6 @@ def django_db_setup(django_db_setup, django_db_blocker):
     keep open are ended first, or DROP DATABASE would refuse ("being accessed by other
     users") and leave it behind."""
     yield
-    from django.db import connection
 
     if connection.vendor != "postgresql":
         return
@@ -402,7 +394,6 @@ async def close_database_thread() -> None:
     """Sockets, presence and services ran queries in asgiref's database thread: once
     presence has written its last batch and stopped, close that thread's connections
     there, or PostgreSQL refuses to drop the test database at the end of the run."""
-    from channels.db import database_sync_to_async
     from django.db import connections
 
     from workshops import presence
@@ -440,264 +431,3 @@ def basket_of(workshop, table_number: int, first: str, second: str) -> Basket:
         for b in Basket.objects.filter(table__number=table_number, table__workshop=workshop)
         if {b.side_a_id, b.side_b_id} == ids
     )
-
-
-# The channel layer and sockets -------------------------------------------------------
-
-# How long disconnect() waits for a consumer to end before cancelling it. On Redis,
-# redis-py can swallow the cancellation of the consumer's blocking pop when it lands
-# at the wrong moment (redis/redis-py#2028), so the consumer then only ends on the
-# communicator's own cancel: keep that wait short rather than the default second.
-DISCONNECT_TIMEOUT = 0.1
-
-
-@pytest.fixture
-def channel_layer(settings):
-    """The configured channel layer, fresh for this test.
-
-    On Redis it gets a prefix of its own, so that group names built from
-    primary keys (``paniers.table.1``) cannot meet another test run's.
-    """
-    layers = copy.deepcopy(settings.CHANNEL_LAYERS)
-    config = layers["default"].get("CONFIG")
-    if config is not None and "prefix" in config:
-        config["prefix"] = f"paniers-test-{uuid.uuid4().hex[:12]}"
-    settings.CHANNEL_LAYERS = layers  # Channels drops its layer instances on setting_changed
-    layer = get_channel_layer()
-    yield layer
-    if hasattr(layer, "flush") and config is not None and "prefix" in config:
-        async_to_sync(layer.flush)()  # the keys under this test's own prefix, nothing else
-
-
-class Listener:
-    """A channel in some groups, read from synchronous tests."""
-
-    def __init__(self, layer, *groups: str):
-        self.layer = layer
-        self.groups = groups
-        self.channel = async_to_sync(layer.new_channel)()
-        for group in groups:
-            async_to_sync(layer.group_add)(group, self.channel)
-
-    def messages(self) -> list[dict]:
-        """Everything received so far (group_send has returned, so it is there).
-
-        A marker sent after it tells where "so far" ends: no receive is ever
-        cancelled, which redis-py does not always survive (redis/redis-py#2028).
-        """
-
-        async def drain():
-            await self.layer.send(self.channel, {"type": "listener.marker"})
-            received = []
-            while (message := await self.layer.receive(self.channel))["type"] != "listener.marker":
-                received.append(message)
-            return received
-
-        return async_to_sync(drain)()
-
-    def html(self) -> list[str]:
-        return [message["html"] for message in self.messages()]
-
-    def close(self):
-        for group in self.groups:
-            async_to_sync(self.layer.group_discard)(group, self.channel)
-
-
-@pytest.fixture
-def listen(channel_layer):
-    """listen(*groups) -> a Listener; its groups are left at the end of the test."""
-    listeners = []
-
-    def make(*groups: str) -> Listener:
-        listeners.append(Listener(channel_layer, *groups))
-        return listeners[-1]
-
-    yield make
-    for listener in listeners:
-        listener.close()
-
-
-@pytest.fixture
-def phone_headers(participant_client):
-    """The headers of a participant's phone, its session made by the sync test client."""
-
-    async def make(participant, **kwargs) -> list:
-        client = await database_sync_to_async(participant_client)(participant)
-        return ws_headers(session_key(client), **kwargs)
-
-    return make
-
-
-@pytest.fixture
-def laptop_headers(user_client):
-    """The headers of a facilitator's laptop, logged in by the sync test client."""
-
-    async def make(user, **kwargs) -> list:
-        client = await database_sync_to_async(user_client)(user)
-        return ws_headers(session_key(client), **kwargs)
-
-    return make
-
-
-@pytest.fixture
-async def ws():
-    """ws(path, headers) opens a socket, asserting it is accepted; all are closed at the end."""
-    from config.asgi import application
-
-    opened = []
-
-    @asynccontextmanager
-    async def open_socket(path: str, headers: list):
-        communicator = WebsocketCommunicator(application, path, headers=headers)
-        opened.append(communicator)
-        connected, _subprotocol = await communicator.connect()
-        assert connected, f"{path} refused the connection"
-        yield communicator
-
-    yield open_socket
-    for communicator in opened:
-        await communicator.disconnect(timeout=DISCONNECT_TIMEOUT)
-    await close_database_thread()
-
-
-async def is_refused(path: str, headers: list) -> bool:
-    """Whether the socket at ``path`` is refused to these headers (closed if it was not)."""
-    from config.asgi import application
-
-    communicator = WebsocketCommunicator(application, path, headers=headers)
-    connected, _close_code = await communicator.connect()
-    await communicator.disconnect(timeout=DISCONNECT_TIMEOUT)
-    await close_database_thread()
-    return not connected
-
-
-# The demo ----------------------------------------------------------------------------
-
-LAPTOP = "http://127.0.0.1:8000"  # what `make run` passes
-
-
-@pytest.fixture
-def load_demo(settings, tmp_path, channel_layer, django_capture_on_commit_callbacks):
-    """Runs the command as `make run` does, its broadcasts after commit included; returns
-    what it printed. Its password file goes to a folder of the test's own, never to the
-    real var/."""
-    settings.VAR_DIR = tmp_path
-    settings.PUBLIC_URL = ""
-
-    def run() -> str:
-        out = io.StringIO()
-        with django_capture_on_commit_callbacks(execute=True):
-            call_command("load_demo", "--base-url", LAPTOP, stdout=out)
-        return out.getvalue()
-
-    return run
-
-
-def demo_workshop() -> Workshop:
-    return Workshop.objects.get(title=DEMO_TITLE)
-
-
-# Every kind of row -------------------------------------------------------------------
-
-
-@pytest.fixture
-def full_workshop(workshop, alice, bruno, chloe, make_postit):
-    """The shared workshop with something of every kind: post-its (one hostile), a
-    transaction answering a need, a basket's conditions, feedback and dots."""
-    bm = workshop.territories.get(short_name="BM")
-    bm.sheet = "## Brest\n*port*"
-    bm.save()
-    KeyFact.objects.create(territory=bm, label="Population", value="210 000", source="INSEE")
-    offer = make_postit(alice, text='=HYPERLINK("http://x")', kind="offer", theme="Énergie")
-    make_postit(alice, text='Un "port", en eau; profonde', kind="offer")
-    need = make_postit(bruno, text="-moins de voitures", kind="need", theme="Mobilité")
-    make_postit(chloe, text="Du bois", kind="offer")
-    basket = Basket.objects.get(side_a=alice.subgroup, side_b=bruno.subgroup)
-    transaction = Transaction.objects.create(
-        basket=basket, giver=alice.subgroup, offer=offer, note="@tous", value=4, effort=2
-    )
-    AnsweredNeed.objects.create(transaction=transaction, need=need)
-    item = workshop.condition_items.first()
-    card = workshop.alliance_choices.filter(family="purpose").first()
-    conditions = BasketConditions.objects.create(
-        basket=basket, verdict="conditional", condition="+ de bus", purpose=card
-    )
-    ConditionAnswer.objects.create(conditions=conditions, item=item, checked=True, text="Oui")
-    Plenary.objects.create(workshop=workshop)
-    Answer.objects.create(workshop=workshop, author=alice, question=0, text="Oui, deux", shown=True)
-    Dot.objects.create(participant=alice, basket=basket)
-    Dot.objects.create(participant=bruno, transaction=transaction)
-    Dot.objects.create(participant=chloe, transaction=transaction)
-    return workshop
-
-
-# Real servers ------------------------------------------------------------------------
-
-SUITE = object()  # "the same Redis as the test suite": REDIS_URL, or none (in-memory layer)
-
-
-@pytest.fixture
-def daphne_factory(transactional_db, request, tmp_path, tmp_path_factory):
-    """Start Daphne processes on the test database; stopped, and logs shown on failure.
-
-    ``start(redis_url=..., channel_layer="core"|"pubsub", env={...})``: the
-    processes of one test given the same Redis URL form one deployment. Their
-    channel-layer prefix is the test's own (``CHANNEL_LAYER_PREFIX``); their static
-    files are the session's ``collectstatic`` (hashed, gzipped), as after ``make run``.
-    """
-    servers: list[DaphneServer] = []
-    layer_prefix = f"paniers-e2e-{uuid.uuid4().hex[:12]}"
-    failed_before = request.session.testsfailed
-    var_dir = collected_var_dir(tmp_path_factory)
-
-    def start(*, redis_url=SUITE, channel_layer=None, env=None) -> DaphneServer:
-        if redis_url is SUITE:
-            redis_url = settings.REDIS_URL
-        name = f"daphne-{len(servers) + 1}"
-        server = DaphneServer(
-            name,
-            daphne_env(
-                connection.settings_dict,
-                redis_url,
-                channel_layer or settings.CHANNEL_LAYER_BACKEND,
-                layer_prefix,
-                env,
-                var_dir,
-            ),
-            tmp_path / f"{name}.log",
-        )
-        server.redis_url = redis_url
-        servers.append(server)
-        return server.start()
-
-    yield start
-
-    for server in servers:
-        server.stop()
-    for redis_url in {server.redis_url for server in servers if server.redis_url}:
-        forget_layer_keys(redis_url, layer_prefix)
-    if request.session.testsfailed > failed_before:
-        for server in servers:
-            print(f"\n===== {server.name} log ({server.log_path}) =====\n{server.log()}")
-
-
-def forget_layer_keys(redis_url: str, prefix: str) -> None:
-    """Deletes what the core layer left under this test's prefix (groups live a day), and
-    the rate limits counted in the cache, whose prefix derives from it."""
-    import redis
-
-    client = redis.Redis.from_url(redis_url, socket_timeout=5)
-    try:
-        keys = [
-            *client.scan_iter(match=f"{prefix}*", count=1000),
-            *client.scan_iter(match=f"cache-{prefix}:*", count=1000),
-        ]
-        if keys:
-            client.delete(*keys)
-    finally:
-        client.close()
-
-
-@pytest.fixture
-def daphne(daphne_factory) -> DaphneServer:
-    return daphne_factory()

@@ -4,7 +4,7 @@ import pytest
 
 from baskets.conditions import demo
 from baskets.models import BasketConditions
-from tests.conftest import demo_workshop
+from tests.fixtures.rooms import demo_workshop
 
 pytestmark = pytest.mark.django_db
 

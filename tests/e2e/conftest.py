@@ -1,6 +1,6 @@
 """Fixtures for tests against real servers: Daphne subprocesses, a cuttable relay, Chromium.
 
-``daphne`` and ``daphne_factory`` (tests/conftest.py, shared with tests/live) need
+``daphne`` and ``daphne_factory`` (tests/fixtures/servers.py, shared with tests/live) need
 ``@pytest.mark.django_db(transaction=True)``: the server is another process and
 only sees committed rows.
 """

@@ -1,11 +1,11 @@
 """What only the restitution's tests use: the demo workshop with its feedback and a dot.
-``full_workshop`` (something of every kind) is in tests/conftest.py, shared with tests/config."""
+``full_workshop`` (something of every kind) is in tests/fixtures/rooms.py, shared with tests/config."""
 
 import pytest
 
 from baskets.models import Transaction
 from plenary.models import Answer, Dot, DotBudget, Plenary
-from tests.conftest import demo_workshop
+from tests.fixtures.rooms import demo_workshop
 from workshops import services
 from workshops.models import SubGroup
 

@@ -10,7 +10,8 @@ from django.db import connections
 from django.utils import timezone
 
 from config.asgi import application
-from tests.conftest import DISCONNECT_TIMEOUT, close_database_thread, is_refused
+from tests.conftest import close_database_thread
+from tests.fixtures.sockets import DISCONNECT_TIMEOUT, is_refused
 from workshops import consumers, phases, presence, services, stats
 from workshops.broadcast import CONSOLE_STALE, screens_group, table_group, workshop_group
 from workshops.models import Connection, Phase, Workshop

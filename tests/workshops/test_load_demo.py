@@ -7,7 +7,8 @@ from django.contrib.auth import get_user_model
 from django.test import Client
 
 from territories.models import KeyFact, Territory
-from tests.conftest import LAPTOP, demo_workshop, fr
+from tests.conftest import fr
+from tests.fixtures.rooms import LAPTOP, demo_workshop
 from workshops.management.commands.load_demo import (
     DEMO_USERNAME,
     KEY_FACTS,

@@ -10,7 +10,8 @@ import pytest
 from channels.db import database_sync_to_async
 from django.urls import path
 
-from tests.conftest import is_refused, session_key, ws_headers
+from tests.conftest import session_key, ws_headers
+from tests.fixtures.sockets import is_refused
 from workshops import consumers
 from workshops.routing import websocket_urlpatterns
 
