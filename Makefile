@@ -46,8 +46,12 @@ run: $(VENV)/.run-deps
 	trap 'kill $$worker 2>/dev/null; wait $$worker 2>/dev/null' EXIT INT TERM; \
 	$(VENV)/bin/daphne -b $(HOST) -p $(PORT) $(DAPHNE_ARGS) config.asgi:application
 
+# The suite on both cores (pytest-xdist): each worker has its own test database, Redis
+# database and ports (docs/architecture.md, "Tests"). TEST_WORKERS=auto on a machine with
+# more cores, TEST_WORKERS=0 for one process.
+TEST_WORKERS ?= 2
 test: $(VENV)/.test-deps
-	$(VENV)/bin/pytest $(PYTEST_ARGS)
+	$(VENV)/bin/pytest -n $(TEST_WORKERS) $(PYTEST_ARGS)
 
 lint: $(VENV)/.test-deps
 	$(VENV)/bin/ruff check .

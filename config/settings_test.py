@@ -7,8 +7,28 @@ given here; Daphnes started by the tests get the same one (tests/e2e/servers.py)
 
 import os
 import secrets
+from urllib.parse import urlsplit, urlunsplit
 
 os.environ.setdefault("SECRET_KEY", secrets.token_urlsafe(50))
+
+# `make test` runs the suite in several processes (pytest-xdist: gw0, gw1, …). Each has
+# its own test database (pytest-django adds the worker's name: var/test.sqlite3_gw0,
+# test_paniers_gw0 on PostgreSQL), its own free ports (tests/e2e/servers.py) and, here,
+# its own Redis database: the URL's number for gw0, the next one for gw1, and so on.
+XDIST_WORKER = os.environ.get("PYTEST_XDIST_WORKER", "")
+
+
+def redis_url_of_this_worker(url: str, worker: str = XDIST_WORKER) -> str:
+    if not url or not worker.startswith("gw"):
+        return url
+    parts = urlsplit(url)
+    first = int(parts.path.strip("/") or 0)
+    return urlunsplit(parts._replace(path=f"/{first + int(worker[2:])}"))
+
+
+for _name in ("REDIS_URL", "TEST_REDIS_URL"):
+    if os.environ.get(_name):
+        os.environ[_name] = redis_url_of_this_worker(os.environ[_name])
 
 from config.settings import *  # noqa: E402, F403
 

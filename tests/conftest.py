@@ -1,30 +1,44 @@
-"""The test actors and helpers, each defined once here, and the rule for tests
-that need an outside service.
+"""The test actors, fixtures and helpers every package shares, each defined once here,
+and the rule for tests that need an outside service.
 
 Actors: the `owner` of `workshop`, a `cofacilitator`, `other_facilitator` (of
 `other_workshop` only), `staff_user`; the participants `alice`, `bruno` (her table),
 `chloe` (another table) and `dora` (the other workshop); the owner's `laptop` and
-Alice's `phone`. A package's conftest adds only what that package alone uses.
+Alice's `phone`. Phases: `goto(workshop, kind, when=None)`, `negotiating`,
+`conditioning`; `basket_of`. Loaded from tests/fixtures/ (``pytest_plugins``): the
+channel layer and sockets (`channel_layer`, `listen`, `ws`, `phone_headers`,
+`laptop_headers`, `is_refused`), the demo (`load_demo`) and a workshop with a row of
+every kind (`full_workshop`), real Daphnes (`daphne_factory`). A package's conftest adds
+only what that package alone uses; no test imports a fixture from another package.
 
 Outside CI a test whose service is missing (Chromium, Redis, PostgreSQL) is
 skipped with a message that says how to enable it; with CI=true the same
 test fails, because in CI nothing may skip.
 """
 
+import copy
 import datetime
 import os
 import re
+import uuid
 
 import pytest
+from channels.db import database_sync_to_async
 from django.conf import settings
 from django.contrib.auth import get_user_model
+from django.core.cache import caches
+from django.core.cache.backends.locmem import LocMemCache
+from django.db import connection
 from django.utils import translation
 from django.utils.translation import gettext
 
+from baskets.models import Basket
 from territories.models import Territory
 from workshops import phases, services
 from workshops.access import remember_participant
-from workshops.models import Workshop
+from workshops.models import Phase, Workshop
+
+pytest_plugins = ["tests.fixtures.sockets", "tests.fixtures.rooms", "tests.fixtures.servers"]
 
 IN_CI = os.environ.get("CI", "").lower() in {"1", "true", "yes"}
 CHROMIUM = os.environ.get("CHROMIUM_PATH", "/usr/bin/chromium")
@@ -82,7 +96,6 @@ def django_db_setup(django_db_setup, django_db_blocker):
     keep open are ended first, or DROP DATABASE would refuse ("being accessed by other
     users") and leave it behind."""
     yield
-    from django.db import connection
 
     if connection.vendor != "postgresql":
         return
@@ -116,15 +129,23 @@ def _fixtures_write_freely(settings):
 
 
 @pytest.fixture(autouse=True)
-def _rate_limits_from_zero():
-    """SQLite gives a rolled-back test's ids to the next test: its participants must not
-    inherit the last one's write budget in the local-memory cache. (On PostgreSQL ids
-    never come back, and Redis is left alone: its database holds the channel layer.)"""
-    from django.core.cache import caches
-    from django.core.cache.backends.locmem import LocMemCache
+def _fresh_rate_limits(settings):
+    """Rate-limit counters live in the cache: each test counts under a prefix of its own.
 
-    if isinstance(caches["default"], LocMemCache):
-        caches["default"].clear()
+    SQLite gives a rolled-back test's ids to the next test: its participants must not
+    inherit the last one's write budget in the local-memory cache, which is cleared before
+    and after. On Redis, clearing the cache would flush the whole database (it holds the
+    channel layer too): there the keys of a test expire with their window.
+    """
+    config = copy.deepcopy(settings.CACHES)
+    config["default"]["KEY_PREFIX"] = f"test-{uuid.uuid4().hex[:12]}"
+    settings.CACHES = config  # Django drops its cache connections on setting_changed
+    counters = caches["default"]
+    if isinstance(counters, LocMemCache):
+        counters.clear()
+    yield
+    if isinstance(counters, LocMemCache):
+        counters.clear()
 
 
 def forget_write_budget(participant) -> None:
@@ -362,14 +383,51 @@ def request_problem(content: str) -> str:
     return found.group(2)
 
 
+def phase_state_tag(content: str) -> str:
+    """The opening tag of a screen's ``#phase-state`` (its data attributes say the phase)."""
+    found = re.search(r'<div id="phase-state"[^>]*>', content)
+    assert found, "no #phase-state"
+    return found.group(0)
+
+
 async def close_database_thread() -> None:
     """Sockets, presence and services ran queries in asgiref's database thread: once
     presence has written its last batch and stopped, close that thread's connections
     there, or PostgreSQL refuses to drop the test database at the end of the run."""
-    from channels.db import database_sync_to_async
     from django.db import connections
 
     from workshops import presence
 
     await presence.stop()
     await database_sync_to_async(connections.close_all)()
+
+
+# Phases ------------------------------------------------------------------------------
+
+
+def goto(workshop, kind, when: datetime.datetime | None = None) -> Workshop:
+    """The console's "Go to": the workshop's phase of this kind, started now or at ``when``."""
+    phase = workshop.phases.get(kind=kind)
+    return phases.clock_command(workshop, phases.ClockCommand.GOTO, phase=phase, now=when)
+
+
+@pytest.fixture
+def negotiating(workshop) -> Workshop:
+    """The shared workshop in its negotiation phase, started now: baskets are open."""
+    return goto(workshop, Phase.Kind.NEGOTIATION)
+
+
+@pytest.fixture
+def conditioning(workshop) -> Workshop:
+    """The shared workshop in its conditions phase, started now: conditions are open."""
+    return goto(workshop, Phase.Kind.CONDITIONS)
+
+
+def basket_of(workshop, table_number: int, first: str, second: str) -> Basket:
+    """The basket of two territories (short names) at a table, whichever is side A."""
+    ids = {subgroup_of(workshop, table_number, name).pk for name in (first, second)}
+    return next(
+        b
+        for b in Basket.objects.filter(table__number=table_number, table__workshop=workshop)
+        if {b.side_a_id, b.side_b_id} == ids
+    )

@@ -1,32 +1,12 @@
-"""What only the baskets' tests use: the workshop in its negotiation phase, the basket
-of Alice's and Bruno's sub-groups at table 1, and a third territory's participant."""
+"""What only the baskets' tests use: the basket of Alice's and Bruno's sub-groups at
+table 1, a transaction written as a phone would, and a third territory's participant.
+The phases (``negotiating``, ``conditioning``) and ``basket_of`` are in tests/conftest.py."""
 
 import pytest
 
 from baskets import services
-from baskets.models import Basket
-from tests.conftest import subgroup_of
-from tests.workshops.conftest import _fresh_rate_limits, channel_layer  # noqa: F401
-from workshops import phases
+from tests.conftest import basket_of, subgroup_of
 from workshops import services as room
-from workshops.models import Phase
-
-
-@pytest.fixture
-def negotiating(workshop):
-    """The shared workshop in its negotiation phase, started now: baskets are open."""
-    phase = workshop.phases.get(kind=Phase.Kind.NEGOTIATION)
-    return phases.clock_command(workshop, phases.ClockCommand.GOTO, phase=phase)
-
-
-def basket_of(workshop, table_number: int, first: str, second: str) -> Basket:
-    """The basket of two territories (short names) at a table, whichever is side A."""
-    ids = {subgroup_of(workshop, table_number, name).pk for name in (first, second)}
-    return next(
-        b
-        for b in Basket.objects.filter(table__number=table_number, table__workshop=workshop)
-        if {b.side_a_id, b.side_b_id} == ids
-    )
 
 
 @pytest.fixture

@@ -1,23 +1,9 @@
-"""What the tests of the facilitator's screens of the negotiation share: the phase, a
-basket found by its table and territories, a transaction written through the services."""
+"""What the tests of the facilitator's screens of the negotiation share: a transaction
+written through the services. The phase (``goto``) and ``basket_of`` are in tests/conftest.py."""
 
 from baskets import services as baskets
 from baskets.models import Basket
-from tests.conftest import command, subgroup_of
 from workshops import services
-from workshops.models import Phase, Workshop
-
-
-def negotiating(workshop: Workshop, when) -> Workshop:
-    """The negotiation phase, started at ``when``."""
-    phase = workshop.phases.get(kind=Phase.Kind.NEGOTIATION)
-    return command(workshop, "goto", when, phase=phase)
-
-
-def basket_of(workshop: Workshop, table: int, a: str, b: str) -> Basket:
-    return Basket.objects.get(
-        side_a=subgroup_of(workshop, table, a), side_b=subgroup_of(workshop, table, b)
-    )
 
 
 def give(basket: Basket, giver: str, text: str = "Bois-énergie", *, value=None, effort=None):

@@ -8,9 +8,8 @@ import pytest
 
 from baskets.conditions import services
 from baskets.models import Basket, BasketConditions, ConditionAnswer
-from tests.baskets.conftest import basket_of
 from tests.baskets.test_concurrency import WAIT, Run
-from workshops import phases
+from tests.conftest import basket_of, goto
 from workshops.models import Phase
 
 pytestmark = pytest.mark.django_db(transaction=True)
@@ -18,8 +17,7 @@ pytestmark = pytest.mark.django_db(transaction=True)
 
 @pytest.fixture
 def basket(workshop, alice, bruno):
-    phase = workshop.phases.get(kind=Phase.Kind.CONDITIONS)
-    workshop = phases.clock_command(workshop, phases.ClockCommand.GOTO, phase=phase)
+    workshop = goto(workshop, Phase.Kind.CONDITIONS)
     return basket_of(workshop, 1, "BM", "PdB")
 
 

@@ -4,13 +4,12 @@ import pytest
 
 from baskets.conditions import demo
 from baskets.models import BasketConditions
-from tests.workshops.conftest import channel_layer  # noqa: F401
-from tests.workshops.test_load_demo import _demo_settings, demo_workshop, load_demo  # noqa: F401
+from tests.fixtures.rooms import demo_workshop
 
 pytestmark = pytest.mark.django_db
 
 
-def test_the_demo_s_table_1_has_the_report_s_verdicts(load_demo):  # noqa: F811
+def test_the_demo_s_table_1_has_the_report_s_verdicts(load_demo):
     load_demo()
     workshop = demo_workshop()
     verdicts = {

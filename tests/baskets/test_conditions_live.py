@@ -10,20 +10,13 @@ from django.test.signals import template_rendered
 
 from baskets.conditions import services
 from config.asgi import application
-from tests.baskets.conftest import basket_of
-from tests.conftest import close_database_thread, session_key, ws_headers
-from tests.workshops.conftest import channel_layer, listen  # noqa: F401 (fixtures)
-from workshops import phases, stats
+from tests.conftest import basket_of, close_database_thread, goto, session_key, ws_headers
+from workshops import stats
 from workshops.broadcast import CONSOLE_STALE, console_group, screens_group, table_group
 from workshops.models import Phase
 
 TEMPLATE = "baskets/_conditions.html"
 DISCONNECT_TIMEOUT = 0.1
-
-
-def to_conditions(workshop):
-    phase = workshop.phases.get(kind=Phase.Kind.CONDITIONS)
-    return phases.clock_command(workshop, phases.ClockCommand.GOTO, phase=phase)
 
 
 @contextmanager
@@ -48,7 +41,7 @@ def counting_renders():
 def test_a_save_is_rendered_once_for_the_table_and_every_screen(
     workshop, alice, bruno, django_capture_on_commit_callbacks
 ):
-    basket = basket_of(to_conditions(workshop), 1, "BM", "PdB")
+    basket = basket_of(goto(workshop, Phase.Kind.CONDITIONS), 1, "BM", "PdB")
     with django_capture_on_commit_callbacks() as callbacks:
         services.conditions_save(basket=basket, by=alice, version=0, verdict="balanced")
 
@@ -66,7 +59,7 @@ def test_a_broadcast_costs_the_same_queries_however_full_the_basket(
 ):
     from baskets.conditions.broadcast import broadcast_conditions
 
-    basket = basket_of(to_conditions(workshop), 1, "BM", "PdB")
+    basket = basket_of(goto(workshop, Phase.Kind.CONDITIONS), 1, "BM", "PdB")
     items = {item.pk: (True, "Oui") for item in workshop.condition_items.all()}
     with django_capture_on_commit_callbacks():
         services.conditions_save(
@@ -84,9 +77,9 @@ def test_the_same_html_goes_to_the_table_and_the_screens_not_another_table(
     alice,
     bruno,
     django_capture_on_commit_callbacks,
-    listen,  # noqa: F811
+    listen,
 ):
-    workshop = to_conditions(workshop)
+    workshop = goto(workshop, Phase.Kind.CONDITIONS)
     basket = basket_of(workshop, 1, "BM", "PdB")
     table = listen(table_group(basket.table_id))
     screens = listen(screens_group(workshop.pk))
@@ -110,9 +103,9 @@ def test_a_new_checklist_sends_every_basket_again_one_message_per_table(
     workshop,
     alice,
     django_capture_on_commit_callbacks,
-    listen,  # noqa: F811
+    listen,
 ):
-    workshop = to_conditions(workshop)
+    workshop = goto(workshop, Phase.Kind.CONDITIONS)
     screens = listen(screens_group(workshop.pk))
     with django_capture_on_commit_callbacks(execute=True):
         services.condition_items_set(workshop=workshop, items=[("Distance", "")])
@@ -135,7 +128,7 @@ async def open_socket(path, headers):
 async def test_the_table_and_the_projector_receive_it_and_another_table_nothing(
     workshop, owner, alice, bruno, chloe, user_client, participant_client
 ):
-    workshop = await database_sync_to_async(to_conditions)(workshop)
+    workshop = await database_sync_to_async(goto)(workshop, Phase.Kind.CONDITIONS)
     basket = await database_sync_to_async(basket_of)(workshop, 1, "BM", "PdB")
     laptop = await database_sync_to_async(user_client)(owner)
     brunos = await database_sync_to_async(participant_client)(bruno)

@@ -16,23 +16,19 @@ from django.test.utils import CaptureQueriesContext
 from baskets.conditions import services
 from baskets.models import Basket
 from config.asgi import application
-from tests.baskets.conftest import basket_of
-from tests.conftest import at, close_database_thread, command, session_key, ws_headers
+from tests.conftest import (
+    basket_of,
+    close_database_thread,
+    goto,
+    session_key,
+    ws_headers,
+)
 from workshops import projector
 from workshops.models import Phase, Workshop
 
 pytestmark = pytest.mark.django_db
 
 DISCONNECT_TIMEOUT = 0.1
-
-
-def goto(workshop, kind):
-    return command(workshop, "goto", at(0), phase=workshop.phases.get(kind=kind))
-
-
-@pytest.fixture
-def conditioning(workshop):
-    return goto(workshop, Phase.Kind.CONDITIONS)
 
 
 def fragment_ids(html: str) -> list[int]:

@@ -14,18 +14,11 @@ from baskets.models import (
     ConditionAnswer,
     ConditionItem,
 )
-from tests.baskets.conftest import basket_of
-from workshops import phases
+from tests.conftest import basket_of, goto
 from workshops.gate import PhaseClosed
 from workshops.models import Phase
 
 pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture
-def conditioning(workshop):
-    phase = workshop.phases.get(kind=Phase.Kind.CONDITIONS)
-    return phases.clock_command(workshop, phases.ClockCommand.GOTO, phase=phase)
 
 
 @pytest.fixture
@@ -158,8 +151,7 @@ def test_texts_are_limited(basket, alice):
 
 
 def test_the_gate_refuses_participants_outside_the_conditions_phase(workshop, alice, bruno):
-    negotiation = workshop.phases.get(kind=Phase.Kind.NEGOTIATION)
-    phases.clock_command(workshop, phases.ClockCommand.GOTO, phase=negotiation)
+    goto(workshop, Phase.Kind.NEGOTIATION)
     basket = basket_of(workshop, 1, "BM", "PdB")
     with pytest.raises(PhaseClosed):
         services.conditions_save(basket=basket, by=alice, version=0, verdict="balanced")

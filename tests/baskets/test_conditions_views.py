@@ -12,19 +12,11 @@ from django.utils.html import escape
 
 from baskets.conditions import services
 from baskets.models import BasketConditions, ConditionAnswer
-from tests.baskets.conftest import basket_of
-from tests.conftest import reloaded
-from workshops import phases
+from tests.conftest import basket_of, goto, reloaded
 from workshops.models import Phase
 from workshops.panels import render_panels
 
 pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture
-def conditioning(workshop):
-    phase = workshop.phases.get(kind=Phase.Kind.CONDITIONS)
-    return phases.clock_command(workshop, phases.ClockCommand.GOTO, phase=phase)
 
 
 @pytest.fixture
@@ -171,8 +163,7 @@ def test_a_stale_form_shows_what_is_there_now_and_keeps_what_was_typed(
 
 
 def test_a_closed_gate_keeps_what_was_typed(participant_client, alice, bruno, workshop):
-    negotiation = workshop.phases.get(kind=Phase.Kind.NEGOTIATION)
-    phases.clock_command(workshop, phases.ClockCommand.GOTO, phase=negotiation)
+    goto(workshop, Phase.Kind.NEGOTIATION)
     basket = basket_of(workshop, 1, "BM", "PdB")
     data = post_data(basket, rebalancing="Gardé")
 
@@ -224,15 +215,13 @@ def test_the_phone_shows_every_basket_s_conditions_and_the_form_button_for_ours(
 
 
 def test_the_phone_shows_no_conditions_before_their_phase(participant_client, alice, workshop):
-    negotiation = workshop.phases.get(kind=Phase.Kind.NEGOTIATION)
-    phases.clock_command(workshop, phases.ClockCommand.GOTO, phase=negotiation)
+    goto(workshop, Phase.Kind.NEGOTIATION)
     assert "conditions-phone" not in panels(participant_client, alice)
 
 
 def test_after_their_phase_the_conditions_are_read_only(participant_client, alice, basket):
     workshop = basket.table.workshop
-    plenary = workshop.phases.get(kind=Phase.Kind.PLENARY)
-    phases.clock_command(workshop, phases.ClockCommand.GOTO, phase=plenary)
+    goto(workshop, Phase.Kind.PLENARY)
     html = panels(participant_client, alice)
     assert "conditions-phone" in html and "conditions-slot" not in html
 

@@ -12,10 +12,10 @@ from django.utils import timezone
 from django.utils.html import escape
 
 from baskets.screen_selectors import console_baskets
-from tests.baskets.screen_helpers import basket_of, give, negotiating
-from tests.conftest import T0, at, command, fr, reloaded
+from tests.baskets.screen_helpers import give
+from tests.conftest import T0, at, basket_of, command, fr, goto, reloaded
 from workshops import phases, services
-from workshops.models import Workshop
+from workshops.models import Phase, Workshop
 from workshops.panels import render_panels
 
 pytestmark = pytest.mark.django_db
@@ -35,7 +35,7 @@ def idle_pairs(workshop, now) -> dict[int, list[str]]:
 
 
 def test_it_flags_a_pair_without_a_transaction_ten_minutes_into_the_negotiation(workshop):
-    workshop = negotiating(workshop, T0)
+    workshop = goto(workshop, Phase.Kind.NEGOTIATION, T0)
     give(basket_of(workshop, 1, "BM", "PdB"), "BM")
 
     assert idle_pairs(workshop, at(9, 59)) == {1: [], 2: [], 3: []}
@@ -46,7 +46,7 @@ def test_it_flags_a_pair_without_a_transaction_ten_minutes_into_the_negotiation(
 
 
 def test_it_flags_nothing_outside_the_negotiation_phase(workshop):
-    workshop = negotiating(workshop, T0)
+    workshop = goto(workshop, Phase.Kind.NEGOTIATION, T0)
     conditions = workshop.phases.get(kind="conditions")
     workshop = command(workshop, "goto", at(20), phase=conditions)
 
@@ -54,7 +54,7 @@ def test_it_flags_nothing_outside_the_negotiation_phase(workshop):
 
 
 def test_it_counts_transactions_and_tells_the_gauge(workshop):
-    workshop = negotiating(workshop, T0)
+    workshop = goto(workshop, Phase.Kind.NEGOTIATION, T0)
     basket = basket_of(workshop, 2, "BM", "COB")
     give(basket, "BM", "Bois", value=5, effort=1)
     give(basket, "COB", "Lait", value=1, effort=5)
@@ -78,7 +78,9 @@ def console_tables(laptop, workshop) -> str:
 def test_the_console_overview_shows_the_baskets_once_the_negotiation_is_on(laptop, workshop):
     assert 'id="console-baskets"' not in console_tables(laptop, workshop)  # formulation
 
-    workshop = negotiating(workshop, timezone.now() - datetime.timedelta(minutes=11))
+    workshop = goto(
+        workshop, Phase.Kind.NEGOTIATION, timezone.now() - datetime.timedelta(minutes=11)
+    )
     give(basket_of(workshop, 1, "BM", "PdB"), "BM", value=4, effort=2)
     html = console_tables(laptop, workshop)
 
@@ -94,7 +96,7 @@ def test_the_console_overview_shows_the_baskets_once_the_negotiation_is_on(lapto
 def test_the_console_overview_costs_the_same_queries_whatever_the_baskets_hold(
     laptop, workshop, owner, territories, django_assert_max_num_queries
 ):
-    workshop = negotiating(workshop, T0)
+    workshop = goto(workshop, Phase.Kind.NEGOTIATION, T0)
     give(basket_of(workshop, 1, "BM", "PdB"), "BM")  # with none, the needs' prefetch is skipped
     before = len_queries(laptop, workshop)
     for number in (1, 2, 3):
@@ -108,7 +110,7 @@ def test_the_console_overview_costs_the_same_queries_whatever_the_baskets_hold(
         created_by=owner, title="Grand atelier", territories=territories, table_count=12
     )
     large = phases.clock_command(large, phases.ClockCommand.START, now=T0)
-    large = negotiating(Workshop.objects.get(pk=large.pk), T0)
+    large = goto(Workshop.objects.get(pk=large.pk), Phase.Kind.NEGOTIATION, T0)
     for number in range(1, 13):
         give(basket_of(large, number, "BM", "PdB"), "PdB", value=3)
     with django_assert_max_num_queries(before):

@@ -6,7 +6,7 @@ import pytest
 from django.urls import reverse
 
 from baskets.models import Transaction
-from tests.baskets.conftest import basket_of
+from tests.conftest import basket_of
 from workshops import gate, phases
 from workshops.gate import Action
 from workshops.models import Phase

@@ -7,8 +7,7 @@ import uuid
 import pytest
 
 from baskets.models import Transaction
-from tests.conftest import forget_write_budget, fr, request_problem
-from workshops import phases
+from tests.conftest import forget_write_budget, fr, goto, request_problem
 from workshops.models import Phase, PostIt
 
 pytestmark = pytest.mark.django_db
@@ -30,11 +29,6 @@ def brunos_phone(participant_client, bruno):
     client = participant_client(bruno)
     client.defaults["HTTP_HX_REQUEST"] = "true"
     return client
-
-
-def go_to(workshop, kind):
-    phase = workshop.phases.get(kind=kind)
-    return phases.clock_command(workshop, phases.ClockCommand.GOTO, phase=phase)
 
 
 # The page -------------------------------------------------------------------------
@@ -67,7 +61,7 @@ def test_it_shows_the_grid_and_our_baskets_first_in_the_negotiation(
 
 
 def test_it_keeps_baskets_to_read_in_a_later_phase(participant_client, alice, basket):
-    go_to(alice.workshop, Phase.Kind.CONDITIONS)
+    goto(alice.workshop, Phase.Kind.CONDITIONS)
     content = participant_client(alice).get(f"/j/{alice.workshop.code}/").content.decode()
     assert f'id="basket-{basket.pk}"' in content
     assert "transaction-slot" not in content
@@ -210,7 +204,7 @@ def test_it_refuses_a_need_of_the_giver_s_own_side(alices_phone, alice, basket, 
 
 
 def test_it_keeps_the_typed_text_when_the_phase_closed_baskets(alices_phone, alice, basket):
-    go_to(alice.workshop, Phase.Kind.CONDITIONS)
+    goto(alice.workshop, Phase.Kind.CONDITIONS)
     response = alices_phone.post(
         url(alice, f"{basket.pk}/add/"),
         {"giver": alice.subgroup_id, "new_offer_text": "Texte tapé", "note": "Note tapée"},
@@ -229,7 +223,7 @@ def test_it_keeps_an_edit_when_the_phase_closed_baskets(
     alices_phone, alice, basket, make_transaction
 ):
     transaction = make_transaction(basket, alice, note="Avant")
-    go_to(alice.workshop, Phase.Kind.PLENARY)
+    goto(alice.workshop, Phase.Kind.PLENARY)
     response = alices_phone.post(
         url(alice, f"t/{transaction.pk}/edit/"),
         {"offer": transaction.offer_id, "note": "Ma nouvelle note", "version": 1},
@@ -244,7 +238,7 @@ def test_it_refuses_a_tap_when_the_phase_closed_baskets(
     alices_phone, alice, basket, make_transaction
 ):
     transaction = make_transaction(basket, alice)
-    go_to(alice.workshop, Phase.Kind.CONDITIONS)
+    goto(alice.workshop, Phase.Kind.CONDITIONS)
     response = alices_phone.post(url(alice, f"t/{transaction.pk}/score/"), {"score": 3})
     assert response.status_code == 409
     assert request_problem(response.content.decode())

@@ -10,10 +10,10 @@ from django.test.signals import template_rendered
 
 from baskets import selectors
 from config.asgi import application
-from tests.baskets.screen_helpers import basket_of, give, negotiating
-from tests.conftest import at, close_database_thread, session_key, ws_headers
-from tests.workshops.conftest import channel_layer, listen  # noqa: F401 (fixtures)
+from tests.baskets.screen_helpers import give
+from tests.conftest import at, basket_of, close_database_thread, goto, session_key, ws_headers
 from workshops.broadcast import screens_group, table_group
+from workshops.models import Phase
 
 LIVE_TEMPLATES = [
     selectors.BASKET_TEMPLATE,
@@ -46,7 +46,7 @@ def counting_live_renders():
 def test_it_renders_a_changed_basket_once_for_the_table_and_every_screen(
     workshop, django_capture_on_commit_callbacks
 ):
-    workshop = negotiating(workshop, at(0))
+    workshop = goto(workshop, Phase.Kind.NEGOTIATION, at(0))
     basket = basket_of(workshop, 1, "BM", "PdB")
     with django_capture_on_commit_callbacks() as callbacks:
         give(basket, "BM", value=3, effort=2)
@@ -70,9 +70,9 @@ def test_it_renders_a_changed_basket_once_for_the_table_and_every_screen(
 def test_it_sends_the_same_html_to_the_table_and_to_the_screens_not_to_other_tables(
     workshop,
     django_capture_on_commit_callbacks,
-    listen,  # noqa: F811
+    listen,
 ):
-    workshop = negotiating(workshop, at(0))
+    workshop = goto(workshop, Phase.Kind.NEGOTIATION, at(0))
     basket = basket_of(workshop, 1, "BM", "PdB")
     table = listen(table_group(basket.table_id))
     screens = listen(screens_group(workshop.pk))
@@ -108,7 +108,7 @@ async def open_socket(path, headers):
 async def test_the_projector_receives_the_basket_and_a_phone_of_another_table_nothing(
     workshop, owner, chloe, user_client, participant_client
 ):
-    workshop = await database_sync_to_async(negotiating)(workshop, at(0))
+    workshop = await database_sync_to_async(goto)(workshop, Phase.Kind.NEGOTIATION, at(0))
     basket = await database_sync_to_async(basket_of)(workshop, 1, "BM", "PdB")
     laptop = await database_sync_to_async(user_client)(owner)
     phone = await database_sync_to_async(participant_client)(chloe)  # table 2
@@ -133,11 +133,11 @@ async def test_the_projector_receives_the_basket_and_a_phone_of_another_table_no
 def test_a_new_tolerance_sends_every_gauge_again_one_message_per_table(
     workshop,
     django_capture_on_commit_callbacks,
-    listen,  # noqa: F811
+    listen,
 ):
     from workshops import services
 
-    workshop = negotiating(workshop, at(0))
+    workshop = goto(workshop, Phase.Kind.NEGOTIATION, at(0))
     basket = basket_of(workshop, 1, "BM", "PdB")
     give(basket, "BM", value=5, effort=2)  # gains -2 and 5: leans to PdB at tolerance 2
     fields = {"territories": list(workshop.territories.all()), "table_count": 3}

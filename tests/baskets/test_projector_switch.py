@@ -8,8 +8,7 @@ import pytest
 from django.core.exceptions import ValidationError
 
 from territories.models import Territory
-from tests.baskets.screen_helpers import negotiating
-from tests.conftest import at, command
+from tests.conftest import at, goto
 from workshops import projector
 from workshops.models import Phase, Workshop
 
@@ -23,10 +22,6 @@ def pks(workshop, *short_names) -> list[int]:
 def stored(workshop) -> tuple[str, int]:
     workshop = Workshop.objects.get(pk=workshop.pk)
     return workshop.projector_view, workshop.projector_view_version
-
-
-def goto(workshop, kind):
-    return command(workshop, "goto", at(0), phase=workshop.phases.get(kind=kind))
 
 
 # What a value names ------------------------------------------------------------------
@@ -163,7 +158,7 @@ def test_following_the_workshop_the_projector_shows_the_baskets_in_the_negotiati
     laptop, workshop
 ):
     # The conditions phase has a view of its own: tests/baskets/test_conditions_projector.py.
-    workshop = goto(workshop, Phase.Kind.NEGOTIATION)
+    workshop = goto(workshop, Phase.Kind.NEGOTIATION, at(0))
 
     for url in (f"/w/{workshop.pk}/projector/", f"/w/{workshop.pk}/projector/?view=follow"):
         response = laptop.get(url)
@@ -183,7 +178,7 @@ def test_following_the_workshop_the_projector_shows_the_grids_in_the_formulation
 
 
 def test_the_baskets_page_reached_by_following_knows_it_follows(laptop, workshop):
-    workshop = negotiating(workshop, at(0))
+    workshop = goto(workshop, Phase.Kind.NEGOTIATION, at(0))
     Workshop.objects.filter(pk=workshop.pk).update(projector_view_version=5)
 
     following = laptop.get(f"/w/{workshop.pk}/baskets/tables/?follow=1").content.decode()
@@ -208,7 +203,7 @@ def test_the_pair_page_names_its_view_a_first(laptop, workshop):
 
 
 def test_the_page_of_every_table_shows_every_basket_a_table_a_section(laptop, workshop):
-    workshop = negotiating(workshop, at(0))
+    workshop = goto(workshop, Phase.Kind.NEGOTIATION, at(0))
     from baskets.models import Basket
 
     content = laptop.get(f"/w/{workshop.pk}/baskets/tables/").content.decode()

@@ -10,8 +10,9 @@ from django.urls import URLPattern
 
 from baskets import screen_urls
 from baskets.models import Basket
-from tests.baskets.screen_helpers import basket_of, give, negotiating
-from tests.conftest import at
+from tests.baskets.screen_helpers import give
+from tests.conftest import at, basket_of, goto
+from workshops.models import Phase
 
 pytestmark = pytest.mark.django_db
 
@@ -100,7 +101,7 @@ def basket_ids(html: str) -> set[int]:
 
 
 def test_the_table_view_shows_that_table_s_baskets_side_by_side_and_its_warnings(laptop, workshop):
-    workshop = negotiating(workshop, at(0))
+    workshop = goto(workshop, Phase.Kind.NEGOTIATION, at(0))
     basket = basket_of(workshop, 1, "BM", "PdB")
     give(basket, "BM", "Bois-énergie", value=5, effort=2)
     table = workshop.tables.get(number=1)
@@ -121,7 +122,7 @@ def test_the_table_view_shows_that_table_s_baskets_side_by_side_and_its_warnings
 
 
 def test_the_pair_view_shows_the_pair_at_every_table_with_its_gauge(laptop, workshop):
-    workshop = negotiating(workshop, at(0))
+    workshop = goto(workshop, Phase.Kind.NEGOTIATION, at(0))
     give(basket_of(workshop, 2, "BM", "COB"), "COB", value=4, effort=1)
     bm, cob = territory(workshop, "BM"), territory(workshop, "COB")
 
@@ -164,7 +165,7 @@ def queries(client, url) -> int:
 def test_the_screens_cost_the_same_queries_whatever_the_number_of_transactions(
     laptop, workshop, name, django_assert_max_num_queries
 ):
-    workshop = negotiating(workshop, at(0))
+    workshop = goto(workshop, Phase.Kind.NEGOTIATION, at(0))
     url = urls(workshop)[name]
     baskets = [basket_of(workshop, n, "BM", "COB") for n in (1, 2, 3)]
     give(baskets[0], "BM")
@@ -201,7 +202,7 @@ def gauge_of(html: str, basket_pk: int) -> dict:
 def test_the_gauge_draws_its_bar_toward_the_territory_its_verdict_names(laptop, workshop):
     # A bar from A's end (left) to B's (right): "Leans to B ▶" goes right of the centre,
     # "◀ Leans to A" left of it. A <meter> cannot: it fills from its left edge whatever the sign.
-    workshop = negotiating(workshop, at(0))
+    workshop = goto(workshop, Phase.Kind.NEGOTIATION, at(0))
     to_b = basket_of(workshop, 1, "BM", "PdB")  # A = BM, B = PdB
     give(to_b, "BM", "Bois-énergie", value=5, effort=1)  # PdB gains 5, BM -1
     to_a = basket_of(workshop, 1, "BM", "COB")  # A = BM, B = COB
@@ -234,7 +235,7 @@ def test_the_warnings_put_shared_offers_and_one_way_baskets_before_unanswered_ne
 ):
     from workshops import services as room
 
-    workshop = negotiating(workshop, at(0))
+    workshop = goto(workshop, Phase.Kind.NEGOTIATION, at(0))
     bm = basket_of(workshop, 1, "BM", "PdB").side_a
     for text in ("Logement", "Mobilité", "Soins"):
         room.postit_create(subgroup=bm, author=None, kind="need", text=text)

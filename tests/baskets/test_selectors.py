@@ -4,8 +4,7 @@ import pytest
 
 from baskets import broadcast, selectors, services
 from baskets.balance import Gauge
-from tests.baskets.conftest import basket_of
-from tests.workshops.conftest import channel_layer, listen  # noqa: F401 (fixtures)
+from tests.conftest import basket_of
 from workshops import stats
 from workshops.broadcast import CONSOLE_STALE, console_group, screens_group, table_group
 

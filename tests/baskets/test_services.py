@@ -10,8 +10,7 @@ from baskets import services
 from baskets.broadcast import Change, broadcast_basket, broadcast_transaction
 from baskets.models import MAX_TRANSACTIONS_PER_BASKET, AnsweredNeed, Basket, Transaction
 from territories.models import Territory
-from tests.baskets.conftest import basket_of
-from tests.conftest import subgroup_of
+from tests.conftest import basket_of, subgroup_of
 from workshops import services as room
 from workshops.broadcast import broadcast_postit
 from workshops.gate import PhaseClosed

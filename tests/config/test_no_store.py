@@ -4,14 +4,13 @@ page, fragment and download says ``Cache-Control: private, no-store`` (config/no
 import pytest
 
 from restitution.models import ReportBuild
-from tests.restitution.conftest import full_workshop  # noqa: F401  (a fixture)
 
 pytestmark = pytest.mark.django_db
 
 NO_STORE = "private, no-store"
 
 
-def test_every_download_says_no_store(full_workshop, user_client, owner):  # noqa: F811
+def test_every_download_says_no_store(full_workshop, user_client, owner):
     laptop = user_client(owner)
     pk = full_workshop.pk
     ReportBuild.objects.create(

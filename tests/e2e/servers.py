@@ -4,7 +4,9 @@ A Daphne started here serves the *test* database pytest-django created, so the
 test must commit its data: mark it ``django_db(transaction=True)``.
 """
 
+import fcntl
 import os
+import random
 import socket
 import subprocess
 import sys
@@ -20,7 +22,32 @@ START_TIMEOUT = 30  # seconds for Daphne to import the app and listen
 STOP_TIMEOUT = 10
 
 
+# Under pytest-xdist each worker draws its ports from a range of its own, below Linux's
+# ephemeral ports (32768 and up, which connecting sockets take): a port one worker drew
+# for a Daphne cannot be drawn by another worker, nor taken by an outgoing connection,
+# before that Daphne binds it, nor while it restarts on it.
+PORTS_PER_WORKER = 1000
+FIRST_WORKER_PORT = 20000
+
+
+def worker_ports(worker: str = os.environ.get("PYTEST_XDIST_WORKER", "")) -> range | None:
+    """The ports of this pytest-xdist worker (gw0, gw1…), or None outside xdist."""
+    if not worker.startswith("gw"):
+        return None
+    start = FIRST_WORKER_PORT + int(worker[2:]) * PORTS_PER_WORKER
+    return range(start, start + PORTS_PER_WORKER)
+
+
 def free_port() -> int:
+    """A loopback port nobody listens on: one of this worker's, or any the system gives."""
+    ports = worker_ports()
+    for port in random.sample(ports, 50) if ports else ():
+        with socket.socket() as probe:
+            try:
+                probe.bind(("127.0.0.1", port))
+            except OSError:
+                continue  # another engineer's run, or a Daphne of this worker
+            return port
     with socket.socket() as probe:
         probe.bind(("127.0.0.1", 0))
         return probe.getsockname()[1]
@@ -56,23 +83,33 @@ _collected_var_dir: Path | None = None
 
 def collected_var_dir(tmp_path_factory) -> Path:
     """A ``PANIERS_VAR_DIR`` whose ``static/`` holds ``collectstatic``'s hashed, gzipped
-    copies, as after ``make run``: made once per test session, for every Daphne."""
+    copies, as after ``make run``: made once per test run, for every Daphne of every
+    pytest-xdist worker (the first worker to need it makes it while the others wait)."""
     global _collected_var_dir
     if _collected_var_dir is None:
-        var_dir = tmp_path_factory.mktemp("var")
-        env = dict(os.environ)
-        env.update(
-            DJANGO_SETTINGS_MODULE="config.settings",
-            PANIERS_VAR_DIR=str(var_dir),
-            SECRET_KEY=settings.SECRET_KEY,
-        )
-        subprocess.run(
-            [sys.executable, "manage.py", "collectstatic", "--noinput", "-v", "0"],
-            cwd=BASE_DIR,
-            env=env,
-            check=True,
-            stdin=subprocess.DEVNULL,
-        )
+        # The workers' temporary folders share a parent: the run's own folder.
+        shared = tmp_path_factory.getbasetemp()
+        if os.environ.get("PYTEST_XDIST_WORKER"):
+            shared = shared.parent
+        var_dir = shared / "collected-var"
+        with (shared / "collected-var.lock").open("w") as lock:
+            fcntl.flock(lock, fcntl.LOCK_EX)
+            if not (var_dir / "done").exists():
+                var_dir.mkdir(exist_ok=True)
+                env = dict(os.environ)
+                env.update(
+                    DJANGO_SETTINGS_MODULE="config.settings",
+                    PANIERS_VAR_DIR=str(var_dir),
+                    SECRET_KEY=settings.SECRET_KEY,
+                )
+                subprocess.run(
+                    [sys.executable, "manage.py", "collectstatic", "--noinput", "-v", "0"],
+                    cwd=BASE_DIR,
+                    env=env,
+                    check=True,
+                    stdin=subprocess.DEVNULL,
+                )
+                (var_dir / "done").touch()
         _collected_var_dir = var_dir
     return _collected_var_dir
 

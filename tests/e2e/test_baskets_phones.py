@@ -12,10 +12,9 @@ import pytest
 
 from baskets import services as basket_services
 from baskets.models import Basket
-from tests.conftest import subgroup_of
+from tests.conftest import goto, subgroup_of
 from tests.e2e.screens import ACTION_TIMEOUT_MS, IMG_DIR, PHONE, fill_join_form, sign_in
 from tests.e2e.test_accessibility import blocking_violations
-from workshops import phases
 from workshops.models import Phase, PostIt
 
 try:
@@ -51,8 +50,7 @@ class Scene:
 @pytest.fixture
 def scene(workshop) -> Scene:
     """The workshop in its negotiation phase, a few post-its on table 1's grid."""
-    phase = workshop.phases.get(kind=Phase.Kind.NEGOTIATION)
-    workshop = phases.clock_command(workshop, phases.ClockCommand.GOTO, phase=phase)
+    workshop = goto(workshop, Phase.Kind.NEGOTIATION)
     basket_services.ensure_baskets(workshop)
     bm, pdb = subgroup_of(workshop, 1, "BM"), subgroup_of(workshop, 1, "PdB")
     for subgroup, kind, text in [

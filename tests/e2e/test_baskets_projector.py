@@ -19,10 +19,10 @@ from dataclasses import dataclass
 import pytest
 from django.conf import settings
 
-from tests.baskets.screen_helpers import basket_of, give, negotiating
-from tests.conftest import subgroup_of
+from tests.baskets.screen_helpers import give
+from tests.conftest import basket_of, goto, subgroup_of
 from tests.e2e.screens import ACTION_TIMEOUT_MS, IMG_DIR, sign_in, text_floor
-from workshops.models import Workshop
+from workshops.models import Phase, Workshop
 
 try:
     from playwright.sync_api import expect
@@ -105,7 +105,7 @@ def scene(workshop) -> Scene:
     workshop.save(update_fields=["status"])
     from django.utils import timezone
 
-    workshop = negotiating(workshop, timezone.now())
+    workshop = goto(workshop, Phase.Kind.NEGOTIATION, timezone.now())
     at_2 = basket_of(workshop, 2, "BM", "PdB")
     give(at_2, "PdB", "Accès aux soins", value=4, effort=1)
     bm, pdb = subgroup_of(workshop, 1, "BM"), subgroup_of(workshop, 1, "PdB")
@@ -274,7 +274,7 @@ def crowded(owner) -> tuple[int, int]:
         created_by=owner, title="Atelier 6 × 2", territories=territories, table_count=2
     )
     workshop = phases.set_status(workshop, Workshop.Status.OPEN)
-    workshop = negotiating(workshop, timezone.now())
+    workshop = goto(workshop, Phase.Kind.NEGOTIATION, timezone.now())
     full = basket_of(workshop, 1, "BM", "PdB")
     for n in range(12):
         give(full, "BM" if n % 2 else "PdB", f"Offre numéro {n} du territoire", value=n % 5 + 1)

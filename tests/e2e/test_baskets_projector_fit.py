@@ -21,13 +21,12 @@ from django.utils import timezone
 from baskets import services as baskets
 from baskets.models import Transaction
 from territories.models import Territory
-from tests.baskets import screen_helpers
-from tests.baskets.screen_helpers import negotiating
-from tests.conftest import subgroup_of
+from tests import conftest
+from tests.conftest import goto, subgroup_of
 from tests.e2e.screens import ACTION_TIMEOUT_MS, IMG_DIR, sign_in, text_floor
 from workshops import phases
 from workshops import services as room
-from workshops.models import Workshop
+from workshops.models import Phase, Workshop
 
 try:
     from playwright.sync_api import expect
@@ -74,7 +73,7 @@ def short(territory_name: str) -> str:
 
 
 def basket_of(workshop, table: int, a: str, b: str):
-    return screen_helpers.basket_of(workshop, table, short(a), short(b))
+    return conftest.basket_of(workshop, table, short(a), short(b))
 
 
 def needs_of(workshop, table: int, territory_name: str):
@@ -112,7 +111,7 @@ def scene(owner) -> dict:
             subgroup = subgroup_of(workshop, table, short_name)
             for text in NEEDS[: 4 if table == 1 else 2]:
                 room.postit_create(subgroup=subgroup, author=None, kind="need", text=text)
-    workshop = negotiating(workshop, timezone.now())
+    workshop = goto(workshop, Phase.Kind.NEGOTIATION, timezone.now())
 
     # Table 1: full baskets, an offer promised in two baskets, one-way baskets.
     full = basket_of(workshop, 1, "BM", "PdB")

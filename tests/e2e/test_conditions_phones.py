@@ -9,10 +9,9 @@ import pytest
 
 from baskets import services as basket_services
 from baskets.models import Basket
-from tests.conftest import subgroup_of
+from tests.conftest import goto, subgroup_of
 from tests.e2e.screens import ACTION_TIMEOUT_MS, IMG_DIR, fill_join_form, sign_in
 from tests.e2e.test_accessibility import blocking_violations
-from workshops import phases
 from workshops.models import Phase
 
 try:
@@ -32,8 +31,7 @@ NARROW_PHONE = {
 
 @pytest.fixture
 def scene(workshop):
-    phase = workshop.phases.get(kind=Phase.Kind.CONDITIONS)
-    workshop = phases.clock_command(workshop, phases.ClockCommand.GOTO, phase=phase)
+    workshop = goto(workshop, Phase.Kind.CONDITIONS)
     basket_services.ensure_baskets(workshop)
     bm, pdb = subgroup_of(workshop, 1, "BM"), subgroup_of(workshop, 1, "PdB")
     basket = Basket.objects.get(side_a=bm, side_b=pdb)

@@ -16,6 +16,7 @@ from baskets import services as basket_services
 from baskets.conditions import services as condition_services
 from baskets.models import AllianceChoice, Basket
 from territories.models import Territory
+from tests.conftest import goto
 from tests.e2e.screens import ACTION_TIMEOUT_MS, IMG_DIR, inside, overlap, sign_in, text_floor
 from workshops import phases, services
 from workshops.models import Phase, Workshop
@@ -123,8 +124,7 @@ def make_workshop(owner) -> tuple[int, int]:
         table_count=4,
     )
     workshop = phases.set_status(workshop, Workshop.Status.OPEN)
-    phase = workshop.phases.get(kind=Phase.Kind.CONDITIONS)
-    workshop = phases.clock_command(workshop, phases.ClockCommand.GOTO, phase=phase)
+    workshop = goto(workshop, Phase.Kind.CONDITIONS)
     basket_services.ensure_baskets(workshop)
     condition_services.ensure_defaults(workshop)
     items = list(workshop.condition_items.order_by("position"))

@@ -7,12 +7,13 @@ import pytest
 from django.utils import timezone
 
 from territories.models import Territory
-from tests.baskets.screen_helpers import basket_of, give, negotiating
+from tests.baskets.screen_helpers import give
+from tests.conftest import basket_of, goto
 from tests.e2e.screens import ACTION_TIMEOUT_MS, sign_in
 from tests.e2e.test_console_clock import make_room, room_of
 from tests.e2e.test_phone_controls import MEASURE, MIN_TARGET
 from workshops import phases, services
-from workshops.models import Workshop
+from workshops.models import Phase, Workshop
 
 try:
     from playwright.sync_api import expect
@@ -100,13 +101,12 @@ def baskets_phase(request, owner) -> tuple[int, str]:
         created_by=owner, title="Atelier 4 × 4", territories=territories, table_count=4
     )
     workshop = phases.set_status(workshop, Workshop.Status.OPEN)
-    workshop = negotiating(workshop, timezone.now())
+    workshop = goto(workshop, Phase.Kind.NEGOTIATION, timezone.now())
     for table in range(1, 5):
         give(basket_of(workshop, table, "BM", "COB"), "BM", "Bois-énergie local", value=4)
         give(basket_of(workshop, table, "BM", "CCKB"), "CCKB", "Méthanisation", effort=2)
     if request.param != "negotiation":
-        phase = workshop.phases.get(kind=request.param)
-        workshop = phases.clock_command(workshop, phases.ClockCommand.GOTO, phase=phase)
+        workshop = goto(workshop, request.param)
     return workshop.pk, request.param
 
 

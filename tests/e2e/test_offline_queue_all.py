@@ -17,9 +17,8 @@ from baskets.conditions import services as condition_services
 from baskets.models import Basket, BasketConditions, Transaction
 from plenary import services as plenary_services
 from plenary.models import Answer, Dot
-from tests.conftest import subgroup_of
+from tests.conftest import goto, subgroup_of
 from tests.e2e.screens import ACTION_TIMEOUT_MS, PHONE, RECONNECT_TIMEOUT_MS, fill_join_form
-from workshops import phases
 from workshops.models import Phase, PostIt
 
 try:
@@ -42,11 +41,6 @@ def from_db(read):
 
     with ThreadPoolExecutor(max_workers=1) as pool:
         return pool.submit(run).result()
-
-
-def goto(workshop, kind):
-    phase = workshop.phases.get(kind=kind)
-    return phases.clock_command(workshop, phases.ClockCommand.GOTO, phase=phase)
 
 
 @pytest.fixture

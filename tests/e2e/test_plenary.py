@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 import pytest
 
 from baskets import services as basket_services
-from tests.conftest import subgroup_of
+from tests.conftest import basket_of, goto, subgroup_of
 from tests.e2e.screens import (
     ACTION_TIMEOUT_MS,
     IMG_DIR,
@@ -24,7 +24,6 @@ from tests.e2e.screens import (
     text_floor,
 )
 from tests.e2e.test_csp import READ_VIOLATIONS, WATCH_VIOLATIONS
-from tests.plenary.conftest import basket_of, goto
 from workshops import services as room
 from workshops.models import Phase
 

@@ -20,8 +20,8 @@ from baskets.models import Basket, ConditionItem
 from plenary import services as plenary_services
 from plenary.models import Answer, Dot
 from territories.models import Territory
+from tests.conftest import goto
 from tests.e2e.screens import ACTION_TIMEOUT_MS, IMG_DIR, inside, overlap, sign_in, text_floor
-from tests.plenary.conftest import goto
 from workshops import phases
 from workshops import services as room
 from workshops.models import Phase, Workshop

@@ -20,9 +20,8 @@ from baskets import services as basket_services
 from baskets.conditions import services as conditions_services
 from baskets.models import Basket, Transaction
 from plenary import services as plenary_services
-from tests.conftest import subgroup_of
+from tests.conftest import goto, subgroup_of
 from tests.e2e.screens import ACTION_TIMEOUT_MS, fill_join_form
-from workshops import phases
 from workshops.models import Phase, PostIt, Workshop
 
 try:
@@ -52,11 +51,6 @@ def in_thread(write):
 
     with ThreadPoolExecutor(max_workers=1) as pool:
         return pool.submit(run).result()
-
-
-def goto(workshop, kind):
-    phase = workshop.phases.get(kind=kind)
-    return phases.clock_command(workshop, phases.ClockCommand.GOTO, phase=phase)
 
 
 def seats(workshop) -> dict:

@@ -3,7 +3,6 @@
 import pytest
 
 from tests.conftest import subgroup_of
-from tests.e2e.conftest import daphne_factory  # noqa: F401  (shared fixture)
 
 
 @pytest.fixture

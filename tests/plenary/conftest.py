@@ -4,26 +4,9 @@ transactions at table 1, moved on to its plenary phase; voting open or not."""
 import pytest
 
 from baskets import services as basket_services
-from baskets.models import Basket
 from plenary import services
-from tests.conftest import subgroup_of
-from tests.workshops.conftest import _fresh_rate_limits, channel_layer, listen  # noqa: F401
-from workshops import phases
+from tests.conftest import basket_of, goto
 from workshops.models import Phase
-
-
-def goto(workshop, kind):
-    phase = workshop.phases.get(kind=kind)
-    return phases.clock_command(workshop, phases.ClockCommand.GOTO, phase=phase)
-
-
-def basket_of(workshop, table_number: int, first: str, second: str) -> Basket:
-    ids = {subgroup_of(workshop, table_number, name).pk for name in (first, second)}
-    return next(
-        b
-        for b in Basket.objects.filter(table__number=table_number, table__workshop=workshop)
-        if {b.side_a_id, b.side_b_id} == ids
-    )
 
 
 @pytest.fixture

@@ -11,8 +11,8 @@ from baskets import services as basket_services
 from config.asgi import application
 from plenary import dot_selectors, selectors, services
 from plenary.services import Item
-from tests.conftest import close_database_thread, session_key, ws_headers
-from tests.plenary.conftest import fresh, goto
+from tests.conftest import close_database_thread, goto, session_key, ws_headers
+from tests.plenary.conftest import fresh
 from workshops import stats
 from workshops.broadcast import console_group, screens_group, workshop_group
 from workshops.models import Participant, Phase

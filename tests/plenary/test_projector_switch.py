@@ -7,7 +7,7 @@ import pytest
 from django.core.exceptions import ValidationError
 
 from plenary.panels import PRESENTER, WALL
-from tests.plenary.conftest import goto
+from tests.conftest import goto
 from workshops import projector
 from workshops.models import Phase, Workshop
 

@@ -9,7 +9,8 @@ from django.core.exceptions import ValidationError
 from plenary import dot_selectors, selectors, services
 from plenary.models import Answer, Dot
 from plenary.services import Item
-from tests.plenary.conftest import fresh, goto
+from tests.conftest import goto
+from tests.plenary.conftest import fresh
 from workshops.gate import PhaseClosed
 from workshops.models import Phase
 

@@ -6,7 +6,7 @@ import pytest
 
 from plenary import selectors, services
 from plenary.models import Answer, Dot
-from tests.conftest import forget_write_budget
+from tests.conftest import forget_write_budget, goto
 from tests.plenary.conftest import fresh
 
 pytestmark = pytest.mark.django_db
@@ -213,7 +213,6 @@ def test_a_slide_holds_the_whole_basket_for_the_screen_to_cut(
     from baskets import services as basket_services
     from baskets.conditions import services as conditions
     from baskets.models import ConditionItem
-    from tests.plenary.conftest import goto
     from workshops.models import Phase
 
     basket, _, _ = built
@@ -307,7 +306,6 @@ def test_the_settings_page_shows_the_empty_baskets_on_the_presenter(plenary, lap
 
 
 def test_an_answer_sent_after_the_plenary_ended_leaves_the_form_as_typed(plenary, phone, workshop):
-    from tests.plenary.conftest import goto
     from workshops.models import Phase
 
     goto(workshop, Phase.Kind.CONDITIONS)  # the facilitator went back meanwhile

@@ -2,31 +2,24 @@
 owner's typed confirmation deletes, everything of the workshop goes in every app and
 nothing of another, and its open screens are told."""
 
-import io
-
 import pytest
 from channels.db import database_sync_to_async
 from channels.testing import WebsocketCommunicator
 from django.apps import apps
-from django.core.management import call_command
 from django.db.models import Model, RestrictedError
 from django.utils import timezone, translation
 from django.utils.html import escape
 
 from baskets.models import Transaction
 from config.asgi import application
-from plenary.models import Answer, Dot, DotBudget, Plenary
+from plenary.models import DotBudget
 from restitution import deletion
 from restitution import services as restitution_services
 from restitution.models import ReportBuild
 from tests.conftest import close_database_thread, fr, session_key, ws_headers
-from tests.workshops.conftest import (  # noqa: F401  (fixtures: a fresh layer, fresh limits)
-    _fresh_rate_limits,
-    channel_layer,
-)
-from workshops import consumers, services
+from workshops import consumers
 from workshops.demo import DEMO_TITLE
-from workshops.models import Connection, PostIt, SubGroup, Workshop
+from workshops.models import Connection, PostIt, Workshop
 
 pytestmark = pytest.mark.django_db
 
@@ -103,24 +96,6 @@ def live_rows(full_workshop, alice):
     restitution_services.basket_feature(basket=transaction.basket, featured=True)
     restitution_services.action_update(transaction=transaction, status="operational")
     return full_workshop
-
-
-@pytest.fixture
-def demo(settings, tmp_path, channel_layer, django_capture_on_commit_callbacks):  # noqa: F811
-    """`load_demo`'s workshop (baskets, conditions), with a feedback answer and a dot.
-    After the shared workshop's fixtures: it takes their territories."""
-    settings.VAR_DIR, settings.PUBLIC_URL = tmp_path, ""
-    with django_capture_on_commit_callbacks(execute=True):
-        call_command("load_demo", "--base-url", "http://127.0.0.1:8000", stdout=io.StringIO())
-    workshop = Workshop.objects.get(title=DEMO_TITLE)
-    subgroup = SubGroup.objects.filter(table__workshop=workshop).first()
-    participant = services.participant_join(subgroup=subgroup, first_name="Yann")
-    Plenary.objects.get_or_create(workshop=workshop)
-    Answer.objects.create(workshop=workshop, author=participant, question=0, text="Oui")
-    transaction = Transaction.objects.filter(basket__table__workshop=workshop).first()
-    Dot.objects.create(participant=participant, transaction=transaction)
-    DotBudget.objects.create(participant=participant)
-    return workshop
 
 
 # The page ---------------------------------------------------------------------------

@@ -12,8 +12,7 @@ from baskets.models import Transaction
 from plenary.models import Dot
 from restitution import services as restitution
 from restitution.pdf import render_html, render_pdf
-from tests.baskets.screen_helpers import basket_of
-from tests.conftest import subgroup_of
+from tests.conftest import basket_of, subgroup_of
 from tests.restitution.test_exports import rows
 from tests.restitution.test_report import pdf_text
 from workshops import services

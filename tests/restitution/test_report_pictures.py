@@ -12,8 +12,6 @@ import pytest
 from restitution.pdf import render_pdf
 from restitution.report import report
 from tests.e2e.screens import IMG_DIR
-from tests.restitution.test_delete import demo  # noqa: F401  (fixture)
-from tests.workshops.conftest import channel_layer  # noqa: F401  (fixture)
 
 pytestmark = pytest.mark.django_db
 
@@ -42,7 +40,7 @@ def page_starting_with(pdf, heading: str) -> int:
     return found[0]
 
 
-def test_pictures_of_the_demo_report(demo, tmp_path):  # noqa: F811
+def test_pictures_of_the_demo_report(demo, tmp_path):
     pdf = tmp_path / "report.pdf"
     pdf.write_bytes(render_pdf(demo, "fr"))
     numbers = set()
@@ -60,7 +58,7 @@ def test_pictures_of_the_demo_report(demo, tmp_path):  # noqa: F811
     assert len(numbers) == len(PICTURES), "four different pages"
 
 
-def test_the_demo_s_action_list_is_sorted_as_the_contract_sorted_its_own(demo):  # noqa: F811
+def test_the_demo_s_action_list_is_sorted_as_the_contract_sorted_its_own(demo):
     groups = {group.status: group.actions for group in report(demo).action_groups}
     assert [a.title for a in groups["operational"]] == [
         "Présence de services de santé spécialisés (pôle hospitalier)."

@@ -7,7 +7,7 @@ import pytest
 from django.utils import translation
 
 from territories.models import Territory
-from tests.conftest import T0, at, subgroup_of
+from tests.conftest import T0, at, goto, subgroup_of
 from workshops import phases, services
 from workshops.models import Connection, Participant, Phase, PostIt, SubGroup, Workshop
 from workshops.selectors import console_overview, presence_cutoff
@@ -180,8 +180,7 @@ def test_it_does_not_count_paused_time_towards_the_ten_minutes(running, alice):
 
 
 def test_it_expects_no_post_its_outside_formulation(running, alice):
-    negotiation = running.phases.get(kind=Phase.Kind.NEGOTIATION)
-    phases.clock_command(running, phases.ClockCommand.GOTO, phase=negotiation, now=T0)
+    goto(running, Phase.Kind.NEGOTIATION, T0)
     connect(alice, fresh(at(30)))
 
     found = problems(running, at(30))

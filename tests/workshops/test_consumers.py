@@ -2,7 +2,6 @@
 
 import asyncio
 import datetime
-from contextlib import asynccontextmanager
 
 import pytest
 from channels.db import database_sync_to_async
@@ -11,7 +10,8 @@ from django.db import connections
 from django.utils import timezone
 
 from config.asgi import application
-from tests.conftest import close_database_thread, session_key, ws_headers
+from tests.conftest import close_database_thread
+from tests.fixtures.sockets import DISCONNECT_TIMEOUT, is_refused
 from workshops import consumers, phases, presence, services, stats
 from workshops.broadcast import CONSOLE_STALE, screens_group, table_group, workshop_group
 from workshops.models import Connection, Phase, Workshop
@@ -23,63 +23,9 @@ pytestmark = [
     pytest.mark.usefixtures("channel_layer"),
 ]
 
-# How long disconnect() waits for a consumer to end before cancelling it. On Redis,
-# redis-py can swallow the cancellation of the consumer's blocking pop when it lands
-# at the wrong moment (redis/redis-py#2028), so the consumer then only ends on the
-# communicator's own cancel: keep that wait short rather than the default second.
-DISCONNECT_TIMEOUT = 0.1
 # A phone saying goodbye deletes its presence row before its consumer ends: wait for
 # that (it returns as soon as the consumer has ended, in practice at once).
 GOODBYE_TIMEOUT = 1
-
-
-@pytest.fixture
-def phone_headers(participant_client):
-    """The headers of a participant's phone, its session made by the sync test client."""
-
-    async def make(participant, **kwargs) -> list:
-        client = await database_sync_to_async(participant_client)(participant)
-        return ws_headers(session_key(client), **kwargs)
-
-    return make
-
-
-@pytest.fixture
-def laptop_headers(user_client):
-    """The headers of a facilitator's laptop, logged in by the sync test client."""
-
-    async def make(user, **kwargs) -> list:
-        client = await database_sync_to_async(user_client)(user)
-        return ws_headers(session_key(client), **kwargs)
-
-    return make
-
-
-@pytest.fixture
-async def ws():
-    """ws(path, headers) opens a socket, asserting it is accepted; all are closed at the end."""
-    opened = []
-
-    @asynccontextmanager
-    async def open_socket(path: str, headers: list):
-        communicator = WebsocketCommunicator(application, path, headers=headers)
-        opened.append(communicator)
-        connected, _subprotocol = await communicator.connect()
-        assert connected, f"{path} refused the connection"
-        yield communicator
-
-    yield open_socket
-    for communicator in opened:
-        await communicator.disconnect(timeout=DISCONNECT_TIMEOUT)
-    await close_database_thread()
-
-
-async def is_refused(path: str, headers: list) -> bool:
-    communicator = WebsocketCommunicator(application, path, headers=headers)
-    connected, _close_code = await communicator.connect()
-    await communicator.disconnect(timeout=DISCONNECT_TIMEOUT)
-    await close_database_thread()
-    return not connected
 
 
 def create_postit(participant, text="Un port en eau profonde", kind="offer"):
@@ -252,100 +198,7 @@ async def test_it_ignores_what_a_phone_sends_on_the_socket(ws, channel_layer, ph
     assert not await database_sync_to_async(alice.postits.exists)()
 
 
-# Who may connect --------------------------------------------------------------------
-
-
-async def test_it_accepts_a_phone_of_the_workshop(ws, phone_headers, alice):
-    async with ws(f"/ws/j/{alice.workshop.code}/", await phone_headers(alice)):
-        pass
-
-
-async def test_it_accepts_a_phone_whose_code_is_typed_loosely(ws, phone_headers, alice):
-    async with ws(f"/ws/j/{alice.workshop.code.lower()}/", await phone_headers(alice)):
-        pass
-
-
-async def test_it_refuses_a_phone_without_a_session(workshop):
-    assert await is_refused(f"/ws/j/{workshop.code}/", ws_headers())
-
-
-async def test_it_refuses_a_phone_with_an_unknown_session(workshop):
-    assert await is_refused(f"/ws/j/{workshop.code}/", ws_headers("no-such-session-key"))
-
-
-async def test_it_refuses_a_phone_of_another_workshop(phone_headers, dora, workshop):
-    assert await is_refused(f"/ws/j/{workshop.code}/", await phone_headers(dora))
-
-
-@pytest.mark.parametrize("code", ["QQQQQQ", "nope", "OOOOOO"])
-async def test_it_refuses_a_phone_asking_for_an_unknown_code(phone_headers, alice, code):
-    assert await is_refused(f"/ws/j/{code}/", await phone_headers(alice))
-
-
-@pytest.mark.parametrize(
-    "origin", [b"http://evil.example", b"https://127.0.0.1.evil.example", None]
-)
-async def test_it_refuses_a_socket_from_another_origin(
-    phone_headers, laptop_headers, alice, owner, origin
-):
-    assert await is_refused(
-        f"/ws/j/{alice.workshop.code}/", await phone_headers(alice, origin=origin)
-    )
-    assert await is_refused(
-        f"/ws/w/{alice.workshop_id}/screen/", await laptop_headers(owner, origin=origin)
-    )
-
-
-async def test_it_accepts_the_projector_of_a_facilitator_of_the_workshop(
-    ws, laptop_headers, workshop, owner, other_facilitator
-):
-    await database_sync_to_async(workshop.facilitators.add)(other_facilitator)
-    async with (
-        ws(f"/ws/w/{workshop.pk}/screen/", await laptop_headers(owner)),
-        ws(f"/ws/w/{workshop.pk}/screen/", await laptop_headers(other_facilitator)),
-    ):
-        pass
-
-
-async def test_it_refuses_an_anonymous_projector(workshop):
-    assert await is_refused(f"/ws/w/{workshop.pk}/screen/", ws_headers())
-
-
-async def test_it_refuses_the_projector_of_another_workshop_s_facilitator(
-    laptop_headers, workshop, other_facilitator, other_workshop
-):
-    assert await is_refused(f"/ws/w/{workshop.pk}/screen/", await laptop_headers(other_facilitator))
-
-
-async def test_it_refuses_a_participant_session_on_the_projector(phone_headers, alice):
-    assert await is_refused(f"/ws/w/{alice.workshop_id}/screen/", await phone_headers(alice))
-
-
-async def test_it_refuses_a_projector_for_a_workshop_that_does_not_exist(laptop_headers, owner):
-    assert await is_refused("/ws/w/999999/screen/", await laptop_headers(owner))
-
-
 # The console ---------------------------------------------------------------------------
-
-
-async def test_it_accepts_the_console_of_the_owner_and_of_a_co_facilitator(
-    ws, laptop_headers, workshop, owner, cofacilitator
-):
-    async with (
-        ws(f"/ws/w/{workshop.pk}/console/", await laptop_headers(owner)),
-        ws(f"/ws/w/{workshop.pk}/console/", await laptop_headers(cofacilitator)),
-    ):
-        pass
-
-
-async def test_it_refuses_the_console_to_anyone_else(
-    laptop_headers, phone_headers, workshop, other_facilitator, alice
-):
-    path = f"/ws/w/{workshop.pk}/console/"
-    assert await is_refused(path, ws_headers())
-    assert await is_refused(path, await laptop_headers(other_facilitator))
-    assert await is_refused(path, await phone_headers(alice))
-    assert await is_refused("/ws/w/999999/console/", await laptop_headers(other_facilitator))
 
 
 async def test_it_nudges_the_console_when_a_postit_changes_without_sending_the_postit(

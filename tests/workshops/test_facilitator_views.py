@@ -1,5 +1,7 @@
 import pytest
 
+from territories.models import KeyFact, Territory
+from tests.conftest import phase_state_tag
 from workshops.models import SubGroup, Workshop
 
 pytestmark = pytest.mark.django_db
@@ -173,3 +175,40 @@ def test_no_loopback_warning_once_phones_can_reach_the_laptop(laptop, workshop, 
     for path in ("", "console/"):
         response = laptop.get(f"/w/{workshop.pk}/{path}", HTTP_HOST="127.0.0.1")
         assert LOOPBACK_ADVICE not in response.content.decode()
+
+
+# The projector's territory sheets --------------------------------------------------------
+
+
+def test_it_shows_a_territory_sheet_with_its_key_facts_on_the_projector(
+    laptop, workshop, territories
+):
+    territory = territories[1]
+    territory.sheet = "Un **pays** de bocage."
+    territory.save()
+    KeyFact.objects.create(territory=territory, label="Population", value="400 000")
+
+    response = laptop.get(f"/w/{workshop.pk}/projector/sheets/{territory.pk}/")
+
+    assert response.status_code == 200
+    content = response.content.decode()
+    assert territory.name in content
+    assert "<strong>pays</strong>" in content
+    assert "<dt>Population</dt>" in content and "400 000" in content
+    assert f'ws-connect="/ws/w/{workshop.pk}/screen/"' in content
+    assert 'id="phase-state"' in content
+
+
+def test_it_shows_the_phase_and_links_to_every_sheet_on_the_projector(laptop, workshop):
+    content = laptop.get(f"/w/{workshop.pk}/projector/").content.decode()
+
+    assert f'data-phase="{workshop.current_phase_id}"' in phase_state_tag(content)
+    assert f'hx-get="/w/{workshop.pk}/state/"' in content
+    for territory in workshop.territories.all():
+        assert f'href="/w/{workshop.pk}/projector/sheets/{territory.pk}/"' in content
+
+
+def test_it_shows_only_the_sheets_of_the_workshop_s_territories(laptop, workshop):
+    elsewhere = Territory.objects.create(name="Pays de Morlaix", short_name="PdM")
+    response = laptop.get(f"/w/{workshop.pk}/projector/sheets/{elsewhere.pk}/")
+    assert response.status_code == 404

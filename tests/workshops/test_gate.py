@@ -5,7 +5,7 @@ import datetime
 import pytest
 from django.utils import translation
 
-from tests.conftest import T0, at, command
+from tests.conftest import T0, at, command, goto
 from workshops import phases, services
 from workshops.gate import OPEN_ACTIONS, Action, clock_of, closed_reason, open_actions
 from workshops.models import Phase, Workshop
@@ -215,8 +215,7 @@ def test_every_participant_postit_write_asks_the_gate(alice, workshop):
     from workshops.gate import PhaseClosed
     from workshops.models import Participant, PostIt
 
-    plenary = workshop.phases.get(kind=Phase.Kind.PLENARY)
-    phases.clock_command(workshop, phases.ClockCommand.GOTO, phase=plenary)
+    goto(workshop, Phase.Kind.PLENARY)
     alice = Participant.objects.select_related("subgroup__table__workshop").get(pk=alice.pk)
     postit = services.postit_create(
         subgroup=alice.subgroup, author=None, kind="offer", text="Écrit par l'animateur"

@@ -1,17 +1,15 @@
 """`make run`'s demo: what a facilitator finds after `load_demo`, and the same after a second run."""
 
-import io
 import re
 
 import pytest
 from django.contrib.auth import get_user_model
-from django.core.management import call_command
 from django.test import Client
 
 from territories.models import KeyFact, Territory
 from tests.conftest import fr
+from tests.fixtures.rooms import LAPTOP, demo_workshop
 from workshops.demo import (
-    DEMO_TITLE,
     DEMO_USERNAME,
     KEY_FACTS,
     TABLE_1_POSTITS,
@@ -21,8 +19,6 @@ from workshops.models import Participant, Phase, PostIt, SubGroup, Table, Worksh
 
 pytestmark = pytest.mark.django_db
 
-LAPTOP = "http://127.0.0.1:8000"  # what `make run` passes
-
 
 @pytest.fixture(autouse=True)
 def _demo_settings(settings, tmp_path):
@@ -31,28 +27,10 @@ def _demo_settings(settings, tmp_path):
     settings.PUBLIC_URL = ""
 
 
-@pytest.fixture
-def load_demo(channel_layer, django_capture_on_commit_callbacks):
-    """Runs the command as `make run` does, its broadcasts after commit included; returns
-    what it printed."""
-
-    def run() -> str:
-        out = io.StringIO()
-        with django_capture_on_commit_callbacks(execute=True):
-            call_command("load_demo", "--base-url", LAPTOP, stdout=out)
-        return out.getvalue()
-
-    return run
-
-
 def printed(output: str, label: str) -> str:
     found = re.search(rf"^\s*{re.escape(label)}\s*: (\S+)$", output, re.MULTILINE)
     assert found, f"{label!r} is not printed"
     return found.group(1)
-
-
-def demo_workshop() -> Workshop:
-    return Workshop.objects.get(title=DEMO_TITLE)
 
 
 def logs_in(password: str) -> bool:

@@ -1,1 +1,0 @@
-from tests.workshops.conftest import channel_layer  # noqa: F401  (a fresh layer per socket test)
