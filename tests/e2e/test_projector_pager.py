@@ -9,8 +9,9 @@ import re
 import pytest
 from django.utils import timezone
 
-from tests.baskets.screen_helpers import negotiating
+from tests.conftest import goto
 from tests.e2e.screens import ACTION_TIMEOUT_MS, sign_in
+from workshops.models import Phase
 
 try:
     from playwright.sync_api import expect
@@ -26,7 +27,7 @@ MARGIN_MS = 5_000
 @pytest.fixture
 def negotiation(workshop) -> int:
     """Three tables in the negotiation: the all-tables view shows one table a page."""
-    return negotiating(workshop, timezone.now()).pk
+    return goto(workshop, Phase.Kind.NEGOTIATION, timezone.now()).pk
 
 
 def test_it_turns_the_baskets_with_the_boards_keys_and_gives_a_turned_page_its_full_time(
