@@ -20,6 +20,7 @@ import copy
 import datetime
 import os
 import re
+import time
 import uuid
 
 import pytest
@@ -126,6 +127,18 @@ def _fixtures_write_freely(settings):
     (30 transactions for one basket, a board of post-its): that is set-up, not one
     participant's minute. A test of the write budget sets its own ``WRITES_PER_MINUTE``."""
     settings.WRITES_PER_MINUTE = 100_000
+
+
+@pytest.fixture(autouse=True)
+def _one_rate_limit_window(monkeypatch):
+    """The rate limits count in fixed windows of the clock (a minute for the write
+    budget): a test that spends a budget and then expects a 429 must not see its minute
+    roll over halfway, however slow the machine. Their clock is pinned at the start of
+    an hour, where every window (60 s, 600 s) has just begun."""
+    from workshops import ratelimit
+
+    pinned = time.time() // 3600 * 3600 + 1
+    monkeypatch.setattr(ratelimit, "clock", lambda: pinned)
 
 
 @pytest.fixture(autouse=True)

@@ -73,14 +73,19 @@ def client_address(request: HttpRequest) -> str:
 # Counting -------------------------------------------------------------------------
 
 
+def clock() -> float:
+    """The time windows are counted in (tests pin it: tests/conftest.py)."""
+    return time.time()
+
+
 def window_key(key: str, window_seconds: int, now: float | None) -> str:
-    now = time.time() if now is None else now
+    now = clock() if now is None else now
     return f"ratelimit:{key}:{window_seconds}:{int(now // window_seconds)}"
 
 
 def seconds_left(window_seconds: int, now: float | None = None) -> int:
     """Until the current window ends: when whoever is over a limit may try again."""
-    now = time.time() if now is None else now
+    now = clock() if now is None else now
     return max(1, math.ceil(window_seconds - now % window_seconds))
 
 
