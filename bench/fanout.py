@@ -193,10 +193,10 @@ def build_fixture(env: dict[str, str], tables: int, demo: bool = False) -> Fixtu
     django.setup()
     from django.contrib.auth import get_user_model
     from django.core.management import call_command
-    from django.db import connection, connections
+    from django.db import connection
 
     from territories.models import Territory
-    from workshops import broadcast, phases, services
+    from workshops import phases, services
     from workshops.models import SubGroup, Table
 
     call_command("migrate", verbosity=0, interactive=False)
@@ -232,13 +232,22 @@ def build_fixture(env: dict[str, str], tables: int, demo: bool = False) -> Fixtu
         )
     # Open, with phase 1 (formulation) running: post-its are accepted.
     phases.clock_command(workshop, phases.ClockCommand.START)
+    return fixture_of(workshop, [t.pk for t in territories], user.username, password)
+
+
+def fixture_of(workshop, territory_ids: list[int], username: str, password: str) -> Fixture:
+    """What the bench's clients need of the workshop; the database is closed after."""
+    from django.db import connections
+
+    from workshops import broadcast
+
     table_ids = list(workshop.tables.order_by("number").values_list("pk", flat=True))
     fixture = Fixture(
         code=workshop.code,
         workshop_id=workshop.pk,
         table_ids=table_ids,
-        territory_ids=[t.pk for t in territories],
-        username=user.username,
+        territory_ids=territory_ids,
+        username=username,
         password=password,
         table_groups=[broadcast.table_group(pk) for pk in table_ids],
         screens_group=broadcast.screens_group(workshop.pk),
@@ -250,9 +259,8 @@ def build_fixture(env: dict[str, str], tables: int, demo: bool = False) -> Fixtu
 def demo_fixture() -> Fixture:
     from django.conf import settings
     from django.core.management import call_command
-    from django.db import connections
 
-    from workshops import broadcast, phases
+    from workshops import phases
     from workshops.demo import DEMO_TITLE, DEMO_USERNAME
     from workshops.models import Workshop
 
@@ -260,19 +268,12 @@ def demo_fixture() -> Fixture:
     workshop = Workshop.objects.get(title=DEMO_TITLE, created_by__username=DEMO_USERNAME)
     # The Wi-Fi blips mid-phase: phase 1 runs, so the re-synced board is the live one.
     phases.clock_command(workshop, phases.ClockCommand.START)
-    table_ids = list(workshop.tables.order_by("number").values_list("pk", flat=True))
-    fixture = Fixture(
-        code=workshop.code,
-        workshop_id=workshop.pk,
-        table_ids=table_ids,
-        territory_ids=list(workshop.territories.order_by("pk").values_list("pk", flat=True)),
-        username=DEMO_USERNAME,
-        password=(settings.VAR_DIR / "demo-password").read_text().strip(),
-        table_groups=[broadcast.table_group(pk) for pk in table_ids],
-        screens_group=broadcast.screens_group(workshop.pk),
+    return fixture_of(
+        workshop,
+        list(workshop.territories.order_by("pk").values_list("pk", flat=True)),
+        DEMO_USERNAME,
+        (settings.VAR_DIR / "demo-password").read_text().strip(),
     )
-    connections.close_all()
-    return fixture
 
 
 def start_daphne(port: int, env: dict[str, str], log_path: Path) -> subprocess.Popen:
