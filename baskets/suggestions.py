@@ -8,13 +8,12 @@ post-it written, changed or removed at the table recomputes it and nothing else 
 Costs: two queries (post-its with their territories; the pairs already in a basket).
 """
 
-import threading
-from collections import OrderedDict
 from dataclasses import dataclass, field
 
 from baskets import matching
 from baskets.models import AnsweredNeed, Basket
 from workshops import stats
+from workshops.kept import Kept
 from workshops.models import PostIt, Table, Workshop
 
 ON_PHONE = 3  # suggestions under each post-it on a phone
@@ -87,8 +86,7 @@ class TableSuggestions:
         ]
 
 
-_cache: OrderedDict[int, tuple[tuple, dict]] = OrderedDict()
-_cache_lock = threading.Lock()
+_cache = Kept(CACHED_TABLES)  # table id: (its post-its as ranked, the ranking)
 
 
 def _table_postits(tables: list[Table]) -> list[PostIt]:
@@ -101,11 +99,9 @@ def _table_postits(tables: list[Table]) -> list[PostIt]:
 
 def _ranked(table_id: int, postits: list[PostIt]) -> dict[int, list[tuple[int, float]]]:
     key = tuple((p.pk, p.subgroup_id, p.kind, p.theme, p.text, p.updated_at) for p in postits)
-    with _cache_lock:
-        cached = _cache.get(table_id)
-        if cached is not None and cached[0] == key:
-            _cache.move_to_end(table_id)
-            return cached[1]
+    cached = _cache.get(table_id)
+    if cached is not None and cached[0] == key:
+        return cached[1]
     stats.count("suggestion_computations")
     cards = [
         matching.Card(p.pk, p.subgroup_id, p.kind, p.theme, p.text)
@@ -118,11 +114,7 @@ def _ranked(table_id: int, postits: list[PostIt]) -> dict[int, list[tuple[int, f
         need: [(s.offer, s.score) for s in suggestions]
         for need, suggestions in matching.suggest(cards, territory_names=names).items()
     }
-    with _cache_lock:
-        _cache[table_id] = (key, ranked)
-        _cache.move_to_end(table_id)
-        while len(_cache) > CACHED_TABLES:
-            _cache.popitem(last=False)
+    _cache.put(table_id, (key, ranked))
     return ranked
 
 

@@ -2,9 +2,7 @@
 queries, and the fragments every screen shares (a cell, the phase state)."""
 
 import datetime
-import threading
 import time
-from collections import OrderedDict
 from dataclasses import dataclass, field
 
 from django.conf import settings
@@ -14,6 +12,7 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from workshops import gate, stats
+from workshops.kept import Kept
 from workshops.models import Connection, Participant, Phase, PostIt, SubGroup, Table, Workshop
 
 CELL_TEMPLATE = "workshops/_cell.html"
@@ -68,8 +67,7 @@ PHONE_BOARDS_KEPT = 256
 # What the version does not see (a territory renamed or recoloured in the library)
 # shows within this many seconds.
 PHONE_BOARD_MAX_AGE_SECONDS = 30
-_phone_boards: OrderedDict[tuple, tuple[float, str]] = OrderedDict()
-_phone_boards_lock = threading.Lock()
+_phone_boards = Kept(PHONE_BOARDS_KEPT)  # (rendered at, html)
 
 
 def _board_version(table: Table) -> tuple:
@@ -91,21 +89,15 @@ def phone_board_html(workshop: Workshop, table: Table, our_subgroup_id: int) -> 
     table fetch it within seconds (bench/reconnect.py --demo)."""
     key = (table.pk, our_subgroup_id, translation.get_language(), _board_version(table))
     now = time.monotonic()
-    with _phone_boards_lock:
-        kept = _phone_boards.get(key)
-        if kept is not None and now - kept[0] < PHONE_BOARD_MAX_AGE_SECONDS:
-            _phone_boards.move_to_end(key)
-            return kept[1]
+    kept = _phone_boards.get(key)
+    if kept is not None and now - kept[0] < PHONE_BOARD_MAX_AGE_SECONDS:
+        return kept[1]
     stats.count("phone_board_renders")
     board = workshop_board(workshop, table=table)[0]
     html = render_to_string(
         PHONE_BOARD_TEMPLATE, {"board": board, "our_subgroup_id": our_subgroup_id}
     )
-    with _phone_boards_lock:
-        _phone_boards[key] = (now, html)
-        _phone_boards.move_to_end(key)
-        while len(_phone_boards) > PHONE_BOARDS_KEPT:
-            _phone_boards.popitem(last=False)
+    _phone_boards.put(key, (now, html))
     return html
 
 
