@@ -22,6 +22,10 @@ class Kept:
                 self._entries.move_to_end(key)
             return value
 
+    def __len__(self) -> int:
+        with self._lock:
+            return len(self._entries)
+
     def put(self, key: Hashable, value: Any) -> None:
         with self._lock:
             self._entries[key] = value
