@@ -229,12 +229,7 @@ class Room:
 
 async def post(http, room: Room, phone: Phone, path: str, data) -> int:
     base = room.base()
-    headers = {
-        "Cookie": phone.cookie(),
-        "X-CSRFToken": phone.csrf,
-        "HX-Request": "true",
-        "Origin": base,
-    }
+    headers = phone.htmx_headers(origin=base)
     try:
         async with http.post(f"{base}{path}", data=data, headers=headers) as response:
             await response.read()
