@@ -51,20 +51,20 @@ from dataclasses import dataclass, field
 
 import aiohttp
 from fanout import (
-    HTTP_TIMEOUT,
     Phone,
-    add_server_args,
-    append_json,
+    Servers,
     bounded,
-    check_server_args,
+    close_sockets,
     describe_machine,
+    finish,
+    http_client,
     join_phone,
-    log_tail,
     login_projector,
     paced,
+    parse_with_server_args,
+    seat_phones,
     servers,
     summary,
-    wait_ready,
 )
 
 TERRITORIES_PER_TABLE = 3
@@ -86,9 +86,7 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
     parser.add_argument("--growth", type=int, default=20, help="transactions of the grown basket")
     parser.add_argument("--cap", type=int, default=20, help="transactions per basket, at most")
     parser.add_argument("--drain-seconds", type=float, default=5.0)
-    add_server_args(parser)
-    args = parser.parse_args(argv)
-    check_server_args(parser, args)
+    args = parse_with_server_args(parser, argv)
     args.rates = [float(r) for r in args.rates.split(",") if r.strip()]
     return args
 
@@ -295,12 +293,7 @@ class Bench:
             worker = self.post_k % len(self.ports)  # cross-worker delivery too
             self.post_k += 1
             base = self.base(worker)
-            headers = {
-                "Cookie": phone.cookie(),
-                "X-CSRFToken": phone.csrf,
-                "HX-Request": "true",
-                "Origin": base,
-            }
+            headers = phone.htmx_headers(origin=base)
             t0 = time.monotonic()
             status, state = -1, None
             try:
@@ -442,21 +435,12 @@ async def drain(bench: Bench, records: list[dict], seconds: float) -> None:
         await asyncio.sleep(0.1)
 
 
-async def run_bench(args, fixture, procs, logs, ports) -> dict:
-    bench = Bench(args, fixture, ports)
-    workers = len(ports)
-    async with aiohttp.ClientSession(
-        connector=aiohttp.TCPConnector(limit=0),
-        cookie_jar=aiohttp.DummyCookieJar(),
-        timeout=HTTP_TIMEOUT,
-    ) as http:
-        for port, proc, log in zip(ports, procs, logs, strict=True):
-            await wait_ready(http, port, proc, log)
+async def run_bench(args, srv: Servers) -> dict:
+    fixture, procs, workers = srv.fixture, srv.procs, len(srv.ports)
+    bench = Bench(args, fixture, srv.ports)
+    async with http_client(srv) as http:
         per_table = TERRITORIES_PER_TABLE * args.phones
-        bench.phones = [
-            Phone(index=i, table=i // per_table, territory=(i % per_table) % 3, worker=i % workers)
-            for i in range(args.tables * per_table)
-        ]
+        bench.phones = seat_phones(args.tables * per_table, per_table, workers)
         for phone in bench.phones:
             bench.by_side.setdefault((phone.table, phone.territory), []).append(phone)
         await bounded(16, (join_phone(http, bench, p) for p in bench.phones))
@@ -634,10 +618,7 @@ async def run_bench(args, fixture, procs, logs, ports) -> dict:
             await asyncio.sleep(0.5)
         untokened = sum(s.untokened for s in [*bench.sockets, bench.projector])
         print(f"  messages without a basket (consoles' nudges do not reach these): {untokened}")
-        await asyncio.gather(
-            *(s.ws.close() for s in [bench.projector, *bench.sockets]), return_exceptions=True
-        )
-        await asyncio.wait(bench.readers, timeout=5)
+        await close_sockets((s.ws for s in [bench.projector, *bench.sockets]), bench.readers)
     return results
 
 
@@ -645,11 +626,7 @@ def main() -> int:
     args = parse_args()
     with servers(args, prefix="paniers-bench-baskets-") as s:
         negotiation_setup(s.fixture)
-        result = asyncio.run(run_bench(args, s.fixture, s.procs, s.logs, s.ports))
-        append_json(args.json_out, result)
-        for proc, log in zip(s.procs, s.logs, strict=True):
-            if proc.poll() is not None:
-                print(f"Daphne exited early:\n{log_tail(log)}")
+        finish(args, s, asyncio.run(run_bench(args, s)))
     return 0
 
 

@@ -40,25 +40,26 @@ from typing import NamedTuple
 
 import aiohttp
 from fanout import (
-    HTTP_TIMEOUT,
     Fixture,
     Listener,
     Phone,
     Room,
-    add_server_args,
-    append_json,
+    Servers,
     bounded,
-    check_server_args,
+    close_sockets,
     cookie_value,
     describe_machine,
+    finish,
+    http_client,
     join_phone,
     login_projector,
     open_socket,
     paced,
+    parse_with_server_args,
+    seat_phones,
     servers,
     stats_of,
     summary,
-    wait_ready,
 )
 
 STATE_TAG = re.compile(r'<div id="phase-state"[^>]*>')
@@ -102,11 +103,9 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
         help="phone sockets opening at once during the storm (0: all of them)",
     )
     parser.add_argument("--join-concurrency", type=int, default=16)
-    add_server_args(parser)
-    args = parser.parse_args(argv)
+    args = parse_with_server_args(parser, argv)
     if min(args.tables, args.phones, args.commands, args.overview_gets) < 1 or args.rate <= 0:
         parser.error("--tables, --phones, --commands, --overview-gets, --rate must be positive")
-    check_server_args(parser, args)
     return args
 
 
@@ -610,21 +609,14 @@ def report(args, room: ClockRoom, storm: dict, cmds: dict, over: dict, logs: dic
 # --- main ---------------------------------------------------------------------------
 
 
-async def run_bench(args, fixture: Fixture, procs, logs, ports) -> dict:
-    room = ClockRoom(args, fixture, ports)
-    room.procs = procs
-    workers = len(ports)
-    connector = aiohttp.TCPConnector(limit=0)
-    async with aiohttp.ClientSession(
-        connector=connector, cookie_jar=aiohttp.DummyCookieJar(), timeout=HTTP_TIMEOUT
-    ) as http:
-        for port, proc, log in zip(ports, procs, logs, strict=True):
-            await wait_ready(http, port, proc, log)
+async def run_bench(args, srv: Servers) -> dict:
+    fixture = srv.fixture
+    room = ClockRoom(args, fixture, srv.ports)
+    room.procs = srv.procs
+    workers = len(srv.ports)
+    async with http_client(srv) as http:
         t0 = time.monotonic()
-        room.phones = [
-            Phone(i, table=i // args.phones, territory=(i % args.phones) % 3, worker=i % workers)
-            for i in range(args.tables * args.phones)
-        ]
+        room.phones = seat_phones(args.tables * args.phones, args.phones, workers)
         await bounded(args.join_concurrency, (join_phone(http, room, p) for p in room.phones))
         for phone in room.phones:
             phone.listener = Screen(f"{phone.index}", phone.table, phone.worker)
@@ -643,25 +635,22 @@ async def run_bench(args, fixture: Fixture, procs, logs, ports) -> dict:
         await warm_up(http, room, who)
         cmds = await command_phase(http, room, who)
         over = await overview_phase(http, room, who)
-        result = report(args, room, storm, cmds, over, log_problems(logs))
+        result = report(args, room, storm, cmds, over, log_problems(srv.logs))
         room.closing = True
-        await asyncio.gather(
-            *(lst.ws.close() for lst in room.listeners() if lst.ws), return_exceptions=True
-        )
-        await asyncio.wait(room.readers, timeout=5)
+        await close_sockets((lst.ws for lst in room.listeners()), room.readers)
     return result
 
 
 def main() -> int:
     args = parse_args()
     with servers(args, prefix="paniers-bench-clock-") as s:
-        run = run_bench(args, s.fixture, s.procs, s.logs, s.ports)
+        run = run_bench(args, s)
         try:
             result = asyncio.run(asyncio.wait_for(run, timeout=args.max_seconds))
         except TimeoutError:
             print(f"stopped: the run took more than --max-seconds {args.max_seconds:g}")
             return 1
-        append_json(args.json_out, result)
+        finish(args, s, result)
     return 0
 
 

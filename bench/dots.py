@@ -44,16 +44,16 @@ import aiohttp
 from fanout import (
     Phone,
     Room,
-    add_server_args,
+    Servers,
     append_json,
     bounded,
-    check_server_args,
     describe_machine,
+    http_client,
     join_phone,
     login_projector,
+    parse_with_server_args,
     servers,
     summary,
-    wait_ready,
 )
 
 VOTE_TIMEOUT = aiohttp.ClientTimeout(total=90)  # a slow answer is measured, not dropped
@@ -69,10 +69,7 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
     parser.add_argument("--drain-seconds", type=float, default=10.0)
     parser.add_argument("--join-concurrency", type=int, default=16)
     parser.add_argument("--seed", type=int, default=1)
-    add_server_args(parser)
-    args = parser.parse_args(argv)
-    check_server_args(parser, args)
-    return args
+    return parse_with_server_args(parser, argv)
 
 
 def plenary_setup(fixture) -> list[str]:
@@ -174,15 +171,11 @@ async def stats(http, room: Room) -> dict:
     return total
 
 
-async def run_bench(args, fixture, items, procs, logs, ports) -> dict:
-    room = Room(args, fixture, ports)
-    connector = aiohttp.TCPConnector(limit=0)
-    async with aiohttp.ClientSession(
-        connector=connector, cookie_jar=aiohttp.DummyCookieJar(), timeout=VOTE_TIMEOUT
-    ) as http:
-        for port, proc, log in zip(ports, procs, logs, strict=True):
-            await wait_ready(http, port, proc, log)
-        workers = len(ports)
+async def run_bench(args, srv: Servers, items: list[str]) -> dict:
+    fixture = srv.fixture
+    room = Room(args, fixture, srv.ports)
+    async with http_client(srv, timeout=VOTE_TIMEOUT) as http:
+        workers = len(srv.ports)
         room.phones = [
             Phone(
                 index=i, table=i % args.tables, territory=(i // args.tables) % 3, worker=i % workers
@@ -210,7 +203,7 @@ async def run_bench(args, fixture, items, procs, logs, ports) -> dict:
         async def send(vote: Vote) -> None:
             nonlocal answered
             phone = vote.phone
-            headers = {"Cookie": phone.cookie(), "X-CSRFToken": phone.csrf, "HX-Request": "true"}
+            headers = phone.htmx_headers()
             url = f"{room.base(phone.worker)}/j/{fixture.code}/plenary/dot/"
             vote.sent = time.monotonic()
             try:
@@ -290,7 +283,7 @@ def main() -> int:
     args = parse_args()
     with servers(args, prefix="paniers-dots-") as s:
         items = plenary_setup(s.fixture)
-        result = asyncio.run(run_bench(args, s.fixture, items, s.procs, s.logs, s.ports))
+        result = asyncio.run(run_bench(args, s, items))
         result.update(database_check(s.fixture, args.dots))
     # A vote whose answer never came (client timeout) may or may not be in: neither lost
     # nor double-counted, and counted apart.

@@ -81,6 +81,16 @@ def check_server_args(parser: argparse.ArgumentParser, args: argparse.Namespace)
         parser.error("--workers > 1 needs --redis-url: the in-memory layer is process-local")
 
 
+def parse_with_server_args(
+    parser: argparse.ArgumentParser, argv: list[str] | None
+) -> argparse.Namespace:
+    """A bench's own options, then the servers' (``add_server_args``), checked."""
+    add_server_args(parser)
+    args = parser.parse_args(argv)
+    check_server_args(parser, args)
+    return args
+
+
 def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--tables", type=int, default=10, help="tables (3 territories each)")
@@ -332,6 +342,23 @@ class Phone:
     def cookie(self) -> str:
         return f"csrftoken={self.csrf}; sessionid={self.session}"
 
+    def htmx_headers(self, origin: str = "") -> dict[str, str]:
+        """The headers of the phone's htmx POSTs: its cookies, its CSRF token, its page's
+        origin (``origin``, when given)."""
+        headers = {"Cookie": self.cookie(), "X-CSRFToken": self.csrf, "HX-Request": "true"}
+        if origin:
+            headers["Origin"] = origin
+        return headers
+
+
+def seat_phones(count: int, per_table: int, workers: int) -> list[Phone]:
+    """``count`` phones, ``per_table`` at each table in turn, the table's territories taken
+    in rotation, the phones dealt to the Daphne workers in rotation."""
+    return [
+        Phone(index=i, table=i // per_table, territory=(i % per_table) % 3, worker=i % workers)
+        for i in range(count)
+    ]
+
 
 class Room:
     """The bench's shared state: sockets, what each phase sent, what arrived."""
@@ -448,6 +475,13 @@ async def bounded(concurrency: int, coros) -> None:
     await asyncio.gather(*(run(c) for c in coros))
 
 
+async def close_sockets(sockets, readers: list[asyncio.Task]) -> None:
+    """Close every open socket of ``sockets``, then give their readers 5 s to end."""
+    await asyncio.gather(*(ws.close() for ws in sockets if ws), return_exceptions=True)
+    if readers:
+        await asyncio.wait(readers, timeout=5)
+
+
 # --- phases -------------------------------------------------------------------------
 
 
@@ -490,7 +524,7 @@ async def warm_up(http: aiohttp.ClientSession, room: Room, rounds: int = 3) -> N
     phone = room.phones[0]
     for worker in range(len(room.ports)):
         base = room.base(worker)
-        headers = {"Cookie": phone.cookie(), "X-CSRFToken": phone.csrf, "HX-Request": "true"}
+        headers = phone.htmx_headers()
         for _ in range(rounds):
             data = {"kind": "offer", "text": "warm-up", "theme": ""}
             async with http.post(
@@ -525,12 +559,7 @@ async def post_phase(http: aiohttp.ClientSession, room: Room) -> dict:
         phone = posters[k]
         worker = k % len(room.ports)  # POSTs go round-robin too: cross-worker delivery
         base = room.base(worker)
-        headers = {
-            "Cookie": phone.cookie(),
-            "X-CSRFToken": phone.csrf,
-            "HX-Request": "true",
-            "Origin": base,
-        }
+        headers = phone.htmx_headers(origin=base)
         data = {"kind": kinds[k], "text": f"Bench bnchp{k}z : coopération n°{k}", "theme": ""}
         room.target_table["p"][k] = phone.table
         t0 = time.monotonic()
@@ -871,22 +900,30 @@ async def wait_ready(http: aiohttp.ClientSession, port: int, proc, log: Path) ->
     raise RuntimeError(f"Daphne on port {port} not ready in 30 s:\n{log_tail(log)}")
 
 
-async def run_bench(args, env, fixture: Fixture, procs, logs, ports) -> dict:
-    room = Room(args, fixture, ports)
-    connector = aiohttp.TCPConnector(limit=0, force_close=False)
+@contextlib.asynccontextmanager
+async def http_client(s: Servers, timeout: aiohttp.ClientTimeout = HTTP_TIMEOUT):
+    """The bench's HTTP client, once every Daphne of ``s`` answers: no cap on connections
+    and no cookie jar (each phone sends its own cookies)."""
     async with aiohttp.ClientSession(
-        connector=connector, cookie_jar=aiohttp.DummyCookieJar(), timeout=HTTP_TIMEOUT
+        connector=aiohttp.TCPConnector(limit=0),
+        cookie_jar=aiohttp.DummyCookieJar(),
+        timeout=timeout,
     ) as http:
-        for port, proc, log in zip(ports, procs, logs, strict=True):
-            await wait_ready(http, port, proc, log)
+        await all_ready(http, s)
+        yield http
+
+
+async def all_ready(http: aiohttp.ClientSession, s: Servers) -> None:
+    for port, proc, log in zip(s.ports, s.procs, s.logs, strict=True):
+        await wait_ready(http, port, proc, log)
+
+
+async def run_bench(args, srv: Servers) -> dict:
+    fixture = srv.fixture
+    room = Room(args, fixture, srv.ports)
+    async with http_client(srv) as http:
         t0 = time.monotonic()
-        workers = len(ports)
-        room.phones = [
-            Phone(
-                index=i, table=i // args.phones, territory=(i % args.phones) % 3, worker=i % workers
-            )
-            for i in range(args.tables * args.phones)
-        ]
+        room.phones = seat_phones(args.tables * args.phones, args.phones, len(srv.ports))
         await bounded(args.join_concurrency, (join_phone(http, room, p) for p in room.phones))
         t_join = time.monotonic() - t0
         session = await login_projector(http, room)
@@ -928,15 +965,11 @@ async def run_bench(args, env, fixture: Fixture, procs, logs, ports) -> dict:
             if kind == "http":
                 floors[kind] = await floor_http(http, room)
             else:
-                floors[kind] = await floor_layer(room, env)
+                floors[kind] = await floor_layer(room, srv.env)
             floors[kind]["lat"] = latencies(room, "f")
         result = report(args, room, post, floors)
         room.closing = True
-        await asyncio.gather(
-            *(listener.ws.close() for listener in room.listeners()),
-            return_exceptions=True,
-        )
-        await asyncio.wait(room.readers, timeout=5)
+        await close_sockets((listener.ws for listener in room.listeners()), room.readers)
         await asyncio.sleep(0.5)  # let the consumers leave their groups
     return result
 
@@ -982,23 +1015,28 @@ def append_json(path: str | None, result: dict) -> None:
             out.write(json.dumps(result) + "\n")
 
 
+def finish(args: argparse.Namespace, s: Servers, result: dict) -> None:
+    """Append the run's JSON line (``--json-out``); say which Daphne died during the run."""
+    append_json(args.json_out, result)
+    for proc, log in zip(s.procs, s.logs, strict=True):
+        if proc.poll() is not None:
+            print(f"Daphne exited early:\n{log_tail(log)}")
+
+
 def main() -> int:
     args = parse_args()
     if args.floor_helper:
         floor_helper_main()
         return 0
     with servers(args) as s:
-        run = run_bench(args, s.env, s.fixture, s.procs, s.logs, s.ports)
+        run = run_bench(args, s)
         try:
             import uvloop
         except ImportError:
             result = asyncio.run(run)
         else:
             result = uvloop.run(run)
-        append_json(args.json_out, result)
-        for proc, log in zip(s.procs, s.logs, strict=True):
-            if proc.poll() is not None:
-                print(f"Daphne exited early:\n{log_tail(log)}")
+        finish(args, s, result)
     return 0
 
 

@@ -13,19 +13,31 @@ headers, and the ``Cache-Control`` of each asset. See docs/performance.md.
 from __future__ import annotations
 
 import argparse
+import asyncio
 import gzip
 import http.client
 import re
 import shutil
 import sys
 import tempfile
-import time
 from dataclasses import dataclass
-from http.cookies import SimpleCookie
 from pathlib import Path
-from urllib.parse import urlencode, urljoin, urlsplit
+from urllib.parse import urljoin, urlsplit
 
-from fanout import build_fixture, free_port, log_tail, server_env, start_daphne, stop_process
+import aiohttp
+from fanout import (
+    HTTP_TIMEOUT,
+    Fixture,
+    Phone,
+    Room,
+    build_fixture,
+    free_port,
+    join_phone,
+    server_env,
+    start_daphne,
+    stop_process,
+    wait_ready,
+)
 
 HOST = "127.0.0.1"
 ASSET = re.compile(r'<(?:script[^>]*\ssrc|link[^>]*\shref)="(/[^"]+)"')
@@ -68,35 +80,16 @@ def fetch(port: int, path: str, cookie: str = "") -> tuple[Fetched, str]:
     ), raw.decode("utf-8", errors="replace")
 
 
-def join(port: int, code: str, table: int, territory: int) -> str:
-    """Joins as a participant; the Cookie header a phone then sends."""
-    conn = http.client.HTTPConnection(HOST, port, timeout=30)
-    conn.request("GET", f"/j/{code}/")
-    response = conn.getresponse()
-    response.read()
-    csrf = SimpleCookie(response.getheader("Set-Cookie", ""))["csrftoken"].value
-    form = urlencode(
-        {"first_name": "Yuna", "table": table, "territory": territory, "csrfmiddlewaretoken": csrf}
-    )
-    conn.request(
-        "POST",
-        f"/j/{code}/",
-        body=form,
-        headers={
-            "Content-Type": "application/x-www-form-urlencoded",
-            "Cookie": f"csrftoken={csrf}",
-            "Origin": f"http://{HOST}:{port}",
-        },
-    )
-    response = conn.getresponse()
-    response.read()
-    conn.close()
-    cookies = SimpleCookie()
-    for value in response.msg.get_all("Set-Cookie") or []:
-        cookies.load(value)
-    if response.status != 302 or "sessionid" not in cookies:
-        raise RuntimeError(f"join failed: HTTP {response.status}")
-    return f"csrftoken={csrf}; sessionid={cookies['sessionid'].value}"
+async def join(port: int, proc, log: Path, fixture: Fixture) -> str:
+    """Once Daphne answers, joins table 1 as a participant, as the other benches' phones
+    do; the Cookie header the phone then sends."""
+    phone = Phone(index=0, table=0, territory=0, worker=0)
+    async with aiohttp.ClientSession(
+        cookie_jar=aiohttp.DummyCookieJar(), timeout=HTTP_TIMEOUT
+    ) as http:
+        await wait_ready(http, port, proc, log)
+        await join_phone(http, Room(argparse.Namespace(), fixture, [port]), phone)
+    return phone.cookie()
 
 
 def first_load(port: int, code: str, cookie: str) -> list[Fetched]:
@@ -104,19 +97,6 @@ def first_load(port: int, code: str, cookie: str) -> list[Fetched]:
     page, html = fetch(port, f"/j/{code}/", cookie)
     assets = [urlsplit(urljoin(f"/j/{code}/", src)).path for src in ASSET.findall(html)]
     return [page, *(fetch(port, path, cookie)[0] for path in dict.fromkeys(assets))]
-
-
-def wait_listening(port: int, proc, log: Path) -> None:
-    deadline = time.monotonic() + 30
-    while time.monotonic() < deadline:
-        if proc.poll() is not None:
-            raise RuntimeError(f"Daphne exited:\n{log_tail(log)}")
-        try:
-            http.client.HTTPConnection(HOST, port, timeout=1).connect()
-            return
-        except OSError:
-            time.sleep(0.2)
-    raise RuntimeError(f"Daphne not listening in 30 s:\n{log_tail(log)}")
 
 
 def report(files: list[Fetched]) -> None:
@@ -148,8 +128,7 @@ def main() -> int:
         call_command("collectstatic", interactive=False, verbosity=0)  # as make run does
         port, log = free_port(), tmp / "daphne.log"
         proc = start_daphne(port, env, log)
-        wait_listening(port, proc, log)
-        cookie = join(port, fixture.code, fixture.table_ids[0], fixture.territory_ids[0])
+        cookie = asyncio.run(join(port, proc, log, fixture))
         report(first_load(port, fixture.code, cookie))
     finally:
         if proc is not None:

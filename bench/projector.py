@@ -57,12 +57,8 @@ from fanout import (
 
 ROOT = Path(__file__).resolve().parent.parent
 CHROMIUM = os.environ.get("CHROMIUM", shutil.which("chromium") or "/usr/bin/chromium")
-TERRITORIES = [
-    ("Brest Métropole", "BM"),
-    ("Pays de Brest", "PdB"),
-    ("Pays Centre Ouest Bretagne", "COB"),
-    ("Communauté de communes du Kreiz-Breizh", "CCKB"),
-]
+# With the demo's three territories (workshops/demo.py): the region's longest name.
+LONGEST_TERRITORY = ("Communauté de communes du Kreiz-Breizh", "CCKB")
 TEXTS = [
     "Méthanisation agricole",
     "Bois-énergie local et chaufferies collectives",
@@ -151,14 +147,14 @@ def build_workshop(env: dict[str, str], tables: int) -> dict:
     from django.db import connections
 
     from territories.models import Territory
-    from workshops import phases, services
+    from workshops import demo, phases, services
 
     call_command("migrate", verbosity=0, interactive=False)
     password = secrets.token_urlsafe(16)
     user = get_user_model().objects.create_user("bench-facilitator", password=password)
+    names = [(t["name"], t["short_name"]) for t in demo.TERRITORIES] + [LONGEST_TERRITORY]
     territories = [
-        Territory.objects.create(name=name, short_name=short, kind="pays")
-        for name, short in TERRITORIES
+        Territory.objects.create(name=name, short_name=short, kind="pays") for name, short in names
     ]
     workshop = services.workshop_create(
         created_by=user, title="Banc d'essai du projecteur", territories=territories,
@@ -229,12 +225,7 @@ class Room:
 
 async def post(http, room: Room, phone: Phone, path: str, data) -> int:
     base = room.base()
-    headers = {
-        "Cookie": phone.cookie(),
-        "X-CSRFToken": phone.csrf,
-        "HX-Request": "true",
-        "Origin": base,
-    }
+    headers = phone.htmx_headers(origin=base)
     try:
         async with http.post(f"{base}{path}", data=data, headers=headers) as response:
             await response.read()
@@ -270,7 +261,7 @@ async def run(args, fixture: dict, port: int, proc, log: Path) -> dict:
         cookie_jar=aiohttp.DummyCookieJar(), timeout=HTTP_TIMEOUT
     ) as http:
         await wait_ready(http, port, proc, log)
-        seats = [(t, s) for t in range(args.tables) for s in range(len(TERRITORIES))]
+        seats = [(t, s) for t in range(args.tables) for s in range(len(fixture["territory_ids"]))]
         phones = [
             Phone(index=i, table=seats[i % len(seats)][0], territory=seats[i % len(seats)][1],
                   worker=0)

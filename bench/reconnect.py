@@ -49,17 +49,17 @@ from fanout import (
     HTTP_TIMEOUT,
     Phone,
     Room,
-    add_server_args,
-    append_json,
+    Servers,
+    all_ready,
     bounded,
-    check_server_args,
     describe_machine,
+    finish,
+    http_client,
     join_phone,
-    log_tail,
+    parse_with_server_args,
     servers,
     start_daphne,
     summary,
-    wait_ready,
 )
 
 # What the Daphne logs are searched for, and counted.
@@ -94,9 +94,7 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
     parser.add_argument("--posts", type=int, default=20, help="post-its timed after the storms")
     parser.add_argument("--join-concurrency", type=int, default=16)
     parser.add_argument("--seed", type=int, default=1)
-    add_server_args(parser)
-    args = parser.parse_args(argv)
-    check_server_args(parser, args)
+    args = parse_with_server_args(parser, argv)
     if args.demo:
         args.tables, args.own_addresses = 3, True  # load_demo's workshop has 3 tables
     if args.phones is None:
@@ -235,14 +233,13 @@ class StormRoom(Room):
             retry += 1
 
 
-async def restart_servers(s, http) -> None:
+async def restart_servers(s: Servers, http) -> None:
     for proc in s.procs:
         proc.kill()
         proc.wait(timeout=10)
     for i, (port, log) in enumerate(zip(s.ports, s.logs, strict=True)):
         s.procs[i] = start_daphne(port, s.env, log.with_name(f"{log.stem}-r{time.time_ns()}.log"))
-    for port, proc, log in zip(s.ports, s.procs, s.logs, strict=True):
-        await wait_ready(http, port, proc, log)
+    await all_ready(http, s)
 
 
 def presence_rows() -> int:
@@ -344,11 +341,7 @@ async def broadcast_after(http, room: StormRoom) -> dict:
     samples: list[float] = []
     for k in range(room.args.posts):
         token = f"bnchr{k}z"
-        headers = {
-            **room.phone_headers(poster),
-            "X-CSRFToken": poster.csrf,
-            "HX-Request": "true",
-        }
+        headers = poster.htmx_headers(origin=base)
         t0 = time.monotonic()
         async with room.http_for(poster, http).post(
             f"{base}/j/{room.fixture.code}/postits/",
@@ -411,14 +404,9 @@ def report(args, rounds: list[dict], after: dict) -> dict:
     }
 
 
-async def run_bench(args, s) -> dict:
+async def run_bench(args, s: Servers) -> dict:
     room = StormRoom(args, s.fixture, s.ports)
-    connector = aiohttp.TCPConnector(limit=0)
-    async with aiohttp.ClientSession(
-        connector=connector, cookie_jar=aiohttp.DummyCookieJar(), timeout=HTTP_TIMEOUT
-    ) as http:
-        for port, proc, log in zip(s.ports, s.procs, s.logs, strict=True):
-            await wait_ready(http, port, proc, log)
+    async with http_client(s) as http:
         workers = len(s.ports)
         room.phones = [
             Phone(index=i, table=i // args.phones, territory=i % 3, worker=i % workers)
@@ -451,11 +439,7 @@ async def run_bench(args, s) -> dict:
 def main() -> int:
     args = parse_args()
     with servers(args, prefix="paniers-reconnect-") as s:
-        result = asyncio.run(run_bench(args, s))
-        append_json(args.json_out, result)
-        for proc, log in zip(s.procs, s.logs, strict=True):
-            if proc.poll() is not None:
-                print(f"Daphne exited early:\n{log_tail(log)}")
+        finish(args, s, asyncio.run(run_bench(args, s)))
         logs = "".join(
             log.read_text(errors="replace") for log in s.logs[0].parent.glob("daphne-*.log")
         )

@@ -17,13 +17,16 @@ from __future__ import annotations
 import argparse
 import importlib.util
 import os
-import socket
+import shutil
 import statistics
 import subprocess
 import sys
+import tempfile
 import time
 from pathlib import Path
 from urllib.request import urlopen
+
+from fanout import free_port, log_tail, start_daphne, stop_process
 
 ROOT = Path(__file__).resolve().parent.parent
 # bench/restitution.py's workshop; loaded by path, its name being the app's too.
@@ -32,12 +35,6 @@ _spec = importlib.util.spec_from_file_location(
 )
 bench_restitution = importlib.util.module_from_spec(_spec)
 _spec.loader.exec_module(bench_restitution)
-
-
-def free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return probe.getsockname()[1]
 
 
 def answer_ms(url: str) -> float:
@@ -72,23 +69,9 @@ def main() -> None:
     env = dict(os.environ, DJANGO_SETTINGS_MODULE="config.settings", PYTHONUNBUFFERED="1")
     port = free_port()
     url = f"http://127.0.0.1:{port}/login/"
+    logs = Path(tempfile.mkdtemp(prefix="paniers-report-build-"))
     processes = [
-        subprocess.Popen(
-            [
-                sys.executable,
-                "-m",
-                "daphne",
-                "-b",
-                "127.0.0.1",
-                "-p",
-                str(port),
-                "config.asgi:application",
-            ],
-            cwd=ROOT,
-            env=env,
-            stdout=subprocess.DEVNULL,
-            stderr=subprocess.DEVNULL,
-        ),
+        start_daphne(port, env, logs / "daphne.log"),
         subprocess.Popen(
             [sys.executable, "manage.py", "report_worker", "--no-reload", "-v", "0"],
             cwd=ROOT,
@@ -103,6 +86,7 @@ def main() -> None:
                 break
             except OSError:
                 if time.monotonic() > deadline:
+                    print(log_tail(logs / "daphne.log"), file=sys.stderr)
                     raise
                 time.sleep(0.2)
         time.sleep(2)  # the worker's own start
@@ -132,8 +116,8 @@ def main() -> None:
         print(f"Daphne during build  {summary(during)}")
     finally:
         for process in processes:
-            process.terminate()
-            process.wait(10)
+            stop_process(process)
+        shutil.rmtree(logs, ignore_errors=True)
 
 
 if __name__ == "__main__":
