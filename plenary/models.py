@@ -55,6 +55,8 @@ class Plenary(models.Model):
     slide = models.PositiveIntegerField(default=0)
     part = models.PositiveSmallIntegerField(default=0)
     parts = models.PositiveSmallIntegerField(default=1)
+    # Counts the presenter's moves: a screen never swaps a slide for an older one (paniers.js).
+    slide_version = models.PositiveIntegerField(default=0)
     include_empty = models.BooleanField(_("show the empty baskets too"), default=False)
     order = models.CharField(max_length=10, choices=Order.choices, default=Order.TABLES)
 

@@ -97,6 +97,7 @@ def settings_update(
     plenary.order = order
     if include_empty is not None:
         plenary.include_empty = include_empty
+    plenary.slide_version += 1  # the slide is rendered again, whatever it shows
     plenary.full_clean(exclude=["workshop"])
     plenary.save()
     after_commit(broadcast.broadcast_everything, workshop.pk)
@@ -299,7 +300,10 @@ def presenter_move(
     if slide != plenary.slide or order is not None:
         plenary.parts = 1  # the screen measures the new basket and says
     plenary.slide, plenary.part = slide, part
-    plenary.save(update_fields=["slide", "part", "parts", "order", "include_empty"])
+    plenary.slide_version += 1
+    plenary.save(
+        update_fields=["slide", "part", "parts", "order", "include_empty", "slide_version"]
+    )
     after_commit(broadcast.broadcast_slide, workshop.pk)
     return plenary
 
@@ -317,6 +321,7 @@ def presenter_parts(*, workshop: Workshop, basket_id: int, parts: int) -> Plenar
     part = min(plenary.part, parts - 1)
     if (parts, part) != (plenary.parts, plenary.part):
         plenary.parts, plenary.part = parts, part
-        plenary.save(update_fields=["parts", "part"])
+        plenary.slide_version += 1
+        plenary.save(update_fields=["parts", "part", "slide_version"])
         after_commit(broadcast.broadcast_position, workshop.pk)
     return plenary

@@ -164,28 +164,18 @@
     lastMode = mode;
   }
 
-  // A state older than the one on show (a re-sync GET that crossed a live update) is dropped.
-  function version(html) {
-    var match = /id="phase-state"[^>]*?data-version="(\d+)"/.exec(html);
-    return match ? Number(match[1]) : null;
-  }
-  function isStale(html) {
-    var incoming = version(html);
-    var current = document.getElementById("phase-state");
-    return incoming !== null && current !== null && incoming < Number(current.dataset.version);
-  }
   // The offset is measured against the moment a state arrives, not when it is swapped
-  // in: on a busy page the swap and its settling can take a few hundred milliseconds.
+  // in: on a busy page the swap and its settling can take a few hundred milliseconds. A
+  // state older than the one on show is dropped (paniers.js) and changes nothing here.
+  function arrives(html) {
+    return /id="phase-state"/.test(html) && !window.Paniers.olderThanShown(html);
+  }
   document.addEventListener("htmx:wsBeforeMessage", function (event) {
-    if (version(event.detail.message) === null) return;
-    if (isStale(event.detail.message)) event.preventDefault();
-    else arrival = Date.now();
+    if (arrives(event.detail.message)) arrival = Date.now();
   });
   document.addEventListener("htmx:beforeSwap", function (event) {
     var xhr = event.detail.xhr;
-    if (!xhr || version(xhr.responseText) === null) return;
-    if (isStale(xhr.responseText)) event.detail.shouldSwap = false;
-    else arrival = Date.now();
+    if (xhr && arrives(xhr.responseText)) arrival = Date.now();
   });
   ["htmx:wsAfterMessage", "htmx:afterSwap", "htmx:oobAfterSwap", "htmx:load"].forEach(function (name) {
     document.addEventListener(name, update);

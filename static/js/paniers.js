@@ -170,6 +170,30 @@
     showRefusal(roots.filter(Boolean));
   });
 
+  // A fragment that carries a version (data-version beside its id: the phase state, the
+  // presenter's slide) is never replaced by an older one: a re-sync GET answered before a
+  // live update can arrive after it, its socket and the request's being two connections.
+  // The whole message or response is dropped; the newer one on show already holds it.
+  var VERSIONED = /<[^<>]*?\bid="([\w-]+)"[^<>]*?\bdata-version="(\d+)"/g;
+  function olderThanShown(html) {
+    if (typeof html !== "string" || html.indexOf("data-version") < 0) return false;
+    var match;
+    VERSIONED.lastIndex = 0;
+    while ((match = VERSIONED.exec(html))) {
+      var shown = document.getElementById(match[1]);
+      if (shown && shown.dataset.version && Number(match[2]) < Number(shown.dataset.version)) return true;
+    }
+    return false;
+  }
+  window.Paniers = window.Paniers || {};
+  window.Paniers.olderThanShown = olderThanShown;
+  document.addEventListener("htmx:wsBeforeMessage", function (event) {
+    if (olderThanShown(event.detail.message)) event.preventDefault();
+  });
+  document.addEventListener("htmx:beforeSwap", function (event) {
+    if (event.detail.xhr && olderThanShown(event.detail.xhr.responseText)) event.detail.shouldSwap = false;
+  });
+
   // Tell people when the live connection drops; htmx's ws extension reconnects by itself
   // and the board re-fetches itself on every (re)open (hx-trigger="htmx:wsOpen").
   document.addEventListener("htmx:wsOpen", function () { document.body.dataset.live = "on"; });

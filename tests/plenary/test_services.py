@@ -319,6 +319,22 @@ def test_a_parts_count_for_another_basket_than_the_one_on_show_is_ignored(every_
     assert plenary.parts == 1
 
 
+def test_every_move_and_parts_count_gives_the_slide_a_newer_version(every_basket, workshop):
+    """The screens drop a slide older than the one they show (static/js/paniers.js)."""
+    first = selectors.slides(workshop, "tables", include_empty=True)[0].basket
+    versions = [selectors.plenary_of(workshop).slide_version]
+    versions.append(services.presenter_move(workshop=workshop, to="next").slide_version)
+    versions.append(services.presenter_move(workshop=workshop, to="first").slide_version)
+    plenary = services.presenter_parts(workshop=workshop, basket_id=first.pk, parts=2)
+    versions.append(plenary.slide_version)
+    assert versions == sorted(set(versions))  # strictly newer each time
+    slide = selectors.render_slide(workshop)
+    assert f'data-version="{plenary.slide_version}"' in slide
+    # A count the screen had already said changes nothing, and keeps the version.
+    again = services.presenter_parts(workshop=workshop, basket_id=first.pk, parts=2)
+    assert again.slide_version == plenary.slide_version
+
+
 def test_go_to_jumps_to_a_table_a_pair_or_a_basket(every_basket, workshop):
     every = selectors.slides(workshop, "tables", include_empty=True)
     table_2 = next(i for i, s in enumerate(every) if s.basket.table.number == 2)
