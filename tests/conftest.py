@@ -35,6 +35,7 @@ from django.utils.translation import gettext
 
 from baskets.models import Basket
 from territories.models import Territory
+from tests.e2e.servers import SERVER_FIXTURES
 from workshops import phases, services
 from workshops.access import remember_participant
 from workshops.models import Phase, Workshop
@@ -111,10 +112,10 @@ def django_db_setup(django_db_setup, django_db_blocker):
 def _fast_password_hashing(request):
     """Users are created in most tests: the real hasher would make each one slow.
 
-    Not where a Daphne process of the test's own checks a password at its login
-    form (``daphne_factory``, in tests/e2e and tests/live): it keeps the real hashers.
+    Not where a Daphne process checks a password at its login form (``daphne``,
+    ``daphne_factory``, in tests/e2e and tests/live): it keeps the real hashers.
     """
-    if "daphne_factory" in request.fixturenames:
+    if SERVER_FIXTURES & set(request.fixturenames):
         return
     request.getfixturevalue("settings").PASSWORD_HASHERS = [
         "django.contrib.auth.hashers.MD5PasswordHasher"

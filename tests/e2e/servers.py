@@ -18,8 +18,12 @@ from urllib.parse import quote
 from django.conf import settings
 
 BASE_DIR = Path(settings.BASE_DIR)
+# The fixtures that start or lend a Daphne (tests/fixtures/servers.py).
+SERVER_FIXTURES = {"daphne", "daphne_factory", "worker_daphne"}
 START_TIMEOUT = 30  # seconds for Daphne to import the app and listen
-STOP_TIMEOUT = 10
+# Daphne, told to stop, waits for its open connections (sockets a closed browser context
+# left half-open) up to its own 10 s: a test is over by then, so it is killed after this.
+STOP_GRACE_SECONDS = 2
 
 
 # Under pytest-xdist each worker draws its ports from a range of its own, below Linux's
@@ -51,6 +55,18 @@ def free_port() -> int:
     with socket.socket() as probe:
         probe.bind(("127.0.0.1", 0))
         return probe.getsockname()[1]
+
+
+def stop_process(process: subprocess.Popen) -> None:
+    """Asked to stop, then killed if it has not after ``STOP_GRACE_SECONDS``."""
+    if process.poll() is not None:
+        return
+    process.terminate()
+    try:
+        process.wait(STOP_GRACE_SECONDS)
+    except subprocess.TimeoutExpired:
+        process.kill()
+        process.wait()
 
 
 def database_url(settings_dict: dict) -> str:
@@ -189,18 +205,23 @@ class DaphneServer:
         raise RuntimeError(f"{self.name} not listening after {START_TIMEOUT} s:\n{self.log()}")
 
     def stop(self) -> None:
-        if self.process is None or self.process.poll() is not None:
-            return
-        self.process.terminate()
-        try:
-            self.process.wait(STOP_TIMEOUT)
-        except subprocess.TimeoutExpired:
-            self.process.kill()
-            self.process.wait(STOP_TIMEOUT)
+        if self.process is not None:
+            stop_process(self.process)
 
-    def log(self) -> str:
+    def running(self) -> bool:
+        return self.process is not None and self.process.poll() is None
+
+    def log_size(self) -> int:
         try:
-            return self.log_path.read_text(errors="replace")
+            return self.log_path.stat().st_size
+        except OSError:
+            return 0
+
+    def log(self, since: int = 0) -> str:
+        try:
+            with self.log_path.open("rb") as log:
+                log.seek(since)
+                return log.read().decode(errors="replace")
         except OSError:
             return "(no log)"
 

@@ -117,12 +117,11 @@ def add_transaction(phone: Phone, basket_pk: int, *, offer, needs, score, other_
 
 
 def test_two_phones_build_a_basket_by_taps_and_see_each_other_live(
-    chromium_path, scene, daphne_factory, browser
+    chromium_path, scene, daphne, browser
 ):
-    server = daphne_factory()
-    alice = join(browser, server.url, scene, "alice")
-    bruno = join(browser, server.url, scene, "bruno")
-    chloe = join(browser, server.url, scene, "chloe")
+    alice = join(browser, daphne.url, scene, "alice")
+    bruno = join(browser, daphne.url, scene, "bruno")
+    chloe = join(browser, daphne.url, scene, "chloe")
     pk = scene.basket_pk
     in_basket = {
         phone: phone.page.locator(f"#basket-{pk} li.transaction") for phone in (alice, bruno)
@@ -209,11 +208,10 @@ def formulation_scene(workshop) -> Scene:
 
 
 def test_the_baskets_come_to_the_phone_when_the_phase_moves_on(
-    chromium_path, formulation_scene, daphne_factory, browser
+    chromium_path, formulation_scene, daphne, browser
 ):
     scene = formulation_scene
-    server = daphne_factory()
-    context = browser.new_context(base_url=server.url, **PHONE)
+    context = browser.new_context(base_url=daphne.url, **PHONE)
     context.set_default_timeout(ACTION_TIMEOUT_MS)
     phone = context.new_page()
     phone.goto(f"/j/{scene.code}/")
@@ -221,7 +219,7 @@ def test_the_baskets_come_to_the_phone_when_the_phase_moves_on(
     expect(phone.locator("#baskets-phone")).to_have_count(0)
     phone.evaluate("window.__marker = 1")
 
-    console = browser.new_context(base_url=server.url).new_page()
+    console = browser.new_context(base_url=daphne.url).new_page()
     console.set_default_timeout(ACTION_TIMEOUT_MS)
     sign_in(console, f"/w/{scene.workshop_pk}/console/")
 

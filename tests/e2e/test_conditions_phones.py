@@ -72,18 +72,17 @@ def open_form(page, pk):
 
 
 def test_two_phones_fill_in_the_conditions_seen_live_on_the_other_and_the_projector(
-    chromium_path, scene, daphne_factory, browser
+    chromium_path, scene, daphne, browser
 ):
-    server = daphne_factory()
     pk, workshop = scene["basket"], scene["workshop"]
-    alice = join(browser, server.url, scene, "alice")
-    bruno = join(browser, server.url, scene, "bruno")
-    chloe = join(browser, server.url, scene, "chloe")
+    alice = join(browser, daphne.url, scene, "alice")
+    bruno = join(browser, daphne.url, scene, "bruno")
+    chloe = join(browser, daphne.url, scene, "chloe")
     frames = []
     chloe.on("websocket", lambda ws: ws.on("framereceived", frames.append))
 
     projector_context = browser.new_context(
-        base_url=server.url, viewport={"width": 1920, "height": 1080}, locale="fr-FR"
+        base_url=daphne.url, viewport={"width": 1920, "height": 1080}, locale="fr-FR"
     )
     projector_context.set_default_timeout(ACTION_TIMEOUT_MS)
     projector = projector_context.new_page()

@@ -108,11 +108,10 @@ def queue_again(page, items):
 
 
 def test_a_transaction_written_offline_waits_and_is_written_once(
-    chromium_path, room, daphne_factory, browser
+    chromium_path, room, daphne, browser
 ):
-    server = daphne_factory()
     pk = room["basket"]
-    context, page = join(browser, server.url, room)
+    context, page = join(browser, daphne.url, room)
     page.locator(f"#transaction-slot-{pk} .add-transaction").click()
     form = page.locator(f"#transaction-form-{pk}")
     form.locator(".giver-choice .choice:not(.chosen)").click()  # PdB gives
@@ -157,12 +156,11 @@ def test_a_transaction_written_offline_waits_and_is_written_once(
 
 
 def test_conditions_saved_offline_wait_and_leave_when_the_network_is_back(
-    chromium_path, room, daphne_factory, browser
+    chromium_path, room, daphne, browser
 ):
     room["workshop"] = from_db(lambda: goto(room["workshop"], Phase.Kind.CONDITIONS))
-    server = daphne_factory()
     pk = room["basket"]
-    context, page = join(browser, server.url, room)
+    context, page = join(browser, daphne.url, room)
     page.locator(f"#conditions-slot-{pk} .conditions-fill").click()
     form = page.locator(f"#conditions-form-{pk}")
     expect(form).to_be_visible()
@@ -200,12 +198,11 @@ def test_conditions_saved_offline_wait_and_leave_when_the_network_is_back(
 
 
 def test_a_queued_conditions_save_someone_else_overtook_is_kept_with_the_server_s_words(
-    chromium_path, room, daphne_factory, browser
+    chromium_path, room, daphne, browser
 ):
     room["workshop"] = from_db(lambda: goto(room["workshop"], Phase.Kind.CONDITIONS))
-    server = daphne_factory()
     pk = room["basket"]
-    context, page = join(browser, server.url, room)
+    context, page = join(browser, daphne.url, room)
     page.locator(f"#conditions-slot-{pk} .conditions-fill").click()
     form = page.locator(f"#conditions-form-{pk}")
     go_offline(context, page)
@@ -243,12 +240,11 @@ def test_a_queued_conditions_save_someone_else_overtook_is_kept_with_the_server_
 
 
 def test_a_feedback_answer_written_offline_waits_and_is_written_once(
-    chromium_path, room, daphne_factory, browser
+    chromium_path, room, daphne, browser
 ):
     room["workshop"] = from_db(lambda: goto(room["workshop"], Phase.Kind.PLENARY))
     from_db(lambda: plenary_services.voting_set(workshop=room["workshop"], open_=True))
-    server = daphne_factory()
-    context, page = join(browser, server.url, room)
+    context, page = join(browser, daphne.url, room)
     form = page.locator("#answer-form-1")
     expect(form).to_be_visible()
     words = "Oui, deux paniers équilibrés grâce au bois-énergie et à la santé, " * 2
@@ -284,14 +280,13 @@ def test_a_feedback_answer_written_offline_waits_and_is_written_once(
 
 
 def test_a_dot_whose_answer_was_lost_is_answered_as_placed_when_tapped_again(
-    chromium_path, room, daphne_factory, browser
+    chromium_path, room, daphne, browser
 ):
     """The server placed the dot and died on the way back (here: its answer is dropped).
     The phone says it was not placed; tapped again, the same client id finds the dot."""
     room["workshop"] = from_db(lambda: goto(room["workshop"], Phase.Kind.PLENARY))
     from_db(lambda: plenary_services.voting_set(workshop=room["workshop"], open_=True))
-    server = daphne_factory()
-    context, page = join(browser, server.url, room)
+    context, page = join(browser, daphne.url, room)
     page.locator(".dots-table").first.evaluate("(el) => { el.open = true; }")
     value = page.locator(".dot-item").first.get_attribute("data-item")
     item = page.locator(f".dot-item[data-item='{value}']")

@@ -94,9 +94,9 @@ def join(port: int, workshop) -> str:
 
 
 @pytest.fixture
-def first_load(daphne_factory, workshop) -> list[Sent]:
+def first_load(daphne, workshop) -> list[Sent]:
     """The phone page after joining, then each asset it names: what a new phone downloads."""
-    port = daphne_factory().port
+    port = daphne.port
     cookie = join(port, workshop)
     page = get(port, f"/j/{workshop.code}/", cookie)
     assert page.status == 200
@@ -134,10 +134,10 @@ def test_it_names_assets_by_content_and_lets_phones_keep_them(first_load):
         assert max_age >= A_YEAR, (asset.path, cache_control)
 
 
-def test_it_compresses_the_page_whose_csrf_token_changes_every_time(daphne_factory, workshop):
+def test_it_compresses_the_page_whose_csrf_token_changes_every_time(daphne, workshop):
     # Django masks the CSRF token anew in every response: gzip's lengths cannot leak it
     # (BREACH). docs/deploy.md says why the pages are compressed.
-    port = daphne_factory().port
+    port = daphne.port
     cookie = join(port, workshop)
     first, second = (get(port, f"/j/{workshop.code}/", cookie) for _ in range(2))
     for page in (first, second):

@@ -50,13 +50,12 @@ def room(workshop):
 
 
 def test_the_baskets_come_within_the_first_screen_and_the_badge_covers_nothing(
-    chromium_path, room, daphne_factory, browser
+    chromium_path, room, daphne, browser
 ):
     workshop, basket, _transaction, seat = room
-    server = daphne_factory()
     for width, height in PHONES:
         context = browser.new_context(
-            base_url=server.url,
+            base_url=daphne.url,
             viewport={"width": width, "height": height},
             is_mobile=True,
             has_touch=True,

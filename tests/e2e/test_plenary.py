@@ -108,17 +108,16 @@ def dot(page, item):
     expect(page.locator("#dots-left")).to_have_attribute("data-left", str(left - 1))
 
 
-def test_presenter_dots_and_moderated_feedback(chromium_path, scene, daphne_factory, browser):
-    server = daphne_factory()
+def test_presenter_dots_and_moderated_feedback(chromium_path, scene, daphne, browser):
     laptop = browser.new_context(
-        base_url=server.url, viewport={"width": 1920, "height": 1080}, locale="fr-FR"
+        base_url=daphne.url, viewport={"width": 1920, "height": 1080}, locale="fr-FR"
     )
     laptop.set_default_timeout(ACTION_TIMEOUT_MS)
     laptop.add_init_script(WATCH_VIOLATIONS)  # the Content-Security-Policy holds throughout
     console = laptop.new_page()
     sign_in(console, f"/w/{scene.pk}/console/")
     expect(console.locator("body")).to_have_attribute("data-live", "on")
-    phones = {name: join(browser, server.url, scene, name) for name in ("alice", "bruno", "chloe")}
+    phones = {name: join(browser, daphne.url, scene, name) for name in ("alice", "bruno", "chloe")}
 
     # The facilitator moves the room to the plenary: the phones get the plenary by themselves.
     console.locator(f"li[data-phase-id='{scene.plenary_phase}'] button[type=submit]").click()

@@ -224,6 +224,11 @@ def check_page(m, width, height, where) -> float:
 def settled(page, root: str) -> dict:
     """Measured once the view's script has laid it out (after the socket's refetch)."""
     page.wait_for_load_state("networkidle")
+    return laid_out(page, root)
+
+
+def laid_out(page, root: str) -> dict:
+    """Measured after the next frame: a slide is cut to fit in the task that swaps it in."""
     page.evaluate("() => new Promise((done) => requestAnimationFrame(() => setTimeout(done)))")
     return page.evaluate(MEASURE, root)
 
@@ -233,9 +238,10 @@ def walk_presenter(page, width, height, where) -> tuple[list[dict], float]:
     page.keyboard.press("Home")
     expect(page.locator("#presenter-slide")).to_have_attribute("data-slide", "1")
     expect(page.locator("#presenter-slide[data-parts]")).to_have_count(1)
+    page.wait_for_load_state("networkidle")
     measures, smallest = [], 1000.0
     for _step in range(200):
-        m = settled(page, "#presenter")
+        m = laid_out(page, "#presenter")
         slide = m["slide"]
         position = (slide["slide"], slide["shownPart"])
         smallest = min(smallest, check_page(m, width, height, f"{where}, slide {position}"))

@@ -170,11 +170,10 @@ def test_a_postit_too_long_or_too_many_stays_in_view(
 
 
 def test_a_stale_transaction_shows_what_it_says_now_beside_the_typed_note(
-    chromium_path, negotiation, daphne_factory, browser
+    chromium_path, negotiation, daphne, browser
 ):
     workshop, basket, transaction, seat = negotiation
-    server = daphne_factory()
-    page = join(browser, server, workshop, seat["BM"])
+    page = join(browser, daphne, workshop, seat["BM"])
     page.locator(f"#basket-{basket.pk} .transaction-edit").first.click()
     form = page.locator(f"#transaction-form-{basket.pk}")
     note = form.locator("textarea[name=note]")
@@ -199,12 +198,9 @@ def test_a_stale_transaction_shows_what_it_says_now_beside_the_typed_note(
     expect(note).to_have_value("Notre version de la note")
 
 
-def test_a_transaction_note_too_long_stays_in_view(
-    chromium_path, negotiation, daphne_factory, browser
-):
+def test_a_transaction_note_too_long_stays_in_view(chromium_path, negotiation, daphne, browser):
     workshop, basket, _transaction, seat = negotiation
-    server = daphne_factory()
-    page = join(browser, server, workshop, seat["BM"])
+    page = join(browser, daphne, workshop, seat["BM"])
     page.locator(f"#transaction-slot-{basket.pk} .add-transaction").click()
     form = page.locator(f"#transaction-form-{basket.pk}")
     form.locator(".offers label.choice").first.click()
@@ -240,11 +236,10 @@ def conditions_room(workshop):
 
 
 def test_stale_conditions_show_the_reason_beside_the_typed_condition(
-    chromium_path, conditions_room, daphne_factory, browser
+    chromium_path, conditions_room, daphne, browser
 ):
     workshop, basket, seat = conditions_room
-    server = daphne_factory()
-    page = join(browser, server, workshop, seat["BM"])
+    page = join(browser, daphne, workshop, seat["BM"])
     page.locator(f"#conditions-slot-{basket.pk} .conditions-fill").click()
     form = page.locator(f"#conditions-form-{basket.pk}")
     form.locator("label.choice:has(input[name=verdict][value=conditional])").click()
@@ -279,11 +274,10 @@ def plenary_room(workshop):
 
 
 def test_feedback_refused_by_the_phase_keeps_the_answer_in_view(
-    chromium_path, plenary_room, daphne_factory, browser
+    chromium_path, plenary_room, daphne, browser
 ):
     workshop, _basket, seat = plenary_room
-    server = daphne_factory()
-    page = join(browser, server, workshop, seat["BM"])
+    page = join(browser, daphne, workshop, seat["BM"])
     form = page.locator("#answer-form-0")
     answer = form.locator("textarea")
     answer.fill("Plus de temps pour les conditions")
@@ -303,12 +297,9 @@ def test_feedback_refused_by_the_phase_keeps_the_answer_in_view(
     expect(form.locator("textarea")).to_have_value("Plus de temps pour les conditions")
 
 
-def test_a_refused_dot_says_why_in_the_item_tapped(
-    chromium_path, plenary_room, daphne_factory, browser
-):
+def test_a_refused_dot_says_why_in_the_item_tapped(chromium_path, plenary_room, daphne, browser):
     workshop, basket, seat = plenary_room
-    server = daphne_factory()
-    page = join(browser, server, workshop, seat["BM"])
+    page = join(browser, daphne, workshop, seat["BM"])
     item = page.locator(f".dot-item[data-item='b{basket.pk}']")
     item.scroll_into_view_if_needed()
     in_thread(lambda: plenary_services.voting_set(workshop=workshop, open_=False))

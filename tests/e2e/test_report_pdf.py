@@ -12,7 +12,7 @@ import sys
 import pytest
 
 from tests.e2e.screens import sign_in
-from tests.e2e.servers import BASE_DIR, STOP_TIMEOUT
+from tests.e2e.servers import BASE_DIR, stop_process
 from tests.e2e.test_accessibility import blocking_violations
 from tests.e2e.test_csp import READ_VIOLATIONS, WATCH_VIOLATIONS
 
@@ -49,12 +49,7 @@ def start_worker(tmp_path, request):
 
     yield start
     for worker in workers:
-        worker.terminate()
-        try:
-            worker.wait(STOP_TIMEOUT)
-        except subprocess.TimeoutExpired:
-            worker.kill()
-            worker.wait(STOP_TIMEOUT)
+        stop_process(worker)
     if request.session.testsfailed > failed_before and log_path.exists():
         print(f"\n===== db_worker log =====\n{log_path.read_text(errors='replace')}")
 

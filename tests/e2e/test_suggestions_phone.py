@@ -28,7 +28,7 @@ MODEL_LOAD_MS = 180_000
 def test_a_phone_taps_a_suggestion_and_saves_the_transaction_it_prefilled(
     chromium_path,
     scene,  # noqa: F811
-    daphne_factory,
+    daphne,
     browser,
 ):
     wood, heat = in_thread(
@@ -38,8 +38,7 @@ def test_a_phone_taps_a_suggestion_and_saves_the_transaction_it_prefilled(
         ]
     )
     basket = in_thread(lambda: Basket.objects.get(pk=scene.basket_pk))
-    server = daphne_factory()
-    bruno = join(browser, server.url, scene, "bruno").page  # PdB: gives wood to BM's heat
+    bruno = join(browser, daphne.url, scene, "bruno").page  # PdB: gives wood to BM's heat
 
     box = bruno.locator("#basket-suggestions-box")
     expect(box).not_to_have_attribute("open", "")
