@@ -20,6 +20,7 @@ from dataclasses import dataclass
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.urls import reverse
 from django.utils.translation import gettext as _
 
 from workshops import gate
@@ -123,9 +124,34 @@ def current(workshop: Workshop) -> View:
     return parse(workshop.projector_view) or View(FOLLOW)
 
 
+def check_table(workshop: Workshop, number: int | None) -> None:
+    """Refuses a table number the workshop does not have (None, every table, is always there)."""
+    if number is not None and not workshop.tables.filter(number=number).exists():
+        raise ValidationError(_("This workshop has no table %(number)s.") % {"number": number})
+
+
+def table_url(workshop: Workshop, view: View, *, every: str, one: str) -> str:
+    """The page of a view of every table ("name", route ``every``) or of one ("name:N",
+    route ``one``), for the apps whose views go table by table."""
+    if view.number is None:
+        return reverse(every, args=[workshop.pk])
+    return reverse(one, args=[workshop.pk, view.number])
+
+
+def table_choices(
+    name: str, numbers, *, every: str, one: str, title: str
+) -> list[tuple[View, str, str]]:
+    """The console's buttons of such a view: every table, then each of ``numbers``
+    (``one`` and ``title`` are translated texts with a ``%(number)s``)."""
+    return [
+        (View(name), every, ""),
+        *((View(name, n), one % {"number": n}, title % {"number": n}) for n in numbers),
+    ]
+
+
 def check(workshop: Workshop, view: View) -> None:
-    if view.kind == TABLE and not workshop.tables.filter(number=view.number).exists():
-        raise ValidationError(_("This workshop has no table %(number)s.") % {"number": view.number})
+    if view.kind == TABLE:
+        check_table(workshop, view.number)
     if view.kind == SHEET and not workshop.territories.filter(pk=view.number).exists():
         raise ValidationError(_("This territory does not play in this workshop."))
     registered_kind = kind_of(view)
