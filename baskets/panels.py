@@ -88,20 +88,10 @@ def console_baskets(*, workshop, **objects) -> dict | None:
     return {"workshop": workshop, "tables": tables, "idle_minutes": minutes}
 
 
-def _check_baskets(workshop: Workshop, view: projector.View) -> None:
-    projector.check_table(workshop, view.number)
-
-
 def _check_pair(workshop: Workshop, view: projector.View) -> None:
     pks = {view.number, view.second}
     if len(pks) != 2 or workshop.territories.filter(pk__in=pks).count() != 2:
         raise ValidationError(_("These two territories do not both play in this workshop."))
-
-
-def _baskets_url(workshop: Workshop, view: projector.View) -> str:
-    return projector.table_url(
-        workshop, view, every="baskets_screens:tables", one="baskets_screens:table"
-    )
 
 
 def _pair_url(workshop: Workshop, view: projector.View) -> str:
@@ -133,11 +123,9 @@ def pair_choices(workshop: Workshop) -> list[tuple[projector.View, str, str]]:
     ]
 
 
-BASKETS_VIEW = projector.Kind(
-    name=BASKETS,
-    numbers=(0, 1),
-    check=_check_baskets,
-    url=_baskets_url,
+BASKETS_VIEW = projector.table_kind(
+    BASKETS,
+    pages=("baskets_screens:tables", "baskets_screens:table"),
     choices=baskets_choices,
     key="b",
     key_help=gettext_lazy("Baskets: every table, then table by table"),

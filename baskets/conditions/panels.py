@@ -56,19 +56,9 @@ def _tables_shown(workshop: Workshop) -> list[int]:
     return workshop._condition_tables
 
 
-def _check(workshop: Workshop, view: projector.View) -> None:
+def _check_phase(workshop: Workshop, view: projector.View) -> None:
     if not gate.has_phase_for(workshop, Action.CONDITIONS):
         raise ValidationError(_("This workshop has no conditions phase."))
-    projector.check_table(workshop, view.number)
-
-
-def screen_url(workshop: Workshop, view: projector.View) -> str:
-    return projector.table_url(
-        workshop,
-        view,
-        every="baskets_screens:conditions_tables",
-        one="baskets_screens:conditions_table",
-    )
 
 
 def screen_choices(workshop: Workshop) -> list[tuple[projector.View, str, str]]:
@@ -85,11 +75,10 @@ def screen_choices(workshop: Workshop) -> list[tuple[projector.View, str, str]]:
 
 
 # Registered with the baskets' views (baskets/panels.py).
-CONDITIONS_VIEW = projector.Kind(
-    name=CONDITIONS,
-    numbers=(0, 1),
-    check=_check,
-    url=screen_url,
+CONDITIONS_VIEW = projector.table_kind(
+    CONDITIONS,
+    check=_check_phase,
+    pages=("baskets_screens:conditions_tables", "baskets_screens:conditions_table"),
     choices=screen_choices,
     key="c",
     key_help=gettext_lazy("Verdicts and conditions: every table, then table by table"),
