@@ -5,6 +5,8 @@ slide controls. And the projector's views (workshops/projector.py): the presente
 itself while following the workshop in the plenary phase) and the feedback wall with the
 dots' chart ("wall", key W)."""
 
+from collections.abc import Callable
+
 from django.core.exceptions import ValidationError
 from django.urls import reverse
 from django.utils.translation import gettext as _
@@ -90,7 +92,12 @@ def wall_choices(workshop: Workshop) -> list[tuple[projector.View, str, str]]:
 
 
 def _whole_workshop_view(
-    name: str, choices, *, key: str, key_help: str, follows: Action | None = None
+    name: str,
+    choices: Callable[[Workshop], list[tuple[projector.View, str, str]]],
+    *,
+    key: str,
+    key_help: str,
+    follows: Action | None = None,
 ) -> projector.Kind:
     """The presenter and the wall: one page each, for the workshop, if it has a plenary."""
     return projector.Kind(

@@ -15,7 +15,7 @@ buttons, a key of the projector, and the action whose phases show it while follo
 workshop (the gate says which phase kinds open it: ``gate.kinds_opening``).
 """
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 
 from django.core.exceptions import ValidationError
@@ -159,7 +159,7 @@ def table_kind(
 
 
 def table_choices(
-    name: str, numbers, *, every: str, one: str, title: str
+    name: str, numbers: Iterable[int], *, every: str, one: str, title: str
 ) -> list[tuple[View, str, str]]:
     """The console's buttons of a ``table_kind``: every table, then each of ``numbers``
     (``one`` and ``title`` are translated texts with a ``%(number)s``)."""
