@@ -11,9 +11,8 @@ class BasketsConfig(AppConfig):
         # edits (workshops/services.py) and its panels to the room's screens
         # (workshops/panels.py): workshops never imports it.
         from baskets import panels, receivers, services  # noqa: F401
-        from baskets.conditions import panels as condition_panels
         from workshops import services as room
+        from workshops.panels import register_app
 
         room.add_postit_edit_rule(services.keep_postit_kind_in_baskets)
-        panels.register_panels()
-        condition_panels.register_projector_view()
+        register_app("baskets", panels.VIEWS, panels.PANELS)

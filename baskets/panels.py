@@ -1,7 +1,7 @@
-"""What baskets adds to the room's screens (workshops/panels.py, registered from
-``apps.py``): on phones, the table's grid and baskets; on the projector, links to the
-negotiation and pair views; in the console, each table's baskets. And the projector's
-views (workshops/projector.py): every table's baskets or one table's ("baskets",
+"""What baskets adds to the room's screens (workshops/panels.py: ``VIEWS`` and ``PANELS``,
+registered from ``apps.py``): on phones, the table's grid and baskets; on the projector,
+links to the negotiation and pair views; in the console, each table's baskets. And the
+projector's views (workshops/projector.py): every table's baskets or one table's ("baskets",
 "baskets:N", key B, shown by itself while following the workshop in the negotiation and
 conditions phases) and one pair at every table ("pair:A-B", key P)."""
 
@@ -16,7 +16,6 @@ from baskets.conditions import selectors as condition_selectors
 from workshops import gate, projector
 from workshops.gate import Action, closed_reason
 from workshops.models import Participant, Workshop
-from workshops.panels import Panel, register
 
 BASKETS, PAIR = "baskets", "pair"
 
@@ -89,21 +88,10 @@ def console_baskets(*, workshop, **objects) -> dict | None:
     return {"workshop": workshop, "tables": tables, "idle_minutes": minutes}
 
 
-def _check_baskets(workshop: Workshop, view: projector.View) -> None:
-    if view.number is not None and not workshop.tables.filter(number=view.number).exists():
-        raise ValidationError(_("This workshop has no table %(number)s.") % {"number": view.number})
-
-
 def _check_pair(workshop: Workshop, view: projector.View) -> None:
     pks = {view.number, view.second}
     if len(pks) != 2 or workshop.territories.filter(pk__in=pks).count() != 2:
         raise ValidationError(_("These two territories do not both play in this workshop."))
-
-
-def _baskets_url(workshop: Workshop, view: projector.View) -> str:
-    if view.number is None:
-        return reverse("baskets_screens:tables", args=[workshop.pk])
-    return reverse("baskets_screens:table", args=[workshop.pk, view.number])
 
 
 def _pair_url(workshop: Workshop, view: projector.View) -> str:
@@ -113,18 +101,13 @@ def _pair_url(workshop: Workshop, view: projector.View) -> str:
 def baskets_choices(workshop: Workshop) -> list[tuple[projector.View, str, str]]:
     if not gate.has_phase_for(workshop, Action.BASKETS):
         return []
-    numbers = workshop.tables.order_by("number").values_list("number", flat=True)
-    return [
-        (projector.View(BASKETS), _("Baskets of every table"), ""),
-        *(
-            (
-                projector.View(BASKETS, number),
-                _("Baskets %(number)s") % {"number": number},
-                _("Baskets of table %(number)s") % {"number": number},
-            )
-            for number in numbers
-        ),
-    ]
+    return projector.table_choices(
+        BASKETS,
+        workshop.tables.order_by("number").values_list("number", flat=True),
+        every=_("Baskets of every table"),
+        one=_("Baskets %(number)s"),
+        title=_("Baskets of table %(number)s"),
+    )
 
 
 def pair_choices(workshop: Workshop) -> list[tuple[projector.View, str, str]]:
@@ -140,33 +123,25 @@ def pair_choices(workshop: Workshop) -> list[tuple[projector.View, str, str]]:
     ]
 
 
-def register_panels() -> None:
-    projector.register(
-        projector.Kind(
-            name=BASKETS,
-            numbers=(0, 1),
-            check=_check_baskets,
-            url=_baskets_url,
-            choices=baskets_choices,
-            key="b",
-            key_help=gettext_lazy("Baskets: every table, then table by table"),
-            follows=Action.BASKETS,
-        )
-    )
-    projector.register(
-        projector.Kind(
-            name=PAIR,
-            numbers=(2,),
-            check=_check_pair,
-            url=_pair_url,
-            choices=pair_choices,
-            key="p",
-            key_help=gettext_lazy("One pair of territories at every table, pair after pair"),
-        )
-    )
-    register("phone", Panel("baskets", "baskets/_phone_panel.html", phone_context))
-    register(
-        "projector",
-        Panel("baskets", "baskets/_projector_panel.html", projector_links),
-    )
-    register("console", Panel("baskets", "baskets/_console_panel.html", console_baskets))
+BASKETS_VIEW = projector.table_kind(
+    BASKETS,
+    pages=("baskets_screens:tables", "baskets_screens:table"),
+    choices=baskets_choices,
+    key="b",
+    key_help=gettext_lazy("Baskets: every table, then table by table"),
+    follows=Action.BASKETS,
+)
+PAIR_VIEW = projector.Kind(
+    name=PAIR,
+    numbers=(2,),
+    check=_check_pair,
+    url=_pair_url,
+    choices=pair_choices,
+    key="p",
+    key_help=gettext_lazy("One pair of territories at every table, pair after pair"),
+)
+
+
+# Registered by apps.py (workshops/panels.py): the conditions' view after the baskets'.
+VIEWS = (BASKETS_VIEW, PAIR_VIEW, condition_panels.CONDITIONS_VIEW)
+PANELS = {"phone": phone_context, "projector": projector_links, "console": console_baskets}

@@ -231,6 +231,19 @@ def _edit_context(participant, transaction, form, stale=None) -> dict:
     )
 
 
+def _edit_sent(
+    request, workshop: Workshop, pk: int
+) -> tuple[Transaction, Participant, forms.TransactionEditForm]:
+    """The transaction written from its edit form (saved or deleted), and the form as sent:
+    what refuses the write from here on answers with the form (``_answer_refusals_of_an_edit``)."""
+    transaction, participant = access.transaction_for_writing(request, workshop, pk)
+    form = _edit_form(transaction, request.POST)
+    _answer_refusals_of_an_edit(
+        request, participant, transaction, _edit_context(participant, transaction, form)
+    )
+    return transaction, participant, form
+
+
 def _answer_refusals_of_an_edit(request, participant, transaction, context: dict) -> None:
     """Refused (gate, invalid, too many): the edit form as it was; stale: what the
     transaction says now above it, the typed text kept and the version moved on, so that
@@ -253,14 +266,11 @@ def _answer_refusals_of_an_edit(request, participant, transaction, context: dict
 @with_workshop
 @refusals.participant_write
 def transaction_edit(request: HttpRequest, workshop: Workshop, pk: int) -> HttpResponse:
-    transaction, participant = access.transaction_for_writing(request, workshop, pk)
     if request.method == "GET":
+        transaction, participant = access.transaction_for_writing(request, workshop, pk)
         form = _edit_form(transaction)
         return _render_form(request, _edit_context(participant, transaction, form))
-    form = _edit_form(transaction, request.POST)
-    _answer_refusals_of_an_edit(
-        request, participant, transaction, _edit_context(participant, transaction, form)
-    )
+    transaction, participant, form = _edit_sent(request, workshop, pk)
     refusals.require_valid(form)
     with broadcast.capturing(transaction.basket_id) as sent:
         services.transaction_update(
@@ -277,12 +287,8 @@ def transaction_edit(request: HttpRequest, workshop: Workshop, pk: int) -> HttpR
 @refusals.participant_write
 def transaction_delete(request: HttpRequest, workshop: Workshop, pk: int) -> HttpResponse:
     """From the edit form: a refusal brings the form back as it was."""
-    transaction, participant = access.transaction_for_writing(request, workshop, pk)
+    transaction, participant, _form = _edit_sent(request, workshop, pk)
     sent = forms.DeleteForm(request.POST)
-    form = _edit_form(transaction, request.POST)
-    _answer_refusals_of_an_edit(
-        request, participant, transaction, _edit_context(participant, transaction, form)
-    )
     refusals.require_valid(sent)
     with broadcast.capturing(transaction.basket_id) as broadcasts:
         services.transaction_delete(

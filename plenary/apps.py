@@ -10,5 +10,6 @@ class PlenaryConfig(AppConfig):
         # Adds its panels to the room's screens (workshops/panels.py): neither workshops
         # nor baskets import this app.
         from plenary import panels
+        from workshops.panels import register_app
 
-        panels.register_panels()
+        register_app("plenary", panels.VIEWS, panels.PANELS)

@@ -12,6 +12,7 @@ import asyncio
 import contextvars
 import logging
 import os
+from collections.abc import Callable
 
 from asgiref.sync import SyncToAsync, async_to_sync
 from channels.db import database_sync_to_async
@@ -40,12 +41,18 @@ def broadcast_answer_arrived(workshop_id: int) -> None:
     LiveUpdate(workshop_id, consoles=True).deliver()
 
 
-def broadcast_wall(workshop_id: int) -> None:
+def _to_screens(workshop_id: int, render: Callable[..., str], *, count: str) -> None:
+    """``render(workshop, oob=True)`` once, to the screens, and the consoles' nudge
+    (nothing when the workshop went)."""
     workshop = _workshop(workshop_id)
     if workshop is None:
         return
-    with live_update(workshop_id, consoles=True, count="plenary_wall_broadcasts") as update:
-        update.send(selectors.render_wall(workshop, oob=True), SCREENS)
+    with live_update(workshop_id, consoles=True, count=count) as update:
+        update.send(render(workshop, oob=True), SCREENS)
+
+
+def broadcast_wall(workshop_id: int) -> None:
+    _to_screens(workshop_id, selectors.render_wall, count="plenary_wall_broadcasts")
 
 
 def _chart_update(workshop_id: int) -> LiveUpdate:
@@ -151,11 +158,7 @@ def broadcast_voting(workshop_id: int) -> None:
 
 
 def broadcast_slide(workshop_id: int) -> None:
-    workshop = _workshop(workshop_id)
-    if workshop is None:
-        return
-    with live_update(workshop_id, consoles=True, count="plenary_slide_broadcasts") as update:
-        update.send(selectors.render_slide(workshop, oob=True), SCREENS)
+    _to_screens(workshop_id, selectors.render_slide, count="plenary_slide_broadcasts")
 
 
 def broadcast_position(workshop_id: int) -> None:

@@ -1,9 +1,11 @@
-"""What the plenary adds to the room's screens (workshops/panels.py, from ``apps.py``):
-on phones, the questions and the dots; on the projector, links to the presenter and
-the wall; in the console, the moderation, voting and slide controls. And the projector's
-views (workshops/projector.py): the presenter's slides ("presenter", key S, shown by
+"""What the plenary adds to the room's screens (workshops/panels.py: ``VIEWS`` and
+``PANELS``, registered from ``apps.py``): on phones, the questions and the dots; on the
+projector, links to the presenter and the wall; in the console, the moderation, voting and
+slide controls. And the projector's views (workshops/projector.py): the presenter's slides ("presenter", key S, shown by
 itself while following the workshop in the plenary phase) and the feedback wall with the
 dots' chart ("wall", key W)."""
+
+from collections.abc import Callable
 
 from django.core.exceptions import ValidationError
 from django.urls import reverse
@@ -14,7 +16,6 @@ from plenary import dot_selectors, forms, selectors
 from workshops import gate, projector
 from workshops.gate import Action, closed_reason
 from workshops.models import Participant, Workshop
-from workshops.panels import Panel, register
 
 
 def in_plenary(workshop: Workshop) -> bool:
@@ -61,6 +62,7 @@ def console_plenary(*, workshop, **objects) -> dict | None:
 
 
 PRESENTER, WALL = "presenter", "wall"
+_ROUTES = {PRESENTER: "plenary:present", WALL: "plenary:wall"}
 
 
 def _has_plenary(workshop: Workshop) -> bool:
@@ -74,8 +76,7 @@ def _check(workshop: Workshop, view: projector.View) -> None:
 
 
 def _url(workshop: Workshop, view: projector.View) -> str:
-    name = "plenary:present" if view.kind == PRESENTER else "plenary:wall"
-    return reverse(name, args=[workshop.pk])
+    return reverse(_ROUTES[view.kind], args=[workshop.pk])
 
 
 def presenter_choices(workshop: Workshop) -> list[tuple[projector.View, str, str]]:
@@ -90,30 +91,31 @@ def wall_choices(workshop: Workshop) -> list[tuple[projector.View, str, str]]:
     return [(projector.View(WALL), _("Feedback and dots"), _("The feedback wall and the dots"))]
 
 
-def register_panels() -> None:
-    projector.register(
-        projector.Kind(
-            name=PRESENTER,
-            numbers=(0,),
-            check=_check,
-            url=_url,
-            choices=presenter_choices,
-            key="s",
-            key_help=gettext_lazy("Slides of the plenary (presenter)"),
-            follows=Action.FEEDBACK,
-        )
+def _whole_workshop_view(
+    name: str,
+    choices: Callable[[Workshop], list[tuple[projector.View, str, str]]],
+    *,
+    key: str,
+    key_help: str,
+    follows: Action | None = None,
+) -> projector.Kind:
+    """The presenter and the wall: one page each, for the workshop, if it has a plenary."""
+    return projector.Kind(
+        name, (0,), _check, _url, choices, key=key, key_help=key_help, follows=follows
     )
-    projector.register(
-        projector.Kind(
-            name=WALL,
-            numbers=(0,),
-            check=_check,
-            url=_url,
-            choices=wall_choices,
-            key="w",
-            key_help=gettext_lazy("Feedback wall and dots"),
-        )
-    )
-    register("phone", Panel("plenary", "plenary/_phone_panel.html", phone_context))
-    register("projector", Panel("plenary", "plenary/_projector_panel.html", projector_links))
-    register("console", Panel("plenary", "plenary/_console_panel.html", console_plenary))
+
+
+# Registered by apps.py (workshops/panels.py).
+VIEWS = (
+    _whole_workshop_view(
+        PRESENTER,
+        presenter_choices,
+        key="s",
+        key_help=gettext_lazy("Slides of the plenary (presenter)"),
+        follows=Action.FEEDBACK,
+    ),
+    _whole_workshop_view(
+        WALL, wall_choices, key="w", key_help=gettext_lazy("Feedback wall and dots")
+    ),
+)
+PANELS = {"phone": phone_context, "projector": projector_links, "console": console_plenary}

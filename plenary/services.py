@@ -155,22 +155,23 @@ def answers_show(*, workshop: Workshop, answer_ids: list[int] | None, shown: boo
 # Sticky dots -------------------------------------------------------------------
 
 
+def _switch(workshop: Workshop, field: str, on: bool, broadcast_it) -> Plenary:
+    """One of the plenary's switches set, under its row's lock; told once committed."""
+    plenary = Plenary.objects.select_for_update().get(pk=plenary_of(workshop).pk)
+    setattr(plenary, field, on)
+    plenary.save(update_fields=[field])
+    after_commit(broadcast_it, workshop.pk)
+    return plenary
+
+
 @transaction.atomic
 def voting_set(*, workshop: Workshop, open_: bool) -> Plenary:
-    plenary = Plenary.objects.select_for_update().get(pk=plenary_of(workshop).pk)
-    plenary.voting_open = open_
-    plenary.save(update_fields=["voting_open"])
-    after_commit(broadcast.broadcast_voting, workshop.pk)
-    return plenary
+    return _switch(workshop, "voting_open", open_, broadcast.broadcast_voting)
 
 
 @transaction.atomic
 def results_set(*, workshop: Workshop, shown: bool) -> Plenary:
-    plenary = Plenary.objects.select_for_update().get(pk=plenary_of(workshop).pk)
-    plenary.results_shown = shown
-    plenary.save(update_fields=["results_shown"])
-    after_commit(broadcast.broadcast_chart, workshop.pk)
-    return plenary
+    return _switch(workshop, "results_shown", shown, broadcast.broadcast_chart)
 
 
 def _check_item(workshop: Workshop, item: Item) -> None:

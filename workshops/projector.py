@@ -15,11 +15,12 @@ buttons, a key of the projector, and the action whose phases show it while follo
 workshop (the gate says which phase kinds open it: ``gate.kinds_opening``).
 """
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.urls import reverse
 from django.utils.translation import gettext as _
 
 from workshops import gate
@@ -123,9 +124,54 @@ def current(workshop: Workshop) -> View:
     return parse(workshop.projector_view) or View(FOLLOW)
 
 
+def _check_table(workshop: Workshop, number: int | None) -> None:
+    """Refuses a table number the workshop does not have (None, every table, is always there)."""
+    if number is not None and not workshop.tables.filter(number=number).exists():
+        raise ValidationError(_("This workshop has no table %(number)s.") % {"number": number})
+
+
+def table_kind(
+    name: str,
+    *,
+    check: Callable[[Workshop, View], None] | None = None,
+    pages: tuple[str, str],
+    choices: Callable[[Workshop], list[tuple[View, str, str]]],
+    key: str,
+    key_help: str,
+    follows: Action,
+) -> Kind:
+    """A view of every table ("name") or of one ("name:N"): its ``pages`` are the routes of
+    every table's page (args: the workshop's pk) and of one table's (and the number); the
+    table is checked after the view's own ``check``."""
+    every, one = pages
+
+    def check_view(workshop: Workshop, view: View) -> None:
+        if check is not None:
+            check(workshop, view)
+        _check_table(workshop, view.number)
+
+    def url(workshop: Workshop, view: View) -> str:
+        if view.number is None:
+            return reverse(every, args=[workshop.pk])
+        return reverse(one, args=[workshop.pk, view.number])
+
+    return Kind(name, (0, 1), check_view, url, choices, key, key_help, follows)
+
+
+def table_choices(
+    name: str, numbers: Iterable[int], *, every: str, one: str, title: str
+) -> list[tuple[View, str, str]]:
+    """The console's buttons of a ``table_kind``: every table, then each of ``numbers``
+    (``one`` and ``title`` are translated texts with a ``%(number)s``)."""
+    return [
+        (View(name), every, ""),
+        *((View(name, n), one % {"number": n}, title % {"number": n}) for n in numbers),
+    ]
+
+
 def check(workshop: Workshop, view: View) -> None:
-    if view.kind == TABLE and not workshop.tables.filter(number=view.number).exists():
-        raise ValidationError(_("This workshop has no table %(number)s.") % {"number": view.number})
+    if view.kind == TABLE:
+        _check_table(workshop, view.number)
     if view.kind == SHEET and not workshop.territories.filter(pk=view.number).exists():
         raise ValidationError(_("This territory does not play in this workshop."))
     registered_kind = kind_of(view)

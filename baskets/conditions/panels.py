@@ -1,11 +1,10 @@
 """What conditions add to the room's screens: to the baskets' phone panel
 (``baskets/panels.py``), and the projector's view of every basket's verdict and conditions
 (workshops/projector.py: "conditions" every table, "conditions:N" table N; key C; shown by
-itself while following the workshop in the conditions phase), registered from
-``baskets/apps.py``."""
+itself while following the workshop in the conditions phase), registered with the baskets'
+(``baskets/panels.py``)."""
 
 from django.core.exceptions import ValidationError
-from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
@@ -57,46 +56,31 @@ def _tables_shown(workshop: Workshop) -> list[int]:
     return workshop._condition_tables
 
 
-def _check(workshop: Workshop, view: projector.View) -> None:
+def _check_phase(workshop: Workshop, view: projector.View) -> None:
     if not gate.has_phase_for(workshop, Action.CONDITIONS):
         raise ValidationError(_("This workshop has no conditions phase."))
-    if view.number is not None and not workshop.tables.filter(number=view.number).exists():
-        raise ValidationError(_("This workshop has no table %(number)s.") % {"number": view.number})
-
-
-def screen_url(workshop: Workshop, view: projector.View) -> str:
-    if view.number is None:
-        return reverse("baskets_screens:conditions_tables", args=[workshop.pk])
-    return reverse("baskets_screens:conditions_table", args=[workshop.pk, view.number])
 
 
 def screen_choices(workshop: Workshop) -> list[tuple[projector.View, str, str]]:
     numbers = _tables_shown(workshop)
     if not numbers:
         return []
-    return [
-        (projector.View(CONDITIONS), _("Conditions of every table"), ""),
-        *(
-            (
-                projector.View(CONDITIONS, number),
-                _("Conditions %(number)s") % {"number": number},
-                _("Verdicts and conditions of table %(number)s") % {"number": number},
-            )
-            for number in numbers
-        ),
-    ]
-
-
-def register_projector_view() -> None:
-    projector.register(
-        projector.Kind(
-            name=CONDITIONS,
-            numbers=(0, 1),
-            check=_check,
-            url=screen_url,
-            choices=screen_choices,
-            key="c",
-            key_help=gettext_lazy("Verdicts and conditions: every table, then table by table"),
-            follows=Action.CONDITIONS,
-        )
+    return projector.table_choices(
+        CONDITIONS,
+        numbers,
+        every=_("Conditions of every table"),
+        one=_("Conditions %(number)s"),
+        title=_("Verdicts and conditions of table %(number)s"),
     )
+
+
+# Registered with the baskets' views (baskets/panels.py).
+CONDITIONS_VIEW = projector.table_kind(
+    CONDITIONS,
+    check=_check_phase,
+    pages=("baskets_screens:conditions_tables", "baskets_screens:conditions_table"),
+    choices=screen_choices,
+    key="c",
+    key_help=gettext_lazy("Verdicts and conditions: every table, then table by table"),
+    follows=Action.CONDITIONS,
+)

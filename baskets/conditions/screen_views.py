@@ -12,7 +12,7 @@ from django.views.decorators.http import require_GET
 
 from baskets import access
 from baskets.conditions import selectors
-from baskets.conditions.panels import CONDITIONS, screen_url
+from baskets.conditions.panels import CONDITIONS
 from workshops import access as room_access
 from workshops.projector import View
 from workshops.screens import projector_live_context, screen_state_context
@@ -91,5 +91,5 @@ def table_screen_content(request: HttpRequest, pk: int, number: int) -> HttpResp
 def basket_screen(request: HttpRequest, pk: int, basket_pk: int) -> HttpResponse:
     """The former full-screen page of one basket: the projector's view at that basket."""
     basket = access.basket_for_facilitator(request, pk, basket_pk)
-    url = screen_url(basket.table.workshop, View(CONDITIONS))
+    url = reverse("baskets_screens:conditions_tables", args=[pk])
     return redirect(f"{url}?basket={basket.pk}")
