@@ -21,7 +21,8 @@ MAX_PHASES = 30
 
 def dump_workshop(snap: Snapshot, ids: Ids) -> dict:
     w = snap.workshop
-    # JSON has no dates: the ISO text that ``Row.into`` reads back.
+    # JSON has no dates: the date as the ISO text ``Row.into`` reads back (a key given
+    # again keeps its place in the dict).
     return {**written(w, WORKSHOP_FIELDS), "date": w.date.isoformat() if w.date else None}
 
 
