@@ -5,6 +5,8 @@ Every save is a plain POST answered by a redirect to the item's anchor (no JS ne
 with htmx, the edited page is answered at once and the form's ``hx-select`` swaps only
 its section (``hx-select-oob`` the sections a basket's choice also changes)."""
 
+from functools import wraps
+
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.http import HttpRequest, HttpResponse
@@ -13,17 +15,31 @@ from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import translation
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_GET, require_POST
+from django.views.decorators.http import require_http_methods
 
 from baskets.models import Basket, Transaction
 from restitution import pdf, services
 from restitution.models import ACTION_TITLE_MAX_LENGTH, TEXT_MAX_LENGTH, ActionStatus, Section
 from restitution.report import Report, report
 from workshops import access
+from workshops.models import Workshop
 
 
-def _lang(request: HttpRequest, workshop) -> str:
-    return pdf.language(workshop, request.POST.get("lang") or request.GET.get("lang"))
+def _editor_view(method: str):
+    """A view of the editor, for ``method`` only: the facilitator's workshop (``access``:
+    403 or 404 for anyone else) and the language the report is edited in, as
+    ``view(request, workshop, lang, **kwargs)``."""
+
+    def decorate(view):
+        @wraps(view)
+        def wrapper(request: HttpRequest, pk: int, **kwargs) -> HttpResponse:
+            workshop = access.get_workshop_for_facilitator(request, pk)
+            lang = pdf.language(workshop, request.POST.get("lang") or request.GET.get("lang"))
+            return view(request, workshop, lang, **kwargs)
+
+        return login_required(require_http_methods([method])(wrapper))
+
+    return decorate
 
 
 def _page(request, workshop, lang: str, *, status: int = 200, **error) -> HttpResponse:
@@ -63,18 +79,13 @@ def _current(workshop, lang: str) -> Report:
         return report(workshop)
 
 
-@login_required
-@require_GET
-def report_page(request: HttpRequest, pk: int) -> HttpResponse:
-    workshop = access.get_workshop_for_facilitator(request, pk)
-    return _page(request, workshop, _lang(request, workshop))
+@_editor_view("GET")
+def report_page(request: HttpRequest, workshop: Workshop, lang: str) -> HttpResponse:
+    return _page(request, workshop, lang)
 
 
-@login_required
-@require_POST
-def report_text(request: HttpRequest, pk: int) -> HttpResponse:
-    workshop = access.get_workshop_for_facilitator(request, pk)
-    lang = _lang(request, workshop)
+@_editor_view("POST")
+def report_text(request: HttpRequest, workshop: Workshop, lang: str) -> HttpResponse:
     section = request.POST.get("section", "")
     territory = None
     if request.POST.get("territory"):
@@ -100,11 +111,8 @@ def report_text(request: HttpRequest, pk: int) -> HttpResponse:
     return _saved(request, workshop, lang, f"text-{text.anchor}")
 
 
-@login_required
-@require_POST
-def report_basket(request: HttpRequest, pk: int, basket: int) -> HttpResponse:
-    workshop = access.get_workshop_for_facilitator(request, pk)
-    lang = _lang(request, workshop)
+@_editor_view("POST")
+def report_basket(request: HttpRequest, workshop: Workshop, lang: str, basket: int) -> HttpResponse:
     basket_ = get_object_or_404(Basket, pk=basket, table__workshop=workshop)
     featured = request.POST.get("featured")
     if featured in ("0", "1"):
@@ -124,11 +132,10 @@ def report_basket(request: HttpRequest, pk: int, basket: int) -> HttpResponse:
     return _saved(request, workshop, lang, f"text-{line.synthesis.anchor}")
 
 
-@login_required
-@require_POST
-def report_action(request: HttpRequest, pk: int, transaction: int) -> HttpResponse:
-    workshop = access.get_workshop_for_facilitator(request, pk)
-    lang = _lang(request, workshop)
+@_editor_view("POST")
+def report_action(
+    request: HttpRequest, workshop: Workshop, lang: str, transaction: int
+) -> HttpResponse:
     row = get_object_or_404(
         Transaction.objects.select_related("offer"),
         pk=transaction,

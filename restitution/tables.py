@@ -70,28 +70,37 @@ def _postits(snap: Snapshot) -> Sheet:
     )
 
 
-def _basket_label(snap: Snapshot, basket) -> tuple:
-    a, b = snap.subgroups[basket.side_a_id], snap.subgroups[basket.side_b_id]
-    return a.table.number, _territory(a), _territory(b)
+def _basket_headers() -> list[str]:
+    """The headers of ``_basket_labels``' three cells, first in each sheet of baskets."""
+    return [_("Table"), _("Territory A"), _("Territory B")]
+
+
+def _basket_labels(snap: Snapshot) -> dict[int, tuple]:
+    """Each basket's three first cells, by its key: its table, its two sides."""
+    labels = {}
+    for basket in snap.baskets:
+        a, b = snap.subgroups[basket.side_a_id], snap.subgroups[basket.side_b_id]
+        labels[basket.pk] = (a.table.number, _territory(a), _territory(b))
+    return labels
 
 
 def _baskets(snap: Snapshot) -> Sheet:
     weighed = balances(snap)
+    labels = _basket_labels(snap)
     verdicts = {c.basket_id: c.get_verdict_display() for c in snap.conditions}
     rows = []
     for basket in snap.baskets:
         balance = weighed[basket.pk]
+        table, side_a, side_b = labels[basket.pk]
         rows.append(
             [
-                *_basket_label(snap, basket),
+                table,
+                side_a,
+                side_b,
                 balance.transactions,
                 balance.a.gain,
                 balance.b.gain,
-                gauge_label(
-                    balance.gauge,
-                    _territory(snap.subgroups[basket.side_a_id]),
-                    _territory(snap.subgroups[basket.side_b_id]),
-                ),
+                gauge_label(balance.gauge, side_a, side_b),
                 verdicts.get(basket.pk, ""),
             ]
         )
@@ -99,9 +108,7 @@ def _baskets(snap: Snapshot) -> Sheet:
         "baskets",
         pgettext("sheet", "Baskets"),
         [
-            _("Table"),
-            _("Territory A"),
-            _("Territory B"),
+            *_basket_headers(),
             _("Transactions"),
             _("Gain of A"),
             _("Gain of B"),
@@ -149,7 +156,7 @@ def _transactions(snap: Snapshot) -> Sheet:
 
 
 def _conditions(snap: Snapshot) -> Sheet:
-    baskets = {b.pk: b for b in snap.baskets}
+    labels = _basket_labels(snap)
     items = {i.pk: i.title for i in snap.condition_items}
     cards = {c.pk: c.label for c in snap.alliance_choices}
     rows = []
@@ -161,7 +168,7 @@ def _conditions(snap: Snapshot) -> Sheet:
         )
         rows.append(
             [
-                *_basket_label(snap, baskets[c.basket_id]),
+                *labels[c.basket_id],
                 c.get_verdict_display(),
                 c.condition,
                 c.rebalancing,
@@ -176,9 +183,7 @@ def _conditions(snap: Snapshot) -> Sheet:
         "conditions",
         pgettext("sheet", "Conditions"),
         [
-            _("Table"),
-            _("Territory A"),
-            _("Territory B"),
+            *_basket_headers(),
             _("Verdict"),
             _("On condition that"),
             _("Rebalancing"),
@@ -213,21 +218,18 @@ def _dots(snap: Snapshot) -> Sheet:
     """Dots counted per item: who put them stays private, as on the projector."""
     counts = Counter((d.basket_id, d.transaction_id) for d in snap.dots)
     postits = {p.pk: p.text for p in snap.postits}
-    transactions = {t.pk: t for t in snap.transactions}
-    baskets = {b.pk: b for b in snap.baskets}
+    labels = _basket_labels(snap)
     rows = []
     for basket in snap.baskets:
-        label = _basket_label(snap, basket)
         if counts[(basket.pk, None)]:
-            rows.append([*label, _("The whole basket"), counts[(basket.pk, None)]])
+            rows.append([*labels[basket.pk], _("The whole basket"), counts[(basket.pk, None)]])
     for t in snap.transactions:
         if counts[(None, t.pk)]:
-            label = _basket_label(snap, baskets[t.basket_id])
-            rows.append([*label, postits[transactions[t.pk].offer_id], counts[(None, t.pk)]])
+            rows.append([*labels[t.basket_id], postits[t.offer_id], counts[(None, t.pk)]])
     return Sheet(
         "dots",
         pgettext("sheet", "Dots"),
-        [_("Table"), _("Territory A"), _("Territory B"), _("Item"), _("Dots")],
+        [*_basket_headers(), _("Item"), _("Dots")],
         rows,
     )
 

@@ -79,83 +79,6 @@ TERRITORIES = [
     },
 ]
 
-# Table 1's grid: (territory short name, kind, text, theme).
-TABLE_1_POSTITS = [
-    ("BM", "offer", "Extension du cadastre solaire à l'ensemble du Pays de Brest.", "Énergie"),
-    (
-        "BM",
-        "offer",
-        "Présence de services de santé spécialisés (pôle hospitalier).",
-        "Santé et accès aux soins",
-    ),
-    ("BM", "offer", "Port de Brest : hub import / export.", "Économie et emploi"),
-    ("BM", "need", "Développer le réseau de chaleur (besoin d'approvisionnement).", "Énergie"),
-    (
-        "BM",
-        "need",
-        "80 % de produits bio dans les cantines en 2022 ; circuits courts.",
-        "Alimentation",
-    ),
-    ("PdB", "offer", "Production alimentaire bio et de qualité importante.", "Alimentation"),
-    ("PdB", "offer", "Gisement énergétique à valoriser (bois-énergie, méthanisation).", "Énergie"),
-    ("PdB", "need", "Préserver le foncier agricole du Pays.", "Foncier et urbanisme"),
-    (
-        "PdB",
-        "need",
-        "Réduire la part de la voiture individuelle dans les déplacements.",
-        "Mobilité",
-    ),
-    ("COB", "offer", "Filière forestière structurée pour répondre à la demande.", "Énergie"),
-    ("COB", "offer", "Présence d'une filière solaire dynamique (installateurs RGE).", "Énergie"),
-    ("COB", "need", "Renforcer l'accès aux soins dans le territoire.", "Santé et accès aux soins"),
-    (
-        "COB",
-        "need",
-        "Besoin d'ingénierie et de financement pour le développement des EnR.",
-        "Énergie",
-    ),
-    # Written while bargaining (phase 2): what the baskets below give and answer.
-    (
-        "BM",
-        "offer",
-        "Accompagnement à la mise en place de lieux de co-working.",
-        "Mobilité",
-    ),
-    (
-        "BM",
-        "offer",
-        "Participer à une structure d'investissement pour des projets EnR voisins.",
-        "Énergie",
-    ),
-    ("BM", "need", "Besoin d'une filière solaire locale (installateurs).", "Énergie"),
-    ("BM", "need", "Augmenter la production d'électricité renouvelable.", "Énergie"),
-    ("PdB", "offer", "Offre de mobilité alternative structurée (covoiturage, train).", "Mobilité"),
-    ("PdB", "offer", "Offre touristique et culturelle labellisée et reconnue.", "Tourisme"),
-    ("PdB", "need", "Développer les EnR : besoin d'ingénierie.", "Énergie"),
-    # The report's "problème commun sur l'offre de transport": nobody answers it yet.
-    ("PdB", "need", "Étendre le réseau de transport de Brest Métropole au Pays.", "Mobilité"),
-    ("COB", "offer", "Potentiel foncier pour le développement des EnR.", "Énergie"),
-    (
-        "COB",
-        "offer",
-        "Foncier disponible : la pression foncière est faible.",
-        "Foncier et urbanisme",
-    ),
-    (
-        "COB",
-        "need",
-        "Renforcer l'export de la production agro-alimentaire à l'international.",
-        "Économie et emploi",
-    ),
-    ("COB", "need", "Soutien financier pour développer des événements culturels.", "Culture"),
-    (
-        "COB",
-        "need",
-        "Développer et faire connaître l'offre de mobilité alternative.",
-        "Mobilité",
-    ),
-]
-
 THEMES = [
     "Énergie",
     "Alimentation",
@@ -170,6 +93,74 @@ THEMES = [
     "Eau",
     "Déchets",
     "Numérique",
+]
+# The themes the post-its below are filed under.
+ENERGY, FOOD, MOBILITY, HEALTH, HOUSING, LAND, ECONOMY, TOURISM, CULTURE = THEMES[:9]
+
+# Table 1's grid in the order it was written, each sub-group's offers then its needs:
+# (theme, text) by (territory short name, kind). First the grid of phase 1…
+_PHASE_1_POSTITS = {
+    ("BM", "offer"): [
+        (ENERGY, "Extension du cadastre solaire à l'ensemble du Pays de Brest."),
+        (HEALTH, "Présence de services de santé spécialisés (pôle hospitalier)."),
+        (ECONOMY, "Port de Brest : hub import / export."),
+    ],
+    ("BM", "need"): [
+        (ENERGY, "Développer le réseau de chaleur (besoin d'approvisionnement)."),
+        (FOOD, "80 % de produits bio dans les cantines en 2022 ; circuits courts."),
+    ],
+    ("PdB", "offer"): [
+        (FOOD, "Production alimentaire bio et de qualité importante."),
+        (ENERGY, "Gisement énergétique à valoriser (bois-énergie, méthanisation)."),
+    ],
+    ("PdB", "need"): [
+        (LAND, "Préserver le foncier agricole du Pays."),
+        (MOBILITY, "Réduire la part de la voiture individuelle dans les déplacements."),
+    ],
+    ("COB", "offer"): [
+        (ENERGY, "Filière forestière structurée pour répondre à la demande."),
+        (ENERGY, "Présence d'une filière solaire dynamique (installateurs RGE)."),
+    ],
+    ("COB", "need"): [
+        (HEALTH, "Renforcer l'accès aux soins dans le territoire."),
+        (ENERGY, "Besoin d'ingénierie et de financement pour le développement des EnR."),
+    ],
+}
+# …then what was written while bargaining (phase 2): what the baskets below give and answer.
+_BARGAINING_POSTITS = {
+    ("BM", "offer"): [
+        (MOBILITY, "Accompagnement à la mise en place de lieux de co-working."),
+        (ENERGY, "Participer à une structure d'investissement pour des projets EnR voisins."),
+    ],
+    ("BM", "need"): [
+        (ENERGY, "Besoin d'une filière solaire locale (installateurs)."),
+        (ENERGY, "Augmenter la production d'électricité renouvelable."),
+    ],
+    ("PdB", "offer"): [
+        (MOBILITY, "Offre de mobilité alternative structurée (covoiturage, train)."),
+        (TOURISM, "Offre touristique et culturelle labellisée et reconnue."),
+    ],
+    ("PdB", "need"): [
+        (ENERGY, "Développer les EnR : besoin d'ingénierie."),
+        # The report's "problème commun sur l'offre de transport": nobody answers it yet.
+        (MOBILITY, "Étendre le réseau de transport de Brest Métropole au Pays."),
+    ],
+    ("COB", "offer"): [
+        (ENERGY, "Potentiel foncier pour le développement des EnR."),
+        (LAND, "Foncier disponible : la pression foncière est faible."),
+    ],
+    ("COB", "need"): [
+        (ECONOMY, "Renforcer l'export de la production agro-alimentaire à l'international."),
+        (CULTURE, "Soutien financier pour développer des événements culturels."),
+        (MOBILITY, "Développer et faire connaître l'offre de mobilité alternative."),
+    ],
+}
+# One row per post-it: (territory short name, kind, text, theme).
+TABLE_1_POSTITS = [
+    (short_name, kind, text, theme)
+    for grid in (_PHASE_1_POSTITS, _BARGAINING_POSTITS)
+    for (short_name, kind), postits in grid.items()
+    for theme, text in postits
 ]
 
 

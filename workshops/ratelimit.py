@@ -96,17 +96,22 @@ def over_limit(
     *,
     cache: BaseCache | None = None,
     now: float | None = None,
+    hit: bool = True,
 ) -> bool:
-    """Count one hit on ``key``; True once more than ``limit`` hits fell in the window."""
+    """Count one hit on ``key``; True once more than ``limit`` hits fell in the window.
+    ``hit=False`` only looks (``is_over``). A cache that cannot answer lets it through."""
     cache = cache or caches["default"]
     cache_key = window_key(key, window_seconds, now)
     if not breaker.allows_a_call():
         return False
     try:
-        # add() only starts the count, incr() is atomic on both backends: two workers
-        # counting at once both see their own hit. The key outlives its window.
-        cache.add(cache_key, 0, window_seconds)
-        count = cache.incr(cache_key)
+        if hit:
+            # add() only starts the count, incr() is atomic on both backends: two workers
+            # counting at once both see their own hit. The key outlives its window.
+            cache.add(cache_key, 0, window_seconds)
+            count = cache.incr(cache_key)
+        else:
+            count = cache.get(cache_key, 0)
     except ValueError:  # evicted between add() and incr()
         breaker.answered()
         return False
@@ -117,25 +122,10 @@ def over_limit(
     return count > limit
 
 
-def is_over(
-    key: str,
-    limit: int,
-    window_seconds: int,
-    *,
-    cache: BaseCache | None = None,
-    now: float | None = None,
-) -> bool:
-    """Whether ``key`` is already over ``limit`` in this window, without counting a hit."""
-    cache = cache or caches["default"]
-    if not breaker.allows_a_call():
-        return False
-    try:
-        count = cache.get(window_key(key, window_seconds, now), 0)
-    except CACHE_ERRORS as error:
-        breaker.failed(f"rate limit {key}", error)
-        return False
-    breaker.answered()
-    return count > limit
+def is_over(key: str, limit: int, window_seconds: int, **window) -> bool:
+    """Whether ``key`` is already over ``limit`` in this window, without counting a hit
+    (``window``: ``over_limit``'s ``cache`` and ``now``)."""
+    return over_limit(key, limit, window_seconds, hit=False, **window)
 
 
 def _too_many(kind: str) -> str:

@@ -13,7 +13,7 @@ from restitution.document.limits import (
     MAX_NEEDS_PER_TRANSACTION,
     MAX_TRANSACTIONS,
 )
-from restitution.document.parts import Draft, Ids, Part
+from restitution.document.parts import Draft, Ids, Part, written
 from restitution.document.reading import fail, rows
 from restitution.snapshot import Snapshot
 
@@ -32,14 +32,11 @@ TRANSACTION_FIELDS = (
 
 
 def dump_baskets(snap: Snapshot, ids: Ids) -> list[dict]:
-    tables = {t.pk: t.number for t in snap.tables}
+    tables = {t.pk: t.number for t in snap.tables}  # a table is named by its number
     return [
-        {
-            "id": ids.basket[b.pk],
-            "table": tables[b.table_id],
-            "side_a": ids.subgroup[b.side_a_id],
-            "side_b": ids.subgroup[b.side_b_id],
-        }
+        written(
+            b, BASKET_FIELDS, id=ids.basket, table=tables, side_a=ids.subgroup, side_b=ids.subgroup
+        )
         for b in snap.baskets
     ]
 

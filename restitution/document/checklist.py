@@ -1,7 +1,7 @@
 """The conditions' set-up: the checklist's items and the alliance cards of each family."""
 
 from baskets.models import MAX_ALLIANCE_CHOICES, MAX_CONDITION_ITEMS, AllianceChoice, ConditionItem
-from restitution.document.parts import Draft, Ids, Part
+from restitution.document.parts import Draft, Ids, Part, written
 from restitution.document.reading import rows
 from restitution.snapshot import Snapshot
 
@@ -11,7 +11,7 @@ CARD_FAMILIES = tuple(AllianceChoice.Family.values)
 
 
 def dump_items(snap: Snapshot, ids: Ids) -> list[dict]:
-    return [{"id": ids.item[i.pk], "title": i.title, "hint": i.hint} for i in snap.condition_items]
+    return [written(i, ITEM_FIELDS, id=ids.item) for i in snap.condition_items]
 
 
 def load_items(value, draft: Draft) -> None:
@@ -22,9 +22,7 @@ def load_items(value, draft: Draft) -> None:
 
 
 def dump_cards(snap: Snapshot, ids: Ids) -> list[dict]:
-    return [
-        {"id": ids.card[c.pk], "family": c.family, "label": c.label} for c in snap.alliance_choices
-    ]
+    return [written(c, CARD_FIELDS, id=ids.card) for c in snap.alliance_choices]
 
 
 def load_cards(value, draft: Draft) -> None:

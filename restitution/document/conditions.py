@@ -5,25 +5,24 @@ from django.utils.translation import gettext as _
 from baskets.models import MAX_CONDITION_ITEMS, BasketConditions, ConditionAnswer
 from restitution.document.checklist import CARD_FAMILIES
 from restitution.document.limits import MAX_BASKETS
-from restitution.document.parts import Draft, Ids, Part
+from restitution.document.parts import Draft, Ids, Part, written
 from restitution.document.reading import fail, rows
 from restitution.snapshot import Snapshot
 
-CONDITIONS_FIELDS = ("basket", "verdict", "condition", "rebalancing", *CARD_FAMILIES, "answers")
+VERDICT_FIELDS = ("verdict", "condition", "rebalancing")
+# Its own columns; then "answers", the list of its checklist's answers.
+CONDITIONS_COLUMNS = ("basket", *VERDICT_FIELDS, *CARD_FAMILIES)
+CONDITIONS_FIELDS = (*CONDITIONS_COLUMNS, "answers")
 ANSWER_FIELDS = ("item", "checked", "text")
 
 
 def dump_conditions(snap: Snapshot, ids: Ids) -> list[dict]:
+    cards = {family: ids.card for family in CARD_FAMILIES}
     return [
         {
-            "basket": ids.basket[c.basket_id],
-            "verdict": c.verdict,
-            "condition": c.condition,
-            "rebalancing": c.rebalancing,
-            **{family: ids.card.get(getattr(c, f"{family}_id")) for family in CARD_FAMILIES},
+            **written(c, CONDITIONS_COLUMNS, basket=ids.basket, **cards),
             "answers": [
-                {"item": ids.item[a.item_id], "checked": a.checked, "text": a.text}
-                for a in snap.answers.get(c.pk, [])
+                written(a, ANSWER_FIELDS, item=ids.item) for a in snap.answers.get(c.pk, [])
             ],
         }
         for c in sorted(snap.conditions, key=lambda c: ids.basket[c.basket_id])
@@ -37,7 +36,7 @@ def load_conditions(value, draft: Draft) -> None:
             "basket", draft.baskets, seen, _("a basket's conditions appear twice")
         )
         conditions = BasketConditions(basket=basket)
-        row.into(conditions, "verdict", "condition", "rebalancing")
+        row.into(conditions, *VERDICT_FIELDS)
         for family in CARD_FAMILIES:
             card = row.ref(family, draft.cards, null=True)
             if card is not None and card.family != family:

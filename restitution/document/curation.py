@@ -6,7 +6,7 @@ import only: it is content, not set-up."""
 from django.utils.translation import gettext as _
 
 from restitution.document.limits import MAX_BASKETS, MAX_TEXTS, MAX_TRANSACTIONS
-from restitution.document.parts import Draft, Ids, Part
+from restitution.document.parts import Draft, Ids, Part, written
 from restitution.document.reading import Row, rows
 from restitution.models import ActionChoice, BasketChoice, Section, SectionText
 from restitution.snapshot import Snapshot
@@ -25,25 +25,16 @@ def dump_curation(snap: Snapshot, ids: Ids) -> dict:
     )
     return {
         "texts": [
-            {
-                "section": t.section,
-                "territory": ids.territory.get(t.territory_id),
-                "text": t.text,
-            }
+            written(t, TEXT_FIELDS, territory=ids.territory)
             for t in texts
             if t.territory_id is None or t.territory_id in ids.territory
         ],
         "baskets": [
-            {"basket": ids.basket[c.basket_id], "featured": c.featured, "synthesis": c.synthesis}
+            written(c, BASKET_CHOICE_FIELDS, basket=ids.basket)
             for c in sorted(snap.basket_choices.values(), key=lambda c: ids.basket[c.basket_id])
         ],
         "actions": [
-            {
-                "transaction": ids.transaction[c.transaction_id],
-                "status": c.status,
-                "title": c.title,
-                "included": c.included,
-            }
+            written(c, ACTION_CHOICE_FIELDS, transaction=ids.transaction)
             for c in sorted(
                 snap.action_choices.values(), key=lambda c: ids.transaction[c.transaction_id]
             )

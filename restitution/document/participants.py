@@ -2,7 +2,7 @@
 post-its show their author on the console (docs/restitution.md says why they are kept)."""
 
 from restitution.document.limits import MAX_PARTICIPANTS
-from restitution.document.parts import Draft, Ids, Part
+from restitution.document.parts import Draft, Ids, Part, written
 from restitution.document.reading import rows
 from restitution.snapshot import Snapshot
 from workshops.models import Participant
@@ -12,11 +12,7 @@ PARTICIPANT_FIELDS = ("id", "subgroup", "first_name")
 
 def dump_participants(snap: Snapshot, ids: Ids) -> list[dict]:
     return [
-        {
-            "id": ids.participant[p.pk],
-            "subgroup": ids.subgroup[p.subgroup_id],
-            "first_name": p.first_name,
-        }
+        written(p, PARTICIPANT_FIELDS, id=ids.participant, subgroup=ids.subgroup)
         for p in snap.participants
     ]
 

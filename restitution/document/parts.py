@@ -1,6 +1,6 @@
 """What a part of the document is (``Part``), and what the parts share while a document is
-written (``Ids``, the document's ids of the rows) or read (``Draft``, the unsaved rows an
-import will write)."""
+written (``Ids``, the document's ids of the rows; ``written``, a row as the document writes
+it) or read (``Draft``, the unsaved rows an import will write)."""
 
 from collections import defaultdict
 from collections.abc import Callable
@@ -43,6 +43,21 @@ class Ids:
             item=_numbered(snap.condition_items),
             card=_numbered(snap.alliance_choices),
         )
+
+
+def written(row: models.Model, fields: tuple[str, ...], **refs: dict[int, int]) -> dict:
+    """``row`` as the document writes it, its ``fields`` in the format's order: the mirror
+    of ``Row.into``. A field is the row's own value, unless ``refs`` names it: then it is
+    the document id (``Ids``) of the row it refers to (``id``: the row's own), null for none.
+    """
+    return {key: _written(row, key, refs) for key in fields}
+
+
+def _written(row: models.Model, key: str, refs: dict[str, dict[int, int]]):
+    if key not in refs:
+        return getattr(row, key)
+    pk = row.pk if key == "id" else getattr(row, f"{key}_id")
+    return None if pk is None else refs[key][pk]
 
 
 @dataclass

@@ -4,7 +4,7 @@ from django.utils.translation import gettext as _
 
 from plenary.models import MAX_QUESTIONS, QUESTION_MAX_LENGTH, Answer, Dot, DotBudget, Plenary
 from restitution.document.limits import MAX_DOTS_IN_FILE, MAX_FEEDBACK
-from restitution.document.parts import Draft, Ids, Part
+from restitution.document.parts import Draft, Ids, Part, written
 from restitution.document.reading import Row, fail, rows
 from restitution.snapshot import Snapshot
 
@@ -14,15 +14,7 @@ DOT_FIELDS = ("participant", "basket", "transaction")
 
 
 def dump_plenary(snap: Snapshot, ids: Ids) -> dict | None:
-    plenary = snap.plenary
-    if plenary is None:
-        return None
-    return {
-        "questions": list(plenary.questions),
-        "dots_per_participant": plenary.dots_per_participant,
-        "dots_per_item": plenary.dots_per_item,
-        "order": plenary.order,
-    }
+    return None if snap.plenary is None else written(snap.plenary, PLENARY_FIELDS)
 
 
 def load_plenary(value, draft: Draft) -> None:
@@ -36,15 +28,7 @@ def load_plenary(value, draft: Draft) -> None:
 
 
 def dump_feedback(snap: Snapshot, ids: Ids) -> list[dict]:
-    return [
-        {
-            "question": a.question,
-            "text": a.text,
-            "shown": a.shown,
-            "author": ids.participant[a.author_id],
-        }
-        for a in snap.feedback
-    ]
+    return [written(a, FEEDBACK_FIELDS, author=ids.participant) for a in snap.feedback]
 
 
 def load_feedback(value, draft: Draft) -> None:
@@ -62,11 +46,13 @@ def load_feedback(value, draft: Draft) -> None:
 
 def dump_dots(snap: Snapshot, ids: Ids) -> list[dict]:
     return [
-        {
-            "participant": ids.participant[d.participant_id],
-            "basket": ids.basket.get(d.basket_id),
-            "transaction": ids.transaction.get(d.transaction_id),
-        }
+        written(
+            d,
+            DOT_FIELDS,
+            participant=ids.participant,
+            basket=ids.basket,
+            transaction=ids.transaction,
+        )
         for d in snap.dots
     ]
 

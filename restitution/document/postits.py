@@ -1,7 +1,7 @@
 """The post-its: offers and needs, each of its sub-group, with its author if known."""
 
 from restitution.document.limits import MAX_POSTITS
-from restitution.document.parts import Draft, Ids, Part
+from restitution.document.parts import Draft, Ids, Part, written
 from restitution.document.reading import rows
 from restitution.snapshot import Snapshot
 from workshops.models import PostIt
@@ -11,14 +11,7 @@ POSTIT_FIELDS = ("id", "subgroup", "author", "kind", "text", "theme")
 
 def dump_postits(snap: Snapshot, ids: Ids) -> list[dict]:
     return [
-        {
-            "id": ids.postit[p.pk],
-            "subgroup": ids.subgroup[p.subgroup_id],
-            "author": ids.participant.get(p.author_id),
-            "kind": p.kind,
-            "text": p.text,
-            "theme": p.theme,
-        }
+        written(p, POSTIT_FIELDS, id=ids.postit, subgroup=ids.subgroup, author=ids.participant)
         for p in snap.postits
     ]
 

@@ -2,7 +2,7 @@
 
 from django.utils.translation import gettext as _
 
-from restitution.document.parts import Draft, Ids, Part
+from restitution.document.parts import Draft, Ids, Part, written
 from restitution.document.reading import fail, rows
 from restitution.snapshot import Snapshot
 from workshops.models import SubGroup, Table
@@ -16,7 +16,7 @@ def dump_tables(snap: Snapshot, ids: Ids) -> list[dict]:
     seated: dict[int, list[dict]] = {t.pk: [] for t in snap.tables}
     for s in snap.subgroups.values():
         seated[s.table_id].append(
-            {"id": ids.subgroup[s.pk], "territory": ids.territory[s.territory_id]}
+            written(s, SUBGROUP_FIELDS, id=ids.subgroup, territory=ids.territory)
         )
     return [{"number": t.number, "subgroups": seated[t.pk]} for t in snap.tables]
 

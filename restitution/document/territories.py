@@ -8,13 +8,14 @@ facts (docs/restitution.md says why). Every territory of the file is checked eit
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext as _
 
-from restitution.document.parts import Draft, Ids, Part
+from restitution.document.parts import Draft, Ids, Part, written
 from restitution.document.reading import ImportRefused, fail, rows
 from restitution.snapshot import Snapshot
 from territories.models import KEY_FACTS_MAX, KeyFact, Territory
 from workshops.services import MAX_TERRITORIES, check_territory_count
 
-TERRITORY_FIELDS = ("id", "name", "short_name", "kind", "color", "sheet", "key_facts")
+TERRITORY_COLUMNS = ("name", "short_name", "kind", "color", "sheet")
+TERRITORY_FIELDS = ("id", *TERRITORY_COLUMNS, "key_facts")
 KEY_FACT_FIELDS = ("label", "value", "source")
 
 
@@ -22,15 +23,8 @@ def dump_territories(snap: Snapshot, ids: Ids) -> list[dict]:
     return [
         {
             "id": ids.territory[t.pk],
-            "name": t.name,
-            "short_name": t.short_name,
-            "kind": t.kind,
-            "color": t.color,
-            "sheet": t.sheet,
-            "key_facts": [
-                {"label": f.label, "value": f.value, "source": f.source}
-                for f in snap.key_facts[t.pk]
-            ],
+            **written(t, TERRITORY_COLUMNS),
+            "key_facts": [written(f, KEY_FACT_FIELDS) for f in snap.key_facts[t.pk]],
         }
         for t in snap.territories
     ]
@@ -45,7 +39,7 @@ def load_territories(value, draft: Draft) -> None:
     names, facts = set(), {}
     for row in read:
         territory_id = row.id(draft.territories)
-        territory = row.into(Territory(), "name", "short_name", "kind", "color", "sheet")
+        territory = row.into(Territory(), *TERRITORY_COLUMNS)
         if territory.name.strip().casefold() in names:
             raise ImportRefused(
                 _("The territory “%(name)s” appears twice.") % {"name": territory.name}

@@ -1,6 +1,6 @@
 """The workshop's own fields, and its phases."""
 
-from restitution.document.parts import Draft, Ids, Part
+from restitution.document.parts import Draft, Ids, Part, written
 from restitution.document.reading import Row, rows
 from restitution.snapshot import Snapshot
 from workshops.models import Phase, Workshop
@@ -21,15 +21,9 @@ MAX_PHASES = 30
 
 def dump_workshop(snap: Snapshot, ids: Ids) -> dict:
     w = snap.workshop
-    return {
-        "title": w.title,
-        "event": w.event,
-        "date": w.date.isoformat() if w.date else None,
-        "place": w.place,
-        "themes": list(w.themes),
-        "grace_seconds": w.grace_seconds,
-        "balance_tolerance": w.balance_tolerance,
-    }
+    # JSON has no dates: the date as the ISO text ``Row.into`` reads back (a key given
+    # again keeps its place in the dict).
+    return {**written(w, WORKSHOP_FIELDS), "date": w.date.isoformat() if w.date else None}
 
 
 def load_workshop(value, draft: Draft) -> None:
@@ -41,15 +35,7 @@ def load_workshop(value, draft: Draft) -> None:
 
 
 def dump_phases(snap: Snapshot, ids: Ids) -> list[dict]:
-    return [
-        {
-            "kind": p.kind,
-            "name": p.name,
-            "instructions": p.instructions,
-            "duration_minutes": p.duration_minutes,
-        }
-        for p in snap.phases
-    ]
+    return [written(p, PHASE_FIELDS) for p in snap.phases]
 
 
 def load_phases(value, draft: Draft) -> None:

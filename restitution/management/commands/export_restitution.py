@@ -1,33 +1,29 @@
 from pathlib import Path
 
 from django.conf import settings
-from django.core.management import call_command
-from django.core.management.base import BaseCommand, CommandError
 
 from restitution import pdf
-from workshops.codes import normalise_code
-from workshops.models import Workshop
+from restitution.management.commands import export_workshop
 
 
-class Command(BaseCommand):
+class Command(export_workshop.Command):
+    """What ``export_workshop`` writes, and the report (.pdf, .html) in a language."""
+
     help = (
         "Write a workshop's restitution: PATH ending in .pdf (the report), .html (its "
         "preview), or any path export_workshop takes (.json, .xlsx, a directory of CSV files)."
     )
 
     def add_arguments(self, parser):
-        parser.add_argument("code", help="the workshop's join code")
-        parser.add_argument("path")
+        super().add_arguments(parser)
         parser.add_argument("--lang", choices=["fr", "en"], default=None)
 
     def handle(self, *args, code, path, lang, **options):
         target = Path(path)
         if target.suffix not in (".pdf", ".html"):
-            call_command("export_workshop", code, path, stdout=self.stdout)
+            super().handle(code=code, path=path)
             return
-        workshop = Workshop.objects.filter(code=normalise_code(code)).first()
-        if workshop is None:
-            raise CommandError(f"No workshop has the code {code!r}.")
+        workshop = self.workshop(code)
         lang = pdf.language(workshop, lang or settings.LANGUAGE_CODE[:2])
         if target.suffix == ".pdf":
             target.write_bytes(pdf.render_pdf(workshop, lang))

@@ -19,10 +19,14 @@ class Command(BaseCommand):
         parser.add_argument("code", help="the workshop's join code")
         parser.add_argument("path")
 
-    def handle(self, *args, code, path, **options):
+    def workshop(self, code: str) -> Workshop:
         workshop = Workshop.objects.filter(code=normalise_code(code)).first()
         if workshop is None:
             raise CommandError(f"No workshop has the code {code!r}.")
+        return workshop
+
+    def handle(self, *args, code, path, **options):
+        workshop = self.workshop(code)
         target = Path(path)
         with translation.override(settings.LANGUAGE_CODE):
             if target.suffix == ".json":
