@@ -58,6 +58,22 @@ document.addEventListener("htmx:wsOpen", function () { window.paniersSocketOpens
 """
 
 
+# The next frame, laid out: what a swap brought is measured as the screen shows it.
+NEXT_FRAME = "() => new Promise((done) => requestAnimationFrame(() => setTimeout(done)))"
+# Live, and what the socket's (re)open fetched again is in: no htmx request in flight.
+LIVE_AND_FETCHED = (
+    "() => document.body.dataset.live === 'on' && !document.querySelector('.htmx-request')"
+)
+
+
+def settled(page) -> None:
+    """What the socket's (re)open fetched again is swapped in and laid out. Where
+    Playwright's "networkidle" waits 500 ms of silence at least, this waits for htmx's own
+    requests alone, then the next frame."""
+    page.wait_for_function(LIVE_AND_FETCHED)
+    page.evaluate(NEXT_FRAME)
+
+
 def sign_in(page, path: str) -> None:
     """The owner signs in through the login form, which sends them to ``path``."""
     page.goto(f"/login/?next={path}")

@@ -23,7 +23,7 @@ from baskets.models import Transaction
 from territories.models import Territory
 from tests import conftest
 from tests.conftest import goto, subgroup_of
-from tests.e2e.screens import ACTION_TIMEOUT_MS, IMG_DIR, sign_in, text_floor
+from tests.e2e.screens import ACTION_TIMEOUT_MS, IMG_DIR, settled, sign_in, text_floor
 from workshops import phases
 from workshops import services as room
 from workshops.models import Phase, Workshop
@@ -279,8 +279,7 @@ def settle(page) -> None:
     """The content fetched again when the socket opened, then laid out; the paging paused."""
     expect(page.locator("body")).to_have_attribute("data-live", "on")
     expect(page.locator("#baskets-screen")).to_have_attribute("data-pages", re.compile(r"\d+"))
-    page.wait_for_load_state("networkidle")
-    page.evaluate("() => new Promise((done) => requestAnimationFrame(() => setTimeout(done)))")
+    settled(page)
     page.keyboard.press("Space")  # paused: the walk turns the pages itself
     expect(page.locator("#baskets-pager")).to_contain_text(re.compile(r"pause|^$"))
 

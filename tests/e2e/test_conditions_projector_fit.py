@@ -17,7 +17,16 @@ from baskets.conditions import services as condition_services
 from baskets.models import AllianceChoice, Basket
 from territories.models import Territory
 from tests.conftest import goto
-from tests.e2e.screens import ACTION_TIMEOUT_MS, IMG_DIR, inside, overlap, sign_in, text_floor
+from tests.e2e.screens import (
+    ACTION_TIMEOUT_MS,
+    IMG_DIR,
+    NEXT_FRAME,
+    inside,
+    overlap,
+    settled,
+    sign_in,
+    text_floor,
+)
 from workshops import phases, services
 from workshops.models import Phase, Workshop
 
@@ -206,8 +215,7 @@ def conditions_up(projector) -> None:
 def settle(page) -> None:
     expect(page.locator("body")).to_have_attribute("data-live", "on")
     expect(page.locator("#conditions-screen")).to_have_attribute("data-pages", re.compile(r"\d+"))
-    page.wait_for_load_state("networkidle")
-    page.evaluate("() => new Promise((done) => requestAnimationFrame(() => setTimeout(done)))")
+    settled(page)
 
 
 def every_page(page, width, height, where) -> list[dict]:
@@ -290,9 +298,7 @@ def test_the_conditions_fit_every_screen_page_by_page(chromium_path, room, daphn
             editor.locator("form [type=submit].primary").click()
             editor.wait_for_load_state("networkidle")
             expect(page.locator(f"#conditions-{pk_shown}")).to_contain_text("en direct")
-            page.evaluate(
-                "() => new Promise((done) => requestAnimationFrame(() => setTimeout(done)))"
-            )
+            page.evaluate(NEXT_FRAME)
             after = page.evaluate(MEASURE)
             check_page(after, width, height, f"{where}, after a live change")
             assert f"conditions-{pk_shown}" in after["verdicts"], where

@@ -21,7 +21,15 @@ from plenary import services as plenary_services
 from plenary.models import Answer, Dot
 from territories.models import Territory
 from tests.conftest import goto
-from tests.e2e.screens import ACTION_TIMEOUT_MS, IMG_DIR, inside, overlap, sign_in, text_floor
+from tests.e2e.screens import (
+    ACTION_TIMEOUT_MS,
+    IMG_DIR,
+    NEXT_FRAME,
+    inside,
+    overlap,
+    sign_in,
+    text_floor,
+)
 from workshops import phases
 from workshops import services as room
 from workshops.models import Phase, Workshop
@@ -229,7 +237,7 @@ def settled(page, root: str) -> dict:
 
 def laid_out(page, root: str) -> dict:
     """Measured after the next frame: a slide is cut to fit in the task that swaps it in."""
-    page.evaluate("() => new Promise((done) => requestAnimationFrame(() => setTimeout(done)))")
+    page.evaluate(NEXT_FRAME)
     return page.evaluate(MEASURE, root)
 
 

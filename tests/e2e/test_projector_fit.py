@@ -10,7 +10,7 @@ import re
 import pytest
 
 from territories.models import Territory
-from tests.e2e.screens import ACTION_TIMEOUT_MS, inside, overlap, sign_in, text_floor
+from tests.e2e.screens import ACTION_TIMEOUT_MS, inside, overlap, settled, sign_in, text_floor
 from workshops import phases, services
 from workshops.models import Workshop
 
@@ -152,9 +152,8 @@ def settle(page) -> None:
     """The board and the view marker fetched again when the socket opened, then laid out."""
     expect(page.locator("body")).to_have_attribute("data-live", "on")
     expect(page.locator("#board")).to_have_attribute("data-pages", re.compile(r"\d+"))
-    page.wait_for_load_state("networkidle")
     page.wait_for_function("document.getElementById('board').dataset.page")
-    page.evaluate("() => new Promise((done) => requestAnimationFrame(() => setTimeout(done)))")
+    settled(page)
 
 
 def every_page(page, width, height, floor, where) -> tuple[set[str], list[dict]]:

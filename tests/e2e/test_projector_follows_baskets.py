@@ -13,7 +13,7 @@ import re
 
 import pytest
 
-from tests.e2e.screens import ACTION_TIMEOUT_MS, sign_in
+from tests.e2e.screens import ACTION_TIMEOUT_MS, settled, sign_in
 from workshops.models import Phase, Workshop
 
 try:
@@ -73,9 +73,12 @@ def screens(browser, base_url, pk, viewport):
 
 def assert_fits(page, where: str) -> None:
     """Measured once the layout has settled: the content is fetched again when the socket
-    opens, and the screen's script arranges it at the next frame."""
-    for _attempt in range(10):
-        page.wait_for_timeout(300)
+    opens, and the screen's script arranges it at the next frame (``settled``); measured
+    again a few times if a late swap (a fragment the server sent meanwhile) moved it."""
+    for attempt in range(10):
+        if attempt:
+            page.wait_for_timeout(300)
+        settled(page)
         measured = page.evaluate(MEASURE)
         if not measured["scrolls"] and not measured["outside"]:
             return

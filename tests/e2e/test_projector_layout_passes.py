@@ -10,7 +10,14 @@ that no longer fits costs one layout, and the board still fits with every post-i
 import pytest
 
 from territories.models import Territory
-from tests.e2e.screens import ACTION_TIMEOUT_MS, PHONE, fill_join_form, sign_in, text_floor
+from tests.e2e.screens import (
+    ACTION_TIMEOUT_MS,
+    NEXT_FRAME,
+    PHONE,
+    fill_join_form,
+    sign_in,
+    text_floor,
+)
 from tests.e2e.test_projector_fit import TERRITORIES, every_page, make_workshop, settle
 from workshops.models import SubGroup
 
@@ -26,8 +33,6 @@ COUNTS = """() => {
   return {layouts: +(board.dataset.layouts || 0), checks: +(board.dataset.checks || 0),
           pages: +board.dataset.pages};
 }"""
-# After the frame the projector asked for (its check), and the task after it.
-NEXT_FRAME = "() => new Promise((done) => requestAnimationFrame(() => setTimeout(done)))"
 LONG_TEXT = "Plateforme logistique mutualisée pour les circuits courts alimentaires n°{n}"
 
 

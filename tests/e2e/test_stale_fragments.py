@@ -10,7 +10,7 @@ slide stays where the facilitator put it.
 import pytest
 
 from tests.conftest import goto
-from tests.e2e.screens import ACTION_TIMEOUT_MS, sign_in
+from tests.e2e.screens import ACTION_TIMEOUT_MS, NEXT_FRAME, sign_in
 from tests.e2e.test_plenary import scene  # noqa: F401  (the fixture: two tables' baskets)
 from workshops.models import Phase, Workshop
 
@@ -59,13 +59,13 @@ def test_a_slide_fetched_before_a_move_does_not_undo_it(
     assert int(slide.get_attribute("data-version")) > moved_to_second
     with page.expect_response("**/present/slide/"):
         route.fulfill(response=answer)
-    page.evaluate("() => new Promise((done) => requestAnimationFrame(() => setTimeout(done)))")
+    page.evaluate(NEXT_FRAME)
     assert slide.get_attribute("data-slide") == "1"
 
     # An answer as new as the slide on show is swapped in as before.
     page.unroute("**/present/slide/")
     with page.expect_response("**/present/slide/"):
         page.evaluate("() => htmx.trigger(document.getElementById('live'), 'htmx:wsOpen')")
-    page.evaluate("() => new Promise((done) => requestAnimationFrame(() => setTimeout(done)))")
+    page.evaluate(NEXT_FRAME)
     expect(slide).to_have_attribute("data-slide", "1")
     context.close()
