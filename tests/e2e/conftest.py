@@ -21,7 +21,7 @@ CHROMIUM_ARGS = [
     "--disable-component-update",
     "--disable-sync",
     "--no-first-run",
-] + [a for a in os.environ.get("E2E_EXTRA_ARGS", "").split() if a]
+]
 
 
 @pytest.fixture
