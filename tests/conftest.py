@@ -35,7 +35,6 @@ from django.utils.translation import gettext
 
 from baskets.models import Basket
 from territories.models import Territory
-from tests.e2e.servers import SERVER_FIXTURES
 from workshops import phases, services
 from workshops.access import remember_participant
 from workshops.models import Phase, Workshop
@@ -109,17 +108,10 @@ def django_db_setup(django_db_setup, django_db_blocker):
 
 
 @pytest.fixture(autouse=True)
-def _fast_password_hashing(request):
-    """Users are created in most tests: the real hasher would make each one slow.
-
-    Not where a Daphne process checks a password at its login form (``daphne``,
-    ``daphne_factory``, in tests/e2e and tests/live): it keeps the real hashers.
-    """
-    if SERVER_FIXTURES & set(request.fixturenames):
-        return
-    request.getfixturevalue("settings").PASSWORD_HASHERS = [
-        "django.contrib.auth.hashers.MD5PasswordHasher"
-    ]
+def _fast_password_hashing(settings):
+    """Users are created in most tests: the real hasher would make each one slow. The
+    Daphnes the tests start use the same one (tests/e2e/server_settings.py)."""
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 
 
 @pytest.fixture(autouse=True)

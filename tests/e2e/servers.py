@@ -243,7 +243,7 @@ def daphne_env(
     for name in ("REDIS_URL", "PUBLIC_URL", "PANIERS_STATS"):
         env.pop(name, None)
     env.update(
-        DJANGO_SETTINGS_MODULE="config.settings",
+        DJANGO_SETTINGS_MODULE="tests.e2e.server_settings",
         CHANNEL_LAYER_PREFIX=layer_prefix or "paniers",
         DATABASE_URL=database_url(settings_dict),
         SECRET_KEY=settings.SECRET_KEY,  # same signed sessions as the test process
