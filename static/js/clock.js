@@ -72,6 +72,12 @@
     return "over";
   }
 
+  // The clock ticks four times a second on every screen: it writes only what changed, so
+  // that a tick that changes nothing costs the page no style, layout or paint.
+  function setText(el, text) {
+    if (el.textContent !== text) el.textContent = text;
+  }
+
   function format(ms, signed) {
     var negative = ms < 0;
     var seconds = Math.ceil(Math.abs(ms) / 1000);
@@ -94,12 +100,12 @@
       var action = form.dataset.needs;
       var open = isOpen(state, action);
       form.classList.toggle("gated", !open);
-      form.querySelectorAll("textarea").forEach(function (el) { el.readOnly = !open; });
-      form.querySelectorAll("button[type=submit]").forEach(function (el) { el.disabled = !open; });
+      form.querySelectorAll("textarea").forEach(function (el) { if (el.readOnly === open) el.readOnly = !open; });
+      form.querySelectorAll("button[type=submit]").forEach(function (el) { if (el.disabled === open) el.disabled = !open; });
       var message = form.querySelector(".gate-message");
       if (message) {
-        message.hidden = open;
-        if (!open) message.textContent = message.dataset[closedReason(state, action)] || "";
+        if (message.hidden !== open) message.hidden = open;
+        if (!open) setText(message, message.dataset[closedReason(state, action)] || "");
       }
     });
     document.body.classList.toggle("postits-closed", !isOpen(state, "postits"));
@@ -144,20 +150,23 @@
   function update() {
     var state = readState();
     var mode = modeOf(state);
-    document.querySelectorAll(".phase-bar").forEach(function (bar) { bar.dataset.clock = mode; });
+    document.querySelectorAll(".phase-bar").forEach(function (bar) {
+      if (bar.dataset.clock !== mode) bar.dataset.clock = mode;
+    });
     document.querySelectorAll("[data-countdown]").forEach(function (el) {
-      el.textContent = state && state.remaining !== null
-        ? format(state.remaining, el.dataset.countdown === "signed") : "--:--";
+      setText(el, state && state.remaining !== null
+        ? format(state.remaining, el.dataset.countdown === "signed") : "--:--");
     });
     document.querySelectorAll("[data-grace-countdown]").forEach(function (el) {
-      el.textContent = state && state.remaining !== null ? format(state.remaining + state.grace) : "";
+      setText(el, state && state.remaining !== null ? format(state.remaining + state.grace) : "");
     });
     var phase = document.getElementById("phase-state");
     document.querySelectorAll("[data-phase-id]").forEach(function (el) {
       el.classList.toggle("current", Boolean(phase) && el.dataset.phaseId === phase.dataset.phase);
     });
     document.querySelectorAll("[data-current-phase]").forEach(function (input) {
-      input.value = phase ? phase.dataset.phase : "";
+      var current = phase ? phase.dataset.phase : "";
+      if (input.value !== current) input.value = current;
     });
     applyGates(state);
     if (lastMode === "running" && (mode === "grace" || mode === "over")) cue();
