@@ -45,10 +45,11 @@ def browser(chromium_path):
     Request it after the fixtures that touch the database: while Playwright's
     sync API runs, Django sees an event loop and refuses ORM calls.
 
-    One browser per test, not per process: a shared one (each test closing its own
-    contexts) was measured slower, as some test's Daphne then waited its full 10 s stop
-    timeout for a connection the closed contexts left open, more than a launch costs
-    (about 1 s); closing the browser drops every connection at once.
+    One browser per test, not per process: Playwright's sync API must start and stop
+    within the test (its event loop would make Django refuse the next tests' database
+    calls), and that driver is most of what a launch costs (about 1 s of CPU); one
+    Chromium per worker reached over CDP saved 0.17 s a test (docs/performance.md).
+    Closing the browser drops every connection the test opened at once.
     """
     require(
         importlib.util.find_spec("playwright") is not None,
