@@ -270,7 +270,9 @@ def presenter_move(
         plenary.order = order
     if include_empty is not None:
         plenary.include_empty = include_empty
-    shown = selectors.slides_of(workshop, plenary)
+    # The slides read once for a move, twice only when the order or the empty ones change.
+    settings_change = order is not None or include_empty is not None
+    shown = selectors.slides_of(workshop, plenary) if settings_change else before
     last = max(len(shown) - 1, 0)
     part, slide = 0, plenary.slide
     if order is not None:
