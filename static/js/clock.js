@@ -175,16 +175,17 @@
 
   // The offset is measured against the moment a state arrives, not when it is swapped
   // in: on a busy page the swap and its settling can take a few hundred milliseconds. A
-  // state older than the one on show is dropped (paniers.js) and changes nothing here.
-  function arrives(html) {
-    return /id="phase-state"/.test(html) && !window.Paniers.olderThanShown(html);
+  // state older than the one on show was dropped by paniers.js, whose listeners run
+  // first (it is loaded before this file), and changes nothing here.
+  function carriesState(html) {
+    return typeof html === "string" && html.indexOf('id="phase-state"') >= 0;
   }
   document.addEventListener("htmx:wsBeforeMessage", function (event) {
-    if (arrives(event.detail.message)) arrival = Date.now();
+    if (!event.defaultPrevented && carriesState(event.detail.message)) arrival = Date.now();
   });
   document.addEventListener("htmx:beforeSwap", function (event) {
     var xhr = event.detail.xhr;
-    if (xhr && arrives(xhr.responseText)) arrival = Date.now();
+    if (event.detail.shouldSwap && xhr && carriesState(xhr.responseText)) arrival = Date.now();
   });
   ["htmx:wsAfterMessage", "htmx:afterSwap", "htmx:oobAfterSwap", "htmx:load"].forEach(function (name) {
     document.addEventListener(name, update);

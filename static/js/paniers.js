@@ -185,8 +185,6 @@
     }
     return false;
   }
-  window.Paniers = window.Paniers || {};
-  window.Paniers.olderThanShown = olderThanShown;
   document.addEventListener("htmx:wsBeforeMessage", function (event) {
     if (olderThanShown(event.detail.message)) event.preventDefault();
   });
