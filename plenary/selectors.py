@@ -5,13 +5,19 @@ from dataclasses import dataclass, field
 
 from django.conf import settings
 from django.db import IntegrityError, transaction
+from django.db.models import Exists, OuterRef, Q
 from django.template.loader import render_to_string
 from django.utils import translation
 from django.utils.translation import gettext
 
 from baskets import selectors as baskets
-from baskets.conditions.selectors import ConditionLine, ConditionsView, conditions_by_basket
-from baskets.models import Basket
+from baskets.conditions.selectors import (
+    CARD_FAMILIES,
+    ConditionLine,
+    ConditionsView,
+    conditions_by_basket,
+)
+from baskets.models import Basket, BasketConditions, ConditionAnswer, Transaction
 from plenary.models import Answer, Plenary
 from workshops import stats
 from workshops.models import Workshop
@@ -64,40 +70,66 @@ class Slide:
         return not self.view.transactions and (self.conditions is None or self.conditions.empty)
 
 
-def _ordered_views(workshop: Workshop, order: str) -> list[baskets.BasketView]:
-    views = [view for entry in baskets.negotiation(workshop) for view in entry.baskets]
+@dataclass
+class SlideEntry:
+    """One basket in the presenter's order, light: enough to count the slides, skip the
+    empty ones and find where "go to" lands. Only the slide on show is read whole."""
+
+    basket: Basket
+    empty: bool
+
+
+def _with_content() -> tuple[Exists, Exists]:
+    """Whether a basket has a transaction, and conditions that Slide.empty counts: a
+    verdict, a chosen card, a rebalancing or a filled line (ConditionsView.empty)."""
+    moves = Transaction.objects.filter(basket=OuterRef("pk"))
+    filled = ConditionAnswer.objects.filter(conditions=OuterRef("pk")).filter(
+        Q(checked=True) | ~Q(text="")
+    )
+    said = ~Q(verdict="") | ~Q(rebalancing="") | Exists(filled)
+    for family, _ in CARD_FAMILIES:
+        said |= Q(**{f"{family}__isnull": False})
+    conditions = BasketConditions.objects.filter(basket=OuterRef("pk")).filter(said)
+    return Exists(moves), Exists(conditions)
+
+
+def slides(workshop: Workshop, order: str, *, include_empty: bool = False) -> list[SlideEntry]:
+    """The presenter's slides, one a basket, in its order (table by table, or pair by pair
+    across tables), the empty ones left out unless asked for: one query."""
+    moves, conditions = _with_content()
+    found = (
+        Basket.objects.filter(table__workshop=workshop)
+        .select_related("table", "side_a__territory", "side_b__territory")
+        .annotate(has_moves=moves, has_conditions=conditions)
+        .order_by("table__number", "side_a__territory__name", "side_b__territory__name")
+    )
+    entries = []
+    for basket in found:
+        basket.table.workshop = workshop  # the fragments' URLs carry the workshop's code
+        entries.append(SlideEntry(basket, not (basket.has_moves or basket.has_conditions)))
     if order == Plenary.Order.PAIRS:
-        views.sort(
-            key=lambda v: (
-                v.basket.side_a.territory.name,
-                v.basket.side_b.territory.name,
-                v.basket.table.number,
+        entries.sort(
+            key=lambda e: (
+                e.basket.side_a.territory.name,
+                e.basket.side_b.territory.name,
+                e.basket.table.number,
             )
         )
-    return views
+    return entries if include_empty else [entry for entry in entries if not entry.empty]
 
 
-def every_slide(workshop: Workshop, order: str) -> list[Slide]:
-    """Every basket of the workshop, in the presenter's order, empty ones included: seven
-    queries (the baskets' four, their conditions' three)."""
-    views = _ordered_views(workshop, order)
-    found = conditions_by_basket(workshop, [view.basket for view in views])
-    result = []
-    for view in views:
-        conditions = found.get(view.basket.pk)
-        filled = [line for line in conditions.lines if line.filled] if conditions else []
-        result.append(Slide(view, conditions, filled))
-    return result
-
-
-def slides(workshop: Workshop, order: str, *, include_empty: bool = False) -> list[Slide]:
-    """The presenter's slides: one a basket, the empty ones left out unless asked for."""
-    every = every_slide(workshop, order)
-    return every if include_empty else [slide for slide in every if not slide.empty]
-
-
-def slides_of(workshop: Workshop, plenary: Plenary) -> list[Slide]:
+def slides_of(workshop: Workshop, plenary: Plenary) -> list[SlideEntry]:
     return slides(workshop, plenary.order, include_empty=plenary.include_empty)
+
+
+def slide_of(workshop: Workshop, basket: Basket) -> Slide:
+    """One basket, whole: its table's negotiation (for the balance) and its conditions,
+    in seven queries whatever the workshop's size."""
+    tables = baskets.negotiation(workshop, table=basket.table)
+    view = next(v for entry in tables for v in entry.baskets if v.basket.pk == basket.pk)
+    conditions = conditions_by_basket(workshop, [view.basket]).get(basket.pk)
+    filled = [line for line in conditions.lines if line.filled] if conditions else []
+    return Slide(view, conditions, filled)
 
 
 @dataclass
@@ -136,7 +168,7 @@ def pair_value(basket: Basket) -> str:
     return f"pair:{basket.side_a.territory_id}-{basket.side_b.territory_id}"
 
 
-def targets(shown: list[Slide]) -> tuple[list[Target], list[Target], list[Target]]:
+def targets(shown: list[SlideEntry]) -> tuple[list[Target], list[Target], list[Target]]:
     """What the console can jump to: every table, pair and basket with a slide."""
     tables, pairs, each = {}, {}, []
     for slide in shown:
@@ -152,7 +184,7 @@ def _table_label(number: int) -> str:
     return gettext("Table %(number)s") % {"number": number}
 
 
-def slide_index(shown: list[Slide], to: str) -> int | None:
+def slide_index(shown: list[SlideEntry], to: str) -> int | None:
     """Where ``to`` ("table:3", "pair:4-7", "basket:12") is among the slides, if there."""
     kind, _, key = to.partition(":")
     for index, slide in enumerate(shown):
@@ -168,13 +200,14 @@ def slide_index(shown: list[Slide], to: str) -> int | None:
 
 def presenter(workshop: Workshop) -> Presenter:
     plenary = plenary_of(workshop)
-    every = every_slide(workshop, plenary.order)
-    shown = every if plenary.include_empty else [slide for slide in every if not slide.empty]
+    every = slides(workshop, plenary.order, include_empty=True)
+    shown = every if plenary.include_empty else [entry for entry in every if not entry.empty]
     skipped = len(every) - len(shown)
     if not shown:
         return Presenter(plenary, None, 0, 0, skipped)
     index = min(plenary.slide, len(shown) - 1)
-    return Presenter(plenary, shown[index], index + 1, len(shown), skipped, *targets(shown))
+    slide = slide_of(workshop, shown[index].basket)
+    return Presenter(plenary, slide, index + 1, len(shown), skipped, *targets(shown))
 
 
 def render_slide(workshop: Workshop, *, oob: bool = False) -> str:

@@ -5,6 +5,7 @@
 only sees committed rows.
 """
 
+import asyncio
 import importlib.util
 import os
 
@@ -38,32 +39,81 @@ def relay_to():
         relay.close()
 
 
+class _SharedChromium:
+    """One Playwright driver and one Chromium per test process, lent to each browser test.
+
+    Starting Playwright's driver and Chromium costs about 1.2 s of CPU; a fresh context in
+    a running Chromium costs about 0.25 s (docs/performance.md, "The test suite"). Each
+    test gets its own contexts (cookies, storage and cache of its own) and they are all
+    closed when it ends, which drops every connection it opened.
+
+    Playwright's sync API marks its event loop as running in this thread after each
+    call. Django then refuses database calls, and ``asyncio.run`` or ``async_to_sync``
+    refuse to start, so between browser tests the loop is marked as not running: the
+    tests that follow in this process see a plain thread again.
+    """
+
+    def __init__(self):
+        self.playwright = None
+        self.chromium = None
+
+    def lend(self, chromium_path: str):
+        if self.playwright is None:
+            from playwright.sync_api import sync_playwright
+
+            self.playwright = sync_playwright().start()
+            self.loop = asyncio.get_running_loop()
+        else:
+            asyncio._set_running_loop(self.loop)
+        if self.chromium is None or not self.chromium.is_connected():
+            self.chromium = self.playwright.chromium.launch(
+                executable_path=chromium_path, headless=True, args=CHROMIUM_ARGS
+            )
+        return self.chromium
+
+    def take_back(self):
+        try:
+            for context in self.chromium.contexts:
+                context.close()
+        finally:
+            asyncio._set_running_loop(None)
+
+    def stop(self):
+        if self.playwright is None:
+            return
+        asyncio._set_running_loop(self.loop)
+        try:
+            if self.chromium is not None and self.chromium.is_connected():
+                self.chromium.close()
+        finally:
+            self.playwright.stop()
+
+
+@pytest.fixture(scope="session")
+def _shared_chromium():
+    shared = _SharedChromium()
+    yield shared
+    shared.stop()
+
+
 @pytest.fixture
-def browser(chromium_path):
-    """A headless Debian Chromium driven by Playwright's sync API, one per test.
+def browser(chromium_path, _shared_chromium):
+    """A headless Debian Chromium driven by Playwright's sync API, lent to this test.
 
-    Request it after the fixtures that touch the database: while Playwright's
-    sync API runs, Django sees an event loop and refuses ORM calls.
-
-    One browser per test, not per process: Playwright's sync API must start and stop
-    within the test (its event loop would make Django refuse the next tests' database
-    calls), and that driver is most of what a launch costs (about 1 s of CPU); one
-    Chromium per worker reached over CDP saved 0.17 s a test (docs/performance.md).
-    Closing the browser drops every connection the test opened at once.
+    Request it after the fixtures that touch the database: while the test holds it,
+    Django sees an event loop and refuses ORM calls. Every context the test opens is
+    closed when it ends.
     """
     require(
         importlib.util.find_spec("playwright") is not None,
         "Playwright",
         'pip install -e ".[test]"',
     )
-    from playwright.sync_api import expect, sync_playwright
+    from playwright.sync_api import expect
 
     expect.set_options(timeout=float(os.environ.get("E2E_TIMEOUT_MS", 10_000)))
-    with sync_playwright() as playwright:
-        chromium = playwright.chromium.launch(
-            executable_path=chromium_path, headless=True, args=CHROMIUM_ARGS
-        )
-        try:
-            yield chromium
-        finally:
-            chromium.close()
+    chromium = _shared_chromium.lend(chromium_path)
+    try:
+        yield chromium
+    finally:
+        _shared_chromium.take_back()

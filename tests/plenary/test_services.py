@@ -5,8 +5,6 @@ import uuid
 
 import pytest
 from django.core.exceptions import ValidationError
-from django.db import connection
-from django.test.utils import CaptureQueriesContext
 
 from plenary import dot_selectors, selectors, services
 from plenary.models import Answer, Dot
@@ -335,18 +333,6 @@ def test_every_move_and_parts_count_gives_the_slide_a_newer_version(every_basket
     # A count the screen had already said changes nothing, and keeps the version.
     again = services.presenter_parts(workshop=workshop, basket_id=first.pk, parts=2)
     assert again.slide_version == plenary.slide_version
-
-
-def test_a_move_reads_the_slides_once_and_twice_only_when_the_order_changes(every_basket, workshop):
-    """Every basket is read for the slides (selectors.every_slide): a key press on the
-    presenter reads them once; another order reads them before and after."""
-    with CaptureQueriesContext(connection) as one_read:
-        selectors.every_slide(workshop, "tables")
-    with CaptureQueriesContext(connection) as plain:
-        services.presenter_move(workshop=workshop, to="next")
-    with CaptureQueriesContext(connection) as reordered:
-        services.presenter_move(workshop=workshop, to="", order="pairs")
-    assert len(reordered) - len(plain) == len(one_read)
 
 
 def test_go_to_jumps_to_a_table_a_pair_or_a_basket(every_basket, workshop):

@@ -291,8 +291,8 @@ def test_a_few_conditions_share_the_basket_s_last_slide(plenary, built, workshop
     item = ConditionItem.objects.filter(workshop=workshop).order_by("position").first()
     conditions.conditions_save(basket=basket, by=None, version=0, answers={item.pk: (False, "Oui")})
 
-    mine = [s for s in selectors.slides(workshop, "tables") if s.basket.pk == basket.pk]
-    assert [(s.part, s.parts, len(s.lines)) for s in mine] == [(1, 1, 1)]
+    slide = selectors.slide_of(workshop, basket)
+    assert (slide.part, slide.parts, len(slide.lines)) == (1, 1, 1)
 
 
 def test_the_settings_page_shows_the_empty_baskets_on_the_presenter(plenary, laptop, workshop):
