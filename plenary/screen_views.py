@@ -152,17 +152,18 @@ def show(request: HttpRequest, pk: int) -> HttpResponse:
     return _done(request, pk)
 
 
-@login_required
-@require_POST
-def voting(request: HttpRequest, pk: int) -> HttpResponse:
-    workshop = access.facilitated(request, pk)
-    services.voting_set(workshop=workshop, open_=request.POST.get("open") == "1")
-    return _done(request, pk)
+# The console's two switches: the field a POST sets to "1" to turn it on, and the service.
+SWITCHES = {
+    "voting": ("open", lambda workshop, on: services.voting_set(workshop=workshop, open_=on)),
+    "results": ("shown", lambda workshop, on: services.results_set(workshop=workshop, shown=on)),
+}
 
 
 @login_required
 @require_POST
-def results(request: HttpRequest, pk: int) -> HttpResponse:
+def switch(request: HttpRequest, pk: int, name: str) -> HttpResponse:
+    """Open or close the voting (open=1/0); show or hide its results (shown=1/0)."""
     workshop = access.facilitated(request, pk)
-    services.results_set(workshop=workshop, shown=request.POST.get("shown") == "1")
+    field, set_switch = SWITCHES[name]
+    set_switch(workshop, request.POST.get(field) == "1")
     return _done(request, pk)

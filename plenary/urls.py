@@ -18,6 +18,6 @@ urlpatterns = [
     path("w/<int:pk>/plenary/wall/", screen_views.wall, name="wall"),
     path("w/<int:pk>/plenary/wall/content/", screen_views.wall_content, name="wall_content"),
     path("w/<int:pk>/plenary/answers/show/", screen_views.show, name="show"),
-    path("w/<int:pk>/plenary/voting/", screen_views.voting, name="voting"),
-    path("w/<int:pk>/plenary/results/", screen_views.results, name="results"),
+    path("w/<int:pk>/plenary/voting/", screen_views.switch, {"name": "voting"}, name="voting"),
+    path("w/<int:pk>/plenary/results/", screen_views.switch, {"name": "results"}, name="results"),
 ]
