@@ -74,6 +74,14 @@ def settled(page) -> None:
     page.evaluate(NEXT_FRAME)
 
 
+def to_front(page) -> None:
+    """Headless Chromium gives a page behind another one (the console once the projector
+    followed the workshop to another page) about one animation frame a second, and each
+    click, ``settled()`` or ``wait_for_function`` there waits for frames: a page is
+    brought in front before it is used, as a facilitator clicks in the window they see."""
+    page.bring_to_front()
+
+
 def sign_in(page, path: str) -> None:
     """The owner signs in through the login form, which sends them to ``path``."""
     page.goto(f"/login/?next={path}")

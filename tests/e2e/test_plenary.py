@@ -22,6 +22,7 @@ from tests.e2e.screens import (
     fill_join_form,
     sign_in,
     text_floor,
+    to_front,
 )
 from tests.e2e.test_csp import READ_VIOLATIONS, WATCH_VIOLATIONS
 from workshops import services as room
@@ -136,6 +137,7 @@ def test_presenter_dots_and_moderated_feedback(chromium_path, scene, daphne, bro
     assert fits["scrollHeight"] <= fits["innerHeight"] and min(fits["texts"]) >= TEXT_FLOOR_PX
     IMG_DIR.mkdir(parents=True, exist_ok=True)
     projector.screenshot(path=IMG_DIR / "projector-presenter.png")
+    to_front(console)
     console.locator("#presenter-next").click()
     expect(slide).to_have_attribute("data-slide", "2")
     expect(slide).to_contain_text("Bois-énergie")
@@ -170,6 +172,7 @@ def test_presenter_dots_and_moderated_feedback(chromium_path, scene, daphne, bro
     expect(console.locator("#console-slide")).to_contain_text("2 /")
 
     # Voting opens: the phones' buttons come alive; three phones spend their dots.
+    to_front(console)
     console.locator("#voting-open").click()
     for page in phones.values():
         expect(page.locator("#voting-closed")).to_have_count(0)
@@ -216,6 +219,7 @@ def test_presenter_dots_and_moderated_feedback(chromium_path, scene, daphne, bro
     expect(wall.locator(".wall-answer")).to_have_text("Réponse de bruno")
 
     # Voting ends, the results are revealed: a ranked bar chart.
+    to_front(console)
     console.locator("#voting-close").click()
     expect(phones["alice"].locator("#voting-closed")).to_be_visible()
     console.locator("#results-show").click()

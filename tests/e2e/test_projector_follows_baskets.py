@@ -13,7 +13,7 @@ import re
 
 import pytest
 
-from tests.e2e.screens import ACTION_TIMEOUT_MS, settled, sign_in
+from tests.e2e.screens import ACTION_TIMEOUT_MS, settled, sign_in, to_front
 from workshops.models import Phase, Workshop
 
 try:
@@ -116,6 +116,7 @@ def table_on_show(projector, number: str) -> None:
 
 
 def clock(console, *, command: str = "", phase: int | None = None) -> None:
+    to_front(console)
     with console.expect_response(lambda r: r.url.endswith("/clock/") and r.ok):
         if phase is not None:
             console.locator(f"#console-phases li[data-phase-id='{phase}'] button").click()
@@ -124,6 +125,7 @@ def clock(console, *, command: str = "", phase: int | None = None) -> None:
 
 
 def switch(console, value: str) -> None:
+    to_front(console)
     button = console.locator(f"#console-projector button[value='{value}']")
     with console.expect_response(lambda r: r.url.endswith("/projector/view/") and r.ok):
         button.click()
