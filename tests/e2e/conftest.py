@@ -22,9 +22,6 @@ CHROMIUM_ARGS = [
     "--disable-component-update",
     "--disable-sync",
     "--no-first-run",
-    # One renderer process a test's page instead of two: the app has no cross-site frame
-    # to isolate. About 0.06 s of CPU less per browser context (docs/performance.md).
-    "--disable-site-isolation-trials",
 ]
 
 
