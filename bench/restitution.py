@@ -17,7 +17,9 @@ report's PDF (once). Figures: docs/performance.md, "Restitution".
 from __future__ import annotations
 
 import argparse
+import atexit
 import os
+import shutil
 import sys
 import tempfile
 import time
@@ -32,7 +34,9 @@ def setup(database_url: str | None) -> None:
         os.environ["DATABASE_URL"] = database_url
         os.environ.setdefault("SECRET_KEY", "bench-restitution-not-secret")
     else:
-        os.environ["PANIERS_VAR_DIR"] = tempfile.mkdtemp(prefix="paniers-bench-")
+        var_dir = tempfile.mkdtemp(prefix="paniers-bench-")
+        atexit.register(shutil.rmtree, var_dir, ignore_errors=True)  # its database and PDFs
+        os.environ["PANIERS_VAR_DIR"] = var_dir
     sys.path.insert(0, str(ROOT))
     import django
 
@@ -128,7 +132,11 @@ def build(tables: int, territories: int):
     Plenary.objects.create(workshop=workshop)
     Answer.objects.bulk_create(
         Answer(
-            workshop=workshop, author=participants[n], question=n % 3, text="Un retour", shown=True
+            workshop=workshop,
+            author=participants[n % len(participants)],  # 200 answers, whatever the room
+            question=n % 3,
+            text="Un retour",
+            shown=True,
         )
         for n in range(200)
     )
