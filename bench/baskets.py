@@ -17,16 +17,18 @@ phone sends it: CSRF header, session cookie, ``HX-Request``. Then:
    transaction, delete of the oldest (from its version); at ``--cap`` transactions a
    new one becomes a delete.
 
-Matching a message to its write: the basket's transactions, versions, values and
-efforts (``id="transaction-…" data-version data-value data-effort``) make a state; the
-POST's answer carries the basket as it is after the write, and every write changes that
-state to one the basket never had before (the cycle above sees to it). Writes to the
-same basket wait for the previous one's answer (a phone does too), so each broadcast
-is one write's state. Latency = first arrival at a socket of the message with that state
-- the start of the POST; the audiences are the basket's two territories' phones, the
-third territory's phones at that table, the projector; a phone of another table must
-receive nothing. A state arriving twice at a socket is a duplicate; a write whose
-state never arrives is missing.
+Matching a message to its write: a write's broadcast carries its basket's gauge
+(``id="gauge-…"``, first) and the one transaction it wrote (``id="transaction-…"
+data-version data-value data-effort``), or that transaction's removal
+(``hx-swap-oob="delete"``); the POST's answer is the same HTML. (basket, transaction,
+its version, value and effort, or "deleted") is the write's key: every write gives its
+transaction a new version or value (the cycle above sees to it), or deletes it, so no
+two writes share one. Writes to the same basket wait for the previous one's answer (a
+phone does too). Latency = first arrival at a socket of the message with that key - the
+start of the POST; the audiences are the basket's two territories' phones, the third
+territory's phones at that table, the projector; a phone of another table must receive
+nothing. A key arriving twice at a socket is a duplicate; a write whose key never
+arrives is missing.
 
     python bench/baskets.py                      # (a) SQLite, in-memory layer, 1 Daphne
     python bench/baskets.py --workers 2 --redis-url redis://127.0.0.1:6379/0 \\
@@ -68,7 +70,8 @@ from fanout import (
 )
 
 TERRITORIES_PER_TABLE = 3
-BASKET = re.compile(r'id="basket-(\d+)"')
+GAUGE = re.compile(r'id="gauge-(\d+)"')
+DELETED = re.compile(r'<li id="transaction-(\d+)" hx-swap-oob="delete">')
 TRANSACTION = re.compile(
     r'id="transaction-(\d+)" data-giver="\d+" data-version="(\d+)" '
     r'data-value="(\d*)" data-effort="(\d*)"'
@@ -162,14 +165,21 @@ def basket_map(fixture) -> list[BasketInfo]:
     return out
 
 
-def basket_state(html: str) -> tuple[int, frozenset] | None:
-    """(basket id, its transactions' (id, version, value, effort)) in a message or answer."""
-    found = BASKET.search(html)
-    if found is None:
+def write_key(html: str) -> tuple | None:
+    """(basket id, transaction id, its version, value and effort, or "deleted") of the
+    write a message or a POST's answer carries (a score keeps the version and sets the
+    value); None for any other message (a whole table's gauges)."""
+    basket = GAUGE.search(html)
+    if basket is None:
         return None
-    return int(found.group(1)), frozenset(
-        (int(t), int(v), value, effort) for t, v, value, effort in TRANSACTION.findall(html)
-    )
+    written = TRANSACTION.search(html)
+    if written is not None:
+        tid, version, value, effort = written.groups()
+        return int(basket.group(1)), int(tid), int(version), value, effort
+    deleted = DELETED.search(html)
+    if deleted is not None:
+        return int(basket.group(1)), int(deleted.group(1)), "deleted"
+    return None
 
 
 # --- sockets ------------------------------------------------------------------------
@@ -207,7 +217,7 @@ class Bench:
             if msg.type != aiohttp.WSMsgType.TEXT:
                 break
             now = time.monotonic()
-            state = basket_state(msg.data)
+            state = write_key(msg.data)
             if state is None:
                 sock.untokened += 1
                 continue
@@ -301,16 +311,18 @@ class Bench:
                     status = r.status
                     html = await r.text()
                 if status == 200:
-                    state = basket_state(html)
+                    state = write_key(html)
             except (TimeoutError, aiohttp.ClientError):
                 pass
             ms = (time.monotonic() - t0) * 1000
             basket.writes += 1
             if state is not None and state[0] == basket.pk:
-                before = set(basket.state)
-                basket.state = {t: (v, value, effort) for t, v, value, effort in state[1]}
-                for tid in set(basket.state) - before:
-                    basket.giver_side[tid] = giver
+                tid = state[1]
+                if state[2] == "deleted":
+                    basket.state.pop(tid, None)
+                else:
+                    basket.giver_side.setdefault(tid, giver)
+                    basket.state[tid] = state[2:]  # (version, value, effort)
             return {
                 "op": op,
                 "basket": basket,
@@ -318,6 +330,7 @@ class Bench:
                 "ms": ms,
                 "status": status,
                 "state": state,
+                "transactions": len(basket.state),  # the basket's, after this write
             }
 
     def latencies(self, records: list[dict]) -> dict:
@@ -509,7 +522,7 @@ async def run_bench(args, srv: Servers) -> dict:
         await paced(args.growth, 2.0, args.growth, grow)
         await drain(bench, records, 3)
         sizes = []
-        for rec in sorted(records, key=lambda r: len(r["state"][1]) if r["state"] else 0):
+        for rec in sorted(records, key=lambda r: r["transactions"]):
             if rec["state"] is None:
                 continue
             phone_sizes = [
@@ -520,7 +533,7 @@ async def run_bench(args, srv: Servers) -> dict:
             projector = bench.projector.seen.get(rec["state"])
             sizes.append(
                 {
-                    "transactions": len(rec["state"][1]),
+                    "transactions": rec["transactions"],
                     "projector_bytes": projector[2] if projector else None,
                     "phone_bytes": max(phone_sizes, default=None),
                 }
@@ -528,7 +541,7 @@ async def run_bench(args, srv: Servers) -> dict:
         results["growth"] = sizes
         growth_statuses = count(rec["status"] for rec in records)
         print(
-            f"  bytes per message as one basket grows (basket + the table's warnings; "
+            f"  bytes per message as one basket grows (the write + the table's warnings; "
             f"HTTP statuses {growth_statuses}):"
         )
         for row in sizes:
@@ -591,7 +604,7 @@ async def run_bench(args, srv: Servers) -> dict:
                 f"broadcast and the sends to the sockets), this bench's client "
                 f"{cpu[1] / sent * 1000:.1f} ms"
             )
-            print_latencies("POST start -> first message with the basket's new state", lat)
+            print_latencies("POST start -> first message with the write", lat)
             print(
                 f"    renders per broadcast: {counters['basket_renders']} basket renders "
                 f"/ {counters['basket_broadcasts']} broadcasts "
