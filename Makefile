@@ -48,10 +48,11 @@ run: $(VENV)/.run-deps
 
 # The suite on both cores (pytest-xdist): each worker has its own test database, Redis
 # database and ports (docs/architecture.md, "Tests"). TEST_WORKERS=auto on a machine with
-# more cores, TEST_WORKERS=0 for one process.
+# more cores, TEST_WORKERS=0 for one process. A worker that runs out of tests takes some
+# of the other's (worksteal): with plain load, the last long test ran alone.
 TEST_WORKERS ?= 2
 test: $(VENV)/.test-deps
-	$(VENV)/bin/pytest -n $(TEST_WORKERS) $(PYTEST_ARGS)
+	$(VENV)/bin/pytest -n $(TEST_WORKERS) --dist worksteal $(PYTEST_ARGS)
 
 lint: $(VENV)/.test-deps
 	$(VENV)/bin/ruff check .
