@@ -124,7 +124,7 @@ def slides_of(workshop: Workshop, plenary: Plenary) -> list[SlideEntry]:
 
 def slide_of(workshop: Workshop, basket: Basket) -> Slide:
     """One basket, whole: its table's negotiation (for the balance) and its conditions,
-    in seven queries whatever the workshop's size."""
+    in seven queries at most, whatever the workshop's size."""
     tables = baskets.negotiation(workshop, table=basket.table)
     view = next(v for entry in tables for v in entry.baskets if v.basket.pk == basket.pk)
     conditions = conditions_by_basket(workshop, [view.basket]).get(basket.pk)

@@ -55,6 +55,7 @@ class _SharedChromium:
 
     def __init__(self):
         self.playwright = None
+        self.loop = None  # Playwright's event loop, once started
         self.chromium = None
 
     def lend(self, chromium_path: str):
