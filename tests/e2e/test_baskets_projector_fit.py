@@ -64,10 +64,6 @@ OFFERS = [
 NOTE = "À confirmer en bureau communautaire avant l'été ; convention sur trois ans."
 
 
-def name(territory):
-    return territory.short_name or territory.name
-
-
 def short(territory_name: str) -> str:
     return "" if territory_name == KB else territory_name
 
@@ -82,7 +78,7 @@ def needs_of(workshop, table: int, territory_name: str):
 
 
 def give(basket, giver: str, text: str, *, answers=(), note="", value=None, effort=None):
-    side = basket.side_a if name(basket.side_a.territory) == giver else basket.side_b
+    side = basket.side_a if basket.side_a.territory.label == giver else basket.side_b
     return baskets.transaction_create(
         basket=basket,
         by=None,
