@@ -72,12 +72,18 @@ class _SharedChromium:
             )
         return self.chromium
 
-    def take_back(self):
+    def take_back(self, failed: bool = False):
         try:
+            if failed:  # where each page was (Chromium's error page, the login form...)
+                for number, page in enumerate(self.pages(), start=1):
+                    print(f"\n===== page {number}: {page.url}")
             for context in self.chromium.contexts:
                 context.close()
         finally:
             asyncio._set_running_loop(None)
+
+    def pages(self):
+        return [page for context in self.chromium.contexts for page in context.pages]
 
     def stop(self):
         if self.playwright is None:
@@ -98,7 +104,7 @@ def _shared_chromium():
 
 
 @pytest.fixture
-def browser(chromium_path, _shared_chromium):
+def browser(chromium_path, _shared_chromium, request):
     """A headless Debian Chromium driven by Playwright's sync API, lent to this test.
 
     Request it after the fixtures that touch the database: while the test holds it,
@@ -114,7 +120,8 @@ def browser(chromium_path, _shared_chromium):
 
     expect.set_options(timeout=float(os.environ.get("E2E_TIMEOUT_MS", 10_000)))
     chromium = _shared_chromium.lend(chromium_path)
+    failed_before = request.session.testsfailed
     try:
         yield chromium
     finally:
-        _shared_chromium.take_back()
+        _shared_chromium.take_back(failed=request.session.testsfailed > failed_before)
