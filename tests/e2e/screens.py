@@ -75,10 +75,12 @@ def settled(page) -> None:
 
 
 def to_front(page) -> None:
-    """Headless Chromium gives a page behind another one (the console once the projector
-    followed the workshop to another page) about one animation frame a second, and each
-    click, ``settled()`` or ``wait_for_function`` there waits for frames: a page is
-    brought in front before it is used, as a facilitator clicks in the window they see."""
+    """The full headless Chromium gave a page behind another one (the console once the
+    projector had followed the workshop to another page) about one animation frame a
+    second, and each click, ``settled()`` or ``wait_for_function`` there waits for frames:
+    a page is brought in front before it is used, as a facilitator clicks in the window
+    they see. (Measured in the full build, which CI's PostgreSQL run drives; two plain
+    pages get every frame in both builds.)"""
     page.bring_to_front()
 
 
